@@ -1,0 +1,39 @@
+# supportgraph: `make demo` runs the sample inquiries offline, `make test` runs the suite.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+OUT ?= out
+export SUPPORTGRAPH_HOME ?= .supportgraph
+
+.PHONY: demo test lint typecheck bench studio clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(VENV)/bin/supportgraph run examples/sample_inquiries.json --out $(OUT)
+
+test: $(STAMP)
+	$(PY) -m pytest -q
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(MAKE) typecheck
+
+# mypy sees the package through a mirror of the install layout (supportgraph/graph -> graph/).
+typecheck: $(STAMP)
+	rm -rf build/typecheck && mkdir -p build/typecheck/supportgraph
+	for d in graph nodes tools checkpoints cli reports; do ln -s ../../../$$d build/typecheck/supportgraph/$$d; done
+	cd build/typecheck && ../../$(VENV)/bin/mypy --config-file ../../pyproject.toml -p supportgraph
+
+bench: $(STAMP)
+	$(PY) -m tests.bench
+
+clean:
+	rm -rf $(VENV) build .supportgraph out .pytest_cache .mypy_cache .ruff_cache

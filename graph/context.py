@@ -1,0 +1,84 @@
+"""Typed run settings (the graph's context schema), with environment defaults."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from supportgraph.graph.errors import ConfigurationError
+
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(f"SUPPORTGRAPH_{name}", default)
+
+
+def _env_float(name: str, default: float) -> float:
+    return float(_env(name, str(default)))
+
+
+def home_dir() -> Path:
+    """Folder holding all local state (checkpoints, logs): ``$SUPPORTGRAPH_HOME``."""
+    return Path(_env("HOME", ".supportgraph"))
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Context:
+    """Settings for one run; values passed in win over ``SUPPORTGRAPH_*`` variables.
+
+    Attributes:
+        engine: ``embedded`` (offline, default) or ``llm`` (OpenAI-compatible endpoint).
+        model: Chat model for the LLM engine, as ``provider/model``.
+        base_url: OpenAI-compatible endpoint for the LLM engine.
+        low_confidence: Triage confidence under which a human reviews the ticket.
+        kb_min_score: BM25 score under which a KB hit does not count (a content gap).
+        max_hops: Supervisor steps after which the run stops with an error.
+        sla_policy: Path to an SLA policy JSON file; None uses the shipped default.
+        kb_path: Folder of markdown KB articles; None uses the shipped KB.
+        plans_path: Plan catalog JSON; None uses the shipped catalog.
+        ledger_path: Billing ledger JSON; None uses the shipped demo ledger.
+        clock: Returns "now"; tests and replays pin it.
+    """
+
+    engine: Literal["embedded", "llm"] = field(
+        default_factory=lambda: _env("ENGINE", "embedded")  # type: ignore[arg-type,return-value]
+    )
+    model: str = field(default_factory=lambda: _env("MODEL", "openai/gpt-4o-mini"))
+    base_url: str | None = field(default_factory=lambda: os.environ.get("SUPPORTGRAPH_BASE_URL"))
+    low_confidence: float = field(default_factory=lambda: _env_float("LOW_CONFIDENCE", 0.40))
+    kb_min_score: float = field(default_factory=lambda: _env_float("KB_MIN_SCORE", 2.0))
+    max_hops: int = 12
+    sla_policy: Path | None = None
+    kb_path: Path | None = None
+    plans_path: Path | None = None
+    ledger_path: Path | None = None
+    clock: Callable[[], datetime] = _utc_now
+
+    def __post_init__(self) -> None:
+        if self.engine not in ("embedded", "llm"):
+            raise ConfigurationError(f"unknown engine {self.engine!r}; use 'embedded' or 'llm'")
+        if not 0.0 <= self.low_confidence <= 1.0:
+            raise ConfigurationError(f"low_confidence must be within 0..1, got {self.low_confidence}")
+        if self.max_hops < 4:
+            raise ConfigurationError(f"max_hops must be at least 4, got {self.max_hops}")
+
+    def now(self) -> datetime:
+        """Return the current time from the context clock (timezone-aware)."""
+        return self.clock()
+
+
+def context_of(runtime: Any) -> Context:
+    """The run's Context, or defaults when the caller (e.g. Studio) passed none."""
+    context = getattr(runtime, "context", None)
+    if isinstance(context, Context):
+        return context
+    if isinstance(context, dict):
+        return Context(**context)
+    return Context()

@@ -1,0 +1,244 @@
+"""The escalation policy: where the supervisor sends a ticket next, and why.
+
+Every function here is pure: it reads the ticket state and returns a decision. Each
+escalation rule is a named function returning an ``EscalationTrigger`` or ``None``;
+``ESCALATION_RULES`` lists them in precedence order (the first rule that needs a human
+picks the team).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+from supportgraph.graph.models import Category, Escalation, EscalationTrigger, Team
+from supportgraph.graph.state import SupportState
+
+Step = Literal["triage", "technical", "success", "knowledge", "human_review", "respond", "__end__"]
+Specialist = Literal["technical", "success"]
+
+OWNER_TEAM: dict[Category, Team] = {
+    "technical": "Engineering",
+    "billing": "Billing",
+    "account": "Billing",
+    "sales": "Executive",
+    "product": "Product",
+    "feedback": "Product",
+}
+ACTION_TEAM: dict[str, Team] = {
+    "refund": "Billing",
+    "plan_change": "Billing",
+    "cancellation": "Billing",
+    "account_deletion": "Legal",
+}
+_ASKS_FOR_HUMAN = re.compile(
+    r"\b(speak|talk) (to|with) (a |an )?(human|person|manager|supervisor)\b|\b(escalate this|real person)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Route:
+    """The supervisor's next step(s) and the reason written to the decision log."""
+
+    steps: tuple[Step, ...]
+    reason: str
+
+
+def specialists_for(state: SupportState) -> tuple[Specialist, ...]:
+    """Specialists a triaged ticket needs: technical, success, or both in parallel.
+
+    Technical problems go to technical support; plans, billing, accounts, sales,
+    product and feedback go to customer success. An Enterprise customer with a
+    Critical problem or a negative tone also gets customer success alongside.
+    """
+    triage = state["triage"]
+    tier = state["ticket"].customer_tier
+    if triage.category != "technical":
+        return ("success",)
+    enterprise_at_risk = tier == "Enterprise" and (
+        triage.priority == "Critical" or triage.sentiment == "negative"
+    )
+    return ("technical", "success") if enterprise_at_risk else ("technical",)
+
+
+def _handed_back_to(state: SupportState) -> tuple[Specialist, str] | None:
+    """The other specialist when one handed the ticket back and the other has not seen it."""
+    for name, other in (("technical", "success"), ("success", "technical")):
+        report = state.get(name)
+        if report is not None and report.handback and state.get(other) is None:
+            note = report.handback_note or report.handback
+            return other, f"{name} handed back ({report.handback}): {note}"  # type: ignore[return-value]
+    return None
+
+
+# --- escalation rules, in precedence order -------------------------------------------
+
+
+def critical_priority(state: SupportState, low_confidence: float) -> EscalationTrigger | None:
+    """Critical priority (production down, security, data loss) → Engineering, human review."""
+    triage = state["triage"]
+    if triage.priority != "Critical":
+        return None
+    return EscalationTrigger(
+        rule="critical_priority",
+        team="Engineering",
+        reason="policy_restriction",
+        needs_human=True,
+        detail="; ".join(triage.priority_reasons) or "Critical priority",
+    )
+
+
+def money_or_account_action(state: SupportState, low_confidence: float) -> EscalationTrigger | None:
+    """A refund, plan change, cancellation or deletion → human approval before promising it."""
+    report = state.get("success")
+    actions = report.actions if report else ()
+    if not actions:
+        return None
+    first = actions[0]
+    return EscalationTrigger(
+        rule="money_or_account_action",
+        team=ACTION_TEAM[first.kind],
+        reason="policy_restriction",
+        needs_human=True,
+        detail="; ".join(a.detail for a in actions),
+    )
+
+
+def low_triage_confidence(state: SupportState, low_confidence: float) -> EscalationTrigger | None:
+    """Triage confidence under the threshold → a human checks the routing."""
+    triage = state["triage"]
+    if triage.confidence >= low_confidence:
+        return None
+    return EscalationTrigger(
+        rule="low_triage_confidence",
+        team=OWNER_TEAM[triage.category],
+        reason="low_confidence",
+        needs_human=True,
+        detail=f"category {triage.category} at confidence {triage.confidence:.2f} < {low_confidence:.2f}",
+    )
+
+
+def angry_enterprise_customer(state: SupportState, low_confidence: float) -> EscalationTrigger | None:
+    """Negative sentiment from an Enterprise customer → Executive attention."""
+    triage = state["triage"]
+    if state["ticket"].customer_tier != "Enterprise" or triage.sentiment != "negative":
+        return None
+    return EscalationTrigger(
+        rule="angry_enterprise_customer",
+        team="Executive",
+        reason="policy_restriction",
+        needs_human=True,
+        detail=f"Enterprise customer, sentiment {triage.sentiment_score:+.2f}",
+    )
+
+
+def customer_asks_for_human(state: SupportState, low_confidence: float) -> EscalationTrigger | None:
+    """The customer explicitly asks for a person → a human takes over."""
+    if not _ASKS_FOR_HUMAN.search(state["ticket"].message):
+        return None
+    return EscalationTrigger(
+        rule="customer_asks_for_human",
+        team=OWNER_TEAM[state["triage"].category],
+        reason="customer_request",
+        needs_human=True,
+        detail="the customer asked to speak to a person",
+    )
+
+
+def knowledge_missing(state: SupportState, low_confidence: float) -> EscalationTrigger | None:
+    """No KB article supports an answer → a human answers; the gap is logged."""
+    knowledge = state.get("knowledge")
+    if knowledge is None or not knowledge.gap:
+        return None
+    return EscalationTrigger(
+        rule="knowledge_missing",
+        team=OWNER_TEAM[state["triage"].category],
+        reason="missing_knowledge",
+        needs_human=True,
+        detail=f"no KB article matched {knowledge.query[:80]!r}",
+    )
+
+
+def specialist_tool_failure(state: SupportState, low_confidence: float) -> EscalationTrigger | None:
+    """A specialist's tool failed (ledger, catalog unreadable) → a human takes over."""
+    for name in ("technical", "success"):
+        report = state.get(name)
+        if report is not None and report.handback == "tool_failure":
+            return EscalationTrigger(
+                rule="specialist_tool_failure",
+                team=OWNER_TEAM[state["triage"].category],
+                reason="tool_failure",
+                needs_human=True,
+                detail=report.handback_note,
+            )
+    return None
+
+
+def sla_breached(state: SupportState, low_confidence: float) -> EscalationTrigger | None:
+    """First-response or resolution SLA already missed → expedite and notify the team.
+
+    This escalation does not hold the reply back: the customer is already waiting.
+    """
+    sla = state.get("sla")
+    if sla is None or not (sla.first_response_breached or sla.resolution_breached):
+        return None
+    missed = "first response" if sla.first_response_breached else "resolution"
+    due = sla.first_response_due if sla.first_response_breached else sla.resolution_due
+    return EscalationTrigger(
+        rule="sla_breached",
+        team=OWNER_TEAM[state["triage"].category],
+        reason="sla_breach",
+        needs_human=False,
+        detail=f"{missed} was due {due.isoformat(timespec='minutes')} ({sla.priority})",
+    )
+
+
+EscalationRule = Callable[[SupportState, float], EscalationTrigger | None]
+ESCALATION_RULES: tuple[EscalationRule, ...] = (
+    critical_priority,
+    money_or_account_action,
+    angry_enterprise_customer,
+    low_triage_confidence,
+    customer_asks_for_human,
+    specialist_tool_failure,
+    knowledge_missing,
+    sla_breached,
+)
+
+
+def decide_escalation(state: SupportState, low_confidence: float) -> Escalation | None:
+    """Apply every rule; the first rule needing a human (else the first that fired) picks the team."""
+    triggers = [t for rule in ESCALATION_RULES if (t := rule(state, low_confidence)) is not None]
+    if not triggers:
+        return None
+    blocking = [t for t in triggers if t.needs_human]
+    lead = (blocking or triggers)[0]
+    return Escalation(team=lead.team, needs_human=bool(blocking), triggers=tuple(triggers))
+
+
+def route_ticket(state: SupportState) -> Route:
+    """Decide the supervisor's next step from the state alone."""
+    if "triage" not in state:
+        return Route(("triage",), "new ticket: triage first")
+    handed_back = _handed_back_to(state)
+    if handed_back:
+        return Route((handed_back[0],), handed_back[1])
+    pending = tuple(s for s in specialists_for(state) if state.get(s) is None)
+    if pending:
+        triage = state["triage"]
+        return Route(pending, f"{triage.category} ticket, {triage.priority} priority, {state['ticket'].customer_tier} tier")
+    if "knowledge" not in state:
+        return Route(("knowledge",), "ground the answer in the knowledge base")
+    reply = state.get("reply")
+    escalation = state.get("escalation")
+    if reply is None:
+        return Route(("respond",), "draft the reply")
+    if reply.status == "draft":
+        if "review" in state:
+            return Route(("respond",), f"reviewer decided: {state['review'].action}")
+        team = escalation.team if escalation else "support"
+        return Route(("human_review",), f"escalated to {team}: a human must review before replying")
+    return Route(("__end__",), f"reply {reply.status}")

@@ -1,0 +1,92 @@
+"""Run tickets through the graph with checkpoints: new, resumed, or already finished."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from langgraph.types import Command, StateSnapshot
+
+from supportgraph.checkpoints import thread_id
+from supportgraph.graph.builder import SupportGraph
+from supportgraph.graph.context import Context
+from supportgraph.graph.errors import ReviewError
+from supportgraph.graph.models import Ticket
+
+RunStatus = Literal["processed", "resumed", "already_done"]
+
+
+@dataclass(frozen=True)
+class TicketRun:
+    """What happened to one ticket in a batch, and its final snapshot."""
+
+    ticket_id: str
+    status: RunStatus
+    snapshot: StateSnapshot
+
+
+def config_for(ticket_id: str, tenant: str | None = None) -> dict[str, Any]:
+    """The run config addressing a ticket's checkpoint thread."""
+    return {"configurable": {"thread_id": thread_id(ticket_id, tenant)}}
+
+
+def run_ticket(graph: SupportGraph, ticket: Ticket, context: Context) -> TicketRun:
+    """Process one ticket, skipping it if its thread already finished or waits for review.
+
+    A thread interrupted by a crash (steps left, no pending review) is resumed from
+    its last checkpoint instead of starting again.
+    """
+    config = config_for(ticket.ticket_id, ticket.tenant)
+    snapshot = graph.get_state(config)
+    if snapshot.values:
+        if not snapshot.next or snapshot.interrupts:
+            return TicketRun(ticket.ticket_id, "already_done", snapshot)
+        graph.invoke(None, config, context=context, durability="sync")
+        return TicketRun(ticket.ticket_id, "resumed", graph.get_state(config))
+    graph.invoke({"ticket": ticket}, config, context=context, durability="sync")
+    return TicketRun(ticket.ticket_id, "processed", graph.get_state(config))
+
+
+def run_batch(
+    graph: SupportGraph,
+    tickets: Iterable[Ticket],
+    context: Context,
+    on_done: Callable[[TicketRun], None] | None = None,
+) -> list[TicketRun]:
+    """Run every ticket in turn; ``on_done`` is told after each one (progress bars)."""
+    runs = []
+    for ticket in tickets:
+        run = run_ticket(graph, ticket, context)
+        runs.append(run)
+        if on_done:
+            on_done(run)
+    return runs
+
+
+def pending_review(snapshot: StateSnapshot) -> bool:
+    """Whether the thread is paused waiting for a human reviewer."""
+    return bool(snapshot.interrupts)
+
+
+def resume_review(
+    graph: SupportGraph, ticket_id: str, answer: dict[str, Any], context: Context, tenant: str | None = None
+) -> StateSnapshot:
+    """Resume a ticket paused for review with a reviewer's answer.
+
+    Raises:
+        ReviewError: the ticket is unknown, finished, or not waiting for review.
+    """
+    config = config_for(ticket_id, tenant)
+    snapshot = graph.get_state(config)
+    if not snapshot.values:
+        raise ReviewError(f"unknown ticket {ticket_id}: no checkpoint thread in this store")
+    if not snapshot.interrupts:
+        state = "finished" if not snapshot.next else "not waiting for review"
+        raise ReviewError(f"ticket {ticket_id} is {state}; nothing to approve")
+    from supportgraph.nodes.review import parse_answer
+
+    parse_answer(answer, context.now())  # reject a bad answer before touching the thread
+    interrupt_id = snapshot.interrupts[0].id
+    graph.invoke(Command(resume={interrupt_id: answer}), config, context=context, durability="sync")
+    return graph.get_state(config)

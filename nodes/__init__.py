@@ -1,0 +1,1 @@
+"""Graph nodes: one function per step, each returning only what it changes."""

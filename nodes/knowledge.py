@@ -1,0 +1,25 @@
+"""Knowledge node: retrieve the articles that ground the reply, or record a gap."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langgraph.runtime import Runtime
+
+from supportgraph.graph.context import Context, context_of
+from supportgraph.graph.models import KnowledgeReport
+from supportgraph.graph.state import SupportState
+from supportgraph.tools.kb import load_kb
+
+TOP_K = 3
+RELATIVE_FLOOR = 0.5  # a hit must score at least half the best one to be worth citing
+
+
+def ground_answer(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
+    """Search the KB with the ticket and specialist findings; no hit means a content gap."""
+    context = context_of(runtime)
+    ticket = state["ticket"]
+    query = f"{ticket.subject}. {ticket.message}"
+    hits = load_kb(context.kb_path).search(query, k=TOP_K, min_score=context.kb_min_score)
+    hits = [hit for hit in hits if hit.score >= RELATIVE_FLOOR * hits[0].score]
+    return {"knowledge": KnowledgeReport(query=query, hits=tuple(hits), gap=not hits)}

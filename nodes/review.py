@@ -1,0 +1,85 @@
+"""Human review node: pause with a typed request, resume with the reviewer's decision."""
+
+from __future__ import annotations
+
+from typing import Any, Literal, TypedDict
+
+from langgraph.runtime import Runtime
+from langgraph.types import interrupt
+from pydantic import ValidationError
+
+from supportgraph.graph.context import Context, context_of
+from supportgraph.graph.errors import ReviewError
+from supportgraph.graph.models import ReviewDecision
+from supportgraph.graph.state import SupportState
+
+Ask = Literal["approve_refund", "approve_action", "approve_reply", "take_over"]
+
+
+class ReviewRequest(TypedDict):
+    """What the reviewer sees: the ask, why, and the draft reply."""
+
+    ticket_id: str
+    customer: str
+    team: str
+    asks: list[Ask]
+    reasons: list[str]
+    actions: list[str]
+    draft_reply: str
+    first_response_due: str
+
+
+class ReviewAnswer(TypedDict, total=False):
+    """What resumes the graph: ``{"action": "approve"|"edit"|"reject", ...}``."""
+
+    action: Literal["approve", "edit", "reject"]
+    reviewer: str
+    reply: str
+    reason: str
+
+
+def review_request(state: SupportState) -> ReviewRequest:
+    """Build the typed payload the interrupt shows a reviewer."""
+    escalation = state.get("escalation")
+    report = state.get("success")
+    actions = list(report.actions) if report else []
+    asks: list[Ask] = []
+    if any(a.kind == "refund" for a in actions):
+        asks.append("approve_refund")
+    if any(a.kind != "refund" for a in actions):
+        asks.append("approve_action")
+    triggers = escalation.triggers if escalation else ()
+    if any(t.reason in ("missing_knowledge", "customer_request", "tool_failure") for t in triggers):
+        asks.append("take_over")
+    asks.append("approve_reply")
+    return ReviewRequest(
+        ticket_id=state["ticket"].ticket_id,
+        customer=state["ticket"].customer,
+        team=escalation.team if escalation else "Support",
+        asks=asks,
+        reasons=[f"{t.rule} ({t.reason}): {t.detail}" for t in triggers if t.needs_human],
+        actions=[a.detail for a in actions],
+        draft_reply=state["reply"].text,
+        first_response_due=state["sla"].first_response_due.isoformat(timespec="minutes"),
+    )
+
+
+def parse_answer(answer: object, decided_at: Any) -> ReviewDecision:
+    """Validate a resume value; raise ReviewError naming what is wrong."""
+    if not isinstance(answer, dict):
+        raise ReviewError(f"a review answer must be an object with 'action', got {answer!r}")
+    try:
+        decision = ReviewDecision.model_validate({**answer, "decided_at": decided_at})
+    except ValidationError as exc:
+        raise ReviewError(f"invalid review answer {answer!r}: {exc.errors()[0]['msg']}") from None
+    if decision.action == "edit" and not (decision.reply or "").strip():
+        raise ReviewError("an 'edit' decision needs the new reply text")
+    if decision.action == "reject" and not (decision.reason or "").strip():
+        raise ReviewError("a 'reject' decision needs a reason")
+    return decision
+
+
+def request_review(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
+    """Ask a human to approve, edit or reject; nothing before the interrupt has side effects."""
+    answer = interrupt(review_request(state))
+    return {"review": parse_answer(answer, context_of(runtime).now())}

@@ -1,0 +1,63 @@
+"""The supervisor: the escalation coordinator every node reports back to."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from langgraph.graph import END
+from langgraph.runtime import Runtime
+from langgraph.types import Command, Send
+
+from supportgraph.graph.context import Context, context_of
+from supportgraph.graph.models import Decision
+from supportgraph.graph.routing import decide_escalation, route_ticket
+from supportgraph.graph.state import SupportState
+from supportgraph.tools.sla import load_policy, sla_status
+
+Destination = Literal["triage", "technical", "success", "knowledge", "human_review", "respond", "__end__"]
+
+
+def _last_target(state: SupportState) -> str:
+    decisions = state.get("decisions") or []
+    return decisions[-1].target if decisions else "start"
+
+
+def coordinate(state: SupportState, runtime: Runtime[Context]) -> Command[Destination]:
+    """Refresh the SLA clock, apply the escalation policy and route to the next step(s)."""
+    context = context_of(runtime)
+    now = context.now()
+    hops = state.get("hops", 0) + 1
+    update: dict[str, Any] = {"hops": hops}
+    source = _last_target(state)
+    if hops > context.max_hops:
+        reason = f"hop limit {context.max_hops} reached after {source}; the ticket needs a human"
+        update |= {
+            "error": reason,
+            "outcome": "failed",
+            "decisions": [Decision(source=source, target=END, reason=reason, at=now)],
+        }
+        return Command(goto=END, update=update)
+    if "triage" in state:
+        reply = state.get("reply")
+        sent_at = reply.sent_at if reply is not None and reply.status == "sent" else None
+        update["sla"] = sla_status(
+            state["ticket"],
+            state["triage"].priority,
+            now,
+            load_policy(context.sla_policy),
+            first_response_at=sent_at,
+            resolved_at=sent_at,
+        )
+    view: SupportState = {**state, **update}  # type: ignore[typeddict-item]
+    if "knowledge" in state and "reply" not in state:
+        update["escalation"] = view["escalation"] = decide_escalation(view, context.low_confidence)
+    route = route_ticket(view)
+    update["decisions"] = [
+        Decision(source=source, target="+".join(route.steps), reason=route.reason, at=now)
+    ]
+    if route.steps == ("__end__",):
+        return Command(goto=END, update=update)
+    if len(route.steps) == 1:
+        return Command(goto=route.steps[0], update=update)
+    merged = {**state, **update, "decisions": []}
+    return Command(goto=[Send(step, merged) for step in route.steps], update=update)

@@ -1,0 +1,71 @@
+"""Technical support node: troubleshooting grounded in the knowledge base."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langgraph.runtime import Runtime
+
+from supportgraph.graph.context import Context, context_of
+from supportgraph.graph.models import SpecialistReport
+from supportgraph.graph.state import SupportState
+from supportgraph.tools.entities import extract_entities, size_in_gb
+from supportgraph.tools.kb import load_kb
+
+NON_TECHNICAL_AREAS = {"billing", "plans", "account", "product"}
+MAX_STEPS = 5
+
+
+def _findings(entities: dict[str, list[str]]) -> list[str]:
+    findings = []
+    codes = entities.get("http_status", [])
+    if any(code.startswith("5") for code in codes):
+        rate = entities.get("error_rate", [])
+        share = f" on about {rate[0]} of calls" if rate else ""
+        findings.append(f"Server-side errors (HTTP {', '.join(codes)}){share}: the failure is on our side, not the client's request.")
+    elif any(code.startswith("4") for code in codes):
+        findings.append(f"Client errors (HTTP {', '.join(codes)}): check the request, credentials and rate limits.")
+    sizes = [size for size in entities.get("data_size", []) if size_in_gb(size) >= 1]
+    if sizes:
+        findings.append(f"Large data volume ({', '.join(sizes)}): above what a browser download handles reliably.")
+    return findings
+
+
+def troubleshoot(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
+    """Extract entities, find the matching playbook articles and return their steps."""
+    context = context_of(runtime)
+    ticket = state["ticket"]
+    entities = extract_entities(ticket.text)
+    families = [f"{code[0]}xx" for code in entities.get("http_status", [])]
+    query = " ".join([ticket.subject, ticket.message, *entities.get("products", []), *families])
+    kb = load_kb(context.kb_path)
+    hits = [
+        hit
+        for hit in kb.search(query, k=len(kb.articles), min_score=context.kb_min_score)
+        if kb.get(hit.article_id).product_area not in NON_TECHNICAL_AREAS
+    ][:3]
+    if not hits:
+        only_billing = set(entities.get("products", [])) <= {"billing"} and "http_status" not in entities
+        return {
+            "technical": SpecialistReport(
+                specialist="technical",
+                summary="No troubleshooting playbook matches this ticket.",
+                entities=entities,
+                handback="out_of_scope" if only_billing else None,
+                handback_note="no technical symptom found; looks like an account or billing matter"
+                if only_billing
+                else "",
+            )
+        }
+    lead = kb.get(hits[0].article_id)
+    steps = tuple(f"{step} [{lead.id}]" for step in lead.steps[:MAX_STEPS])
+    return {
+        "technical": SpecialistReport(
+            specialist="technical",
+            summary=f"Matches playbook {lead.id} ({lead.title}).",
+            steps=steps,
+            citations=tuple(dict.fromkeys(hit.article_id for hit in hits[:2])),
+            entities=entities,
+            findings=tuple(_findings(entities)),
+        )
+    }

@@ -1,0 +1,1 @@
+"""Support reports, dashboard, playbook and summary, computed from a run."""

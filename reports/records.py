@@ -1,0 +1,101 @@
+"""Flatten a ticket's final state into one JSON-ready record (a line of tickets.jsonl)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from langgraph.types import StateSnapshot
+
+from supportgraph.tools.durations import format_duration
+
+SPECIALIST_STEPS = ("triage", "technical", "success", "knowledge", "human_review", "respond")
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat(timespec="seconds") if value else None
+
+
+def route_of(decisions: list[Any]) -> list[str]:
+    """The steps the supervisor sent the ticket to, in order (parallel ones joined by +)."""
+    return [d.target for d in decisions if d.target != "__end__"]
+
+
+def ticket_record(snapshot: StateSnapshot, run_status: str = "processed") -> dict[str, Any]:
+    """One ticket's outcome as a flat record; the reports are computed from these."""
+    state = snapshot.values
+    ticket = state["ticket"]
+    triage = state.get("triage")
+    escalation = state.get("escalation")
+    reply = state.get("reply")
+    sla = state.get("sla")
+    knowledge = state.get("knowledge")
+    decisions = state.get("decisions", [])
+    waiting = bool(snapshot.interrupts)
+    outcome = "waiting_for_review" if waiting else state.get("outcome") or ("failed" if state.get("error") else "in_progress")
+    reports = {name: state.get(name) for name in ("technical", "success")}
+    return {
+        "ticket_id": ticket.ticket_id,
+        "tenant": ticket.tenant,
+        "customer": ticket.customer,
+        "customer_tier": ticket.customer_tier,
+        "channel": ticket.channel,
+        "subject": ticket.subject,
+        "submitted_at": _iso(ticket.submitted_at),
+        "declared_priority": ticket.declared_priority,
+        "declared_category": ticket.declared_category,
+        "priority": triage.priority if triage else None,
+        "priority_reasons": list(triage.priority_reasons) if triage else [],
+        "category": triage.category if triage else None,
+        "confidence": triage.confidence if triage else None,
+        "sentiment": triage.sentiment if triage else None,
+        "sentiment_score": triage.sentiment_score if triage else None,
+        "language": triage.language if triage else None,
+        "engine": triage.engine if triage else None,
+        "route": route_of(decisions),
+        "specialists": [name for name, report in reports.items() if report is not None],
+        "escalated": escalation is not None,
+        "escalation_team": escalation.team if escalation else None,
+        "escalation_rules": [t.rule for t in escalation.triggers] if escalation else [],
+        "escalation_reasons": [t.reason for t in escalation.triggers] if escalation else [],
+        "escalation_details": [t.detail for t in escalation.triggers] if escalation else [],
+        "needs_human": bool(escalation and escalation.needs_human),
+        "outcome": outcome,
+        "reply": reply.text if reply else None,
+        "reply_status": reply.status if reply else None,
+        "citations": list(reply.citations) if reply else [],
+        "kb_hits": [{"article_id": h.article_id, "title": h.title, "score": h.score} for h in knowledge.hits]
+        if knowledge
+        else [],
+        "kb_gap": bool(knowledge and knowledge.gap),
+        "kb_query": knowledge.query if knowledge else None,
+        "findings": {name: list(r.findings) for name, r in reports.items() if r is not None},
+        "steps": {name: list(r.steps) for name, r in reports.items() if r is not None},
+        "entities": {name: r.entities for name, r in reports.items() if r is not None and r.entities},
+        "actions": [a.model_dump(mode="json") for r in reports.values() if r is not None for a in r.actions],
+        "review": state["review"].model_dump(mode="json") if state.get("review") else None,
+        "sla": _sla_record(sla),
+        "decisions": [
+            {"from": d.source, "to": d.target, "reason": d.reason, "at": _iso(d.at)} for d in decisions
+        ],
+        "hops": state.get("hops", 0),
+        "error": state.get("error"),
+        "run_status": run_status,
+    }
+
+
+def _sla_record(sla: Any) -> dict[str, Any] | None:
+    if sla is None:
+        return None
+    left = sla.first_response_due - sla.checked_at
+    return {
+        "priority": sla.priority,
+        "first_response_due": _iso(sla.first_response_due),
+        "resolution_due": _iso(sla.resolution_due),
+        "first_response_at": _iso(sla.first_response_at),
+        "resolved_at": _iso(sla.resolved_at),
+        "checked_at": _iso(sla.checked_at),
+        "first_response_breached": sla.first_response_breached,
+        "resolution_breached": sla.resolution_breached,
+        "first_response_time_left": format_duration(left),
+    }

@@ -1,0 +1,58 @@
+"""Write a run's report folder: tickets.jsonl, six reports, the playbook and the summary."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from supportgraph.reports import markdown
+from supportgraph.reports.metrics import compute
+from supportgraph.reports.playbook import render_playbook
+from supportgraph.tools.sla import SlaPolicy, load_policy
+
+Record = dict[str, Any]
+
+
+def report_folder(out: Path, now: datetime) -> Path:
+    """``OUT/customer_support_YYYYMMDD`` for the run's date."""
+    return out / f"customer_support_{now:%Y%m%d}"
+
+
+def write_reports(
+    records: list[Record],
+    out: Path,
+    now: datetime,
+    rejected: list[str] | None = None,
+    policy: SlaPolicy | None = None,
+) -> Path:
+    """Write every report for ``records`` and return the folder.
+
+    Args:
+        records: One record per ticket (see ``reports.records.ticket_record``).
+        out: Parent folder; the dated report folder is created inside it.
+        now: Time of the run, printed on every report.
+        rejected: Intake errors for tickets that could not be accepted.
+        policy: SLA policy the playbook shows (the default policy when None).
+    """
+    folder = report_folder(out, now)
+    folder.mkdir(parents=True, exist_ok=True)
+    metrics = compute(records)
+    rejected = rejected or []
+    files = {
+        "support_inquiry_triage_report.md": markdown.triage_report(records, metrics, now, rejected),
+        "technical_issue_resolution_report.md": markdown.technical_report(records, now),
+        "customer_success_management_report.md": markdown.success_report(records, metrics, now),
+        "knowledge_base_maintenance_report.md": markdown.knowledge_report(records, metrics, now),
+        "escalation_management_report.md": markdown.escalation_report(records, metrics, now),
+        "support_dashboard.md": markdown.dashboard(records, metrics, now),
+        "support_playbook.md": render_playbook(policy or load_policy(None), now),
+        "CUSTOMER_SUPPORT_SUMMARY.md": markdown.summary(records, metrics, now, rejected),
+    }
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    with (folder / "tickets.jsonl").open("w", encoding="utf-8") as handle:
+        for record in records:
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return folder

@@ -1,0 +1,65 @@
+"""Shared fixtures: a pinned clock, sample tickets and real checkpointers."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from supportgraph.checkpoints import open_checkpointer
+from supportgraph.graph.context import Context
+from supportgraph.graph.models import Ticket
+from supportgraph.tools.intake import validate_records
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "examples" / "sample_inquiries.json"
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep every test's local state in its own folder."""
+    monkeypatch.setenv("SUPPORTGRAPH_HOME", str(tmp_path / "home"))
+
+
+@pytest.fixture
+def context() -> Context:
+    return Context(clock=lambda: NOW)
+
+
+@pytest.fixture
+def samples() -> dict[str, Ticket]:
+    intake = validate_records(json.loads(SAMPLES.read_text()), NOW)
+    assert not intake.errors
+    return {t.ticket_id: t for t in intake.tickets}
+
+
+def make_ticket(**fields: Any) -> Ticket:
+    """A valid ticket with overridable fields."""
+    base: dict[str, Any] = {
+        "ticket_id": "T-1",
+        "customer": "Acme Ltd",
+        "customer_tier": "Growth",
+        "channel": "Email",
+        "subject": "Question",
+        "message": "Hello, a question.",
+        "submitted_at": NOW,
+    }
+    return Ticket.model_validate(base | fields)
+
+
+@pytest.fixture(params=["memory", "sqlite"], ids=["memory", "sqlite"])
+def checkpoint_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "memory":
+        return "memory://"
+    return f"sqlite:///{tmp_path / 'checkpoints.sqlite'}"
+
+
+@pytest.fixture
+def saver(checkpoint_url: str) -> Iterator[Any]:
+    with open_checkpointer(checkpoint_url) as checkpointer:
+        yield checkpointer

@@ -1,0 +1,1 @@
+"""What nodes call: classifiers, knowledge base, SLA clock, catalog, ledger, engines."""
