@@ -10,7 +10,6 @@ from urllib.parse import urlsplit
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
-
 from supportgraph.graph.context import home_dir
 from supportgraph.graph.errors import ConfigurationError
 from supportgraph.graph.models import EscalationTrigger, ProposedAction
@@ -29,7 +28,9 @@ def thread_id(ticket_id: str, tenant: str | None = None) -> str:
 
 def serializer() -> JsonPlusSerializer:
     """A serializer that allows exactly our state models to be read back."""
-    allowed = [(m.__module__, m.__name__) for m in (*STATE_MODELS, EscalationTrigger, ProposedAction)]
+    allowed = [
+        (m.__module__, m.__name__) for m in (*STATE_MODELS, EscalationTrigger, ProposedAction)
+    ]
     return JsonPlusSerializer(allowed_msgpack_modules=allowed)
 
 

@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from langchain_core.runnables import RunnableConfig
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
-
 from supportgraph.checkpoints import open_checkpointer
 from supportgraph.graph.context import Context
 from supportgraph.graph.errors import SupportGraphError
@@ -20,7 +20,9 @@ from supportgraph.reports.records import ticket_record
 from supportgraph.reports.writer import write_reports
 from supportgraph.tools.intake import read_tickets
 
-app = typer.Typer(help="Customer-support automation on a LangGraph state machine.", no_args_is_help=True)
+app = typer.Typer(
+    help="Customer-support automation on a LangGraph state machine.", no_args_is_help=True
+)
 review_app = typer.Typer(help="Tickets waiting for a human reviewer.", no_args_is_help=True)
 app.add_typer(review_app, name="review")
 console = Console()
@@ -28,7 +30,11 @@ errors = Console(stderr=True)
 
 CheckpointOption = Annotated[
     str | None,
-    typer.Option("--checkpoint", "-c", help="memory://, sqlite:///PATH or postgresql://...; default under $SUPPORTGRAPH_HOME"),
+    typer.Option(
+        "--checkpoint",
+        "-c",
+        help="memory://, sqlite:///PATH or postgresql://...; default under $SUPPORTGRAPH_HOME",
+    ),
 ]
 
 
@@ -40,7 +46,9 @@ def _fail(message: str) -> typer.Exit:
 @app.command()
 def run(
     file: Annotated[Path, typer.Argument(help="Tickets as a JSON list or JSONL.")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the report folder.")] = Path("out"),
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the report folder.")] = Path(
+        "out"
+    ),
     checkpoint: CheckpointOption = None,
 ) -> None:
     """Run every ticket in FILE through the support graph and write the reports."""
@@ -58,8 +66,12 @@ def run(
         with open_checkpointer(checkpoint) as saver:
             graph = build_graph(saver)
             with Progress(
-                TextColumn("[bold]Processing tickets"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                console=console, transient=not sys.stdout.isatty(),
+                TextColumn("[bold]Processing tickets"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=console,
+                transient=not sys.stdout.isatty(),
             ) as progress:
                 task = progress.add_task("tickets", total=len(intake.tickets))
 
@@ -74,7 +86,9 @@ def run(
     _print_table(records)
     console.print(f"Reports written to [bold]{folder}[/]")
     if intake.errors:
-        errors.print(f"[yellow]{len(intake.errors)} ticket(s) rejected; the others were processed.[/]")
+        errors.print(
+            f"[yellow]{len(intake.errors)} ticket(s) rejected; the others were processed.[/]"
+        )
         raise typer.Exit(code=1)
 
 
@@ -84,11 +98,22 @@ def _print_table(records: list[dict[str, Any]]) -> None:
         table.add_column(column)
     for r in records:
         sla = r["sla"] or {}
-        sla_text = "breached" if sla.get("first_response_breached") else f"ok ({sla.get('first_response_time_left', '-')} left)"
+        sla_text = (
+            "breached"
+            if sla.get("first_response_breached")
+            else f"ok ({sla.get('first_response_time_left', '-')} left)"
+        )
         if sla.get("first_response_at") and not sla.get("first_response_breached"):
             sla_text = "met"
         outcome = r["outcome"] + (f" ({r['escalation_team']})" if r["escalated"] else "")
-        table.add_row(r["ticket_id"], r["priority"] or "-", r["category"] or "-", " → ".join(r["route"]), outcome, sla_text)
+        table.add_row(
+            r["ticket_id"],
+            r["priority"] or "-",
+            r["category"] or "-",
+            " → ".join(r["route"]),
+            outcome,
+            sla_text,
+        )
     console.print(table)
 
 
@@ -114,13 +139,18 @@ def show(
     if as_json:
         console.print_json(json.dumps(record))
         return
-    console.print(f"[bold]{record['ticket_id']}[/] {record['customer']} ({record['customer_tier']}, {record['channel']})")
+    console.print(
+        f"[bold]{record['ticket_id']}[/] {record['customer']} ({record['customer_tier']}, {record['channel']})"
+    )
     console.print(f"  {record['subject']}")
     console.print(
         f"  priority {record['priority']} · category {record['category']} ({record['confidence']}) · "
         f"sentiment {record['sentiment']} · language {record['language']}"
     )
-    console.print(f"  outcome [bold]{record['outcome']}[/]" + (f" · escalated to {record['escalation_team']}" if record["escalated"] else ""))
+    console.print(
+        f"  outcome [bold]{record['outcome']}[/]"
+        + (f" · escalated to {record['escalation_team']}" if record["escalated"] else "")
+    )
     table = Table(title="Decision log")
     for column in ("At", "From", "To", "Reason"):
         table.add_column(column)
@@ -129,7 +159,10 @@ def show(
     console.print(table)
     if record["review"]:
         review = record["review"]
-        console.print(f"Review: {review['action']} by {review['reviewer']} at {review['decided_at']}" + (f" — {review['reason']}" if review.get("reason") else ""))
+        console.print(
+            f"Review: {review['action']} by {review['reviewer']} at {review['decided_at']}"
+            + (f" — {review['reason']}" if review.get("reason") else "")
+        )
     if record["reply"]:
         console.print(f"[bold]Reply ({record['reply_status']}):[/]\n{record['reply']}")
 
@@ -146,14 +179,22 @@ def review_list(checkpoint: CheckpointOption = None) -> None:
         graph = build_graph(saver)
         threads = sorted({c.config["configurable"]["thread_id"] for c in saver.list(None)})
         for thread in threads:
-            snapshot = graph.get_state({"configurable": {"thread_id": thread}})
+            snapshot = graph.get_state(RunnableConfig(configurable={"thread_id": thread}))
             for pending in snapshot.interrupts:
                 request = pending.value
-                table.add_row(thread, request["team"], ", ".join(request["asks"]), "\n".join(request["reasons"]), request["first_response_due"])
+                table.add_row(
+                    thread,
+                    request["team"],
+                    ", ".join(request["asks"]),
+                    "\n".join(request["reasons"]),
+                    request["first_response_due"],
+                )
     console.print(table)
 
 
-def _decide(ticket_id: str, answer: dict[str, Any], checkpoint: str | None, tenant: str | None) -> None:
+def _decide(
+    ticket_id: str, answer: dict[str, Any], checkpoint: str | None, tenant: str | None
+) -> None:
     from supportgraph.graph.builder import build_graph
 
     context = Context()
@@ -163,7 +204,9 @@ def _decide(ticket_id: str, answer: dict[str, Any], checkpoint: str | None, tena
     except SupportGraphError as exc:
         raise _fail(str(exc)) from None
     record = ticket_record(snapshot)
-    console.print(f"{ticket_id}: {answer['action']} → outcome [bold]{record['outcome']}[/], reply {record['reply_status']}")
+    console.print(
+        f"{ticket_id}: {answer['action']} → outcome [bold]{record['outcome']}[/], reply {record['reply_status']}"
+    )
 
 
 ReviewerOption = Annotated[str, typer.Option(help="Who decided (kept in the audit log).")]
@@ -171,7 +214,12 @@ TenantOption = Annotated[str | None, typer.Option(help="Tenant the ticket belong
 
 
 @review_app.command("approve")
-def review_approve(ticket_id: str, reviewer: ReviewerOption = "reviewer", checkpoint: CheckpointOption = None, tenant: TenantOption = None) -> None:
+def review_approve(
+    ticket_id: str,
+    reviewer: ReviewerOption = "reviewer",
+    checkpoint: CheckpointOption = None,
+    tenant: TenantOption = None,
+) -> None:
     """Approve the draft reply (and any refund or account action it proposes)."""
     _decide(ticket_id, {"action": "approve", "reviewer": reviewer}, checkpoint, tenant)
 
@@ -185,7 +233,9 @@ def review_reject(
     tenant: TenantOption = None,
 ) -> None:
     """Reject the draft: nothing is sent and a human takes the ticket over."""
-    _decide(ticket_id, {"action": "reject", "reviewer": reviewer, "reason": reason}, checkpoint, tenant)
+    _decide(
+        ticket_id, {"action": "reject", "reviewer": reviewer, "reason": reason}, checkpoint, tenant
+    )
 
 
 @review_app.command("edit")
@@ -201,7 +251,9 @@ def review_edit(
 
 
 @app.command("graph")
-def show_graph(mermaid: Annotated[bool, typer.Option("--mermaid", help="Print Mermaid source.")] = True) -> None:
+def show_graph(
+    mermaid: Annotated[bool, typer.Option("--mermaid", help="Print Mermaid source.")] = True,
+) -> None:
     """Print the graph's structure as a Mermaid diagram."""
     from supportgraph.graph.builder import graph
 
@@ -211,5 +263,3 @@ def show_graph(mermaid: Annotated[bool, typer.Option("--mermaid", help="Print Me
 def main() -> None:
     """Entry point of the ``supportgraph`` console script."""
     app()
-
-

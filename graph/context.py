@@ -65,7 +65,9 @@ class Context:
         if self.engine not in ("embedded", "llm"):
             raise ConfigurationError(f"unknown engine {self.engine!r}; use 'embedded' or 'llm'")
         if not 0.0 <= self.low_confidence <= 1.0:
-            raise ConfigurationError(f"low_confidence must be within 0..1, got {self.low_confidence}")
+            raise ConfigurationError(
+                f"low_confidence must be within 0..1, got {self.low_confidence}"
+            )
         if self.max_hops < 4:
             raise ConfigurationError(f"max_hops must be at least 4, got {self.max_hops}")
 

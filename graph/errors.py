@@ -1,11 +1,11 @@
 """Exceptions raised by supportgraph, each saying what arrived and what to do.
 
-    SupportGraphError
-    ├── IntakeError            a ticket (or the file holding it) is not valid input
-    │   └── TicketFileError    the whole file cannot be read (not JSON, not a list)
-    ├── ConfigurationError     a setting, policy file or URL is unusable
-    ├── ReviewError            a review decision does not fit the ticket's state
-    └── RoutingError           the graph exceeded its hop limit or reached a dead end
+SupportGraphError
+├── IntakeError            a ticket (or the file holding it) is not valid input
+│   └── TicketFileError    the whole file cannot be read (not JSON, not a list)
+├── ConfigurationError     a setting, policy file or URL is unusable
+├── ReviewError            a review decision does not fit the ticket's state
+└── RoutingError           the graph exceeded its hop limit or reached a dead end
 """
 
 from __future__ import annotations

@@ -30,7 +30,12 @@ PRIORITIES: tuple[Priority, ...] = ("Critical", "High", "Medium", "Low")
 TIERS: tuple[Tier, ...] = ("Starter", "Growth", "Professional", "Enterprise")
 CHANNELS: tuple[Channel, ...] = ("Email", "Chat", "Phone", "Web")
 CATEGORIES: tuple[Category, ...] = (
-    "technical", "billing", "account", "sales", "product", "feedback"
+    "technical",
+    "billing",
+    "account",
+    "sales",
+    "product",
+    "feedback",
 )
 
 

@@ -13,11 +13,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from supportgraph.graph.models import Category, Escalation, EscalationTrigger, Team
+from supportgraph.graph.models import (
+    Category,
+    Escalation,
+    EscalationTrigger,
+    SpecialistReport,
+    Team,
+)
 from supportgraph.graph.state import SupportState
 
 Step = Literal["triage", "technical", "success", "knowledge", "human_review", "respond", "__end__"]
 Specialist = Literal["technical", "success"]
+SPECIALISTS: tuple[Specialist, ...] = ("technical", "success")
 
 OWNER_TEAM: dict[Category, Team] = {
     "technical": "Engineering",
@@ -66,12 +73,20 @@ def specialists_for(state: SupportState) -> tuple[Specialist, ...]:
 
 def _handed_back_to(state: SupportState) -> tuple[Specialist, str] | None:
     """The other specialist when one handed the ticket back and the other has not seen it."""
-    for name, other in (("technical", "success"), ("success", "technical")):
-        report = state.get(name)
-        if report is not None and report.handback and state.get(other) is None:
+    pairs: tuple[tuple[Specialist, Specialist], ...] = (
+        ("technical", "success"),
+        ("success", "technical"),
+    )
+    for name, other in pairs:
+        report = _report(state, name)
+        if report is not None and report.handback and _report(state, other) is None:
             note = report.handback_note or report.handback
-            return other, f"{name} handed back ({report.handback}): {note}"  # type: ignore[return-value]
+            return other, f"{name} handed back ({report.handback}): {note}"
     return None
+
+
+def _report(state: SupportState, specialist: Specialist) -> SpecialistReport | None:
+    return state.get("technical") if specialist == "technical" else state.get("success")
 
 
 # --- escalation rules, in precedence order -------------------------------------------
@@ -121,7 +136,9 @@ def low_triage_confidence(state: SupportState, low_confidence: float) -> Escalat
     )
 
 
-def angry_enterprise_customer(state: SupportState, low_confidence: float) -> EscalationTrigger | None:
+def angry_enterprise_customer(
+    state: SupportState, low_confidence: float
+) -> EscalationTrigger | None:
     """Negative sentiment from an Enterprise customer → Executive attention."""
     triage = state["triage"]
     if state["ticket"].customer_tier != "Enterprise" or triage.sentiment != "negative":
@@ -164,8 +181,8 @@ def knowledge_missing(state: SupportState, low_confidence: float) -> EscalationT
 
 def specialist_tool_failure(state: SupportState, low_confidence: float) -> EscalationTrigger | None:
     """A specialist's tool failed (ledger, catalog unreadable) → a human takes over."""
-    for name in ("technical", "success"):
-        report = state.get(name)
+    for name in SPECIALISTS:
+        report = _report(state, name)
         if report is not None and report.handback == "tool_failure":
             return EscalationTrigger(
                 rule="specialist_tool_failure",
@@ -226,10 +243,13 @@ def route_ticket(state: SupportState) -> Route:
     handed_back = _handed_back_to(state)
     if handed_back:
         return Route((handed_back[0],), handed_back[1])
-    pending = tuple(s for s in specialists_for(state) if state.get(s) is None)
+    pending = tuple(s for s in specialists_for(state) if _report(state, s) is None)
     if pending:
         triage = state["triage"]
-        return Route(pending, f"{triage.category} ticket, {triage.priority} priority, {state['ticket'].customer_tier} tier")
+        return Route(
+            pending,
+            f"{triage.category} ticket, {triage.priority} priority, {state['ticket'].customer_tier} tier",
+        )
     if "knowledge" not in state:
         return Route(("knowledge",), "ground the answer in the knowledge base")
     reply = state.get("reply")

@@ -6,8 +6,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from langchain_core.runnables import RunnableConfig
 from langgraph.types import Command, StateSnapshot
-
 from supportgraph.checkpoints import thread_id
 from supportgraph.graph.builder import SupportGraph
 from supportgraph.graph.context import Context
@@ -26,7 +26,7 @@ class TicketRun:
     snapshot: StateSnapshot
 
 
-def config_for(ticket_id: str, tenant: str | None = None) -> dict[str, Any]:
+def config_for(ticket_id: str, tenant: str | None = None) -> RunnableConfig:
     """The run config addressing a ticket's checkpoint thread."""
     return {"configurable": {"thread_id": thread_id(ticket_id, tenant)}}
 
@@ -70,7 +70,11 @@ def pending_review(snapshot: StateSnapshot) -> bool:
 
 
 def resume_review(
-    graph: SupportGraph, ticket_id: str, answer: dict[str, Any], context: Context, tenant: str | None = None
+    graph: SupportGraph,
+    ticket_id: str,
+    answer: dict[str, Any],
+    context: Context,
+    tenant: str | None = None,
 ) -> StateSnapshot:
     """Resume a ticket paused for review with a reviewer's answer.
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from langgraph.runtime import Runtime
-
 from supportgraph.graph.context import Context, context_of
 from supportgraph.graph.models import Reply
 from supportgraph.graph.state import SupportState
@@ -27,7 +26,14 @@ def respond(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
         if escalation is not None and escalation.needs_human:
             return {"reply": draft, "outcome": "waiting_for_review"}
     if review is not None and review.action == "reject":
-        return {"reply": draft.model_copy(update={"status": "withheld"}), "outcome": "handed_to_human"}
-    text = review.reply if review is not None and review.action == "edit" and review.reply else draft.text
+        return {
+            "reply": draft.model_copy(update={"status": "withheld"}),
+            "outcome": "handed_to_human",
+        }
+    text = (
+        review.reply
+        if review is not None and review.action == "edit" and review.reply
+        else draft.text
+    )
     sent = draft.model_copy(update={"text": text, "status": "sent", "sent_at": now})
     return {"reply": sent, "outcome": "replied"}

@@ -6,10 +6,9 @@ import re
 from typing import Any
 
 from langgraph.runtime import Runtime
-
 from supportgraph.graph.context import Context, context_of
 from supportgraph.graph.errors import ConfigurationError
-from supportgraph.graph.models import ProposedAction, SpecialistReport, Ticket
+from supportgraph.graph.models import HandbackReason, ProposedAction, SpecialistReport, Ticket
 from supportgraph.graph.state import SupportState
 from supportgraph.tools.catalog import compare, load_catalog, mentioned_plans
 from supportgraph.tools.entities import extract_entities
@@ -65,10 +64,17 @@ def _billing(ticket: Ticket, context: Context) -> tuple[list[str], list[Proposed
 def _requested_actions(text: str, already: list[ProposedAction]) -> list[ProposedAction]:
     actions = []
     if _has("refund", text) and not already:
-        actions.append(ProposedAction(kind="refund", detail="customer asks for a refund; no matching duplicate in the ledger"))
+        actions.append(
+            ProposedAction(
+                kind="refund",
+                detail="customer asks for a refund; no matching duplicate in the ledger",
+            )
+        )
     for cue in ("cancellation", "account_deletion", "plan_change"):
         if _has(cue, text):
-            actions.append(ProposedAction(kind=cue, detail=f"customer asks for {cue.replace('_', ' ')}"))  # type: ignore[arg-type]
+            actions.append(
+                ProposedAction(kind=cue, detail=f"customer asks for {cue.replace('_', ' ')}")
+            )
     return actions
 
 
@@ -87,7 +93,9 @@ def advise_customer(state: SupportState, runtime: Runtime[Context]) -> dict[str,
         if category == "sales" or len(plans) >= 2:
             shown = plans if len(plans) >= 2 else [ticket.customer_tier, "Enterprise"]
             shown = list(dict.fromkeys(p for p in shown if p in catalog))
-            findings.append(f"Plan comparison ({' vs '.join(shown)}) from the plan catalog:\n\n{compare(shown, catalog)}")
+            findings.append(
+                f"Plan comparison ({' vs '.join(shown)}) from the plan catalog:\n\n{compare(shown, catalog)}"
+            )
         if category == "billing" or _has("duplicate_charge", text) or _has("refund", text):
             billing_findings, actions = _billing(ticket, context)
             findings += billing_findings
@@ -103,14 +111,26 @@ def advise_customer(state: SupportState, runtime: Runtime[Context]) -> dict[str,
     actions += _requested_actions(text, actions)
     if category == "product" or _has("feature_request", text):
         findings.append(f"Feature request logged for {ticket.customer}: {ticket.subject}.")
-        steps.append("Your request is logged with our product team, who review requests every quarter.")
-    if ticket.customer_tier == "Enterprise" and (category in ("product", "sales") or _has("strategy_session", text)):
-        steps.append("Your customer success manager will contact you to schedule a strategy session with our product team.")
+        steps.append(
+            "Your request is logged with our product team, who review requests every quarter."
+        )
+    if ticket.customer_tier == "Enterprise" and (
+        category in ("product", "sales") or _has("strategy_session", text)
+    ):
+        steps.append(
+            "Your customer success manager will contact you to schedule a strategy session with our product team."
+        )
     if ticket.customer_tier == "Enterprise" and state["triage"].priority == "Critical":
-        steps.append("Your customer success manager has been notified and will keep you updated until this is resolved.")
+        steps.append(
+            "Your customer success manager has been notified and will keep you updated until this is resolved."
+        )
     entities = extract_entities(text)
-    technical_symptom = "http_status" in entities or re.search(r"\b(not working|error|crash|timing out)\b", text, re.I)
-    handback = "out_of_scope" if technical_symptom and state.get("technical") is None else None
+    technical_symptom = "http_status" in entities or re.search(
+        r"\b(not working|error|crash|timing out)\b", text, re.I
+    )
+    handback: HandbackReason | None = None
+    if technical_symptom and state.get("technical") is None:
+        handback = "out_of_scope"
     summary_bits = [f"{len(findings)} finding(s)", f"{len(actions)} action(s) awaiting approval"]
     return {
         "success": SpecialistReport(

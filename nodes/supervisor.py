@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from langgraph.graph import END
 from langgraph.runtime import Runtime
 from langgraph.types import Command, Send
-
 from supportgraph.graph.context import Context, context_of
 from supportgraph.graph.models import Decision
 from supportgraph.graph.routing import decide_escalation, route_ticket
 from supportgraph.graph.state import SupportState
 from supportgraph.tools.sla import load_policy, sla_status
 
-Destination = Literal["triage", "technical", "success", "knowledge", "human_review", "respond", "__end__"]
+Destination = Literal[
+    "triage", "technical", "success", "knowledge", "human_review", "respond", "__end__"
+]
 
 
 def _last_target(state: SupportState) -> str:
@@ -34,9 +34,9 @@ def coordinate(state: SupportState, runtime: Runtime[Context]) -> Command[Destin
         update |= {
             "error": reason,
             "outcome": "failed",
-            "decisions": [Decision(source=source, target=END, reason=reason, at=now)],
+            "decisions": [Decision(source=source, target="__end__", reason=reason, at=now)],
         }
-        return Command(goto=END, update=update)
+        return Command(goto="__end__", update=update)
     if "triage" in state:
         reply = state.get("reply")
         sent_at = reply.sent_at if reply is not None and reply.status == "sent" else None
@@ -56,7 +56,7 @@ def coordinate(state: SupportState, runtime: Runtime[Context]) -> Command[Destin
         Decision(source=source, target="+".join(route.steps), reason=route.reason, at=now)
     ]
     if route.steps == ("__end__",):
-        return Command(goto=END, update=update)
+        return Command(goto="__end__", update=update)
     if len(route.steps) == 1:
         return Command(goto=route.steps[0], update=update)
     merged = {**state, **update, "decisions": []}

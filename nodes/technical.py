@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from langgraph.runtime import Runtime
-
 from supportgraph.graph.context import Context, context_of
 from supportgraph.graph.models import SpecialistReport
 from supportgraph.graph.state import SupportState
@@ -22,12 +21,18 @@ def _findings(entities: dict[str, list[str]]) -> list[str]:
     if any(code.startswith("5") for code in codes):
         rate = entities.get("error_rate", [])
         share = f" on about {rate[0]} of calls" if rate else ""
-        findings.append(f"Server-side errors (HTTP {', '.join(codes)}){share}: the failure is on our side, not the client's request.")
+        findings.append(
+            f"Server-side errors (HTTP {', '.join(codes)}){share}: the failure is on our side, not the client's request."
+        )
     elif any(code.startswith("4") for code in codes):
-        findings.append(f"Client errors (HTTP {', '.join(codes)}): check the request, credentials and rate limits.")
+        findings.append(
+            f"Client errors (HTTP {', '.join(codes)}): check the request, credentials and rate limits."
+        )
     sizes = [size for size in entities.get("data_size", []) if size_in_gb(size) >= 1]
     if sizes:
-        findings.append(f"Large data volume ({', '.join(sizes)}): above what a browser download handles reliably.")
+        findings.append(
+            f"Large data volume ({', '.join(sizes)}): above what a browser download handles reliably."
+        )
     return findings
 
 
@@ -45,7 +50,9 @@ def troubleshoot(state: SupportState, runtime: Runtime[Context]) -> dict[str, An
         if kb.get(hit.article_id).product_area not in NON_TECHNICAL_AREAS
     ][:3]
     if not hits:
-        only_billing = set(entities.get("products", [])) <= {"billing"} and "http_status" not in entities
+        only_billing = (
+            set(entities.get("products", [])) <= {"billing"} and "http_status" not in entities
+        )
         return {
             "technical": SpecialistReport(
                 specialist="technical",

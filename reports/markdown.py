@@ -17,7 +17,9 @@ def _header(title: str, now: datetime, total: int) -> list[str]:
 
 
 def _counts(counter: Counter[str], order: tuple[str, ...] | None, total: int) -> list[str]:
-    keys = [k for k in (order or ()) if k in counter] + sorted(k for k in counter if k not in (order or ()))
+    keys = [k for k in (order or ()) if k in counter] + sorted(
+        k for k in counter if k not in (order or ())
+    )
     if order:
         keys = list(order) + [k for k in keys if k not in order]
     return [f"- **{k}:** {counter.get(k, 0)} ({share(counter.get(k, 0), total)})" for k in keys]
@@ -35,7 +37,9 @@ def triage_report(records: list[Record], m: Metrics, now: datetime, rejected: li
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for r in records:
-        declared = " / ".join(x for x in (r["declared_priority"], r["declared_category"]) if x) or "—"
+        declared = (
+            " / ".join(x for x in (r["declared_priority"], r["declared_category"]) if x) or "—"
+        )
         lines.append(
             f"| {r['ticket_id']} | {_cell(r['customer'])} | {r['customer_tier']} | {r['channel']} | "
             f"{r['category']} ({r['confidence']:.2f}) | {r['priority']} | {r['sentiment']} ({r['sentiment_score']:+.2f}) | "
@@ -44,13 +48,23 @@ def triage_report(records: list[Record], m: Metrics, now: datetime, rejected: li
             else f"| {r['ticket_id']} | {_cell(r['customer'])} | {r['customer_tier']} | {r['channel']} | not triaged | | | | |"
         )
     lines += ["", "## Why each priority", ""]
-    lines += [f"- **{r['ticket_id']}** {r['priority']}: {'; '.join(r['priority_reasons'])}" for r in records if r["priority"]]
+    lines += [
+        f"- **{r['ticket_id']}** {r['priority']}: {'; '.join(r['priority_reasons'])}"
+        for r in records
+        if r["priority"]
+    ]
     lines += ["", "## Agreement with declared labels", ""]
-    lines.append(f"- Priority: {m.priority_agreed} of {m.priority_checked} ({share(m.priority_agreed, m.priority_checked)})")
-    lines.append(f"- Category: {m.category_agreed} of {m.category_checked} ({share(m.category_agreed, m.category_checked)})")
+    lines.append(
+        f"- Priority: {m.priority_agreed} of {m.priority_checked} ({share(m.priority_agreed, m.priority_checked)})"
+    )
+    lines.append(
+        f"- Category: {m.category_agreed} of {m.category_checked} ({share(m.category_agreed, m.category_checked)})"
+    )
     lines += [f"- Disagreement: {d}" for d in m.disagreements]
     if m.mean_confidence is not None:
-        lines.append(f"- Mean category confidence: {m.mean_confidence:.2f}; below threshold: {', '.join(m.low_confidence) or 'none'}")
+        lines.append(
+            f"- Mean category confidence: {m.mean_confidence:.2f}; below threshold: {', '.join(m.low_confidence) or 'none'}"
+        )
     if rejected:
         lines += ["", "## Rejected at intake", "", *[f"- {e}" for e in rejected]]
     return "\n".join(lines) + "\n"
@@ -64,16 +78,28 @@ def technical_report(records: list[Record], now: datetime) -> str:
         lines.append("No ticket in this run needed technical support.")
     for r in technical:
         lines += [f"## {r['ticket_id']} — {r['subject']}", ""]
-        lines.append(f"- **Customer:** {r['customer']} ({r['customer_tier']}) · **Priority:** {r['priority']} · **Outcome:** {r['outcome']}")
+        lines.append(
+            f"- **Customer:** {r['customer']} ({r['customer_tier']}) · "
+            f"**Priority:** {r['priority']} · **Outcome:** {r['outcome']}"
+        )
         entities = r["entities"].get("technical", {})
         if entities:
-            lines.append("- **Extracted:** " + "; ".join(f"{k}: {', '.join(v)}" for k, v in entities.items()))
+            lines.append(
+                "- **Extracted:** " + "; ".join(f"{k}: {', '.join(v)}" for k, v in entities.items())
+            )
         lines += [f"- **Finding:** {f}" for f in r["findings"].get("technical", [])]
         steps = r["steps"].get("technical", [])
         if steps:
-            lines += ["", "Troubleshooting steps:", "", *[f"{n}. {s}" for n, s in enumerate(steps, start=1)]]
+            lines += [
+                "",
+                "Troubleshooting steps:",
+                "",
+                *[f"{n}. {s}" for n, s in enumerate(steps, start=1)],
+            ]
         else:
-            lines.append("- No playbook article matched: answered by a human or logged as a KB gap.")
+            lines.append(
+                "- No playbook article matched: answered by a human or logged as a KB gap."
+            )
         lines.append("")
     return "\n".join(lines) + "\n"
 
@@ -88,7 +114,12 @@ def success_report(records: list[Record], m: Metrics, now: datetime) -> str:
         "",
     ]
     for r in success:
-        lines += [f"## {r['ticket_id']} — {r['customer']} ({r['customer_tier']})", "", f"_{r['subject']}_ · outcome **{r['outcome']}**", ""]
+        lines += [
+            f"## {r['ticket_id']} — {r['customer']} ({r['customer_tier']})",
+            "",
+            f"_{r['subject']}_ · outcome **{r['outcome']}**",
+            "",
+        ]
         lines += [f"{f}\n" for f in r["findings"].get("success", [])]
         lines += [f"- Next step: {s}" for s in r["steps"].get("success", [])]
         lines += [f"- Proposed, not executed (needs approval): {a['detail']}" for a in r["actions"]]
@@ -106,84 +137,161 @@ def knowledge_report(records: list[Record], m: Metrics, now: datetime) -> str:
         "## Most cited articles",
         "",
     ]
-    lines += [f"- {article}: cited in {count} repl{'y' if count == 1 else 'ies'}" for article, count in m.citations.most_common()] or ["- none"]
+    lines += [
+        f"- {article}: cited in {count} repl{'y' if count == 1 else 'ies'}"
+        for article, count in m.citations.most_common()
+    ] or ["- none"]
     lines += ["", "## Hits per ticket", "", "| Ticket | Top articles (BM25 score) |", "|---|---|"]
     for r in records:
-        hits = ", ".join(f"{h['article_id']} {h['title']} ({h['score']:.1f})" for h in r["kb_hits"]) or "**gap**"
+        hits = (
+            ", ".join(f"{h['article_id']} {h['title']} ({h['score']:.1f})" for h in r["kb_hits"])
+            or "**gap**"
+        )
         lines.append(f"| {r['ticket_id']} | {_cell(hits)} |")
     lines += ["", "## Content gaps (queries with no article above the score threshold)", ""]
-    lines += [f"- {r['ticket_id']}: {_cell(r['kb_query'])}" for r in m.kb_gaps] or ["- none in this run"]
+    lines += [f"- {r['ticket_id']}: {_cell(r['kb_query'])}" for r in m.kb_gaps] or [
+        "- none in this run"
+    ]
     return "\n".join(lines) + "\n"
 
 
 def escalation_report(records: list[Record], m: Metrics, now: datetime) -> str:
     """Escalations by team and rule, and the tickets waiting for a human."""
     lines = _header("Escalation Management Report", now, m.total)
-    lines += [f"- Escalated: {m.escalated} of {m.total} ({share(m.escalated, m.total)}); needing a human: {m.needs_human}", "", "## By team", ""]
-    lines += [f"- **{team}:** {count}" for team, count in m.escalations_by_team.most_common()] or ["- none"]
+    lines += [
+        f"- Escalated: {m.escalated} of {m.total} ({share(m.escalated, m.total)}); needing a human: {m.needs_human}",
+        "",
+        "## By team",
+        "",
+    ]
+    lines += [f"- **{team}:** {count}" for team, count in m.escalations_by_team.most_common()] or [
+        "- none"
+    ]
     lines += ["", "## By rule", ""]
-    lines += [f"- `{rule}`: {count}" for rule, count in m.triggers_by_rule.most_common()] or ["- none"]
-    lines += ["", "## Cases", "", "| Ticket | Team | Rules | Outcome | First response |", "|---|---|---|---|---|"]
+    lines += [f"- `{rule}`: {count}" for rule, count in m.triggers_by_rule.most_common()] or [
+        "- none"
+    ]
+    lines += [
+        "",
+        "## Cases",
+        "",
+        "| Ticket | Team | Rules | Outcome | First response |",
+        "|---|---|---|---|---|",
+    ]
     for r in records:
         if r["escalated"]:
             sla = r["sla"] or {}
-            state = "breached" if sla.get("first_response_breached") else f"{sla.get('first_response_time_left')} left"
-            lines.append(f"| {r['ticket_id']} | {r['escalation_team']} | {', '.join(r['escalation_rules'])} | {r['outcome']} | {state} |")
+            state = (
+                "breached"
+                if sla.get("first_response_breached")
+                else f"{sla.get('first_response_time_left')} left"
+            )
+            lines.append(
+                f"| {r['ticket_id']} | {r['escalation_team']} | {', '.join(r['escalation_rules'])} | {r['outcome']} | {state} |"
+            )
     lines += ["", "## Why", ""]
     for r in records:
-        lines += [f"- {r['ticket_id']} `{rule}`: {_cell(detail)}" for rule, detail in zip(r["escalation_rules"], r["escalation_details"], strict=True)]
+        lines += [
+            f"- {r['ticket_id']} `{rule}`: {_cell(detail)}"
+            for rule, detail in zip(r["escalation_rules"], r["escalation_details"], strict=True)
+        ]
     return "\n".join(lines) + "\n"
 
 
 def dashboard(records: list[Record], m: Metrics, now: datetime) -> str:
     """The support dashboard; where a metric cannot be computed it says so."""
-    lines = ["# Customer Support Dashboard", "", f"**Last updated:** {now:%Y-%m-%d %H:%M:%S %Z} · **Tickets in this run:** {m.total}", ""]
+    lines = [
+        "# Customer Support Dashboard",
+        "",
+        f"**Last updated:** {now:%Y-%m-%d %H:%M:%S %Z} · **Tickets in this run:** {m.total}",
+        "",
+    ]
     lines += ["## Queue", "", "### By priority", "", *_counts(m.by_priority, PRIORITIES, m.total)]
     lines += ["", "### By channel", "", *_counts(m.by_channel, CHANNELS, m.total)]
     lines += ["", "### By category", "", *_counts(m.by_category, None, m.total)]
     lines += ["", "### By outcome", "", *_counts(m.by_outcome, None, m.total)]
-    lines += ["", "## SLA (first response)", "", f"- **Compliance:** {sla_compliance(m)} of tickets not late "
-              f"({m.total - len(m.first_response_breached)} of {m.total})",
-              f"- **Breached:** {len(m.first_response_breached)} ({', '.join(m.first_response_breached) or 'none'})",
-              f"- **Resolution SLA breached:** {len(m.resolution_breached)} ({', '.join(m.resolution_breached) or 'none'})",
-              "", "| Priority | Met | Breached | Open, on time | Mean time to first response |", "|---|---|---|---|---|"]
+    lines += [
+        "",
+        "## SLA (first response)",
+        "",
+        f"- **Compliance:** {sla_compliance(m)} of tickets not late "
+        f"({m.total - len(m.first_response_breached)} of {m.total})",
+        f"- **Breached:** {len(m.first_response_breached)} ({', '.join(m.first_response_breached) or 'none'})",
+        f"- **Resolution SLA breached:** {len(m.resolution_breached)} ({', '.join(m.resolution_breached) or 'none'})",
+        "",
+        "| Priority | Met | Breached | Open, on time | Mean time to first response |",
+        "|---|---|---|---|---|",
+    ]
     for p in PRIORITIES:
         c = m.sla_by_priority[p]
         times = m.first_response_minutes.get(p, [])
         mean = f"{sum(times) / len(times):.0f} min" if times else "n/a (none sent)"
         lines.append(f"| {p} | {c['met']} | {c['breached']} | {c['open, on time']} | {mean} |")
-    lines += ["", "## Resolution", "",
-              f"- **Automation rate:** {share(m.automated, m.total)} ({m.automated} replied without a human)",
-              f"- **Escalation rate:** {share(m.escalated, m.total)} ({m.escalated} escalated, {m.needs_human} waiting for or needing a human)",
-              f"- **Triage agreement with declared labels:** priority {share(m.priority_agreed, m.priority_checked)}, category {share(m.category_agreed, m.category_checked)}",
-              "- **Customer satisfaction:** not available — no survey responses in this run",
-              "", "## Knowledge base", "",
-              f"- **Search success rate:** {share(m.kb_answered, m.total)} ({m.kb_answered} of {m.total} tickets found an article)",
-              f"- **Most cited:** {', '.join(f'{a} ({c})' for a, c in m.citations.most_common(3)) or 'none'}",
-              f"- **Content gaps:** {len(m.kb_gaps)}",
-              "", "## Escalations by team", ""]
-    lines += [f"- **{team}:** {count} active" for team, count in m.escalations_by_team.most_common()] or ["- none"]
+    lines += [
+        "",
+        "## Resolution",
+        "",
+        f"- **Automation rate:** {share(m.automated, m.total)} ({m.automated} replied without a human)",
+        f"- **Escalation rate:** {share(m.escalated, m.total)} "
+        f"({m.escalated} escalated, {m.needs_human} waiting for or needing a human)",
+        "- **Triage agreement with declared labels:** "
+        f"priority {share(m.priority_agreed, m.priority_checked)}, "
+        f"category {share(m.category_agreed, m.category_checked)}",
+        "- **Customer satisfaction:** not available — no survey responses in this run",
+        "",
+        "## Knowledge base",
+        "",
+        f"- **Search success rate:** {share(m.kb_answered, m.total)} ({m.kb_answered} of {m.total} tickets found an article)",
+        f"- **Most cited:** {', '.join(f'{a} ({c})' for a, c in m.citations.most_common(3)) or 'none'}",
+        f"- **Content gaps:** {len(m.kb_gaps)}",
+        "",
+        "## Escalations by team",
+        "",
+    ]
+    lines += [
+        f"- **{team}:** {count} active" for team, count in m.escalations_by_team.most_common()
+    ] or ["- none"]
     return "\n".join(lines) + "\n"
 
 
 def summary(records: list[Record], m: Metrics, now: datetime, rejected: list[str]) -> str:
     """The run summary: what came in, where it went, what is waiting."""
     waiting = [r for r in records if r["outcome"] == "waiting_for_review"]
-    lines = ["# Customer Support Summary", "", f"**Run:** {now:%B %d, %Y %H:%M %Z}", "",
-             f"- Tickets processed: {m.total}" + (f" (plus {len(rejected)} rejected at intake)" if rejected else ""),
-             f"- Replied automatically: {m.automated} ({share(m.automated, m.total)})",
-             f"- Waiting for human review: {len(waiting)}",
-             f"- Escalated: {m.escalated} ({share(m.escalated, m.total)})",
-             f"- First-response SLA compliance: {sla_compliance(m)}; breached: {', '.join(m.first_response_breached) or 'none'}",
-             f"- KB search success: {share(m.kb_answered, m.total)}; content gaps: {len(m.kb_gaps)}",
-             "", "## Tickets", "", "| Ticket | Priority | Category | Route | Outcome |", "|---|---|---|---|---|"]
+    lines = [
+        "# Customer Support Summary",
+        "",
+        f"**Run:** {now:%B %d, %Y %H:%M %Z}",
+        "",
+        f"- Tickets processed: {m.total}"
+        + (f" (plus {len(rejected)} rejected at intake)" if rejected else ""),
+        f"- Replied automatically: {m.automated} ({share(m.automated, m.total)})",
+        f"- Waiting for human review: {len(waiting)}",
+        f"- Escalated: {m.escalated} ({share(m.escalated, m.total)})",
+        f"- First-response SLA compliance: {sla_compliance(m)}; breached: {', '.join(m.first_response_breached) or 'none'}",
+        f"- KB search success: {share(m.kb_answered, m.total)}; content gaps: {len(m.kb_gaps)}",
+        "",
+        "## Tickets",
+        "",
+        "| Ticket | Priority | Category | Route | Outcome |",
+        "|---|---|---|---|---|",
+    ]
     for r in records:
         team = f" → {r['escalation_team']}" if r["escalated"] else ""
-        lines.append(f"| {r['ticket_id']} | {r['priority']} | {r['category']} | {' → '.join(r['route'])} | {r['outcome']}{team} |")
+        lines.append(
+            f"| {r['ticket_id']} | {r['priority']} | {r['category']} | {' → '.join(r['route'])} | {r['outcome']}{team} |"
+        )
     if waiting:
         lines += ["", "## Waiting for a reviewer", ""]
-        lines += [f"- `supportgraph review approve {r['ticket_id']}` — {r['escalation_team']}: {', '.join(r['escalation_rules'])}" for r in waiting]
-    lines += ["", "## Files", "", "- support_inquiry_triage_report.md, technical_issue_resolution_report.md,",
-              "  customer_success_management_report.md, knowledge_base_maintenance_report.md,",
-              "  escalation_management_report.md, support_dashboard.md, support_playbook.md, tickets.jsonl"]
+        lines += [
+            f"- `supportgraph review approve {r['ticket_id']}` — {r['escalation_team']}: {', '.join(r['escalation_rules'])}"
+            for r in waiting
+        ]
+    lines += [
+        "",
+        "## Files",
+        "",
+        "- support_inquiry_triage_report.md, technical_issue_resolution_report.md,",
+        "  customer_success_management_report.md, knowledge_base_maintenance_report.md,",
+        "  escalation_management_report.md, support_dashboard.md, support_playbook.md, tickets.jsonl",
+    ]
     return "\n".join(lines) + "\n"

@@ -85,7 +85,9 @@ def compute(records: list[Record]) -> Metrics:
             m.kb_gaps.append(r)
         m.citations.update(r["citations"])
         _count_agreement(m, r)
-        m.feature_requests += any("Feature request logged" in f for f in r["findings"].get("success", []))
+        m.feature_requests += any(
+            "Feature request logged" in f for f in r["findings"].get("success", [])
+        )
         m.actions_pending += len(r["actions"]) if r["outcome"] == "waiting_for_review" else 0
     m.mean_confidence = sum(confidences) / len(confidences) if confidences else None
     return m
@@ -116,13 +118,17 @@ def _count_agreement(m: Metrics, r: Record) -> None:
         agreed = r["declared_priority"] == r["priority"]
         m.priority_agreed += agreed
         if not agreed:
-            m.disagreements.append(f"{r['ticket_id']}: priority {r['priority']} vs declared {r['declared_priority']}")
+            m.disagreements.append(
+                f"{r['ticket_id']}: priority {r['priority']} vs declared {r['declared_priority']}"
+            )
     if r["declared_category"] and r["category"]:
         m.category_checked += 1
         agreed = r["declared_category"].strip().lower() == r["category"]
         m.category_agreed += agreed
         if not agreed:
-            m.disagreements.append(f"{r['ticket_id']}: category {r['category']} vs declared {r['declared_category']}")
+            m.disagreements.append(
+                f"{r['ticket_id']}: category {r['category']} vs declared {r['declared_category']}"
+            )
 
 
 def sla_compliance(m: Metrics) -> str:

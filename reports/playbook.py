@@ -19,7 +19,8 @@ def _first_line(obj: object) -> str:
 def render_playbook(policy: SlaPolicy, now: datetime) -> str:
     """The playbook as markdown; changing the policy file or routing rules changes it."""
     criteria = [
-        line for line in (inspect.getdoc(priority_rules) or "").splitlines()
+        line
+        for line in (inspect.getdoc(priority_rules) or "").splitlines()
         if line.split(":")[0] in PRIORITIES
     ]
     lines = [
@@ -47,7 +48,9 @@ def render_playbook(policy: SlaPolicy, now: datetime) -> str:
     ]
     for priority in PRIORITIES:
         target = policy.target(priority)
-        lines.append(f"| {priority} | {format_duration(target.first_response)} | {format_duration(target.resolution)} |")
+        lines.append(
+            f"| {priority} | {format_duration(target.first_response)} | {format_duration(target.resolution)} |"
+        )
     lines += [
         "",
         "## Specialist assignment",
@@ -62,7 +65,10 @@ def render_playbook(policy: SlaPolicy, now: datetime) -> str:
         "",
         "| # | Rule | What it does |",
         "|---|---|---|",
-        *[f"| {n} | `{rule.__name__}` | {_first_line(rule)} |" for n, rule in enumerate(routing.ESCALATION_RULES, start=1)],
+        *[
+            f"| {n} | `{rule.__name__}` | {_first_line(rule)} |"
+            for n, rule in enumerate(routing.ESCALATION_RULES, start=1)
+        ],
         "",
         "The first rule that needs a human picks the team; every rule that fired is kept on the ticket.",
         "Money and account actions (refund, plan change, cancellation, deletion) are proposed, never executed,",

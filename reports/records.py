@@ -6,7 +6,6 @@ from datetime import datetime
 from typing import Any
 
 from langgraph.types import StateSnapshot
-
 from supportgraph.tools.durations import format_duration
 
 SPECIALIST_STEPS = ("triage", "technical", "success", "knowledge", "human_review", "respond")
@@ -32,7 +31,11 @@ def ticket_record(snapshot: StateSnapshot, run_status: str = "processed") -> dic
     knowledge = state.get("knowledge")
     decisions = state.get("decisions", [])
     waiting = bool(snapshot.interrupts)
-    outcome = "waiting_for_review" if waiting else state.get("outcome") or ("failed" if state.get("error") else "in_progress")
+    outcome = (
+        "waiting_for_review"
+        if waiting
+        else state.get("outcome") or ("failed" if state.get("error") else "in_progress")
+    )
     reports = {name: state.get(name) for name in ("technical", "success")}
     return {
         "ticket_id": ticket.ticket_id,
@@ -64,19 +67,26 @@ def ticket_record(snapshot: StateSnapshot, run_status: str = "processed") -> dic
         "reply": reply.text if reply else None,
         "reply_status": reply.status if reply else None,
         "citations": list(reply.citations) if reply else [],
-        "kb_hits": [{"article_id": h.article_id, "title": h.title, "score": h.score} for h in knowledge.hits]
+        "kb_hits": [
+            {"article_id": h.article_id, "title": h.title, "score": h.score} for h in knowledge.hits
+        ]
         if knowledge
         else [],
         "kb_gap": bool(knowledge and knowledge.gap),
         "kb_query": knowledge.query if knowledge else None,
         "findings": {name: list(r.findings) for name, r in reports.items() if r is not None},
         "steps": {name: list(r.steps) for name, r in reports.items() if r is not None},
-        "entities": {name: r.entities for name, r in reports.items() if r is not None and r.entities},
-        "actions": [a.model_dump(mode="json") for r in reports.values() if r is not None for a in r.actions],
+        "entities": {
+            name: r.entities for name, r in reports.items() if r is not None and r.entities
+        },
+        "actions": [
+            a.model_dump(mode="json") for r in reports.values() if r is not None for a in r.actions
+        ],
         "review": state["review"].model_dump(mode="json") if state.get("review") else None,
         "sla": _sla_record(sla),
         "decisions": [
-            {"from": d.source, "to": d.target, "reason": d.reason, "at": _iso(d.at)} for d in decisions
+            {"from": d.source, "to": d.target, "reason": d.reason, "at": _iso(d.at)}
+            for d in decisions
         ],
         "hops": state.get("hops", 0),
         "error": state.get("error"),

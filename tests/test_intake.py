@@ -7,7 +7,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-
 from supportgraph.graph.errors import TicketFileError
 from supportgraph.tools.intake import read_tickets, validate_records
 
@@ -49,9 +48,20 @@ def test_declared_labels_are_kept_apart_from_triage() -> None:
         ({"priority": "Urgent"}, "priority", "Urgent"),
         ({"colour": "red"}, "colour", "unknown field"),
     ],
-    ids=["empty-message", "unknown-tier", "unknown-channel", "naive-time", "future-time", "unparseable-time", "bad-declared-priority", "unknown-field"],
+    ids=[
+        "empty-message",
+        "unknown-tier",
+        "unknown-channel",
+        "naive-time",
+        "future-time",
+        "unparseable-time",
+        "bad-declared-priority",
+        "unknown-field",
+    ],
 )
-def test_invalid_field_names_ticket_and_field(change: dict[str, object], field: str, words: str) -> None:
+def test_invalid_field_names_ticket_and_field(
+    change: dict[str, object], field: str, words: str
+) -> None:
     record = _records()[0] | change
     message = _only_error(record)
     assert "SUPPORT-001" in message
@@ -69,7 +79,12 @@ def test_bad_ticket_does_not_stop_the_good_ones() -> None:
     records = _records()
     records[2]["channel"] = "Fax"
     intake = validate_records(records, NOW)
-    assert [t.ticket_id for t in intake.tickets] == ["SUPPORT-001", "SUPPORT-002", "SUPPORT-004", "SUPPORT-005"]
+    assert [t.ticket_id for t in intake.tickets] == [
+        "SUPPORT-001",
+        "SUPPORT-002",
+        "SUPPORT-004",
+        "SUPPORT-005",
+    ]
     assert [e.ticket_id for e in intake.errors] == ["SUPPORT-003"]
 
 

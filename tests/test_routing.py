@@ -15,6 +15,7 @@ from supportgraph.graph.models import (
     TriageResult,
 )
 from supportgraph.graph.routing import (
+    angry_enterprise_customer,
     critical_priority,
     customer_asks_for_human,
     decide_escalation,
@@ -22,7 +23,6 @@ from supportgraph.graph.routing import (
     low_triage_confidence,
     money_or_account_action,
     route_ticket,
-    angry_enterprise_customer,
     sla_breached,
     specialist_tool_failure,
     specialists_for,
@@ -48,7 +48,10 @@ def triage(**fields: Any) -> TriageResult:
 
 
 def state(tier: str = "Growth", message: str = "Hello", **parts: Any) -> SupportState:
-    result: dict[str, Any] = {"ticket": make_ticket(customer_tier=tier, message=message), "triage": triage()}
+    result: dict[str, Any] = {
+        "ticket": make_ticket(customer_tier=tier, message=message),
+        "triage": triage(),
+    }
     result.update(parts)
     return result  # type: ignore[return-value]
 
@@ -56,7 +59,11 @@ def state(tier: str = "Growth", message: str = "Hello", **parts: Any) -> Support
 def test_critical_priority_escalates_to_engineering_for_review() -> None:
     trigger = critical_priority(state(triage=triage(priority="Critical")), THRESHOLD)
     assert trigger is not None
-    assert (trigger.team, trigger.needs_human, trigger.reason) == ("Engineering", True, "policy_restriction")
+    assert (trigger.team, trigger.needs_human, trigger.reason) == (
+        "Engineering",
+        True,
+        "policy_restriction",
+    )
     assert critical_priority(state(triage=triage(priority="High")), THRESHOLD) is None
 
 
@@ -76,9 +83,15 @@ def test_account_deletion_goes_to_legal() -> None:
 
 
 def test_low_confidence_sends_ticket_to_a_human() -> None:
-    trigger = low_triage_confidence(state(triage=triage(confidence=0.2, category="billing")), THRESHOLD)
+    trigger = low_triage_confidence(
+        state(triage=triage(confidence=0.2, category="billing")), THRESHOLD
+    )
     assert trigger is not None
-    assert (trigger.reason, trigger.team, trigger.needs_human) == ("low_confidence", "Billing", True)
+    assert (trigger.reason, trigger.team, trigger.needs_human) == (
+        "low_confidence",
+        "Billing",
+        True,
+    )
     assert low_triage_confidence(state(triage=triage(confidence=0.41)), THRESHOLD) is None
 
 
@@ -101,7 +114,9 @@ def test_breached_sla_escalates_without_holding_the_reply() -> None:
     trigger = sla_breached(state(sla=sla), THRESHOLD)
     assert trigger is not None
     assert (trigger.reason, trigger.needs_human) == ("sla_breach", False)
-    fresh = sla_status(make_ticket(submitted_at=NOW - timedelta(minutes=30)), "High", NOW, load_policy(None))
+    fresh = sla_status(
+        make_ticket(submitted_at=NOW - timedelta(minutes=30)), "High", NOW, load_policy(None)
+    )
     assert sla_breached(state(sla=fresh), THRESHOLD) is None
 
 
@@ -117,7 +132,9 @@ def test_missing_knowledge_escalates() -> None:
 
 
 def test_tool_failure_escalates() -> None:
-    broken = SpecialistReport(specialist="success", summary="", handback="tool_failure", handback_note="ledger unreadable")
+    broken = SpecialistReport(
+        specialist="success", summary="", handback="tool_failure", handback_note="ledger unreadable"
+    )
     trigger = specialist_tool_failure(state(success=broken), THRESHOLD)
     assert trigger is not None and trigger.detail == "ledger unreadable"
 
@@ -130,7 +147,11 @@ def test_first_blocking_rule_picks_the_team() -> None:
     escalation = decide_escalation(s, THRESHOLD)
     assert escalation is not None
     assert escalation.team == "Engineering"
-    assert [t.rule for t in escalation.triggers] == ["critical_priority", "angry_enterprise_customer", "sla_breached"]
+    assert [t.rule for t in escalation.triggers] == [
+        "critical_priority",
+        "angry_enterprise_customer",
+        "sla_breached",
+    ]
 
 
 def test_no_rule_no_escalation() -> None:
@@ -144,7 +165,9 @@ def test_route_order_triage_specialist_knowledge_reply() -> None:
     assert route_ticket(s).steps == ("success",)  # type: ignore[arg-type]
     s["success"] = SpecialistReport(specialist="success", summary="")
     assert route_ticket(s).steps == ("knowledge",)  # type: ignore[arg-type]
-    s["knowledge"] = KnowledgeReport(query="q", hits=(KBHit(article_id="KB-1", title="t", score=3, passage="p"),))
+    s["knowledge"] = KnowledgeReport(
+        query="q", hits=(KBHit(article_id="KB-1", title="t", score=3, passage="p"),)
+    )
     assert route_ticket(s).steps == ("respond",)  # type: ignore[arg-type]
     s["reply"] = Reply(text="hi")
     assert route_ticket(s).steps == ("human_review",)  # type: ignore[arg-type]
@@ -160,7 +183,9 @@ def test_enterprise_outage_goes_to_both_specialists_in_parallel() -> None:
 
 
 def test_handback_reroutes_to_the_other_specialist() -> None:
-    back = SpecialistReport(specialist="technical", summary="", handback="out_of_scope", handback_note="billing matter")
+    back = SpecialistReport(
+        specialist="technical", summary="", handback="out_of_scope", handback_note="billing matter"
+    )
     route = route_ticket(state(technical=back))
     assert route.steps == ("success",)
     assert "billing matter" in route.reason

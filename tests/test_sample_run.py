@@ -11,9 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
-
 from supportgraph.cli.app import app
+from typer.testing import CliRunner
 
 from .conftest import ROOT, SAMPLES
 
@@ -21,7 +20,9 @@ runner = CliRunner()
 
 
 def _run(out: Path, db: Path, file: Path = SAMPLES) -> Any:
-    return runner.invoke(app, ["run", str(file), "--out", str(out), "--checkpoint", f"sqlite:///{db}"])
+    return runner.invoke(
+        app, ["run", str(file), "--out", str(out), "--checkpoint", f"sqlite:///{db}"]
+    )
 
 
 def _folder(out: Path) -> Path:
@@ -53,7 +54,9 @@ def test_triage_agrees_with_every_declared_label(records: dict[str, dict[str, An
         assert record["category"] == record["declared_category"].lower(), record["ticket_id"]
 
 
-def test_production_outage_escalates_to_engineering_and_waits(records: dict[str, dict[str, Any]]) -> None:
+def test_production_outage_escalates_to_engineering_and_waits(
+    records: dict[str, dict[str, Any]],
+) -> None:
     r = records["SUPPORT-001"]
     assert r["priority"] == "Critical"
     assert r["specialists"] == ["technical", "success"]
@@ -80,7 +83,9 @@ def test_large_export_cites_the_workaround_article(records: dict[str, dict[str, 
     assert "2 GB" in r["entities"]["technical"]["data_size"]
 
 
-def test_duplicate_charge_is_found_in_the_ledger_and_refund_waits(records: dict[str, dict[str, Any]]) -> None:
+def test_duplicate_charge_is_found_in_the_ledger_and_refund_waits(
+    records: dict[str, dict[str, Any]],
+) -> None:
     r = records["SUPPORT-004"]
     assert r["specialists"] == ["success"]
     assert any("Duplicate charge found in the ledger" in f for f in r["findings"]["success"])
@@ -89,14 +94,18 @@ def test_duplicate_charge_is_found_in_the_ledger_and_refund_waits(records: dict[
     assert (r["escalation_team"], r["outcome"]) == ("Billing", "waiting_for_review")
 
 
-def test_feature_request_is_logged_and_strategy_session_offered(records: dict[str, dict[str, Any]]) -> None:
+def test_feature_request_is_logged_and_strategy_session_offered(
+    records: dict[str, dict[str, Any]],
+) -> None:
     r = records["SUPPORT-005"]
     assert (r["specialists"], r["outcome"], r["escalated"]) == (["success"], "replied", False)
     assert any("Feature request logged" in f for f in r["findings"]["success"])
     assert "strategy session" in r["reply"]
 
 
-def test_first_response_sla_missed_exactly_for_001_and_003(sample_run: tuple[Path, Path, Any], records: dict[str, dict[str, Any]]) -> None:
+def test_first_response_sla_missed_exactly_for_001_and_003(
+    sample_run: tuple[Path, Path, Any], records: dict[str, dict[str, Any]]
+) -> None:
     breached = sorted(t for t, r in records.items() if r["sla"]["first_response_breached"])
     assert breached == ["SUPPORT-001", "SUPPORT-003"]
     dashboard = (_folder(sample_run[0]) / "support_dashboard.md").read_text()
@@ -106,30 +115,50 @@ def test_first_response_sla_missed_exactly_for_001_and_003(sample_run: tuple[Pat
 
 def test_dashboard_counts_come_from_the_run(sample_run: tuple[Path, Path, Any]) -> None:
     dashboard = (_folder(sample_run[0]) / "support_dashboard.md").read_text()
-    for line in ("**Critical:** 1 (20%)", "**High:** 1 (20%)", "**Medium:** 3 (60%)", "**Low:** 0 (0%)",
-                 "**Email:** 2 (40%)", "**Phone:** 2 (40%)", "**Chat:** 1 (20%)",
-                 "**Automation rate:** 60% (3 replied without a human)",
-                 "**Customer satisfaction:** not available"):
+    for line in (
+        "**Critical:** 1 (20%)",
+        "**High:** 1 (20%)",
+        "**Medium:** 3 (60%)",
+        "**Low:** 0 (0%)",
+        "**Email:** 2 (40%)",
+        "**Phone:** 2 (40%)",
+        "**Chat:** 1 (20%)",
+        "**Automation rate:** 60% (3 replied without a human)",
+        "**Customer satisfaction:** not available",
+    ):
         assert line in dashboard
 
 
 def test_every_report_is_written(sample_run: tuple[Path, Path, Any]) -> None:
     names = {p.name for p in _folder(sample_run[0]).iterdir()}
     assert names == {
-        "support_inquiry_triage_report.md", "technical_issue_resolution_report.md",
-        "customer_success_management_report.md", "knowledge_base_maintenance_report.md",
-        "escalation_management_report.md", "support_dashboard.md", "support_playbook.md",
-        "CUSTOMER_SUPPORT_SUMMARY.md", "tickets.jsonl",
+        "support_inquiry_triage_report.md",
+        "technical_issue_resolution_report.md",
+        "customer_success_management_report.md",
+        "knowledge_base_maintenance_report.md",
+        "escalation_management_report.md",
+        "support_dashboard.md",
+        "support_playbook.md",
+        "CUSTOMER_SUPPORT_SUMMARY.md",
+        "tickets.jsonl",
     }
 
 
 def test_every_routing_step_is_logged(records: dict[str, dict[str, Any]]) -> None:
     r = records["SUPPORT-001"]
-    assert [d["to"] for d in r["decisions"]] == ["triage", "technical+success", "knowledge", "respond", "human_review"]
+    assert [d["to"] for d in r["decisions"]] == [
+        "triage",
+        "technical+success",
+        "knowledge",
+        "respond",
+        "human_review",
+    ]
     assert all(d["reason"] and d["at"] for d in r["decisions"])
 
 
-def test_second_run_processes_nothing_twice_and_reports_everything(sample_run: tuple[Path, Path, Any]) -> None:
+def test_second_run_processes_nothing_twice_and_reports_everything(
+    sample_run: tuple[Path, Path, Any],
+) -> None:
     out, db, _ = sample_run
     again = _run(out, db)
     assert again.exit_code == 0, again.output
@@ -149,25 +178,45 @@ def test_bad_ticket_is_rejected_and_the_rest_processed(tmp_path: Path) -> None:
     result = _run(tmp_path / "out", tmp_path / "cp.sqlite", file)
     assert result.exit_code == 1
     assert "SUPPORT-002" in result.output and "customer_tier" in result.output
-    assert sorted(_records(tmp_path / "out")) == ["SUPPORT-001", "SUPPORT-003", "SUPPORT-004", "SUPPORT-005"]
+    assert sorted(_records(tmp_path / "out")) == [
+        "SUPPORT-001",
+        "SUPPORT-003",
+        "SUPPORT-004",
+        "SUPPORT-005",
+    ]
 
 
 def _cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "supportgraph.cli", *args], capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "supportgraph.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=120,
+    )
 
 
-def test_review_resumes_in_another_process(sample_run: tuple[Path, Path, Any], tmp_path: Path) -> None:
+def test_review_resumes_in_another_process(
+    sample_run: tuple[Path, Path, Any], tmp_path: Path
+) -> None:
     out, db, _ = sample_run
     env = os.environ | {"SUPPORTGRAPH_HOME": str(tmp_path)}
     url = f"sqlite:///{db}"
     waiting = _cli("review", "list", "--checkpoint", url, env=env)
     assert waiting.returncode == 0, waiting.stderr
     assert "SUPPORT-001" in waiting.stdout and "SUPPORT-004" in waiting.stdout
-    approved = _cli("review", "approve", "SUPPORT-004", "--reviewer", "dana", "--checkpoint", url, env=env)
+    approved = _cli(
+        "review", "approve", "SUPPORT-004", "--reviewer", "dana", "--checkpoint", url, env=env
+    )
     assert approved.returncode == 0, approved.stderr
     assert "replied" in approved.stdout
     shown = _cli("show", "SUPPORT-004", "--json", "--checkpoint", url, env=env)
     record = json.loads(shown.stdout)
-    assert (record["outcome"], record["reply_status"], record["review"]["reviewer"]) == ("replied", "sent", "dana")
+    assert (record["outcome"], record["reply_status"], record["review"]["reviewer"]) == (
+        "replied",
+        "sent",
+        "dana",
+    )
     again = _cli("review", "approve", "SUPPORT-004", "--checkpoint", url, env=env)
     assert again.returncode == 2 and "finished" in again.stderr

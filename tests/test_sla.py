@@ -7,7 +7,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-
 from supportgraph.graph.errors import ConfigurationError
 from supportgraph.tools.sla import load_policy, sla_status
 
@@ -32,7 +31,9 @@ def test_critical_ticket_thirty_minutes_old_has_missed_first_response() -> None:
 def test_reply_sent_in_time_stays_met_later() -> None:
     ticket = make_ticket(submitted_at=NOW - timedelta(hours=10))
     on_time = ticket.submitted_at + timedelta(hours=1)
-    status = sla_status(ticket, "Medium", NOW, load_policy(None), first_response_at=on_time, resolved_at=on_time)
+    status = sla_status(
+        ticket, "Medium", NOW, load_policy(None), first_response_at=on_time, resolved_at=on_time
+    )
     assert not status.first_response_breached
     assert not status.resolution_breached
 
@@ -45,13 +46,18 @@ def test_deadlines_keep_the_ticket_timezone() -> None:
 
 def test_custom_policy_file(tmp_path: Path) -> None:
     path = tmp_path / "sla.json"
-    targets = {p: {"first_response": "1h", "resolution": "1d"} for p in ("Critical", "High", "Medium", "Low")}
+    targets = {
+        p: {"first_response": "1h", "resolution": "1d"}
+        for p in ("Critical", "High", "Medium", "Low")
+    }
     path.write_text(json.dumps({"targets": targets}))
     assert load_policy(path).target("Critical").first_response == timedelta(hours=1)
 
 
 def test_policy_missing_a_priority_is_named(tmp_path: Path) -> None:
     path = tmp_path / "sla.json"
-    path.write_text(json.dumps({"targets": {"Critical": {"first_response": "15m", "resolution": "2h"}}}))
+    path.write_text(
+        json.dumps({"targets": {"Critical": {"first_response": "15m", "resolution": "2h"}}})
+    )
     with pytest.raises(ConfigurationError, match="no SLA target for priority 'High'"):
         load_policy(path)

@@ -17,7 +17,6 @@ from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
-
 from supportgraph.graph.models import Category
 
 
@@ -37,8 +36,10 @@ class LabelledTicket:
 
 def load_examples() -> list[LabelledTicket]:
     """Read the shipped labelled example tickets."""
-    text = resources.files("supportgraph.tools").joinpath("data/triage_examples.jsonl").read_text(
-        encoding="utf-8"
+    text = (
+        resources.files("supportgraph.tools")
+        .joinpath("data/triage_examples.jsonl")
+        .read_text(encoding="utf-8")
     )
     rows = [json.loads(line) for line in text.splitlines() if line.strip()]
     return [LabelledTicket(r["subject"], r["message"], r["category"]) for r in rows]
@@ -51,7 +52,9 @@ def build_pipeline() -> Pipeline:
             ("words", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1)),
             (
                 "chars",
-                TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2),
+                TfidfVectorizer(
+                    analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2
+                ),
             ),
         ]
     )

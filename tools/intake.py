@@ -10,15 +10,24 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
-
 from supportgraph.graph.errors import IntakeError, TicketFileError
 from supportgraph.graph.models import Ticket
 from supportgraph.tools.durations import parse_duration
 
 REQUIRED_FIELDS = (
-    "ticket_id", "customer", "customer_tier", "channel", "subject", "message", "submitted_at"
+    "ticket_id",
+    "customer",
+    "customer_tier",
+    "channel",
+    "subject",
+    "message",
+    "submitted_at",
 )
-_OPTIONAL_FIELDS = {"priority": "declared_priority", "category": "declared_category", "tenant": None}
+_OPTIONAL_FIELDS = {
+    "priority": "declared_priority",
+    "category": "declared_category",
+    "tenant": None,
+}
 MAX_CLOCK_SKEW_SECONDS = 300
 
 
@@ -61,7 +70,9 @@ def validate_ticket(raw: object, now: datetime, position: int = 1) -> Ticket:
         position: 1-based position in the file, used when the ticket has no id.
     """
     if not isinstance(raw, Mapping):
-        raise IntakeError(f"#{position}", "<record>", f"expected a JSON object, got {type(raw).__name__}")
+        raise IntakeError(
+            f"#{position}", "<record>", f"expected a JSON object, got {type(raw).__name__}"
+        )
     ticket_id = _ticket_id(raw, position)
     for name in REQUIRED_FIELDS:
         if name not in raw or raw[name] is None:
@@ -83,10 +94,14 @@ def validate_ticket(raw: object, now: datetime, position: int = 1) -> Ticket:
     except ValidationError as exc:
         first = exc.errors()[0]
         loc = str(first["loc"][0]) if first["loc"] else "<record>"
-        field_name = {"declared_priority": "priority", "declared_category": "category"}.get(loc, loc)
+        field_name = {"declared_priority": "priority", "declared_category": "category"}.get(
+            loc, loc
+        )
         raise IntakeError(ticket_id, field_name, _explain(first)) from None
     if (ticket.submitted_at - now).total_seconds() > MAX_CLOCK_SKEW_SECONDS:
-        raise IntakeError(ticket_id, "submitted_at", f"{ticket.submitted_at.isoformat()} is in the future")
+        raise IntakeError(
+            ticket_id, "submitted_at", f"{ticket.submitted_at.isoformat()} is in the future"
+        )
     return ticket
 
 
@@ -109,7 +124,9 @@ def validate_records(records: Iterable[object], now: datetime) -> Intake:
             continue
         if ticket.ticket_id in seen:
             intake.errors.append(
-                IntakeError(ticket.ticket_id, "ticket_id", "duplicate id in this file; ids must be unique")
+                IntakeError(
+                    ticket.ticket_id, "ticket_id", "duplicate id in this file; ids must be unique"
+                )
             )
             continue
         seen.add(ticket.ticket_id)

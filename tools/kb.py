@@ -12,7 +12,6 @@ from pathlib import Path
 
 import bm25s
 import numpy as np
-
 from supportgraph.graph.errors import ConfigurationError
 from supportgraph.graph.models import KBHit
 from supportgraph.tools.text import tokens
@@ -60,7 +59,9 @@ def parse_article(text: str, source: str) -> Article:
     """Parse one markdown article; raise ConfigurationError naming the file on bad input."""
     match = _FRONT_MATTER.match(text)
     if not match:
-        raise ConfigurationError(f"{source}: no front matter; start the file with '---' and key: value lines")
+        raise ConfigurationError(
+            f"{source}: no front matter; start the file with '---' and key: value lines"
+        )
     meta: dict[str, str | list[str]] = {}
     for number, line in enumerate(match.group(1).splitlines(), start=2):
         if not line.strip():
@@ -76,7 +77,9 @@ def parse_article(text: str, source: str) -> Article:
     try:
         updated = date.fromisoformat(str(meta["updated_at"]))
     except ValueError:
-        raise ConfigurationError(f"{source}: updated_at {meta['updated_at']!r} is not a date (YYYY-MM-DD)") from None
+        raise ConfigurationError(
+            f"{source}: updated_at {meta['updated_at']!r} is not a date (YYYY-MM-DD)"
+        ) from None
     return Article(
         id=str(meta["id"]),
         title=str(meta["title"]),
@@ -84,7 +87,7 @@ def parse_article(text: str, source: str) -> Article:
         product_area=str(meta["product_area"]),
         updated_at=updated,
         status=str(meta["status"]),
-        body=text[match.end():].strip(),
+        body=text[match.end() :].strip(),
         source=source,
     )
 

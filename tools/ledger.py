@@ -33,7 +33,11 @@ def load_ledger(path: Path | None = None) -> tuple[Charge, ...]:
     source = str(path or "billing_ledger.json")
     try:
         if path is None:
-            text = resources.files("supportgraph.tools").joinpath("data/billing_ledger.json").read_text()
+            text = (
+                resources.files("supportgraph.tools")
+                .joinpath("data/billing_ledger.json")
+                .read_text()
+            )
         else:
             text = path.read_text(encoding="utf-8")
         return tuple(
@@ -58,7 +62,9 @@ def load_ledger(path: Path | None = None) -> tuple[Charge, ...]:
 def charges_for(customer: str, ledger: tuple[Charge, ...]) -> list[Charge]:
     """The customer's charges, oldest first (customer names compare case-insensitively)."""
     wanted = customer.casefold()
-    return sorted((c for c in ledger if c.customer.casefold() == wanted), key=lambda c: c.charged_at)
+    return sorted(
+        (c for c in ledger if c.customer.casefold() == wanted), key=lambda c: c.charged_at
+    )
 
 
 def duplicate_charges(charges: list[Charge]) -> list[list[Charge]]:

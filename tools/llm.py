@@ -6,7 +6,6 @@ import logging
 import os
 
 from pydantic import BaseModel, Field, ValidationError
-
 from supportgraph.graph.models import Category, Priority, Ticket, TriageResult
 from supportgraph.tools.engines import Engine
 from supportgraph.tools.language import detect_language
@@ -47,7 +46,9 @@ class LLMEngine:
         self._chat = ChatOpenAI(
             model=self.model_name,
             base_url=base_url,
-            api_key=os.environ.get("SUPPORTGRAPH_API_KEY") or os.environ.get("OPENAI_API_KEY") or "none",  # type: ignore[arg-type]
+            api_key=os.environ.get("SUPPORTGRAPH_API_KEY")
+            or os.environ.get("OPENAI_API_KEY")
+            or "none",  # type: ignore[arg-type]
             temperature=0,
             max_retries=1,
             timeout=30,
@@ -58,13 +59,20 @@ class LLMEngine:
         from openai import OpenAIError
 
         prompt = _PROMPT.format(
-            tier=ticket.customer_tier, channel=ticket.channel, subject=ticket.subject, message=ticket.message
+            tier=ticket.customer_tier,
+            channel=ticket.channel,
+            subject=ticket.subject,
+            message=ticket.message,
         )
         try:
             answer = self._chat.invoke(prompt)
         except (OpenAIError, ValidationError, ValueError) as exc:
-            log.warning("LLM triage failed for %s (%s); using %s", ticket.ticket_id, exc, self.fallback.name)
-            return self.fallback.triage(ticket).model_copy(update={"engine": f"{self.fallback.name} (llm fallback)"})
+            log.warning(
+                "LLM triage failed for %s (%s); using %s", ticket.ticket_id, exc, self.fallback.name
+            )
+            return self.fallback.triage(ticket).model_copy(
+                update={"engine": f"{self.fallback.name} (llm fallback)"}
+            )
         if not isinstance(answer, _LLMTriage):
             answer = _LLMTriage.model_validate(answer)
         mood, score = sentiment(ticket.message)

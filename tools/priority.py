@@ -14,21 +14,77 @@ import re
 
 from supportgraph.graph.models import PRIORITIES, Category, Priority, Sentiment, Tier
 
+
+def _any(*alternatives: str) -> str:
+    """A regex matching any alternative as whole words."""
+    return r"\b(?:" + "|".join(alternatives) + r")\b"
+
+
 _CRITICAL = {
-    "production down": r"\b(production|prod|site|service|platform|system|app|everything)\b[^.?!]{0,30}\b(down|outage|unavailable|offline)\b|\bproduction[- ]down\b",
-    "outage": r"\b(outage|outages|complete(ly)? down|totally down|all users (can ?not|cannot|unable))\b",
-    "security incident": r"\b(security (incident|breach|issue|vulnerability)|breach(ed)?|hacked|compromised|unauthori[sz]ed (access|login|charges?)|leaked|ransomware|phishing)\b",
-    "data loss": r"\b(data (loss|lost|deleted|corrupt(ed|ion)?|gone|wiped)|lost (all )?(of )?(our|my) data|(deleted|wiped|corrupted) (our|my|all) data)\b",
-    "customer transactions failing in production": r"\bproduction\b[^.]*\b(fail\w*|errors?)\b[^.]*(\.|$)[^.]*\b(transactions?|revenue|orders?|payments?)\b",
+    "production down": _any(
+        r"(production|prod|site|service|platform|system|app|everything)\b[^.?!]{0,30}\b(down|outage|unavailable|offline)",
+        r"production[- ]down",
+    ),
+    "outage": _any(
+        "outages?", r"complete(ly)? down", "totally down", r"all users (can ?not|cannot|unable)"
+    ),
+    "security incident": _any(
+        r"security (incident|breach|issue|vulnerability)",
+        r"breach(ed)?",
+        "hacked",
+        "compromised",
+        r"unauthori[sz]ed (access|login|charges?)",
+        "leaked",
+        "ransomware",
+        "phishing",
+    ),
+    "data loss": _any(
+        r"data (loss|lost|deleted|corrupt(ed|ion)?|gone|wiped)",
+        r"lost (all )?(of )?(our|my) data",
+        r"(deleted|wiped|corrupted) (our|my|all) data",
+    ),
+    "customer transactions failing in production": _any(
+        r"production\b[^.]*\b(fail\w*|errors?)\b[^.]*(\.|$)[^.]*\b(transactions?|revenue|orders?|payments?)"
+    ),
 }
 _MAJOR_BREAKAGE = {
-    "feature not working": r"\b(not working|doesn'?t work|does not work|stopped working|isn'?t working|broken|funktioniert nicht|ne fonctionne pas|no funciona)\b",
-    "repeated failures": r"\b(keeps?|kept) (timing out|failing|crashing|erroring)\b|\b(times out|timing out|timed out|time-?outs?)\b",
-    "errors or crashes": r"\b(crash(es|ed|ing)?|fail(s|ed|ing|ures?)|errors?|exceptions?)\b",
-    "customer blocked": r"\b(blocked|blocking|can ?not|cannot|unable to|can't) (log ?in|access|export|import|use|save|sync|connect|upload)\b",
+    "feature not working": _any(
+        "not working",
+        "doesn'?t work",
+        "does not work",
+        "stopped working",
+        "isn'?t working",
+        "broken",
+        "funktioniert nicht",
+        "ne fonctionne pas",
+        "no funciona",
+    ),
+    "repeated failures": _any(
+        r"(keeps?|kept) (timing out|failing|crashing|erroring)",
+        "times out",
+        "timing out",
+        "timed out",
+        "time-?outs?",
+    ),
+    "errors or crashes": _any(
+        r"crash(es|ed|ing)?", r"fail(s|ed|ing|ures?)", "errors?", "exceptions?"
+    ),
+    "customer blocked": _any(
+        r"(blocked|blocking|can ?not|cannot|unable to|can't) (log ?in|access|export|import|use|save|sync|connect|upload)"
+    ),
 }
-_MINOR = r"\b(minor|small|cosmetic|typo|slight(ly)?|little) (bug|issue|glitch|problem|thing)\b"
-_GENERAL = r"\b(documentation|docs|where can i find|how do i|how can i|is there a guide|tutorial|just wondering|quick question)\b"
+_MINOR = _any(r"(minor|small|cosmetic|typo|slight(ly)?|little) (bug|issue|glitch|problem|thing)")
+_GENERAL = _any(
+    "documentation",
+    "docs",
+    "where can i find",
+    "how do i",
+    "how can i",
+    "is there a guide",
+    "tutorial",
+    "just wondering",
+    "quick question",
+)
 _BASE: dict[Category, Priority] = {
     "technical": "Medium",
     "billing": "Medium",
@@ -68,10 +124,18 @@ def assess_priority(
     if category == "technical" and broken and not minor:
         priority = "High"
         reasons = [f"major feature broken: {', '.join(broken)}"]
-    elif category in ("technical", "product", "sales") and re.search(_GENERAL, text, re.IGNORECASE) and not broken:
+    elif (
+        category in ("technical", "product", "sales")
+        and re.search(_GENERAL, text, re.IGNORECASE)
+        and not broken
+    ):
         priority = "Low"
         reasons = ["general question or documentation request"]
-    if tier == "Enterprise" and sentiment == "negative" and (broken or category in ("billing", "account")):
+    if (
+        tier == "Enterprise"
+        and sentiment == "negative"
+        and (broken or category in ("billing", "account"))
+    ):
         raised = _raise(priority, "High")
         if raised != priority:
             reasons.append("high-value customer affected and unhappy")

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from supportgraph.graph.models import Escalation, KnowledgeReport, SpecialistReport, Ticket, TriageResult
+from supportgraph.graph.models import (
+    Escalation,
+    KnowledgeReport,
+    SpecialistReport,
+    Ticket,
+    TriageResult,
+)
 
 
 def _greeting(ticket: Ticket) -> str:
@@ -22,7 +28,7 @@ def compose_reply(
     come from our own tools (ledger, catalog, entity extraction). When nothing in the
     KB supports an answer, the reply says so instead of inventing one.
     """
-    lines = [_greeting(ticket), "", f"Thank you for contacting us about \"{ticket.subject}\"."]
+    lines = [_greeting(ticket), "", f'Thank you for contacting us about "{ticket.subject}".']
     citations: list[str] = []
     for report in reports:
         citations += report.citations
@@ -31,7 +37,10 @@ def compose_reply(
     actions = [action for report in reports for action in report.actions]
     if actions:
         team = escalation.team if escalation else "billing"
-        lines += ["", f"We have asked our {team} team to approve the following, and will confirm once it is done:"]
+        lines += [
+            "",
+            f"We have asked our {team} team to approve the following, and will confirm once it is done:",
+        ]
         lines += [f"- {action.detail[0].upper()}{action.detail[1:]}" for action in actions]
     steps = [step for report in reports for step in report.steps]
     if steps:
@@ -44,11 +53,26 @@ def compose_reply(
         lines += [f"- {hit.title} [{hit.article_id}]" for hit in further]
         citations += [hit.article_id for hit in further]
     if knowledge is not None and knowledge.gap and not steps:
-        lines += ["", "We could not find a documented answer to this question, so a specialist will reply personally."]
+        lines += [
+            "",
+            "We could not find a documented answer to this question, so a specialist will reply personally.",
+        ]
     if escalation is not None:
         if escalation.needs_human:
-            lines += ["", f"Your ticket has been escalated to our {escalation.team} team, who will follow up directly."]
+            lines += [
+                "",
+                f"Your ticket has been escalated to our {escalation.team} team, who will follow up directly.",
+            ]
         else:
-            lines += ["", f"We have flagged your ticket to our {escalation.team} team for priority handling."]
-    lines += ["", f"Priority: {triage.priority}. Reference: {ticket.ticket_id}.", "", "Best regards,", "Support team"]
+            lines += [
+                "",
+                f"We have flagged your ticket to our {escalation.team} team for priority handling.",
+            ]
+    lines += [
+        "",
+        f"Priority: {triage.priority}. Reference: {ticket.ticket_id}.",
+        "",
+        "Best regards,",
+        "Support team",
+    ]
     return "\n".join(lines), tuple(dict.fromkeys(citations))

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
-
 from supportgraph.graph.models import Sentiment
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 NEGATIVE_BELOW = -0.3
 POSITIVE_ABOVE = 0.3
