@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
+
 from supportgraph.graph.context import home_dir
 from supportgraph.graph.errors import ConfigurationError
 from supportgraph.graph.models import EscalationTrigger, ProposedAction

@@ -12,6 +12,7 @@ from langchain_core.runnables import RunnableConfig
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+
 from supportgraph.checkpoints import open_checkpointer
 from supportgraph.graph.context import Context
 from supportgraph.graph.errors import SupportGraphError

@@ -5,6 +5,7 @@ from __future__ import annotations
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.graph import START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
+
 from supportgraph.graph.context import Context
 from supportgraph.graph.state import InputState, SupportState
 from supportgraph.nodes.knowledge import ground_answer

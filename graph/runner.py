@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from langchain_core.runnables import RunnableConfig
 from langgraph.types import Command, StateSnapshot
+
 from supportgraph.checkpoints import thread_id
 from supportgraph.graph.builder import SupportGraph
 from supportgraph.graph.context import Context

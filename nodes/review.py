@@ -7,6 +7,7 @@ from typing import Any, Literal, TypedDict
 from langgraph.runtime import Runtime
 from langgraph.types import interrupt
 from pydantic import ValidationError
+
 from supportgraph.graph.context import Context, context_of
 from supportgraph.graph.errors import ReviewError
 from supportgraph.graph.models import ReviewDecision

@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from langgraph.runtime import Runtime
+
 from supportgraph.graph.context import Context, context_of
 from supportgraph.graph.errors import ConfigurationError
 from supportgraph.graph.models import HandbackReason, ProposedAction, SpecialistReport, Ticket

@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from langgraph.runtime import Runtime
 from langgraph.types import Command, Send
+
 from supportgraph.graph.context import Context, context_of
 from supportgraph.graph.models import Decision
 from supportgraph.graph.routing import decide_escalation, route_ticket

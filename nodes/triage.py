@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from langgraph.runtime import Runtime
+
 from supportgraph.graph.context import Context, context_of
 from supportgraph.graph.state import SupportState
 from supportgraph.tools.engines import engine_for

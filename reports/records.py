@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from langgraph.types import StateSnapshot
+
 from supportgraph.tools.durations import format_duration
 
 SPECIALIST_STEPS = ("triage", "technical", "success", "knowledge", "human_review", "respond")

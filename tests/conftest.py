@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from supportgraph.checkpoints import open_checkpointer
 from supportgraph.graph.context import Context
 from supportgraph.graph.models import Ticket

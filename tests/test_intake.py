@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+
 from supportgraph.graph.errors import TicketFileError
 from supportgraph.tools.intake import read_tickets, validate_records
 

@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from supportgraph.cli.app import app
 from typer.testing import CliRunner
+
+from supportgraph.cli.app import app
 
 from .conftest import ROOT, SAMPLES
 

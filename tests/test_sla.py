@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+
 from supportgraph.graph.errors import ConfigurationError
 from supportgraph.tools.sla import load_policy, sla_status
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
+
 from supportgraph.graph.errors import IntakeError, TicketFileError
 from supportgraph.graph.models import Ticket
 from supportgraph.tools.durations import parse_duration

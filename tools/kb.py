@@ -12,6 +12,7 @@ from pathlib import Path
 
 import bm25s
 import numpy as np
+
 from supportgraph.graph.errors import ConfigurationError
 from supportgraph.graph.models import KBHit
 from supportgraph.tools.text import tokens

@@ -6,6 +6,7 @@ import logging
 import os
 
 from pydantic import BaseModel, Field, ValidationError
+
 from supportgraph.graph.models import Category, Priority, Ticket, TriageResult
 from supportgraph.tools.engines import Engine
 from supportgraph.tools.language import detect_language

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from supportgraph.graph.models import Sentiment
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+from supportgraph.graph.models import Sentiment
 
 NEGATIVE_BELOW = -0.3
 POSITIVE_ABOVE = 0.3

@@ -1,0 +1,27 @@
+"""The offline MiniLM encoder gives unit vectors where related texts are close."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from supportgraph.tools.embeddings import DIMENSIONS, default_encoder
+
+
+def test_vectors_are_unit_length_and_in_input_order() -> None:
+    texts = [
+        "I was charged twice this month",
+        "Refund for a duplicate payment",
+        "The export keeps timing out",
+    ]
+    vectors = default_encoder().encode(texts)
+    assert vectors.shape == (3, DIMENSIONS)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
+    similarity = vectors @ vectors.T
+    assert similarity[0, 1] > similarity[0, 2] + 0.2
+
+
+def test_batching_does_not_change_the_vectors() -> None:
+    texts = [f"ticket number {n} about exports" for n in range(10)] + ["short"]
+    one_batch = default_encoder().encode(texts, batch_size=64)
+    small_batches = default_encoder().encode(texts, batch_size=3)
+    assert np.allclose(one_batch, small_batches, atol=1e-4)

