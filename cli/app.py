@@ -82,7 +82,12 @@ def run(
                 runs = run_batch(graph, intake.tickets, context, on_done=advance)
     except SupportGraphError as exc:
         raise _fail(str(exc)) from None
-    records = [ticket_record(r.snapshot, r.status) for r in runs]
+    by_id = {t.ticket_id: t for t in intake.tickets}
+    records = [ticket_record(r.snapshot, r.status, r.error, by_id[r.ticket_id]) for r in runs]
+    for failed in (r for r in runs if r.error):
+        errors.print(
+            f"[red]failed:[/] {failed.ticket_id}: {failed.error} (its checkpoint is kept; rerun to resume)"
+        )
     folder = write_reports(records, out, context.now(), rejected=[str(e) for e in intake.errors])
     _print_table(records)
     console.print(f"Reports written to [bold]{folder}[/]")
@@ -258,7 +263,7 @@ def show_graph(
     """Print the graph's structure as a Mermaid diagram."""
     from supportgraph.graph.builder import graph
 
-    console.print(graph.get_graph().draw_mermaid(), markup=False, highlight=False)
+    typer.echo(graph.get_graph().draw_mermaid())
 
 
 def main() -> None:

@@ -12,10 +12,10 @@ from langgraph.types import Command, StateSnapshot
 from supportgraph.checkpoints import thread_id
 from supportgraph.graph.builder import SupportGraph
 from supportgraph.graph.context import Context
-from supportgraph.graph.errors import ReviewError
+from supportgraph.graph.errors import ReviewError, SupportGraphError
 from supportgraph.graph.models import Ticket
 
-RunStatus = Literal["processed", "resumed", "already_done"]
+RunStatus = Literal["processed", "resumed", "already_done", "failed"]
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,7 @@ class TicketRun:
     ticket_id: str
     status: RunStatus
     snapshot: StateSnapshot
+    error: str | None = None
 
 
 def config_for(ticket_id: str, tenant: str | None = None) -> RunnableConfig:
@@ -55,10 +56,19 @@ def run_batch(
     context: Context,
     on_done: Callable[[TicketRun], None] | None = None,
 ) -> list[TicketRun]:
-    """Run every ticket in turn; ``on_done`` is told after each one (progress bars)."""
+    """Run every ticket in turn; ``on_done`` is told after each one (progress bars).
+
+    A ticket that fails with a SupportGraphError (a broken policy file, say) is
+    reported as failed with its checkpoint kept, so a later run resumes it; the
+    other tickets still run.
+    """
     runs = []
     for ticket in tickets:
-        run = run_ticket(graph, ticket, context)
+        try:
+            run = run_ticket(graph, ticket, context)
+        except SupportGraphError as exc:
+            config = config_for(ticket.ticket_id, ticket.tenant)
+            run = TicketRun(ticket.ticket_id, "failed", graph.get_state(config), error=str(exc))
         runs.append(run)
         if on_done:
             on_done(run)

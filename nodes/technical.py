@@ -11,6 +11,7 @@ from supportgraph.graph.models import SpecialistReport
 from supportgraph.graph.state import SupportState
 from supportgraph.tools.entities import extract_entities, size_in_gb
 from supportgraph.tools.kb import load_kb
+from supportgraph.tools.priority import breakage_cues
 
 NON_TECHNICAL_AREAS = {"billing", "plans", "account", "product"}
 MAX_STEPS = 5
@@ -42,6 +43,17 @@ def troubleshoot(state: SupportState, runtime: Runtime[Context]) -> dict[str, An
     context = context_of(runtime)
     ticket = state["ticket"]
     entities = extract_entities(ticket.text)
+    technical_products = set(entities.get("products", [])) - {"billing"}
+    if not (technical_products or "http_status" in entities or breakage_cues(ticket.text)):
+        return {
+            "technical": SpecialistReport(
+                specialist="technical",
+                summary="No technical symptom in this ticket.",
+                entities=entities,
+                handback="out_of_scope",
+                handback_note="no product fault described; looks like an account or billing matter",
+            )
+        }
     families = [f"{code[0]}xx" for code in entities.get("http_status", [])]
     query = " ".join([ticket.subject, ticket.message, *entities.get("products", []), *families])
     kb = load_kb(context.kb_path)
@@ -51,18 +63,12 @@ def troubleshoot(state: SupportState, runtime: Runtime[Context]) -> dict[str, An
         if kb.get(hit.article_id).product_area not in NON_TECHNICAL_AREAS
     ][:3]
     if not hits:
-        only_billing = (
-            set(entities.get("products", [])) <= {"billing"} and "http_status" not in entities
-        )
         return {
             "technical": SpecialistReport(
                 specialist="technical",
                 summary="No troubleshooting playbook matches this ticket.",
                 entities=entities,
-                handback="out_of_scope" if only_billing else None,
-                handback_note="no technical symptom found; looks like an account or billing matter"
-                if only_billing
-                else "",
+                findings=tuple(_findings(entities)),
             )
         }
     lead = kb.get(hits[0].article_id)

@@ -21,9 +21,23 @@ def route_of(decisions: list[Any]) -> list[str]:
     return [d.target for d in decisions if d.target != "__end__"]
 
 
-def ticket_record(snapshot: StateSnapshot, run_status: str = "processed") -> dict[str, Any]:
-    """One ticket's outcome as a flat record; the reports are computed from these."""
-    state = snapshot.values
+def ticket_record(
+    snapshot: StateSnapshot,
+    run_status: str = "processed",
+    error: str | None = None,
+    ticket: Any = None,
+) -> dict[str, Any]:
+    """One ticket's outcome as a flat record; the reports are computed from these.
+
+    Args:
+        snapshot: The ticket thread's latest state.
+        run_status: What this run did (processed, resumed, already_done, failed).
+        error: Why the run failed, when it did.
+        ticket: The ticket, for a run that failed before its first checkpoint.
+    """
+    state = dict(snapshot.values)
+    if "ticket" not in state:
+        state["ticket"] = ticket
     ticket = state["ticket"]
     triage = state.get("triage")
     escalation = state.get("escalation")
@@ -32,10 +46,12 @@ def ticket_record(snapshot: StateSnapshot, run_status: str = "processed") -> dic
     knowledge = state.get("knowledge")
     decisions = state.get("decisions", [])
     waiting = bool(snapshot.interrupts)
+    error = error or state.get("error")
+    error = error or state.get("error")
     outcome = (
         "waiting_for_review"
         if waiting
-        else state.get("outcome") or ("failed" if state.get("error") else "in_progress")
+        else state.get("outcome") or ("failed" if error else "in_progress")
     )
     reports = {name: state.get(name) for name in ("technical", "success")}
     return {
@@ -90,7 +106,7 @@ def ticket_record(snapshot: StateSnapshot, run_status: str = "processed") -> dic
             for d in decisions
         ],
         "hops": state.get("hops", 0),
-        "error": state.get("error"),
+        "error": error,
         "run_status": run_status,
     }
 

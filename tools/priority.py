@@ -99,6 +99,11 @@ def _matches(rules: dict[str, str], text: str) -> list[str]:
     return [name for name, pattern in rules.items() if re.search(pattern, text, re.IGNORECASE)]
 
 
+def breakage_cues(text: str) -> list[str]:
+    """Names of the 'something is broken' criteria the text meets."""
+    return _matches(_MAJOR_BREAKAGE, text)
+
+
 def _raise(priority: Priority, to: Priority) -> Priority:
     return to if PRIORITIES.index(to) < PRIORITIES.index(priority) else priority
 
@@ -119,7 +124,7 @@ def assess_priority(
     critical = _matches(_CRITICAL, text)
     if critical:
         return "Critical", tuple(f"critical: {name}" for name in critical)
-    broken = _matches(_MAJOR_BREAKAGE, text)
+    broken = breakage_cues(text)
     minor = re.search(_MINOR, text, re.IGNORECASE)
     if category == "technical" and broken and not minor:
         priority = "High"

@@ -1,0 +1,236 @@
+"""Each node alone: what it reads from the state and the partial update it returns."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from supportgraph.graph.context import Context
+from supportgraph.graph.errors import ReviewError
+from supportgraph.graph.models import Escalation, EscalationTrigger, Reply, ReviewDecision, Ticket
+from supportgraph.nodes.knowledge import ground_answer
+from supportgraph.nodes.respond import respond
+from supportgraph.nodes.review import parse_answer, review_request
+from supportgraph.nodes.success import advise_customer
+from supportgraph.nodes.technical import troubleshoot
+from supportgraph.nodes.triage import triage_ticket
+from supportgraph.tools.sla import load_policy, sla_status
+
+from .conftest import NOW, make_ticket
+
+
+def runtime(context: Context) -> Any:
+    return SimpleNamespace(context=context)
+
+
+def triaged(ticket: Ticket, context: Context) -> dict[str, Any]:
+    state: dict[str, Any] = {"ticket": ticket}
+    state |= triage_ticket(state, runtime(context))  # type: ignore[arg-type]
+    return state
+
+
+def test_triage_returns_only_the_triage_result(
+    samples: dict[str, Ticket], context: Context
+) -> None:
+    update = triage_ticket({"ticket": samples["SUPPORT-003"]}, runtime(context))
+    assert set(update) == {"triage"}
+    result = update["triage"]
+    assert (result.category, result.priority, result.language) == ("technical", "High", "en")
+    assert result.priority_reasons and "broken" in result.priority_reasons[0]
+
+
+def test_triage_never_reads_the_declared_labels(
+    samples: dict[str, Ticket], context: Context
+) -> None:
+    ticket = samples["SUPPORT-005"]
+    relabelled = ticket.model_copy(
+        update={"declared_priority": "Critical", "declared_category": "billing"}
+    )
+    assert triage_ticket({"ticket": relabelled}, runtime(context)) == triage_ticket(
+        {"ticket": ticket}, runtime(context)
+    )
+
+
+@pytest.mark.parametrize(
+    ("subject", "message", "priority"),
+    [
+        (
+            "Security breach",
+            "We think our account was hacked, unknown logins from abroad.",
+            "Critical",
+        ),
+        ("Data gone", "All our dashboards are empty, we lost all our data overnight.", "Critical"),
+        (
+            "Typo on the settings page",
+            "Small cosmetic issue: a typo in the settings page label.",
+            "Medium",
+        ),
+        ("Where are the docs?", "Where can I find the documentation for the webhooks API?", "Low"),
+    ],
+    ids=["security", "data-loss", "minor-bug", "documentation"],
+)
+def test_priority_follows_the_triage_criteria(
+    subject: str, message: str, priority: str, context: Context
+) -> None:
+    state = triaged(make_ticket(subject=subject, message=message), context)
+    assert state["triage"].priority == priority
+
+
+def test_technical_extracts_entities_and_cites_the_playbook(
+    samples: dict[str, Ticket], context: Context
+) -> None:
+    state = triaged(samples["SUPPORT-001"], context)
+    report = troubleshoot(state, runtime(context))["technical"]  # type: ignore[arg-type]
+    assert report.entities["http_status"] == ["500"]
+    assert report.entities["error_rate"] == ["15%"]
+    assert report.citations[0] == "KB-001"
+    assert all(step.endswith("[KB-001]") for step in report.steps)
+    assert "Server-side errors" in report.findings[0]
+
+
+def test_technical_hands_a_billing_question_back(context: Context) -> None:
+    ticket = make_ticket(
+        subject="Invoice copy",
+        message="Please send me a copy of last month's invoice for our billing records.",
+    )
+    state = triaged(ticket, context)
+    report = troubleshoot(state, runtime(context))["technical"]  # type: ignore[arg-type]
+    assert report.handback == "out_of_scope"
+
+
+def test_success_finds_the_duplicate_in_the_ledger(
+    samples: dict[str, Ticket], context: Context
+) -> None:
+    state = triaged(samples["SUPPORT-004"], context)
+    report = advise_customer(state, runtime(context))["success"]  # type: ignore[arg-type]
+    assert len(report.actions) == 1
+    refund = report.actions[0]
+    assert (refund.kind, refund.amount) == ("refund", 49.0)
+    assert refund.reference and refund.reference in report.findings[0]
+
+
+def test_success_finds_no_duplicate_for_a_failed_retry(context: Context) -> None:
+    ticket = make_ticket(
+        customer="Northwind Labs",
+        subject="Charged twice?",
+        message="I think I was charged twice in October.",
+    )
+    state = triaged(ticket, context)
+    report = advise_customer(state, runtime(context))["success"]  # type: ignore[arg-type]
+    assert any("No duplicate charge in the ledger" in f for f in report.findings)
+    assert [a.kind for a in report.actions] == []
+
+
+def test_success_reports_a_broken_ledger_as_tool_failure(
+    samples: dict[str, Ticket], tmp_path: Any
+) -> None:
+    broken = tmp_path / "ledger.json"
+    broken.write_text("{not json")
+    context = Context(clock=lambda: NOW, ledger_path=broken)
+    state = triaged(samples["SUPPORT-004"], context)
+    report = advise_customer(state, runtime(context))["success"]  # type: ignore[arg-type]
+    assert report.handback == "tool_failure"
+    assert "billing ledger" in report.handback_note
+
+
+def test_knowledge_records_a_gap_when_nothing_matches(context: Context) -> None:
+    ticket = make_ticket(subject="Zebra", message="Quixotic zeppelin marmalade?")
+    update = ground_answer({"ticket": ticket}, runtime(context))  # type: ignore[typeddict-item]
+    assert update["knowledge"].gap
+    assert update["knowledge"].hits == ()
+
+
+def _escalated_state(samples: dict[str, Ticket], context: Context) -> dict[str, Any]:
+    state = triaged(samples["SUPPORT-004"], context)
+    state |= advise_customer(state, runtime(context))  # type: ignore[arg-type]
+    state |= ground_answer(state, runtime(context))  # type: ignore[arg-type]
+    trigger = EscalationTrigger(
+        rule="money_or_account_action",
+        team="Billing",
+        reason="policy_restriction",
+        needs_human=True,
+        detail="refund",
+    )
+    state["escalation"] = Escalation(team="Billing", needs_human=True, triggers=(trigger,))
+    state["sla"] = sla_status(state["ticket"], "Medium", NOW, load_policy(None))
+    return state
+
+
+def test_respond_drafts_when_a_human_must_review(
+    samples: dict[str, Ticket], context: Context
+) -> None:
+    update = respond(_escalated_state(samples, context), runtime(context))  # type: ignore[arg-type]
+    assert update["outcome"] == "waiting_for_review"
+    assert update["reply"].status == "draft"
+    assert "approve" in update["reply"].text
+
+
+def test_review_request_says_what_is_asked(samples: dict[str, Ticket], context: Context) -> None:
+    state = _escalated_state(samples, context)
+    state |= respond(state, runtime(context))  # type: ignore[arg-type]
+    request = review_request(state)  # type: ignore[arg-type]
+    assert request["asks"] == ["approve_refund", "approve_reply"]
+    assert request["team"] == "Billing"
+    assert request["draft_reply"] == state["reply"].text
+
+
+@pytest.mark.parametrize(
+    ("answer", "outcome", "status"),
+    [
+        ({"action": "approve"}, "replied", "sent"),
+        ({"action": "edit", "reply": "Refund issued."}, "replied", "sent"),
+        (
+            {"action": "reject", "reason": "customer already refunded by phone"},
+            "handed_to_human",
+            "withheld",
+        ),
+    ],
+    ids=["approve", "edit", "reject"],
+)
+def test_respond_applies_the_review(
+    answer: dict[str, str], outcome: str, status: str, samples: dict[str, Ticket], context: Context
+) -> None:
+    state = _escalated_state(samples, context)
+    state |= respond(state, runtime(context))  # type: ignore[arg-type]
+    state["review"] = parse_answer(answer, NOW)
+    update = respond(state, runtime(context))  # type: ignore[arg-type]
+    assert (update["outcome"], update["reply"].status) == (outcome, status)
+    if answer["action"] == "edit":
+        assert update["reply"].text == "Refund issued."
+    if status == "sent":
+        assert update["reply"].sent_at == NOW
+
+
+@pytest.mark.parametrize(
+    ("answer", "problem"),
+    [
+        ("yes", "must be an object"),
+        ({"action": "maybe"}, "invalid review answer"),
+        ({"action": "edit"}, "needs the new reply text"),
+        ({"action": "reject"}, "needs a reason"),
+    ],
+    ids=["not-an-object", "unknown-action", "edit-without-text", "reject-without-reason"],
+)
+def test_bad_review_answers_are_refused(answer: object, problem: str) -> None:
+    with pytest.raises(ReviewError, match=problem):
+        parse_answer(answer, NOW)
+
+
+def test_sent_reply_freezes_the_sla(samples: dict[str, Ticket], context: Context) -> None:
+    later = Context(clock=lambda: NOW + timedelta(days=3))
+    state = _escalated_state(samples, context)
+    state["review"] = ReviewDecision(action="approve", decided_at=NOW)
+    state["reply"] = Reply(text="x")
+    sent = respond(state, runtime(context))["reply"]  # type: ignore[arg-type]
+    status = sla_status(
+        state["ticket"],
+        "Medium",
+        later.now(),
+        load_policy(None),
+        first_response_at=sent.sent_at,
+        resolved_at=sent.sent_at,
+    )
+    assert not status.first_response_breached and not status.resolution_breached
