@@ -20,6 +20,7 @@ from supportgraph.graph.runner import TicketRun, config_for, resume_review, run_
 from supportgraph.reports.records import ticket_record
 from supportgraph.reports.writer import write_reports
 from supportgraph.tools.intake import read_tickets
+from supportgraph.tools.sla import load_policy
 
 app = typer.Typer(
     help="Customer-support automation on a LangGraph state machine.", no_args_is_help=True
@@ -88,7 +89,13 @@ def run(
         errors.print(
             f"[red]failed:[/] {failed.ticket_id}: {failed.error} (its checkpoint is kept; rerun to resume)"
         )
-    folder = write_reports(records, out, context.now(), rejected=[str(e) for e in intake.errors])
+    folder = write_reports(
+        records,
+        out,
+        context.now(),
+        rejected=[str(e) for e in intake.errors],
+        policy=load_policy(context.sla_policy),
+    )
     _print_table(records)
     console.print(f"Reports written to [bold]{folder}[/]")
     if intake.errors:

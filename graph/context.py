@@ -20,6 +20,11 @@ def _env_float(name: str, default: float) -> float:
     return float(_env(name, str(default)))
 
 
+def _env_path(name: str) -> Path | None:
+    value = os.environ.get(f"SUPPORTGRAPH_{name}")
+    return Path(value) if value else None
+
+
 def home_dir() -> Path:
     """Folder holding all local state (checkpoints, logs): ``$SUPPORTGRAPH_HOME``."""
     return Path(_env("HOME", ".supportgraph"))
@@ -55,7 +60,7 @@ class Context:
     low_confidence: float = field(default_factory=lambda: _env_float("LOW_CONFIDENCE", 0.40))
     kb_min_score: float = field(default_factory=lambda: _env_float("KB_MIN_SCORE", 2.0))
     max_hops: int = 12
-    sla_policy: Path | None = None
+    sla_policy: Path | None = field(default_factory=lambda: _env_path("SLA_POLICY"))
     kb_path: Path | None = None
     plans_path: Path | None = None
     ledger_path: Path | None = None

@@ -8,9 +8,10 @@ from langgraph.runtime import Runtime
 from langgraph.types import Command, Send
 
 from supportgraph.graph.context import Context, context_of
-from supportgraph.graph.models import Decision
+from supportgraph.graph.models import Decision, Ticket
 from supportgraph.graph.routing import decide_escalation, route_ticket
 from supportgraph.graph.state import SupportState
+from supportgraph.tools.intake import validate_ticket
 from supportgraph.tools.sla import load_policy, sla_status
 
 Destination = Literal[
@@ -29,6 +30,10 @@ def coordinate(state: SupportState, runtime: Runtime[Context]) -> Command[Destin
     now = context.now()
     hops = state.get("hops", 0) + 1
     update: dict[str, Any] = {"hops": hops}
+    if not isinstance(state["ticket"], Ticket):
+        # Input over HTTP or from Studio arrives as plain JSON: validate it at the edge.
+        state = {**state, "ticket": validate_ticket(state["ticket"], now)}
+        update["ticket"] = state["ticket"]
     source = _last_target(state)
     if hops > context.max_hops:
         reason = f"hop limit {context.max_hops} reached after {source}; the ticket needs a human"

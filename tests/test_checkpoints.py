@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -12,11 +13,11 @@ from typing_extensions import TypedDict
 from supportgraph.checkpoints import open_checkpointer, thread_id
 from supportgraph.graph.builder import build_graph, graph
 from supportgraph.graph.context import Context
-from supportgraph.graph.errors import ConfigurationError, ReviewError
+from supportgraph.graph.errors import ConfigurationError, IntakeError, ReviewError
 from supportgraph.graph.models import Ticket
 from supportgraph.graph.runner import config_for, resume_review, run_batch, run_ticket
 
-from .conftest import NOW
+from .conftest import NOW, SAMPLES
 
 
 def test_review_pauses_and_resumes_with_the_decision(
@@ -134,3 +135,12 @@ def test_support_graph_embeds_as_a_subgraph(samples: dict[str, Ticket]) -> None:
         {"ticket": samples["SUPPORT-005"]}, context=Context(clock=lambda: NOW)
     )
     assert result["outcome"] == "replied"
+
+
+def test_ticket_sent_as_json_is_validated_at_the_edge() -> None:
+    raw = json.loads(SAMPLES.read_text())[1]
+    result = build_graph().invoke({"ticket": raw}, context=Context(clock=lambda: NOW))  # type: ignore[typeddict-item]
+    assert isinstance(result["ticket"], Ticket) and result["outcome"] == "replied"
+    raw["channel"] = "Pigeon"
+    with pytest.raises(IntakeError, match="field 'channel'"):
+        build_graph().invoke({"ticket": raw}, context=Context(clock=lambda: NOW))  # type: ignore[typeddict-item]

@@ -221,3 +221,23 @@ def test_review_resumes_in_another_process(
     )
     again = _cli("review", "approve", "SUPPORT-004", "--checkpoint", url, env=env)
     assert again.returncode == 2 and "finished" in again.stderr
+
+
+def test_playbook_follows_the_policy_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    targets = {
+        p: {"first_response": "40m", "resolution": "3h"}
+        for p in ("Critical", "High", "Medium", "Low")
+    }
+    policy = tmp_path / "sla.json"
+    policy.write_text(json.dumps({"targets": targets}))
+    monkeypatch.setenv("SUPPORTGRAPH_SLA_POLICY", str(policy))
+    result = _run(tmp_path / "out", tmp_path / "cp.sqlite")
+    assert result.exit_code == 0, result.output
+    playbook = (_folder(tmp_path / "out") / "support_playbook.md").read_text()
+    assert "| Critical | 40m | 3h |" in playbook
+    assert str(policy) in playbook
+    # with 40 minutes for everyone, the 45-minute, 1-hour and 2-hour old tickets are late
+    breached = sorted(
+        t for t, r in _records(tmp_path / "out").items() if r["sla"]["first_response_breached"]
+    )
+    assert breached == ["SUPPORT-002", "SUPPORT-003", "SUPPORT-004"]
