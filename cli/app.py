@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -19,7 +20,9 @@ from supportgraph.graph.errors import SupportGraphError
 from supportgraph.graph.runner import TicketRun, config_for, resume_review, run_batch
 from supportgraph.reports.records import ticket_record
 from supportgraph.reports.writer import write_reports
+from supportgraph.tools.durations import format_duration, parse_duration
 from supportgraph.tools.intake import read_tickets
+from supportgraph.tools.relay import LEDGER, Relay, transport_for
 from supportgraph.tools.sla import load_policy
 
 app = typer.Typer(
@@ -40,6 +43,25 @@ CheckpointOption = Annotated[
 ]
 
 
+OutOption = Annotated[
+    Path, typer.Option("--out", "-o", help="Folder for reports and the outbox ledger sent.jsonl.")
+]
+SmtpOption = Annotated[
+    str | None,
+    typer.Option(
+        "--smtp",
+        envvar="SUPPORTGRAPH_SMTP_URL",
+        help="Deliver outbox mail via smtp://HOST:PORT as well.",
+    ),
+]
+
+
+def _deliver(snapshots: list[Any], out: Path, smtp: str | None) -> int:
+    """Relay every outbox message of these threads not yet in OUT/sent.jsonl."""
+    relay = Relay(out, transport_for(smtp))
+    return relay.deliver(m for snapshot in snapshots for m in snapshot.values.get("outbox", []))
+
+
 def _fail(message: str) -> typer.Exit:
     errors.print(f"[bold red]error:[/] {message}")
     return typer.Exit(code=2)
@@ -48,10 +70,9 @@ def _fail(message: str) -> typer.Exit:
 @app.command()
 def run(
     file: Annotated[Path, typer.Argument(help="Tickets as a JSON list or JSONL.")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the report folder.")] = Path(
-        "out"
-    ),
+    out: OutOption = Path("out"),
     checkpoint: CheckpointOption = None,
+    smtp: SmtpOption = None,
 ) -> None:
     """Run every ticket in FILE through the support graph and write the reports."""
     from supportgraph.graph.builder import build_graph
@@ -83,6 +104,7 @@ def run(
                 runs = run_batch(graph, intake.tickets, context, on_done=advance)
     except SupportGraphError as exc:
         raise _fail(str(exc)) from None
+    delivered = _deliver([r.snapshot for r in runs], out, smtp)
     by_id = {t.ticket_id: t for t in intake.tickets}
     records = [ticket_record(r.snapshot, r.status, r.error, by_id[r.ticket_id]) for r in runs]
     for failed in (r for r in runs if r.error):
@@ -97,7 +119,9 @@ def run(
         policy=load_policy(context.sla_policy),
     )
     _print_table(records)
-    console.print(f"Reports written to [bold]{folder}[/]")
+    console.print(
+        f"Reports written to [bold]{folder}[/]; {delivered} outbox message(s) delivered to {out / LEDGER}"
+    )
     if intake.errors:
         errors.print(
             f"[yellow]{len(intake.errors)} ticket(s) rejected; the others were processed.[/]"
@@ -170,52 +194,62 @@ def show(
     for d in record["decisions"]:
         table.add_row(d["at"], d["from"], d["to"], d["reason"])
     console.print(table)
-    if record["review"]:
-        review = record["review"]
+    for review in record["audit"]:
+        detail = review.get("reason") or (f"to {review['team']}" if review.get("team") else "")
         console.print(
-            f"Review: {review['action']} by {review['reviewer']} at {review['decided_at']}"
-            + (f" — {review['reason']}" if review.get("reason") else "")
+            f"Review: {review['action']} by {review['reviewer']} at {review['decided_at']} {detail}".rstrip()
         )
     if record["reply"]:
         console.print(f"[bold]Reply ({record['reply_status']}):[/]\n{record['reply']}")
 
 
 @review_app.command("list")
-def review_list(checkpoint: CheckpointOption = None) -> None:
-    """List every ticket waiting for a human reviewer."""
+def review_list(
+    checkpoint: CheckpointOption = None,
+    team: Annotated[str | None, typer.Option(help="Only this team's reviews.")] = None,
+    older_than: Annotated[
+        str | None, typer.Option(help="Only reviews waiting longer than this, e.g. 30m.")
+    ] = None,
+) -> None:
+    """List every ticket waiting for a human reviewer, most urgent first."""
     from supportgraph.graph.builder import build_graph
+    from supportgraph.graph.inbox import pending_reviews
 
-    table = Table(title="Waiting for review")
-    for column in ("Ticket", "Team", "Asks", "Reasons", "First response due"):
-        table.add_column(column)
+    try:
+        age = parse_duration(older_than) if older_than else None
+    except ValueError as exc:
+        raise _fail(f"--older-than: {exc}") from None
+    context = Context()
     with open_checkpointer(checkpoint) as saver:
-        graph = build_graph(saver)
-        threads = sorted({c.config["configurable"]["thread_id"] for c in saver.list(None)})
-        for thread in threads:
-            snapshot = graph.get_state(RunnableConfig(configurable={"thread_id": thread}))
-            for pending in snapshot.interrupts:
-                request = pending.value
-                table.add_row(
-                    thread,
-                    request["team"],
-                    ", ".join(request["asks"]),
-                    "\n".join(request["reasons"]),
-                    request["first_response_due"],
-                )
+        reviews = pending_reviews(build_graph(saver), context.now(), team=team, older_than=age)
+    table = Table(title=f"Waiting for review ({len(reviews)})")
+    for column in ("Ticket", "Team", "Asks", "Reasons", "Waiting", "First response"):
+        table.add_column(column)
+    for r in reviews:
+        left = format_duration(r.time_left)
+        due = (
+            f"{left} left"
+            if r.time_left.total_seconds() >= 0
+            else f"[red]late by {left.lstrip('-')}[/]"
+        )
+        waiting = format_duration(context.now() - r.waiting_since)
+        table.add_row(r.thread_id, r.team, ", ".join(r.asks), "\n".join(r.reasons), waiting, due)
     console.print(table)
 
 
-def _decide(
-    ticket_id: str, answer: dict[str, Any], checkpoint: str | None, tenant: str | None
-) -> None:
+def _decide(ticket_id: str, answer: dict[str, Any], options: DecisionOptions) -> None:
     from supportgraph.graph.builder import build_graph
 
     context = Context()
     try:
-        with open_checkpointer(checkpoint) as saver:
-            snapshot = resume_review(build_graph(saver), ticket_id, answer, context, tenant)
+        with open_checkpointer(options.checkpoint) as saver:
+            graph = build_graph(saver)
+            snapshot = resume_review(
+                graph, ticket_id, answer, context, options.tenant, options.interrupt
+            )
     except SupportGraphError as exc:
         raise _fail(str(exc)) from None
+    _deliver([snapshot], options.out, options.smtp)
     record = ticket_record(snapshot)
     console.print(
         f"{ticket_id}: {answer['action']} → outcome [bold]{record['outcome']}[/], reply {record['reply_status']}"
@@ -224,6 +258,20 @@ def _decide(
 
 ReviewerOption = Annotated[str, typer.Option(help="Who decided (kept in the audit log).")]
 TenantOption = Annotated[str | None, typer.Option(help="Tenant the ticket belongs to.")]
+InterruptOption = Annotated[
+    str | None, typer.Option("--interrupt", help="Which pending review, if several.")
+]
+
+
+@dataclass(frozen=True)
+class DecisionOptions:
+    """Where the ticket lives and where its outbox goes."""
+
+    checkpoint: str | None
+    tenant: str | None
+    interrupt: str | None
+    out: Path
+    smtp: str | None
 
 
 @review_app.command("approve")
@@ -232,9 +280,16 @@ def review_approve(
     reviewer: ReviewerOption = "reviewer",
     checkpoint: CheckpointOption = None,
     tenant: TenantOption = None,
+    interrupt: InterruptOption = None,
+    out: OutOption = Path("out"),
+    smtp: SmtpOption = None,
 ) -> None:
-    """Approve the draft reply (and any refund or account action it proposes)."""
-    _decide(ticket_id, {"action": "approve", "reviewer": reviewer}, checkpoint, tenant)
+    """Approve the draft (and any refund or account action it proposes)."""
+    _decide(
+        ticket_id,
+        {"action": "approve", "reviewer": reviewer},
+        DecisionOptions(checkpoint, tenant, interrupt, out, smtp),
+    )
 
 
 @review_app.command("reject")
@@ -244,11 +299,13 @@ def review_reject(
     reviewer: ReviewerOption = "reviewer",
     checkpoint: CheckpointOption = None,
     tenant: TenantOption = None,
+    interrupt: InterruptOption = None,
+    out: OutOption = Path("out"),
+    smtp: SmtpOption = None,
 ) -> None:
     """Reject the draft: nothing is sent and a human takes the ticket over."""
-    _decide(
-        ticket_id, {"action": "reject", "reviewer": reviewer, "reason": reason}, checkpoint, tenant
-    )
+    answer = {"action": "reject", "reviewer": reviewer, "reason": reason}
+    _decide(ticket_id, answer, DecisionOptions(checkpoint, tenant, interrupt, out, smtp))
 
 
 @review_app.command("edit")
@@ -258,9 +315,53 @@ def review_edit(
     reviewer: ReviewerOption = "reviewer",
     checkpoint: CheckpointOption = None,
     tenant: TenantOption = None,
+    interrupt: InterruptOption = None,
+    out: OutOption = Path("out"),
+    smtp: SmtpOption = None,
 ) -> None:
     """Send an edited reply instead of the draft."""
-    _decide(ticket_id, {"action": "edit", "reviewer": reviewer, "reply": reply}, checkpoint, tenant)
+    answer = {"action": "edit", "reviewer": reviewer, "reply": reply}
+    _decide(ticket_id, answer, DecisionOptions(checkpoint, tenant, interrupt, out, smtp))
+
+
+@review_app.command("reassign")
+def review_reassign(
+    ticket_id: str,
+    team: Annotated[str, typer.Option(help="Engineering, Billing, Product, Legal or Executive.")],
+    reason: Annotated[str | None, typer.Option(help="Why (kept in the audit log).")] = None,
+    reviewer: ReviewerOption = "reviewer",
+    checkpoint: CheckpointOption = None,
+    tenant: TenantOption = None,
+    interrupt: InterruptOption = None,
+) -> None:
+    """Hand the review to another team; the ticket keeps waiting, in their queue."""
+    answer = {"action": "reassign", "reviewer": reviewer, "team": team, "reason": reason}
+    _decide(ticket_id, answer, DecisionOptions(checkpoint, tenant, interrupt, Path("out"), None))
+
+
+@app.command()
+def relay(
+    out: OutOption = Path("out"),
+    checkpoint: CheckpointOption = None,
+    smtp: SmtpOption = None,
+) -> None:
+    """Deliver every outbox message in the store that OUT/sent.jsonl does not list yet."""
+    from supportgraph.graph.builder import build_graph
+    from supportgraph.graph.inbox import thread_ids
+
+    with open_checkpointer(checkpoint) as saver:
+        graph = build_graph(saver)
+        snapshots = [
+            graph.get_state(RunnableConfig(configurable={"thread_id": t}))
+            for t in thread_ids(saver)
+        ]
+    try:
+        sent = _deliver(snapshots, out, smtp)
+    except OSError as exc:
+        raise _fail(
+            f"delivery failed ({exc}); undelivered messages stay in the outbox, run relay again"
+        ) from None
+    console.print(f"{sent} message(s) delivered; ledger {out / LEDGER}")
 
 
 @app.command("graph")

@@ -40,8 +40,13 @@ def build_graph(checkpointer: BaseCheckpointSaver[str] | None = None) -> Support
 
     Args:
         checkpointer: Where every step is saved (see ``supportgraph.checkpoints``);
-            None compiles a graph that cannot pause for review across calls.
+            None compiles a graph that cannot pause for review across calls. It is
+            wrapped so that only the process holding a ticket's lease writes to it.
     """
+    if checkpointer is not None:
+        from supportgraph.checkpoints.leases import fenced
+
+        checkpointer = fenced(checkpointer)
     return builder.compile(checkpointer=checkpointer, name="supportgraph")
 
 

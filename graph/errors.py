@@ -47,3 +47,7 @@ class ReviewError(SupportGraphError):
 
 class RoutingError(SupportGraphError):
     """The supervisor could not route the ticket (hop limit reached)."""
+
+
+class TicketBusyError(SupportGraphError):
+    """Another process is processing the ticket; wait, or take over once it is gone."""

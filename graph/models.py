@@ -152,13 +152,30 @@ class Escalation(_Model):
 
 
 class ReviewDecision(_Model):
-    """A human reviewer's answer to a review request."""
+    """A human reviewer's answer to a review request (kept in the ticket's audit log)."""
 
-    action: Literal["approve", "edit", "reject"]
+    action: Literal["approve", "edit", "reject", "reassign"]
     reviewer: str = "reviewer"
     reply: str | None = None
     reason: str | None = None
+    team: Team | None = None
     decided_at: datetime
+
+
+class OutboxMessage(_Model):
+    """An outward effect recorded in the checkpoint, delivered later by the relay.
+
+    The key is stable for the ticket and action, so a redelivery after a crash is
+    recognised and skipped: delivery is at-least-once, the key makes it effectively once.
+    """
+
+    key: str
+    ticket_id: str
+    action: Literal["customer_reply", "status_change", "refund_request"]
+    to: str
+    subject: str
+    body: str
+    created_at: datetime
 
 
 class Reply(_Model):

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -10,6 +11,7 @@ from langchain_core.runnables import RunnableConfig
 from langgraph.types import Command, StateSnapshot
 
 from supportgraph.checkpoints import thread_id
+from supportgraph.checkpoints.leases import FencedSaver
 from supportgraph.graph.builder import SupportGraph
 from supportgraph.graph.context import Context
 from supportgraph.graph.errors import ReviewError, SupportGraphError
@@ -41,13 +43,31 @@ def run_ticket(graph: SupportGraph, ticket: Ticket, context: Context) -> TicketR
     """
     config = config_for(ticket.ticket_id, ticket.tenant)
     snapshot = graph.get_state(config)
-    if snapshot.values:
-        if not snapshot.next or snapshot.interrupts:
+    if snapshot.values and (not snapshot.next or snapshot.interrupts):
+        return TicketRun(ticket.ticket_id, "already_done", snapshot)
+    with _lease(graph, config):
+        snapshot = graph.get_state(config)  # another process may have finished it meanwhile
+        if snapshot.values and (not snapshot.next or snapshot.interrupts):
             return TicketRun(ticket.ticket_id, "already_done", snapshot)
-        graph.invoke(None, config, context=context, durability="sync")
-        return TicketRun(ticket.ticket_id, "resumed", graph.get_state(config))
-    graph.invoke({"ticket": ticket}, config, context=context, durability="sync")
-    return TicketRun(ticket.ticket_id, "processed", graph.get_state(config))
+        status: RunStatus = "resumed" if snapshot.values else "processed"
+        graph.invoke(
+            None if snapshot.values else {"ticket": ticket},
+            config,
+            context=context,
+            durability="sync",
+        )
+        return TicketRun(ticket.ticket_id, status, graph.get_state(config))
+
+
+@contextmanager
+def _lease(graph: SupportGraph, config: RunnableConfig) -> Iterator[None]:
+    """Hold the ticket's lease while writing, when the graph has a checkpointer."""
+    saver = graph.checkpointer
+    if isinstance(saver, FencedSaver):
+        with saver.lease(config["configurable"]["thread_id"]):
+            yield
+    else:
+        yield
 
 
 def run_batch(
@@ -86,11 +106,21 @@ def resume_review(
     answer: dict[str, Any],
     context: Context,
     tenant: str | None = None,
+    interrupt_id: str | None = None,
 ) -> StateSnapshot:
     """Resume a ticket paused for review with a reviewer's answer.
 
+    Args:
+        graph: The support graph, compiled with the store holding the ticket.
+        ticket_id: The ticket to decide.
+        answer: ``{"action": "approve"|"edit"|"reject"|"reassign", ...}``.
+        context: Run settings (clock, engine, paths).
+        tenant: The ticket's tenant, when it has one.
+        interrupt_id: Which pending review to answer, when there are several.
+
     Raises:
         ReviewError: the ticket is unknown, finished, or not waiting for review.
+        TicketBusyError: another process is processing the ticket right now.
     """
     config = config_for(ticket_id, tenant)
     snapshot = graph.get_state(config)
@@ -102,6 +132,21 @@ def resume_review(
     from supportgraph.nodes.review import parse_answer
 
     parse_answer(answer, context.now())  # reject a bad answer before touching the thread
-    interrupt_id = snapshot.interrupts[0].id
-    graph.invoke(Command(resume={interrupt_id: answer}), config, context=context, durability="sync")
+    pending = {i.id: i for i in snapshot.interrupts}
+    if interrupt_id is None:
+        if len(pending) > 1:
+            raise ReviewError(
+                f"ticket {ticket_id} has {len(pending)} pending reviews; name one: {', '.join(pending)}"
+            )
+        interrupt_id = next(iter(pending))
+    elif interrupt_id not in pending:
+        raise ReviewError(
+            f"ticket {ticket_id} has no pending review {interrupt_id}; pending: {', '.join(pending)}"
+        )
+    with _lease(graph, config):
+        if not graph.get_state(config).interrupts:
+            raise ReviewError(f"ticket {ticket_id} was decided by someone else meanwhile")
+        graph.invoke(
+            Command(resume={interrupt_id: answer}), config, context=context, durability="sync"
+        )
     return graph.get_state(config)

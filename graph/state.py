@@ -9,6 +9,7 @@ from supportgraph.graph.models import (
     Decision,
     Escalation,
     KnowledgeReport,
+    OutboxMessage,
     Reply,
     ReviewDecision,
     SlaStatus,
@@ -34,7 +35,9 @@ class SupportState(InputState, total=False):
     success: SpecialistReport  # plans, billing, accounts, feature requests
     knowledge: KnowledgeReport  # KB hits grounding the reply, or a content gap
     escalation: Escalation | None  # team and rules that fired; None when none did
-    review: ReviewDecision  # the human reviewer's decision, once given
+    review: ReviewDecision  # the reviewer's final decision (approve, edit or reject)
+    audit: Annotated[list[ReviewDecision], operator.add]  # every review decision, reassigns too
+    outbox: Annotated[list[OutboxMessage], operator.add]  # outward effects for the relay
     reply: Reply  # draft, then sent or withheld
     sla: SlaStatus  # deadlines and breach flags, refreshed at every supervisor step
     decisions: Annotated[list[Decision], operator.add]  # routing log, append-only
@@ -47,6 +50,7 @@ STATE_MODELS: tuple[type, ...] = (
     Decision,
     Escalation,
     KnowledgeReport,
+    OutboxMessage,
     Reply,
     ReviewDecision,
     SlaStatus,

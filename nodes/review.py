@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from supportgraph.graph.context import Context, context_of
 from supportgraph.graph.errors import ReviewError
-from supportgraph.graph.models import ReviewDecision
+from supportgraph.graph.models import Escalation, ReviewDecision
 from supportgraph.graph.state import SupportState
 
 Ask = Literal["approve_refund", "approve_action", "approve_reply", "take_over"]
@@ -30,12 +30,13 @@ class ReviewRequest(TypedDict):
 
 
 class ReviewAnswer(TypedDict, total=False):
-    """What resumes the graph: ``{"action": "approve"|"edit"|"reject", ...}``."""
+    """What resumes the graph: ``{"action": "approve"|"edit"|"reject"|"reassign", ...}``."""
 
-    action: Literal["approve", "edit", "reject"]
+    action: Literal["approve", "edit", "reject", "reassign"]
     reviewer: str
     reply: str
     reason: str
+    team: str
 
 
 def review_request(state: SupportState) -> ReviewRequest:
@@ -76,10 +77,24 @@ def parse_answer(answer: object, decided_at: Any) -> ReviewDecision:
         raise ReviewError("an 'edit' decision needs the new reply text")
     if decision.action == "reject" and not (decision.reason or "").strip():
         raise ReviewError("a 'reject' decision needs a reason")
+    if decision.action == "reassign" and decision.team is None:
+        raise ReviewError(
+            "a 'reassign' decision needs a team (Engineering, Billing, Product, Legal, Executive)"
+        )
     return decision
 
 
 def request_review(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
     """Ask a human to approve, edit or reject; nothing before the interrupt has side effects."""
     answer = interrupt(review_request(state))
-    return {"review": parse_answer(answer, context_of(runtime).now())}
+    decision = parse_answer(answer, context_of(runtime).now())
+    if decision.action == "reassign":
+        escalation = state.get("escalation")
+        assert decision.team is not None  # parse_answer guarantees it
+        moved = (
+            escalation.model_copy(update={"team": decision.team})
+            if escalation is not None
+            else Escalation(team=decision.team, needs_human=True, triggers=())
+        )
+        return {"escalation": moved, "audit": [decision]}
+    return {"review": decision, "audit": [decision]}

@@ -100,6 +100,8 @@ def ticket_record(
             a.model_dump(mode="json") for r in reports.values() if r is not None for a in r.actions
         ],
         "review": state["review"].model_dump(mode="json") if state.get("review") else None,
+        "audit": [d.model_dump(mode="json") for d in state.get("audit", [])],
+        "outbox": [m.key for m in state.get("outbox", [])],
         "sla": _sla_record(sla),
         "decisions": [
             {"from": d.source, "to": d.target, "reason": d.reason, "at": _iso(d.at)}

@@ -52,7 +52,10 @@ def write_reports(
     }
     for name, text in files.items():
         (folder / name).write_text(text, encoding="utf-8")
-    with (folder / "tickets.jsonl").open("w", encoding="utf-8") as handle:
+    # Written to a temporary file and renamed, so a crash never leaves half a file.
+    partial = folder / "tickets.jsonl.partial"
+    with partial.open("w", encoding="utf-8") as handle:
         for record in records:
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+    partial.replace(folder / "tickets.jsonl")
     return folder

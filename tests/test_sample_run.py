@@ -219,7 +219,15 @@ def test_review_resumes_in_another_process(
         "sent",
         "dana",
     )
-    again = _cli("review", "approve", "SUPPORT-004", "--checkpoint", url, env=env)
+    sent = [json.loads(line) for line in (out / "sent.jsonl").read_text().splitlines()]
+    assert [m["action"] for m in sent if m["ticket_id"] == "SUPPORT-004"] == [
+        "customer_reply",
+        "status_change",
+        "refund_request",
+    ]
+    again = _cli(
+        "review", "approve", "SUPPORT-004", "--checkpoint", url, "--out", str(out), env=env
+    )
     assert again.returncode == 2 and "finished" in again.stderr
 
 

@@ -1,0 +1,243 @@
+"""One writer per ticket: leases with fencing tokens, checked before every checkpoint write.
+
+LangGraph lets two processes resume the same thread, and the later write silently
+wins. Here a process takes the ticket's lease (owner, expiry, fencing token) before it
+runs the ticket; every checkpoint write then checks that the token is still current,
+so a stale writer fails with ``TicketBusyError`` instead of forking the history. A
+lease whose owner process is gone (same host, dead pid) or whose time ran out can be
+taken over.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from langchain_core.runnables import RunnableConfig
+from langgraph.checkpoint.base import (
+    BaseCheckpointSaver,
+    ChannelVersions,
+    Checkpoint,
+    CheckpointMetadata,
+    CheckpointTuple,
+)
+
+from supportgraph.graph.errors import TicketBusyError
+
+DEFAULT_TTL = timedelta(minutes=10)
+
+
+def this_process() -> str:
+    """Lease owner name for this process: ``host:pid``."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _owner_alive(owner: str) -> bool:
+    host, _, pid = owner.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return True  # another machine: trust the expiry time
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+@dataclass(frozen=True)
+class Lease:
+    """Who holds a ticket, until when, under which fencing token."""
+
+    thread_id: str
+    owner: str
+    token: int
+    expires_at: datetime
+
+
+class LeaseTable:
+    """Leases in a table of the checkpoint database (SQLite), or in memory."""
+
+    def __init__(self, conn: sqlite3.Connection | None = None, lock: Any = None) -> None:
+        self._conn = conn
+        self._lock = lock or threading.Lock()
+        self._memory: dict[str, Lease] = {}
+        if conn is not None:
+            with self._lock:
+                conn.execute(
+                    "CREATE TABLE IF NOT EXISTS supportgraph_leases ("
+                    "thread_id TEXT PRIMARY KEY, owner TEXT NOT NULL, token INTEGER NOT NULL, expires_at TEXT NOT NULL)"
+                )
+                conn.commit()
+
+    def holder(self, thread_id: str) -> Lease | None:
+        """The current lease on a thread, live or stale."""
+        if self._conn is None:
+            return self._memory.get(thread_id)
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT owner, token, expires_at FROM supportgraph_leases WHERE thread_id = ?",
+                (thread_id,),
+            ).fetchone()
+        return Lease(thread_id, row[0], row[1], datetime.fromisoformat(row[2])) if row else None
+
+    def acquire(self, thread_id: str, owner: str, ttl: timedelta = DEFAULT_TTL) -> Lease:
+        """Take the lease, or raise TicketBusyError naming the live holder."""
+        now = datetime.now(UTC)
+        with self._lock:
+            if self._conn is not None:
+                self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                current = self._read(thread_id)
+                if (
+                    current
+                    and current.owner != owner
+                    and current.expires_at > now
+                    and _owner_alive(current.owner)
+                ):
+                    raise TicketBusyError(
+                        f"ticket {thread_id} is being processed by {current.owner} "
+                        f"(lease until {current.expires_at:%H:%M:%S} UTC); try again when it is done"
+                    )
+                lease = Lease(thread_id, owner, (current.token if current else 0) + 1, now + ttl)
+                self._write(lease)
+            except BaseException:
+                if self._conn is not None:
+                    self._conn.rollback()
+                raise
+            if self._conn is not None:
+                self._conn.commit()
+        return lease
+
+    def release(self, lease: Lease) -> None:
+        """Give the lease up, if it is still ours."""
+        with self._lock:
+            if self._conn is None:
+                if self._memory.get(lease.thread_id) == lease:
+                    del self._memory[lease.thread_id]
+                return
+            self._conn.execute(
+                "DELETE FROM supportgraph_leases WHERE thread_id = ? AND token = ?",
+                (lease.thread_id, lease.token),
+            )
+            self._conn.commit()
+
+    def check(self, lease: Lease) -> None:
+        """Raise TicketBusyError if someone took the lease over since we got it."""
+        current = self.holder(lease.thread_id)
+        if current is None or current.token != lease.token:
+            taker = current.owner if current else "nobody (released)"
+            raise TicketBusyError(
+                f"ticket {lease.thread_id} was taken over by {taker}; this process ({lease.owner}) "
+                "stops writing so that the ticket's history does not fork"
+            )
+
+    def _read(self, thread_id: str) -> Lease | None:
+        if self._conn is None:
+            return self._memory.get(thread_id)
+        row = self._conn.execute(
+            "SELECT owner, token, expires_at FROM supportgraph_leases WHERE thread_id = ?",
+            (thread_id,),
+        ).fetchone()
+        return Lease(thread_id, row[0], row[1], datetime.fromisoformat(row[2])) if row else None
+
+    def _write(self, lease: Lease) -> None:
+        if self._conn is None:
+            self._memory[lease.thread_id] = lease
+            return
+        self._conn.execute(
+            "INSERT INTO supportgraph_leases (thread_id, owner, token, expires_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(thread_id) DO UPDATE SET owner = excluded.owner, token = excluded.token, "
+            "expires_at = excluded.expires_at",
+            (lease.thread_id, lease.owner, lease.token, lease.expires_at.isoformat()),
+        )
+
+
+class FencedSaver(BaseCheckpointSaver[str]):
+    """A checkpointer that refuses writes to a thread whose lease this process lost."""
+
+    def __init__(self, inner: BaseCheckpointSaver[str]) -> None:
+        super().__init__(serde=inner.serde)
+        self.inner = inner
+        conn = getattr(inner, "conn", None)
+        self.leases = (
+            LeaseTable(conn, getattr(inner, "lock", None))
+            if isinstance(conn, sqlite3.Connection)
+            else LeaseTable()
+        )
+        self._held: dict[str, Lease] = {}
+
+    @contextmanager
+    def lease(
+        self, thread_id: str, owner: str | None = None, ttl: timedelta = DEFAULT_TTL
+    ) -> Iterator[Lease]:
+        """Hold the thread's lease while the block runs."""
+        lease = self.leases.acquire(thread_id, owner or this_process(), ttl)
+        self._held[thread_id] = lease
+        try:
+            yield lease
+        finally:
+            self._held.pop(thread_id, None)
+            self.leases.release(lease)
+
+    def _check(self, config: RunnableConfig) -> None:
+        lease = self._held.get(config["configurable"]["thread_id"])
+        if lease is not None:
+            self.leases.check(lease)
+
+    def get_tuple(self, config: RunnableConfig) -> CheckpointTuple | None:
+        """Read a checkpoint (no lease needed)."""
+        return self.inner.get_tuple(config)
+
+    def list(
+        self,
+        config: RunnableConfig | None,
+        *,
+        filter: dict[str, Any] | None = None,  # noqa: A002 - LangGraph's signature
+        before: RunnableConfig | None = None,
+        limit: int | None = None,
+    ) -> Iterator[CheckpointTuple]:
+        """List checkpoints (no lease needed)."""
+        return self.inner.list(config, filter=filter, before=before, limit=limit)
+
+    def put(
+        self,
+        config: RunnableConfig,
+        checkpoint: Checkpoint,
+        metadata: CheckpointMetadata,
+        new_versions: ChannelVersions,
+    ) -> RunnableConfig:
+        """Write a checkpoint if this process still holds the thread's lease."""
+        self._check(config)
+        return self.inner.put(config, checkpoint, metadata, new_versions)
+
+    def put_writes(
+        self,
+        config: RunnableConfig,
+        writes: Sequence[tuple[str, Any]],
+        task_id: str,
+        task_path: str = "",
+    ) -> None:
+        """Write pending task writes if this process still holds the thread's lease."""
+        self._check(config)
+        self.inner.put_writes(config, writes, task_id, task_path)
+
+    def delete_thread(self, thread_id: str) -> None:
+        """Delete a thread's checkpoints."""
+        self.inner.delete_thread(thread_id)
+
+    def get_next_version(self, current: str | None, channel: None) -> str:
+        """Use the wrapped saver's version scheme."""
+        return self.inner.get_next_version(current, channel)
+
+
+def fenced(saver: BaseCheckpointSaver[str]) -> FencedSaver:
+    """Wrap ``saver`` with per-ticket leases (idempotent)."""
+    return saver if isinstance(saver, FencedSaver) else FencedSaver(saver)

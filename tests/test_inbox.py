@@ -1,0 +1,106 @@
+"""The review inbox: what waits, for whom, how urgent; reassign and the audit log."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from supportgraph.checkpoints import open_checkpointer
+from supportgraph.graph.builder import build_graph
+from supportgraph.graph.context import Context
+from supportgraph.graph.errors import ReviewError
+from supportgraph.graph.inbox import pending_reviews
+from supportgraph.graph.models import Ticket
+from supportgraph.graph.runner import resume_review, run_batch
+
+from .conftest import NOW, ROOT
+
+
+@pytest.fixture
+def waiting(saver: Any, samples: dict[str, Ticket], context: Context) -> Any:
+    support = build_graph(saver)
+    run_batch(support, list(samples.values()), context)
+    return support
+
+
+def test_inbox_lists_every_waiting_ticket_most_urgent_first(waiting: Any) -> None:
+    reviews = pending_reviews(waiting, NOW)
+    assert [(r.ticket_id, r.team) for r in reviews] == [
+        ("SUPPORT-001", "Engineering"),
+        ("SUPPORT-004", "Billing"),
+    ]
+    critical = reviews[0]
+    assert critical.time_left == timedelta(minutes=-15)  # 30 min old, 15 min target
+    assert "approve_reply" in critical.asks and critical.reasons[0].startswith("critical_priority")
+
+
+def test_inbox_filters_by_team_and_age(waiting: Any) -> None:
+    assert [r.ticket_id for r in pending_reviews(waiting, NOW, team="billing")] == ["SUPPORT-004"]
+    assert pending_reviews(waiting, NOW, older_than=timedelta(hours=1)) == []
+
+
+def test_reassign_keeps_the_ticket_waiting_for_the_new_team(waiting: Any, context: Context) -> None:
+    answer = {"action": "reassign", "team": "Executive", "reviewer": "lee", "reason": "key account"}
+    snapshot = resume_review(waiting, "SUPPORT-004", answer, context)
+    assert snapshot.interrupts and snapshot.interrupts[0].value["team"] == "Executive"
+    assert [r.team for r in pending_reviews(waiting, NOW, team="Executive")] == ["Executive"]
+    done = resume_review(waiting, "SUPPORT-004", {"action": "approve", "reviewer": "max"}, context)
+    audit = [(d.action, d.reviewer) for d in done.values["audit"]]
+    assert audit == [("reassign", "lee"), ("approve", "max")]
+
+
+def test_double_approve_and_unknown_interrupt_are_refused(waiting: Any, context: Context) -> None:
+    with pytest.raises(ReviewError, match="no pending review nope"):
+        resume_review(waiting, "SUPPORT-004", {"action": "approve"}, context, interrupt_id="nope")
+    resume_review(waiting, "SUPPORT-004", {"action": "approve"}, context)
+    with pytest.raises(ReviewError, match="is finished"):
+        resume_review(waiting, "SUPPORT-004", {"action": "approve"}, context)
+
+
+def test_ticket_that_never_asked_cannot_be_approved(waiting: Any, context: Context) -> None:
+    with pytest.raises(ReviewError, match="SUPPORT-002 is finished; nothing to approve"):
+        resume_review(waiting, "SUPPORT-002", {"action": "approve"}, context)
+
+
+def test_cli_inbox_and_audit_trail(tmp_path: Path, samples: dict[str, Ticket]) -> None:
+    url = f"sqlite:///{tmp_path / 'cp.sqlite'}"
+    with open_checkpointer(url) as saver:
+        run_batch(build_graph(saver), list(samples.values()), Context())
+    env = os.environ | {"SUPPORTGRAPH_HOME": str(tmp_path)}
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "supportgraph.cli", *args, "--checkpoint", url]
+        return subprocess.run(
+            command, capture_output=True, text=True, env=env, cwd=ROOT, timeout=120
+        )
+
+    listed = cli("review", "list", "--team", "Billing")
+    assert "SUPPORT-004" in listed.stdout and "SUPPORT-001" not in listed.stdout
+    moved = cli("review", "reassign", "SUPPORT-004", "--team", "Legal", "--reviewer", "ana")
+    assert moved.returncode == 0, moved.stderr
+    assert "Legal" in cli("review", "list").stdout
+    rejected = cli(
+        "review",
+        "reject",
+        "SUPPORT-004",
+        "--reason",
+        "refund issued by phone",
+        "--out",
+        str(tmp_path / "out"),
+    )
+    assert rejected.returncode == 0, rejected.stderr
+    record = json.loads(cli("show", "SUPPORT-004", "--json").stdout)
+    assert [(a["action"], a["reviewer"]) for a in record["audit"]] == [
+        ("reassign", "ana"),
+        ("reject", "reviewer"),
+    ]
+    assert record["outcome"] == "handed_to_human"
+    unknown = cli("review", "approve", "NOPE-1")
+    assert unknown.returncode == 2 and "unknown ticket NOPE-1" in unknown.stderr

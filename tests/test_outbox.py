@@ -1,0 +1,119 @@
+"""Outward effects go through the outbox and are delivered once, by key."""
+
+from __future__ import annotations
+
+import json
+import socket
+from collections.abc import Iterator
+from email.message import Message
+from email.parser import BytesParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from supportgraph.graph.builder import build_graph
+from supportgraph.graph.context import Context
+from supportgraph.graph.models import Ticket
+from supportgraph.graph.runner import resume_review, run_ticket
+from supportgraph.tools.relay import LEDGER, Relay, SmtpTransport, delivered_keys
+
+
+def _outbox(snapshot: Any) -> list[Any]:
+    return list(snapshot.values.get("outbox", []))
+
+
+def test_auto_reply_records_reply_and_status_change(
+    saver: Any, samples: dict[str, Ticket], context: Context
+) -> None:
+    snapshot = run_ticket(build_graph(saver), samples["SUPPORT-002"], context).snapshot
+    assert [m.key for m in _outbox(snapshot)] == [
+        "SUPPORT-002/customer_reply",
+        "SUPPORT-002/status_change/replied",
+    ]
+
+
+def test_nothing_leaves_before_the_reviewer_approves(
+    saver: Any, samples: dict[str, Ticket], context: Context
+) -> None:
+    support = build_graph(saver)
+    waiting = run_ticket(support, samples["SUPPORT-004"], context).snapshot
+    assert _outbox(waiting) == []
+    done = resume_review(support, "SUPPORT-004", {"action": "approve", "reviewer": "kim"}, context)
+    actions = [m.action for m in _outbox(done)]
+    assert actions == ["customer_reply", "status_change", "refund_request"]
+    refund = _outbox(done)[2]
+    assert refund.to == "billing-team" and "approved by kim" in refund.body
+
+
+def test_rejected_draft_sends_only_the_status_change(
+    saver: Any, samples: dict[str, Ticket], context: Context
+) -> None:
+    support = build_graph(saver)
+    run_ticket(support, samples["SUPPORT-004"], context)
+    done = resume_review(
+        support, "SUPPORT-004", {"action": "reject", "reason": "handled by phone"}, context
+    )
+    assert [m.key for m in _outbox(done)] == ["SUPPORT-004/status_change/handed_to_human"]
+
+
+def test_relay_delivers_each_key_once_across_restarts(
+    saver: Any, samples: dict[str, Ticket], context: Context, tmp_path: Path
+) -> None:
+    messages = _outbox(run_ticket(build_graph(saver), samples["SUPPORT-002"], context).snapshot)
+    assert Relay(tmp_path).deliver(messages) == 2
+    assert Relay(tmp_path).deliver(messages) == 0  # a new process reads the ledger
+    lines = [json.loads(line) for line in (tmp_path / LEDGER).read_text().splitlines()]
+    assert [line["key"] for line in lines] == [m.key for m in messages]
+
+
+def test_torn_ledger_line_from_a_crash_is_ignored(
+    tmp_path: Path, saver: Any, samples: dict[str, Ticket], context: Context
+) -> None:
+    messages = _outbox(run_ticket(build_graph(saver), samples["SUPPORT-002"], context).snapshot)
+    Relay(tmp_path).deliver(messages[:1])
+    with (tmp_path / LEDGER).open("a") as ledger:
+        ledger.write('{"key": "SUPPORT-002/status_ch')  # killed mid-write
+    assert Relay(tmp_path).deliver(messages) == 1
+    assert delivered_keys(tmp_path / LEDGER) == [m.key for m in messages]
+
+
+class _Inbox:
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd's hook name
+        self.messages.append(BytesParser().parsebytes(envelope.content))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[tuple[str, _Inbox]]:
+    inbox = _Inbox()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield f"smtp://127.0.0.1:{port}", inbox
+    finally:
+        controller.stop()
+
+
+def test_smtp_delivery_carries_the_idempotency_key(
+    smtp_server: tuple[str, _Inbox],
+    saver: Any,
+    samples: dict[str, Ticket],
+    context: Context,
+    tmp_path: Path,
+) -> None:
+    url, inbox = smtp_server
+    messages = _outbox(run_ticket(build_graph(saver), samples["SUPPORT-002"], context).snapshot)
+    assert Relay(tmp_path, SmtpTransport(url)).deliver(messages) == 2
+    assert Relay(tmp_path, SmtpTransport(url)).deliver(messages) == 0
+    assert [m["X-Idempotency-Key"] for m in inbox.messages] == [m.key for m in messages]
+    reply = inbox.messages[0]
+    assert reply["Subject"] == "Re: Question about pricing plans and features [SUPPORT-002]"
+    assert "Growth vs Enterprise" in reply.get_payload()
