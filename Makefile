@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 OUT ?= out
 export SUPPORTGRAPH_HOME ?= .supportgraph
 
-.PHONY: demo test lint typecheck bench studio clean
+.PHONY: demo test lint typecheck bench crash-test clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ typecheck: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m tests.bench
+
+# kill -9 a 200-ticket run 20 times at random moments, rerun, check nothing is lost or sent twice
+crash-test: $(STAMP)
+	$(PY) scripts/crash_test.py --tickets 200 --kills 20
 
 clean:
 	rm -rf $(VENV) build .supportgraph out .pytest_cache .mypy_cache .ruff_cache

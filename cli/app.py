@@ -97,14 +97,18 @@ def run(
                 transient=not sys.stdout.isatty(),
             ) as progress:
                 task = progress.add_task("tickets", total=len(intake.tickets))
+                relay = Relay(out, transport_for(smtp))
+                delivered = 0
 
-                def advance(_: TicketRun) -> None:
+                def finish(run: TicketRun) -> None:
+                    # Deliver each ticket's outbox as soon as its checkpoint is durable.
+                    nonlocal delivered
+                    delivered += relay.deliver(run.snapshot.values.get("outbox", []))
                     progress.advance(task)
 
-                runs = run_batch(graph, intake.tickets, context, on_done=advance)
+                runs = run_batch(graph, intake.tickets, context, on_done=finish)
     except SupportGraphError as exc:
         raise _fail(str(exc)) from None
-    delivered = _deliver([r.snapshot for r in runs], out, smtp)
     by_id = {t.ticket_id: t for t in intake.tickets}
     records = [ticket_record(r.snapshot, r.status, r.error, by_id[r.ticket_id]) for r in runs]
     for failed in (r for r in runs if r.error):
