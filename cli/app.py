@@ -151,7 +151,11 @@ def _print_table(records: list[dict[str, Any]]) -> None:
             r["ticket_id"],
             r["priority"] or "-",
             r["category"] or "-",
-            " → ".join(r["route"]),
+            " → ".join(
+                step.replace("human_review", "review")
+                for step in r["route"]
+                if step not in ("triage", "respond")
+            ),
             outcome,
             sla_text,
         )

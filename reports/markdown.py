@@ -249,7 +249,8 @@ def dashboard(records: list[Record], m: Metrics, now: datetime) -> str:
         "",
     ]
     lines += [
-        f"- **{team}:** {count} active" for team, count in m.escalations_by_team.most_common()
+        f"- **{team}:** {count} escalated, {m.waiting_by_team[team]} waiting for review"
+        for team, count in m.escalations_by_team.most_common()
     ] or ["- none"]
     return "\n".join(lines) + "\n"
 

@@ -30,6 +30,7 @@ class Metrics:
     by_language: Counter[str] = field(default_factory=Counter)
     by_outcome: Counter[str] = field(default_factory=Counter)
     escalations_by_team: Counter[str] = field(default_factory=Counter)
+    waiting_by_team: Counter[str] = field(default_factory=Counter)
     triggers_by_rule: Counter[str] = field(default_factory=Counter)
     first_response_breached: list[str] = field(default_factory=list)
     resolution_breached: list[str] = field(default_factory=list)
@@ -76,6 +77,7 @@ def compute(records: list[Record]) -> Metrics:
         if r["escalated"]:
             m.escalated += 1
             m.escalations_by_team[r["escalation_team"]] += 1
+            m.waiting_by_team[r["escalation_team"]] += r["outcome"] == "waiting_for_review"
             m.triggers_by_rule.update(r["escalation_rules"])
         m.needs_human += bool(r["needs_human"])
         m.automated += r["outcome"] == "replied" and not r["needs_human"]
