@@ -208,7 +208,16 @@ def test_review_resumes_in_another_process(
     assert waiting.returncode == 0, waiting.stderr
     assert "SUPPORT-001" in waiting.stdout and "SUPPORT-004" in waiting.stdout
     approved = _cli(
-        "review", "approve", "SUPPORT-004", "--reviewer", "dana", "--checkpoint", url, env=env
+        "review",
+        "approve",
+        "SUPPORT-004",
+        "--reviewer",
+        "dana",
+        "--checkpoint",
+        url,
+        "--out",
+        str(out),
+        env=env,
     )
     assert approved.returncode == 0, approved.stderr
     assert "replied" in approved.stdout
