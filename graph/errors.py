@@ -4,6 +4,7 @@ SupportGraphError
 ├── IntakeError            a ticket (or the file holding it) is not valid input
 │   └── TicketFileError    the whole file cannot be read (not JSON, not a list)
 ├── ConfigurationError     a setting, policy file or URL is unusable
+├── StoreError             the checkpoint store failed mid-run (database down, disk read-only)
 ├── ReviewError            a review decision does not fit the ticket's state
 └── RoutingError           the graph exceeded its hop limit or reached a dead end
 """
@@ -39,6 +40,10 @@ class TicketFileError(IntakeError):
 
 class ConfigurationError(SupportGraphError):
     """A setting, URL or policy file is missing or malformed."""
+
+
+class StoreError(SupportGraphError):
+    """The checkpoint store could not be read or written; names the store and what to do."""
 
 
 class ReviewError(SupportGraphError):
