@@ -6,6 +6,7 @@ SupportGraphError
 ├── ConfigurationError     a setting, policy file or URL is unusable
 ├── StoreError             the checkpoint store failed mid-run (database down, disk read-only)
 ├── ReviewError            a review decision does not fit the ticket's state
+├── HistoryError           a history, replay or prune request does not fit the store
 └── RoutingError           the graph exceeded its hop limit or reached a dead end
 """
 
@@ -48,6 +49,10 @@ class StoreError(SupportGraphError):
 
 class ReviewError(SupportGraphError):
     """A review action does not fit the ticket (unknown, finished, not waiting)."""
+
+
+class HistoryError(SupportGraphError):
+    """A history, replay or prune request names no known ticket or checkpoint."""
 
 
 class RoutingError(SupportGraphError):
