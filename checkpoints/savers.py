@@ -171,7 +171,7 @@ def _open_postgres(url: str) -> Iterator[BaseCheckpointSaver[str]]:
             url, autocommit=True, prepare_threshold=0, row_factory=dict_row, connect_timeout=10
         )
     except psycopg.Error as exc:
-        detail = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+        detail = " ".join(str(exc).split()) or type(exc).__name__
         raise ConfigurationError(
             f"cannot connect to checkpoint database {label}: {detail}; check that PostgreSQL "
             "is running and the URL (host, port, database, user) is right"

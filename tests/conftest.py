@@ -60,19 +60,32 @@ def _postgres_required() -> bool:
     return os.environ.get("SUPPORTGRAPH_REQUIRE_POSTGRES") == "1"
 
 
-@pytest.fixture(scope="session")
-def postgres_server() -> Iterator[PostgresServer]:
-    """One throwaway PostgreSQL for the whole session, started on first use.
+def _start_postgres() -> PostgresServer:
+    """Start a throwaway server, or skip (fail when required) saying why it cannot start.
 
-    When it cannot start, the Postgres cases are skipped with the reason (shown by
-    ``-ra``), unless SUPPORTGRAPH_REQUIRE_POSTGRES=1 asks for them: then they fail.
+    The reason shows in pytest's summary (``-ra``); SUPPORTGRAPH_REQUIRE_POSTGRES=1
+    (set by CI and ``make test-postgres``) turns the skip into a failure.
     """
     try:
-        server = pg_server.start()
+        return pg_server.start()
     except pg_server.PostgresUnavailable as exc:
         if _postgres_required():
             pytest.fail(f"SUPPORTGRAPH_REQUIRE_POSTGRES=1 but PostgreSQL cannot start: {exc}")
         pytest.skip(f"PostgreSQL cannot start: {exc}")
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """One throwaway PostgreSQL for the whole session, started on first use."""
+    server = _start_postgres()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def own_postgres() -> Iterator[PostgresServer]:
+    """A PostgreSQL server for one test only, which the test may stop and restart."""
+    server = _start_postgres()
     yield server
     server.stop()
 
