@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 OUT ?= out
 export SUPPORTGRAPH_HOME ?= .supportgraph
 
-.PHONY: demo test lint typecheck bench studio clean
+.PHONY: demo test test-postgres lint typecheck bench bench-checkpoints studio clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,11 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest -q
 
+# Only the PostgreSQL cases, against a throwaway server (tests/pg_server.py installs
+# postgresql with apt if missing); they fail instead of skipping when it cannot start.
+test-postgres: $(STAMP)
+	SUPPORTGRAPH_REQUIRE_POSTGRES=1 $(PY) -m pytest -q -k "postgres or conformance"
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -36,6 +41,10 @@ typecheck: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m tests.bench
+
+# Bytes each sample ticket's checkpoints take in SQLite and PostgreSQL, before and after prune.
+bench-checkpoints: $(STAMP)
+	$(PY) -m tests.bench_checkpoints
 
 clean:
 	rm -rf $(VENV) build .supportgraph out .pytest_cache .mypy_cache .ruff_cache
