@@ -15,6 +15,7 @@ from supportgraph.graph.builder import SupportGraph
 from supportgraph.graph.context import Context
 from supportgraph.graph.errors import ReviewError, StoreError, SupportGraphError
 from supportgraph.graph.models import Ticket
+from supportgraph.tools.blobs import offload_body
 
 RunStatus = Literal["processed", "resumed", "already_done", "failed"]
 
@@ -58,7 +59,8 @@ def _run_ticket(graph: SupportGraph, ticket: Ticket, context: Context) -> Ticket
             return TicketRun(ticket.ticket_id, "already_done", snapshot)
         graph.invoke(None, config, context=context, durability="sync")
         return TicketRun(ticket.ticket_id, "resumed", graph.get_state(config))
-    graph.invoke({"ticket": ticket}, config, context=context, durability="sync")
+    # A big raw body would be copied into every checkpoint: keep it by hash instead.
+    graph.invoke({"ticket": offload_body(ticket)}, config, context=context, durability="sync")
     return TicketRun(ticket.ticket_id, "processed", graph.get_state(config))
 
 
