@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 OUT ?= out
 export SUPPORTGRAPH_HOME ?= .supportgraph
 
-.PHONY: demo test lint typecheck bench crash-test clean
+.PHONY: demo test test-postgres lint typecheck bench bench-checkpoints crash-test clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,11 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest -q
+
+# Only the PostgreSQL cases, against a throwaway server (tests/pg_server.py installs
+# postgresql with apt if missing); they fail instead of skipping when it cannot start.
+test-postgres: $(STAMP)
+	SUPPORTGRAPH_REQUIRE_POSTGRES=1 $(PY) -m pytest -q -k "postgres or conformance"
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
@@ -40,6 +45,10 @@ bench: $(STAMP)
 # kill -9 a 200-ticket run 20 times at random moments, rerun, check nothing is lost or sent twice
 crash-test: $(STAMP)
 	$(PY) scripts/crash_test.py --tickets 200 --kills 20
+
+# Bytes each sample ticket's checkpoints take in SQLite and PostgreSQL, before and after prune.
+bench-checkpoints: $(STAMP)
+	$(PY) -m tests.bench_checkpoints
 
 clean:
 	rm -rf $(VENV) build .supportgraph out .pytest_cache .mypy_cache .ruff_cache

@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import urlsplit
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+from weakref import WeakKeyDictionary
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 
 from supportgraph.graph.context import home_dir
-from supportgraph.graph.errors import ConfigurationError
+from supportgraph.graph.errors import ConfigurationError, StoreError
 from supportgraph.graph.models import EscalationTrigger, ProposedAction
 from supportgraph.graph.state import STATE_MODELS
+
+# Which URL each open saver came from, so errors can name the store (passwords removed).
+_LABELS: WeakKeyDictionary[BaseCheckpointSaver[Any], str] = WeakKeyDictionary()
+# PostgreSQL URLs whose tables this process already created or migrated (setup() once).
+_POSTGRES_READY: set[str] = set()
 
 
 def default_url() -> str:
@@ -35,6 +43,47 @@ def serializer() -> JsonPlusSerializer:
     return JsonPlusSerializer(allowed_msgpack_modules=allowed)
 
 
+def redact(url: str) -> str:
+    """The URL without its password, fit for messages and logs."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def store_label(saver: BaseCheckpointSaver[Any]) -> str:
+    """The URL a saver was opened from (password removed), or its class name."""
+    inner = getattr(saver, "inner", saver)  # a FencedSaver wraps the real one
+    return _LABELS.get(inner, type(inner).__name__)
+
+
+def _database_errors() -> tuple[type[Exception], ...]:
+    try:
+        import psycopg
+    except ImportError:
+        return (sqlite3.Error,)
+    return (sqlite3.Error, psycopg.Error)
+
+
+@contextmanager
+def store_errors(saver: BaseCheckpointSaver[Any] | None) -> Iterator[None]:
+    """Turn a database failure inside the block into a StoreError that names the store.
+
+    Raises:
+        StoreError: the database went away, is read-only or refused a write.
+    """
+    try:
+        yield
+    except _database_errors() as exc:
+        label = store_label(saver) if saver is not None else "checkpoint store"
+        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise StoreError(
+            f"checkpoint store {label} failed: {detail}. Steps saved before the failure are "
+            "kept; bring the database back (or fix its permissions) and rerun to resume."
+        ) from exc
+
+
 def _sqlite_path(url: str) -> Path:
     # sqlite:///relative/path and sqlite:////absolute/path, as SQLAlchemy spells them.
     raw = url.removeprefix("sqlite://")
@@ -43,45 +92,135 @@ def _sqlite_path(url: str) -> Path:
     return Path(raw[1:])
 
 
+def _writable(path: Path) -> bool:
+    # Root passes os.access whatever the mode, so the write bits are checked too: a
+    # file an operator made read-only (chmod a-w) is treated as read-only for everyone.
+    return os.access(path, os.W_OK) and bool(path.stat().st_mode & 0o222)
+
+
+def _check_sqlite_path(path: Path, create: bool) -> None:
+    if path.is_dir():
+        raise ConfigurationError(
+            f"checkpoint database {path} is a folder; point sqlite:/// at a file inside it"
+        )
+    if not path.exists():
+        if not create:
+            raise ConfigurationError(
+                f"no checkpoint database at {path}; run `supportgraph run` first, "
+                "or pass --checkpoint sqlite:///PATH naming the file it wrote"
+            )
+        existing = next((p for p in path.absolute().parents if p.exists()), None)
+        if existing is not None and existing.is_dir() and not _writable(existing):
+            raise ConfigurationError(
+                f"cannot create checkpoint database {path}: folder {existing} is read-only; "
+                "make it writable or pass --checkpoint sqlite:///PATH in a writable folder"
+            )
+        return
+    if not _writable(path):
+        raise ConfigurationError(
+            f"checkpoint database {path} is read-only (mode {path.stat().st_mode & 0o777:o}); "
+            f"make it writable (chmod u+w {path}) or pass --checkpoint with another file"
+        )
+    if not _writable(path.parent):
+        raise ConfigurationError(
+            f"checkpoint database {path} is in a read-only folder; SQLite needs to create "
+            f"{path.name}-wal next to it: make {path.parent} writable or move the file"
+        )
+
+
 @contextmanager
-def open_checkpointer(url: str | None = None) -> Iterator[BaseCheckpointSaver[str]]:
+def _open_sqlite(url: str, create: bool) -> Iterator[BaseCheckpointSaver[str]]:
+    from langgraph.checkpoint.sqlite import SqliteSaver
+
+    path = _sqlite_path(url)
+    _check_sqlite_path(path, create)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(path, check_same_thread=False, timeout=30)
+    except (OSError, sqlite3.Error) as exc:
+        raise ConfigurationError(f"cannot open checkpoint database {path}: {exc}") from None
+    try:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            saver = SqliteSaver(conn, serde=serializer())
+            saver.setup()
+        except sqlite3.Error as exc:
+            raise ConfigurationError(
+                f"cannot open checkpoint database {path}: {exc}; check that the file and "
+                "its folder are writable and the file is a SQLite database"
+            ) from None
+        _LABELS[saver] = f"sqlite:///{path}"
+        yield saver
+    finally:
+        conn.close()
+
+
+@contextmanager
+def _open_postgres(url: str) -> Iterator[BaseCheckpointSaver[str]]:
+    try:
+        import psycopg
+        from langgraph.checkpoint.postgres import PostgresSaver
+        from psycopg.rows import dict_row
+    except ImportError:
+        raise ConfigurationError(
+            "postgresql:// needs langgraph-checkpoint-postgres and psycopg; "
+            "reinstall supportgraph (pip install -e .)"
+        ) from None
+    label = redact(url)
+    try:
+        conn = psycopg.Connection.connect(
+            url, autocommit=True, prepare_threshold=0, row_factory=dict_row, connect_timeout=10
+        )
+    except psycopg.Error as exc:
+        detail = " ".join(str(exc).split()) or type(exc).__name__
+        raise ConfigurationError(
+            f"cannot connect to checkpoint database {label}: {detail}; check that PostgreSQL "
+            "is running and the URL (host, port, database, user) is right"
+        ) from None
+    with conn:
+        saver = PostgresSaver(conn, serde=serializer())
+        if url not in _POSTGRES_READY:
+            try:
+                saver.setup()
+            except psycopg.Error as exc:
+                raise ConfigurationError(
+                    f"cannot create the checkpoint tables in {label}: {exc}; "
+                    "the user needs CREATE rights on the database"
+                ) from None
+            _POSTGRES_READY.add(url)
+        _LABELS[saver] = label
+        yield saver
+
+
+@contextmanager
+def open_checkpointer(
+    url: str | None = None, *, create: bool = True
+) -> Iterator[BaseCheckpointSaver[str]]:
     """Yield a ready checkpointer for ``url`` and close it afterwards.
 
+    Args:
+        url: ``memory://``, ``sqlite:///PATH`` or ``postgresql://...``; None uses
+            the SQLite file under ``$SUPPORTGRAPH_HOME``.
+        create: Create a missing SQLite file; False (for commands that only read
+            or maintain history) reports a missing file instead.
+
     Raises:
-        ConfigurationError: unknown scheme, or the database cannot be opened.
+        ConfigurationError: unknown scheme, or the database cannot be opened
+            (missing, read-only, server down); the message names it.
     """
     url = url or default_url()
     match urlsplit(url).scheme:
         case "memory":
             from langgraph.checkpoint.memory import InMemorySaver
 
-            yield InMemorySaver(serde=serializer())
+            memory = InMemorySaver(serde=serializer())
+            _LABELS[memory] = "memory://"
+            yield memory
         case "sqlite":
-            from langgraph.checkpoint.sqlite import SqliteSaver
-
-            path = _sqlite_path(url)
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                conn = sqlite3.connect(path, check_same_thread=False, timeout=30)
-                conn.execute("PRAGMA journal_mode=WAL")
-            except (OSError, sqlite3.Error) as exc:
-                raise ConfigurationError(f"cannot open checkpoint database {path}: {exc}") from None
-            try:
-                saver = SqliteSaver(conn, serde=serializer())
-                saver.setup()
+            with _open_sqlite(url, create) as saver:
                 yield saver
-            finally:
-                conn.close()
         case "postgres" | "postgresql":
-            try:
-                from langgraph.checkpoint.postgres import PostgresSaver
-            except ImportError:
-                raise ConfigurationError(
-                    "postgresql:// needs langgraph-checkpoint-postgres; pip install 'supportgraph[postgres]'"
-                ) from None
-            with PostgresSaver.from_conn_string(url) as saver:
-                saver.serde = serializer()
-                saver.setup()
+            with _open_postgres(url) as saver:
                 yield saver
         case other:
             raise ConfigurationError(

@@ -15,6 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from supportgraph.checkpoints import open_checkpointer
+from supportgraph.cli.history_commands import history_app
 from supportgraph.graph.context import Context
 from supportgraph.graph.errors import SupportGraphError
 from supportgraph.graph.runner import TicketRun, config_for, resume_review, run_batch
@@ -30,6 +31,7 @@ app = typer.Typer(
 )
 review_app = typer.Typer(help="Tickets waiting for a human reviewer.", no_args_is_help=True)
 app.add_typer(review_app, name="review")
+app.add_typer(history_app)  # history, replay, prune
 console = Console()
 errors = Console(stderr=True)
 

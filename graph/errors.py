@@ -4,7 +4,9 @@ SupportGraphError
 ├── IntakeError            a ticket (or the file holding it) is not valid input
 │   └── TicketFileError    the whole file cannot be read (not JSON, not a list)
 ├── ConfigurationError     a setting, policy file or URL is unusable
+├── StoreError             the checkpoint store failed mid-run (database down, disk read-only)
 ├── ReviewError            a review decision does not fit the ticket's state
+├── HistoryError           a history, replay or prune request does not fit the store
 └── RoutingError           the graph exceeded its hop limit or reached a dead end
 """
 
@@ -41,8 +43,16 @@ class ConfigurationError(SupportGraphError):
     """A setting, URL or policy file is missing or malformed."""
 
 
+class StoreError(SupportGraphError):
+    """The checkpoint store could not be read or written; names the store and what to do."""
+
+
 class ReviewError(SupportGraphError):
     """A review action does not fit the ticket (unknown, finished, not waiting)."""
+
+
+class HistoryError(SupportGraphError):
+    """A history, replay or prune request names no known ticket or checkpoint."""
 
 
 class RoutingError(SupportGraphError):

@@ -56,6 +56,10 @@ class Ticket(_Model):
     tenant: str | None = None
     declared_priority: Priority | None = None
     declared_category: str | None = None
+    # Set when the message was too big for state: ``message`` then holds an excerpt and
+    # the whole text sits in the blob store under this sha256 (tools/blobs.py).
+    body_sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
+    body_bytes: int | None = Field(default=None, ge=0)
 
     @field_validator("message")
     @classmethod

@@ -8,14 +8,16 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from langchain_core.runnables import RunnableConfig
+from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.types import Command, StateSnapshot
 
-from supportgraph.checkpoints import thread_id
 from supportgraph.checkpoints.leases import FencedSaver
+from supportgraph.checkpoints.savers import store_errors, thread_id
 from supportgraph.graph.builder import SupportGraph
 from supportgraph.graph.context import Context
-from supportgraph.graph.errors import ReviewError, SupportGraphError
+from supportgraph.graph.errors import ReviewError, StoreError, SupportGraphError
 from supportgraph.graph.models import Ticket
+from supportgraph.tools.blobs import offload_body
 
 RunStatus = Literal["processed", "resumed", "already_done", "failed"]
 
@@ -40,7 +42,18 @@ def run_ticket(graph: SupportGraph, ticket: Ticket, context: Context) -> TicketR
 
     A thread interrupted by a crash (steps left, no pending review) is resumed from
     its last checkpoint instead of starting again.
+
+    Raises:
+        StoreError: the checkpoint database failed (down, read-only); the steps
+            saved before the failure stay, so a later run resumes the ticket.
     """
+    with store_errors(
+        graph.checkpointer if isinstance(graph.checkpointer, BaseCheckpointSaver) else None
+    ):
+        return _run_ticket(graph, ticket, context)
+
+
+def _run_ticket(graph: SupportGraph, ticket: Ticket, context: Context) -> TicketRun:
     config = config_for(ticket.ticket_id, ticket.tenant)
     snapshot = graph.get_state(config)
     if snapshot.values and (not snapshot.next or snapshot.interrupts):
@@ -50,8 +63,9 @@ def run_ticket(graph: SupportGraph, ticket: Ticket, context: Context) -> TicketR
         if snapshot.values and (not snapshot.next or snapshot.interrupts):
             return TicketRun(ticket.ticket_id, "already_done", snapshot)
         status: RunStatus = "resumed" if snapshot.values else "processed"
+        # A big raw body would be copied into every checkpoint: keep it by hash instead.
         graph.invoke(
-            None if snapshot.values else {"ticket": ticket},
+            None if snapshot.values else {"ticket": offload_body(ticket)},
             config,
             context=context,
             durability="sync",
@@ -78,21 +92,30 @@ def run_batch(
 ) -> list[TicketRun]:
     """Run every ticket in turn; ``on_done`` is told after each one (progress bars).
 
-    A ticket that fails with a SupportGraphError (a broken policy file, say) is
-    reported as failed with its checkpoint kept, so a later run resumes it; the
-    other tickets still run.
+    A ticket that fails with a SupportGraphError (a broken policy file, a checkpoint
+    database that went down) is reported as failed with its checkpoint kept, so a
+    later run resumes it; the other tickets still run.
     """
     runs = []
     for ticket in tickets:
         try:
             run = run_ticket(graph, ticket, context)
         except SupportGraphError as exc:
-            config = config_for(ticket.ticket_id, ticket.tenant)
-            run = TicketRun(ticket.ticket_id, "failed", graph.get_state(config), error=str(exc))
+            run = TicketRun(ticket.ticket_id, "failed", _last_state(graph, ticket), error=str(exc))
         runs.append(run)
         if on_done:
             on_done(run)
     return runs
+
+
+def _last_state(graph: SupportGraph, ticket: Ticket) -> StateSnapshot:
+    """The ticket's latest saved state, or an empty one when the store cannot be read."""
+    config = config_for(ticket.ticket_id, ticket.tenant)
+    try:
+        with store_errors(None):
+            return graph.get_state(config)
+    except StoreError:
+        return StateSnapshot({}, (), config, None, None, None, (), ())
 
 
 def pending_review(snapshot: StateSnapshot) -> bool:

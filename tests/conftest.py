@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,6 +15,9 @@ from supportgraph.checkpoints import open_checkpointer
 from supportgraph.graph.context import Context
 from supportgraph.graph.models import Ticket
 from supportgraph.tools.intake import validate_records
+
+from . import pg_server
+from .pg_server import PostgresServer
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "examples" / "sample_inquiries.json"
@@ -52,10 +56,52 @@ def make_ticket(**fields: Any) -> Ticket:
     return Ticket.model_validate(base | fields)
 
 
-@pytest.fixture(params=["memory", "sqlite"], ids=["memory", "sqlite"])
+def _postgres_required() -> bool:
+    return os.environ.get("SUPPORTGRAPH_REQUIRE_POSTGRES") == "1"
+
+
+def _start_postgres() -> PostgresServer:
+    """Start a throwaway server, or skip (fail when required) saying why it cannot start.
+
+    The reason shows in pytest's summary (``-ra``); SUPPORTGRAPH_REQUIRE_POSTGRES=1
+    (set by CI and ``make test-postgres``) turns the skip into a failure.
+    """
+    try:
+        return pg_server.start()
+    except pg_server.PostgresUnavailable as exc:
+        if _postgres_required():
+            pytest.fail(f"SUPPORTGRAPH_REQUIRE_POSTGRES=1 but PostgreSQL cannot start: {exc}")
+        pytest.skip(f"PostgreSQL cannot start: {exc}")
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """One throwaway PostgreSQL for the whole session, started on first use."""
+    server = _start_postgres()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def own_postgres() -> Iterator[PostgresServer]:
+    """A PostgreSQL server for one test only, which the test may stop and restart."""
+    server = _start_postgres()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["memory", "sqlite", "postgres"], ids=["memory", "sqlite", "postgres"])
 def checkpoint_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A URL for an empty store: each postgres case gets a database of its own.
+
+    A fresh database per test (not unique thread ids) keeps the tests' ticket ids
+    meaningful and lets them count checkpoints and threads without seeing others'.
+    """
     if request.param == "memory":
         return "memory://"
+    if request.param == "postgres":
+        server: PostgresServer = request.getfixturevalue("postgres_server")
+        return server.create_database()
     return f"sqlite:///{tmp_path / 'checkpoints.sqlite'}"
 
 

@@ -1,0 +1,161 @@
+"""The ``history``, ``replay`` and ``prune`` commands: look back, fork, and trim checkpoints."""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich import box
+from rich.console import Console
+from rich.table import Table
+
+from supportgraph.checkpoints import open_checkpointer
+from supportgraph.checkpoints.maintenance import history, replay
+from supportgraph.checkpoints.retention import prune, thread_bytes
+from supportgraph.checkpoints.savers import thread_id
+from supportgraph.graph.context import Context
+from supportgraph.graph.errors import SupportGraphError
+from supportgraph.graph.runner import config_for
+from supportgraph.reports.records import ticket_record
+from supportgraph.tools.durations import parse_duration
+
+history_app = typer.Typer()
+# Checkpoint ids must print whole (they are typed back into `replay --from`), so piped
+# output is not squeezed into 80 columns.
+console = Console(width=None if sys.stdout.isatty() else 140)
+errors = Console(stderr=True)
+
+CheckpointOption = Annotated[
+    str | None,
+    typer.Option(
+        "--checkpoint",
+        "-c",
+        help="memory://, sqlite:///PATH or postgresql://...; default under $SUPPORTGRAPH_HOME",
+    ),
+]
+TenantOption = Annotated[str | None, typer.Option(help="Tenant the ticket belongs to.")]
+
+
+def _fail(message: str) -> typer.Exit:
+    errors.print(f"[bold red]error:[/] {message}")
+    return typer.Exit(code=2)
+
+
+def _kb(size: int) -> str:
+    return f"{size:,} bytes ({size / 1024:.1f} KB)"
+
+
+@history_app.command("history")
+def show_history(
+    ticket_id: Annotated[str, typer.Argument(help="Ticket id, e.g. SUPPORT-001.")],
+    checkpoint: CheckpointOption = None,
+    tenant: TenantOption = None,
+) -> None:
+    """List a ticket's checkpoints: id, step, the node that wrote it, time and what runs next."""
+    from supportgraph.graph.builder import build_graph
+
+    try:
+        with open_checkpointer(checkpoint, create=False) as saver:
+            entries = history(build_graph(saver), ticket_id, tenant)
+            size = thread_bytes(saver, thread_id(ticket_id, tenant))
+    except SupportGraphError as exc:
+        raise _fail(str(exc)) from None
+    table = Table(title=f"History of {ticket_id} (* = current branch)", box=box.SIMPLE)
+    table.add_column("")
+    table.add_column("Checkpoint", no_wrap=True)
+    for column in ("Step", "Wrote", "Saved at (UTC)", "Next"):
+        table.add_column(column, no_wrap=True)
+    for e in entries:
+        wrote = ", ".join(e.wrote) or f"({e.source})"
+        table.add_row(
+            "*" if e.current else "",
+            e.checkpoint_id,
+            str(e.step),
+            wrote,
+            e.created_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S"),
+            ", ".join(e.next) or "(finished)",
+        )
+    console.print(table)
+    summary = f"{len(entries)} checkpoints"
+    if size is not None:
+        summary += f", {_kb(size)} in the store"
+    console.print(summary)
+
+
+@history_app.command("replay")
+def replay_ticket(
+    ticket_id: Annotated[str, typer.Argument(help="Ticket id, e.g. SUPPORT-002.")],
+    from_checkpoint: Annotated[
+        str, typer.Option("--from", help="Checkpoint id to fork from (see `history`).")
+    ],
+    sla_policy: Annotated[
+        Path | None, typer.Option(help="SLA policy JSON for the replay (default: as configured).")
+    ] = None,
+    low_confidence: Annotated[
+        float | None, typer.Option(help="Triage confidence under which a human reviews.")
+    ] = None,
+    checkpoint: CheckpointOption = None,
+    tenant: TenantOption = None,
+) -> None:
+    """Run a ticket again from an earlier checkpoint; the original history stays as it was."""
+    from supportgraph.graph.builder import build_graph
+
+    overrides: dict[str, object] = {}
+    if sla_policy is not None:
+        overrides["sla_policy"] = sla_policy
+    if low_confidence is not None:
+        overrides["low_confidence"] = low_confidence
+    try:
+        context = Context(**overrides)  # type: ignore[arg-type]
+        with open_checkpointer(checkpoint, create=False) as saver:
+            support = build_graph(saver)
+            before = ticket_record(support.get_state(config_for(ticket_id, tenant)))
+            after = ticket_record(replay(support, ticket_id, from_checkpoint, context, tenant))
+    except SupportGraphError as exc:
+        raise _fail(str(exc)) from None
+    console.print(
+        f"{ticket_id}: replayed from {from_checkpoint}: outcome [bold]{before['outcome']}[/] → "
+        f"[bold]{after['outcome']}[/] (priority {before['priority']} → {after['priority']}, "
+        f"route {' → '.join(after['route'])})"
+    )
+    console.print("The earlier branch is kept: `supportgraph history` lists both.")
+
+
+@history_app.command("prune")
+def prune_checkpoints(
+    keep_last: Annotated[int, typer.Option(help="Checkpoints to keep per finished ticket.")] = 2,
+    older_than: Annotated[
+        str, typer.Option(help="Only delete checkpoints older than this (30d, 12h).")
+    ] = "30d",
+    checkpoint: CheckpointOption = None,
+) -> None:
+    """Delete old checkpoints of finished tickets (never of tickets waiting for review)."""
+    from supportgraph.graph.builder import build_graph
+
+    try:
+        age = parse_duration(older_than)
+    except ValueError as exc:
+        raise _fail(f"--older-than: {exc}") from None
+    try:
+        with open_checkpointer(checkpoint, create=False) as saver:
+            report = prune(
+                build_graph(saver),
+                saver,
+                keep_last=keep_last,
+                older_than=age,
+                now=datetime.now(UTC),
+            )
+    except SupportGraphError as exc:
+        raise _fail(str(exc)) from None
+    console.print(
+        f"Deleted {report.checkpoints_deleted} checkpoints from {report.threads_pruned} finished "
+        f"tickets; kept {len(report.kept_unfinished)} unfinished tickets whole"
+        + (f" ({', '.join(report.kept_unfinished)})" if report.kept_unfinished else "")
+    )
+    console.print(
+        f"Store size {_kb(report.bytes_before)} → {_kb(report.bytes_after)}; "
+        f"reclaimed {_kb(report.bytes_reclaimed)}"
+    )
