@@ -4,6 +4,8 @@ SupportGraphError
 ├── IntakeError            a ticket (or the file holding it) is not valid input
 │   └── TicketFileError    the whole file cannot be read (not JSON, not a list)
 ├── ConfigurationError     a setting, policy file or URL is unusable
+│   └── ModelFileError     a saved triage model cannot be loaded (missing, other sklearn)
+├── TrainingDataError      a labelled file cannot train or evaluate a model
 ├── ReviewError            a review decision does not fit the ticket's state
 └── RoutingError           the graph exceeded its hop limit or reached a dead end
 """
@@ -39,6 +41,19 @@ class TicketFileError(IntakeError):
 
 class ConfigurationError(SupportGraphError):
     """A setting, URL or policy file is missing or malformed."""
+
+
+class ModelFileError(ConfigurationError):
+    """A saved triage model folder is missing, incomplete or from another scikit-learn."""
+
+
+class TrainingDataError(SupportGraphError):
+    """A labelled ticket file is unreadable or unfit for training; names file, column, row."""
+
+    def __init__(self, path: str, problem: str) -> None:
+        self.path = path
+        self.problem = problem
+        super().__init__(f"{path}: {problem}")
 
 
 class ReviewError(SupportGraphError):
