@@ -99,7 +99,8 @@ def train_triage(
     )
     model.save(folder)
     size = (folder / MODEL_FILE).stat().st_size
-    table = Table(title=f"{folds}-fold cross-validation on {len(tickets)} tickets")
+    console.print(f"{folds}-fold cross-validation on {len(tickets)} tickets", soft_wrap=True)
+    table = Table()
     table.add_column("score")
     table.add_column("value", justify="right")
     table.add_row(f"{label} accuracy", f"{scores['accuracy']:.4f}")
