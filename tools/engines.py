@@ -62,7 +62,8 @@ class EmbeddedEngine:
 
     def triage(self, ticket: Ticket) -> TriageResult:
         """Classify ``ticket`` without any network access."""
-        mood, score = sentiment(ticket.message)
+        language = detect_language(ticket.text)
+        mood, score = sentiment(ticket.message, language)
         if self.trained is None:
             category, confidence = default_classifier().predict(ticket.subject, ticket.message)
             priority, reasons = assess_priority(ticket.text, category, ticket.customer_tier, mood)
@@ -86,7 +87,7 @@ class EmbeddedEngine:
             priority_reasons=reasons,
             sentiment=mood,
             sentiment_score=round(score, 4),
-            language=detect_language(ticket.text),
+            language=language,
             engine=self.name,
             queue=queue,
             route=route,
