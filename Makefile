@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 OUT ?= out
 export SUPPORTGRAPH_HOME ?= .supportgraph
 
-.PHONY: demo test lint typecheck bench studio clean
+.PHONY: demo test lint typecheck bench eval-triage studio clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ typecheck: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m tests.bench
+
+# Full triage evaluation on ../shared/data (or $$SUPPORTGRAPH_DATA): several minutes.
+eval-triage: $(STAMP)
+	$(PY) -m tests.eval_triage $(TASKS)
 
 clean:
 	rm -rf $(VENV) build .supportgraph out .pytest_cache .mypy_cache .ruff_cache

@@ -45,6 +45,26 @@ def ticket_text(fields: Sequence[str]) -> str:
     return ". ".join([subject, subject, *rest])
 
 
+_MEMO_SIZE = 20_000
+_memo: dict[str, np.ndarray] = {}
+
+
+def _encode(texts: list[str]) -> np.ndarray:
+    """Encode texts, reusing vectors of texts seen before in this process.
+
+    Training encodes every ticket once for the cross-validation and the final fit;
+    evaluating several labels of the same file reuses them too.
+    """
+    from supportgraph.tools.embeddings import default_encoder
+
+    new = list(dict.fromkeys(t for t in texts if t not in _memo))
+    if new:
+        if len(_memo) + len(new) > _MEMO_SIZE:
+            _memo.clear()
+        _memo.update(zip(new, default_encoder().encode(new), strict=True))
+    return np.stack([_memo[t] for t in texts]) if texts else np.zeros((0, 384), np.float32)
+
+
 class SentenceEmbeddings(TransformerMixin, BaseEstimator):
     """MiniLM sentence vectors as features, scaled by ``weight`` against the TF-IDF blocks.
 
@@ -60,9 +80,7 @@ class SentenceEmbeddings(TransformerMixin, BaseEstimator):
 
     def transform(self, texts: Sequence[str]) -> np.ndarray:
         """Return ``(len(texts), 384)`` scaled unit vectors."""
-        from supportgraph.tools.embeddings import default_encoder
-
-        return default_encoder().encode(list(texts)) * self.weight
+        return _encode(list(texts)) * self.weight
 
 
 @dataclass(frozen=True)
