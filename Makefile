@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 OUT ?= out
 export SUPPORTGRAPH_HOME ?= .supportgraph
 
-.PHONY: demo test test-postgres lint typecheck bench bench-checkpoints crash-test clean
+.PHONY: demo test test-postgres lint typecheck bench bench-checkpoints crash-test eval-triage clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,9 @@ crash-test: $(STAMP)
 # Bytes each sample ticket's checkpoints take in SQLite and PostgreSQL, before and after prune.
 bench-checkpoints: $(STAMP)
 	$(PY) -m tests.bench_checkpoints
+# Full triage evaluation on ../shared/data (or $$SUPPORTGRAPH_DATA): several minutes.
+eval-triage: $(STAMP)
+	$(PY) -m tests.eval_triage $(TASKS)
 
 clean:
 	rm -rf $(VENV) build .supportgraph out .pytest_cache .mypy_cache .ruff_cache

@@ -16,6 +16,7 @@ from rich.table import Table
 
 from supportgraph.checkpoints import open_checkpointer
 from supportgraph.cli.history_commands import history_app
+from supportgraph.cli import triage_commands
 from supportgraph.graph.context import Context
 from supportgraph.graph.errors import SupportGraphError
 from supportgraph.graph.runner import TicketRun, config_for, resume_review, run_batch
@@ -32,6 +33,12 @@ app = typer.Typer(
 review_app = typer.Typer(help="Tickets waiting for a human reviewer.", no_args_is_help=True)
 app.add_typer(review_app, name="review")
 app.add_typer(history_app)  # history, replay, prune
+train_app = typer.Typer(help="Train models on your own tickets.", no_args_is_help=True)
+eval_app = typer.Typer(help="Measure models on labelled data.", no_args_is_help=True)
+app.add_typer(train_app, name="train")
+app.add_typer(eval_app, name="eval")
+train_app.command("triage")(triage_commands.train_triage)
+eval_app.command("triage")(triage_commands.eval_triage)
 console = Console()
 errors = Console(stderr=True)
 

@@ -16,6 +16,11 @@ def _env(name: str, default: str) -> str:
     return os.environ.get(f"SUPPORTGRAPH_{name}", default)
 
 
+def _env_path(name: str) -> Path | None:
+    value = os.environ.get(f"SUPPORTGRAPH_{name}")
+    return Path(value) if value else None
+
+
 def _env_float(name: str, default: float) -> float:
     return float(_env(name, str(default)))
 
@@ -49,6 +54,10 @@ class Context:
         kb_path: Folder of markdown KB articles; None uses the shipped KB.
         plans_path: Plan catalog JSON; None uses the shipped catalog.
         ledger_path: Billing ledger JSON; None uses the shipped demo ledger.
+        triage_model: Folder of a model written by ``supportgraph train triage``;
+            None uses the shipped model for the default taxonomy.
+        label_map: JSON file mapping the triage model's labels to graph routes
+            (tools/label_map.py); None uses the map saved with the model.
         clock: Returns "now"; tests and replays pin it.
     """
 
@@ -64,6 +73,8 @@ class Context:
     kb_path: Path | None = None
     plans_path: Path | None = None
     ledger_path: Path | None = None
+    triage_model: Path | None = field(default_factory=lambda: _env_path("TRIAGE_MODEL"))
+    label_map: Path | None = field(default_factory=lambda: _env_path("LABEL_MAP"))
     clock: Callable[[], datetime] = _utc_now
 
     def __post_init__(self) -> None:

@@ -4,8 +4,11 @@ SupportGraphError
 ├── IntakeError            a ticket (or the file holding it) is not valid input
 │   └── TicketFileError    the whole file cannot be read (not JSON, not a list)
 ├── ConfigurationError     a setting, policy file or URL is unusable
+│   └── ModelFileError     a saved triage model cannot be loaded (missing, other sklearn)
 ├── StoreError             the checkpoint store failed mid-run (database down, disk read-only)
+├── TrainingDataError      a labelled file cannot train or evaluate a model
 ├── ReviewError            a review decision does not fit the ticket's state
+├── TicketBusyError        another process holds the ticket's lease
 ├── HistoryError           a history, replay or prune request does not fit the store
 └── RoutingError           the graph exceeded its hop limit or reached a dead end
 """
@@ -45,6 +48,17 @@ class ConfigurationError(SupportGraphError):
 
 class StoreError(SupportGraphError):
     """The checkpoint store could not be read or written; names the store and what to do."""
+class ModelFileError(ConfigurationError):
+    """A saved triage model folder is missing, incomplete or from another scikit-learn."""
+
+
+class TrainingDataError(SupportGraphError):
+    """A labelled ticket file is unreadable or unfit for training; names file, column, row."""
+
+    def __init__(self, path: str, problem: str) -> None:
+        self.path = path
+        self.problem = problem
+        super().__init__(f"{path}: {problem}")
 
 
 class ReviewError(SupportGraphError):

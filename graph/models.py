@@ -12,6 +12,7 @@ Channel = Literal["Email", "Chat", "Phone", "Web"]
 Priority = Literal["Critical", "High", "Medium", "Low"]
 Category = Literal["technical", "billing", "account", "sales", "product", "feedback"]
 Sentiment = Literal["negative", "neutral", "positive"]
+TriageRoute = Literal["technical", "success", "knowledge", "escalation"]
 Team = Literal["Engineering", "Billing", "Product", "Legal", "Executive"]
 HandoffReason = Literal[
     "policy_restriction",
@@ -85,7 +86,11 @@ class Ticket(_Model):
 
 
 class TriageResult(_Model):
-    """What triage concluded about a ticket, with its evidence."""
+    """What triage concluded about a ticket, with its evidence.
+
+    ``queue`` is a trained model's own label and ``route`` where its label map sends
+    it; both stay None with the shipped default model, which routes by category.
+    """
 
     category: Category
     confidence: float = Field(ge=0.0, le=1.0)
@@ -95,6 +100,8 @@ class TriageResult(_Model):
     sentiment_score: float
     language: str
     engine: str = "embedded"
+    queue: str | None = None
+    route: TriageRoute | None = None
 
 
 class KBHit(_Model):

@@ -59,11 +59,15 @@ def specialists_for(state: SupportState) -> tuple[Specialist, ...]:
 
     Technical problems go to technical support; plans, billing, accounts, sales,
     product and feedback go to customer success. An Enterprise customer with a
-    Critical problem or a negative tone also gets customer success alongside.
+    Critical problem or a negative tone also gets customer success alongside. A
+    trained model's label map may instead send a label to ``knowledge`` (no
+    specialist, the knowledge base answers) or ``escalation`` (a human answers).
     """
     triage = state["triage"]
     tier = state["ticket"].customer_tier
-    if triage.category != "technical":
+    if triage.route in ("knowledge", "escalation"):
+        return ()
+    if triage.route == "success" or (triage.route is None and triage.category != "technical"):
         return ("success",)
     enterprise_at_risk = tier == "Enterprise" and (
         triage.priority == "Critical" or triage.sentiment == "negative"
@@ -132,7 +136,24 @@ def low_triage_confidence(state: SupportState, low_confidence: float) -> Escalat
         team=OWNER_TEAM[triage.category],
         reason="low_confidence",
         needs_human=True,
-        detail=f"category {triage.category} at confidence {triage.confidence:.2f} < {low_confidence:.2f}",
+        detail=f"{'queue ' + triage.queue if triage.queue else 'category ' + triage.category} "
+        f"at confidence {triage.confidence:.2f} < {low_confidence:.2f}",
+    )
+
+
+def label_routes_to_escalation(
+    state: SupportState, low_confidence: float
+) -> EscalationTrigger | None:
+    """The label map sends the model's label straight to a human → that team reviews."""
+    triage = state["triage"]
+    if triage.route != "escalation":
+        return None
+    return EscalationTrigger(
+        rule="label_routes_to_escalation",
+        team=OWNER_TEAM[triage.category],
+        reason="policy_restriction",
+        needs_human=True,
+        detail=f"label {triage.queue or triage.category!r} routes to escalation in the label map",
     )
 
 
@@ -219,6 +240,7 @@ ESCALATION_RULES: tuple[EscalationRule, ...] = (
     money_or_account_action,
     angry_enterprise_customer,
     low_triage_confidence,
+    label_routes_to_escalation,
     customer_asks_for_human,
     specialist_tool_failure,
     knowledge_missing,

@@ -1,0 +1,201 @@
+"""``supportgraph train triage`` and ``supportgraph eval triage``: retrain and measure triage."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from sklearn.metrics import accuracy_score, f1_score
+
+from supportgraph.graph.context import Context, home_dir
+from supportgraph.graph.errors import SupportGraphError
+from supportgraph.tools.evaluation import markdown_report, score_predictions
+from supportgraph.tools.label_map import read_label_map
+from supportgraph.tools.training_data import (
+    LabelledTickets,
+    parse_columns,
+    read_labelled,
+    require_trainable,
+)
+from supportgraph.tools.triage_model import MODEL_FILE, FeatureSettings, TriageModel
+
+console = Console()
+errors = Console(stderr=True)
+
+DataOption = Annotated[Path, typer.Option("--data", help="Labelled tickets, .csv or .jsonl.")]
+PriorityOption = Annotated[
+    str | None, typer.Option("--priority-label", help="Column holding a priority label.")
+]
+
+
+def _fail(message: str) -> typer.Exit:
+    errors.print(f"[bold red]error:[/] {message}")
+    return typer.Exit(code=2)
+
+
+def _cv_scores(model: TriageModel, data: LabelledTickets) -> dict[str, Any]:
+    predicted = model.label_head.cv_predictions_
+    scores: dict[str, Any] = {
+        "folds": model.label_head.folds,
+        "accuracy": round(float(accuracy_score(data.labels, predicted)), 4),
+        "macro_f1": round(float(f1_score(data.labels, predicted, average="macro")), 4),
+    }
+    if model.priority_head is not None and data.priorities is not None:
+        scores["priority_macro_f1"] = round(
+            float(f1_score(data.priorities, model.priority_head.cv_predictions_, average="macro")),
+            4,
+        )
+    return scores
+
+
+def train_triage(
+    data: DataOption,
+    text: Annotated[str, typer.Option(help="Text columns, subject first: subject,body.")],
+    label: Annotated[str, typer.Option(help="Column holding the label to learn, e.g. queue.")],
+    priority_label: PriorityOption = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Model folder; default $SUPPORTGRAPH_HOME/models/DATA-LABEL."),
+    ] = None,
+    label_map: Annotated[
+        Path | None, typer.Option(help="JSON label → route map saved with the model.")
+    ] = None,
+    embeddings: Annotated[
+        bool, typer.Option(help="Add offline MiniLM sentence embeddings (slower, usually better).")
+    ] = True,
+    folds: Annotated[int, typer.Option(min=2, help="Cross-validation folds.")] = 5,
+) -> None:
+    """Train a triage model on your own labelled tickets and print cross-validated scores."""
+    started = time.perf_counter()
+    try:
+        columns = parse_columns(text)
+        tickets = read_labelled(data, columns, label, priority_label)
+        require_trainable(tickets, folds)
+        mapping = read_label_map(label_map) if label_map else {}
+        model = TriageModel.fit(
+            tickets.fields,
+            tickets.labels,
+            tickets.priorities,
+            FeatureSettings(embeddings=embeddings, folds=folds),
+        )
+    except SupportGraphError as exc:
+        raise _fail(str(exc)) from None
+    seconds = time.perf_counter() - started
+    scores = _cv_scores(model, tickets)
+    folder = out or home_dir() / "models" / f"{data.stem}-{label}"
+    model = model.with_metadata(
+        text_columns=list(columns),
+        label_column=label,
+        priority_column=priority_label,
+        label_map=mapping,
+        cv=scores,
+        train_seconds=round(seconds, 1),
+        source=str(data),
+    )
+    model.save(folder)
+    size = (folder / MODEL_FILE).stat().st_size
+    console.print(f"{folds}-fold cross-validation on {len(tickets)} tickets", soft_wrap=True)
+    table = Table()
+    table.add_column("score")
+    table.add_column("value", justify="right")
+    table.add_row(f"{label} accuracy", f"{scores['accuracy']:.4f}")
+    table.add_row(f"{label} macro-F1", f"{scores['macro_f1']:.4f}")
+    if "priority_macro_f1" in scores:
+        table.add_row(f"{priority_label} macro-F1", f"{scores['priority_macro_f1']:.4f}")
+    console.print(table)
+    console.print(
+        f"Model with {len(model.labels)} labels written to [bold]{folder}[/] "
+        f"({size / 1e6:.1f} MB, trained in {seconds:.1f} s)"
+    )
+
+
+def _confusion_table(scores: dict[str, Any]) -> Table:
+    confusion = scores["confusion"]
+    table = Table(title="Confusion matrix (rows: true, columns: predicted)")
+    table.add_column("true")
+    for name in confusion["labels"]:
+        table.add_column(name[:12], justify="right")
+    for name, row in zip(confusion["labels"], confusion["matrix"], strict=True):
+        table.add_row(name, *map(str, row))
+    return table
+
+
+def _class_table(per_class: dict[str, Any], title: str) -> Table:
+    table = Table(title=title)
+    for column in ("class", "precision", "recall", "F1", "support"):
+        table.add_column(column, justify="left" if column == "class" else "right")
+    for name, s in per_class.items():
+        table.add_row(
+            name, f"{s['precision']:.3f}", f"{s['recall']:.3f}", f"{s['f1']:.3f}", str(s["support"])
+        )
+    return table
+
+
+def eval_triage(
+    model: Annotated[Path, typer.Option("--model", help="Folder written by train triage.")],
+    data: DataOption,
+    text: Annotated[
+        str | None, typer.Option(help="Text columns; default those the model was trained on.")
+    ] = None,
+    label: Annotated[str | None, typer.Option(help="Label column; default the model's.")] = None,
+    priority_label: PriorityOption = None,
+    threshold: Annotated[
+        float | None, typer.Option(help="Low-confidence threshold; default the run setting.")
+    ] = None,
+    report: Annotated[
+        Path | None, typer.Option(help="Markdown report path; default MODEL/eval-DATA.md.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Score a trained triage model on labelled tickets and write a markdown report."""
+    try:
+        trained = TriageModel.load(model)
+        meta = trained.metadata
+        columns = parse_columns(text) if text else tuple(meta.get("text_columns") or ())
+        label_column = label or meta.get("label_column")
+        if not columns or not label_column:
+            raise _fail("name the columns with --text and --label")
+        tickets = read_labelled(data, columns, label_column, priority_label)
+        label_p, priority_p = trained.probabilities(tickets.fields)
+    except SupportGraphError as exc:
+        raise _fail(str(exc)) from None
+    scores = score_predictions(
+        tickets.labels,
+        label_p,
+        trained.labels,
+        Context().low_confidence if threshold is None else threshold,
+        tickets.priorities,
+        priority_p,
+        meta.get("priorities"),
+    )
+    path = report or model / f"eval-{data.stem}.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(markdown_report(scores, str(model), str(data)), encoding="utf-8")
+    if as_json:
+        print(json.dumps(scores))
+        return
+    console.print(_class_table(scores["per_class"], f"{label_column} per class"))
+    console.print(_confusion_table(scores))
+    if scores.get("priority_per_class"):
+        console.print(_class_table(scores["priority_per_class"], "priority per class"))
+    low = scores["low_confidence"]
+    console.print(
+        f"accuracy [bold]{scores['accuracy']:.4f}[/] · macro-F1 [bold]{scores['macro_f1']:.4f}[/]"
+        + (
+            f" · priority macro-F1 [bold]{scores['priority_macro_f1']:.4f}[/]"
+            if scores.get("priority_macro_f1") is not None
+            else ""
+        )
+        + f" · expected calibration error {scores['ece']:.4f}"
+    )
+    console.print(
+        f"below confidence {low['threshold']:.2f}: {low['to_review']} of {scores['rows']} "
+        f"ticket(s) to human review; accuracy on the other {low['coverage']:.1%}: "
+        f"{low['accuracy_on_rest']:.4f}"
+    )
+    console.print(f"Report written to [bold]{path}[/]")

@@ -1,0 +1,78 @@
+"""Sentiment and language on 66 hand-written support messages in four languages.
+
+tests/data/sentiment_cases.jsonl was written for supportgraph: angry, polite,
+sarcastic, mixed and negated messages in English, German, Spanish and French.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from supportgraph.graph.routing import angry_enterprise_customer
+from supportgraph.tools.engines import EmbeddedEngine
+from supportgraph.tools.language import detect_language
+from supportgraph.tools.sentiment import sentiment
+
+from .conftest import make_ticket
+
+CASES = [
+    json.loads(line)
+    for line in (Path(__file__).parent / "data" / "sentiment_cases.jsonl").read_text().splitlines()
+]
+# Measured 62/66 = 0.94 (four English misses: VADER on "useless", "no header row",
+# "Nothing is wrong" and a politely worded question); the floor leaves no room to regress.
+ACCURACY_FLOOR = 0.93
+
+
+def _ids(case: dict[str, Any]) -> str:
+    return f"{case['language']}-{case['kind']}-{case['text'][:25]}"
+
+
+def test_the_labelled_set_covers_tones_and_languages() -> None:
+    assert len(CASES) >= 60
+    assert {c["language"] for c in CASES} == {"en", "de", "es", "fr"}
+    assert {"angry", "polite", "sarcastic", "mixed", "negation"} <= {c["kind"] for c in CASES}
+
+
+def test_sentiment_accuracy_meets_the_measured_floor() -> None:
+    right = [sentiment(c["text"])[0] == c["sentiment"] for c in CASES]
+    assert sum(right) / len(right) >= ACCURACY_FLOOR
+
+
+@pytest.mark.parametrize("case", CASES, ids=_ids)
+def test_language_is_detected(case: dict[str, Any]) -> None:
+    assert detect_language(case["text"]) == case["language"]
+
+
+NON_ENGLISH_NEUTRAL = [c for c in CASES if c["language"] != "en" and c["sentiment"] == "neutral"]
+
+
+@pytest.mark.parametrize("case", NON_ENGLISH_NEUTRAL, ids=_ids)
+def test_neutral_non_english_message_is_not_read_as_negative(case: dict[str, Any]) -> None:
+    label, score = sentiment(case["text"])
+    assert label != "negative", score
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c["language"] != "en"], ids=_ids)
+def test_non_english_sentiment_is_right(case: dict[str, Any]) -> None:
+    assert sentiment(case["text"])[0] == case["sentiment"]
+
+
+def test_polite_german_enterprise_question_is_not_escalated_as_angry() -> None:
+    ticket = make_ticket(
+        customer_tier="Enterprise",
+        subject="Frage zur API",
+        message="Bitte teilen Sie mir mit, wo ich die API-Dokumentation für die Exporte finde.",
+    )
+    result = EmbeddedEngine().triage(ticket)
+    assert (result.language, result.sentiment) == ("de", "neutral")
+    state: Any = {"ticket": ticket, "triage": result}
+    assert angry_enterprise_customer(state, 0.4) is None
+
+
+def test_sarcastic_praise_over_an_outage_is_negative() -> None:
+    assert sentiment("Oh great, another outage. Just what I needed on a Monday.")[0] == "negative"

@@ -1,0 +1,259 @@
+"""Retraining triage on a team's own tickets: train, evaluate, route with the new model.
+
+The training file is the shipped example tickets with the categories renamed to a
+team's own queue names, written as a real CSV; models are trained without embeddings
+to keep the suite fast (embeddings are measured by ``make eval-triage``).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from supportgraph.cli.app import app
+from supportgraph.graph.builder import build_graph
+from supportgraph.graph.context import Context
+from supportgraph.graph.errors import ModelFileError
+from supportgraph.graph.runner import run_ticket
+from supportgraph.tools.category import load_examples
+from supportgraph.tools.engines import engine_for
+from supportgraph.tools.priority import assess_priority
+from supportgraph.tools.triage_model import METADATA_FILE, TriageModel
+
+from .conftest import NOW, make_ticket
+
+runner = CliRunner()
+
+QUEUES = {
+    "technical": "Tech Desk",
+    "billing": "Payments",
+    "account": "Accounts",
+    "sales": "Presales",
+    "product": "Product Ideas",
+    "feedback": "Feedback",
+}
+LABEL_MAP = {
+    "Tech Desk": "technical",
+    "Payments": {"route": "success", "category": "billing"},
+    "Accounts": "escalation",
+    "Presales": "knowledge",
+    "Product Ideas": "success",
+    # "Feedback" is a graph category already: it needs no entry.
+}
+
+
+def _write_csv(path: Path, rows: list[dict[str, str]]) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def _team_rows() -> list[dict[str, str]]:
+    rows = []
+    for e in load_examples():
+        priority, _ = assess_priority(f"{e.subject}\n{e.message}", e.category, "Growth", "neutral")  # type: ignore[arg-type]
+        rows.append(
+            {
+                "subject": e.subject,
+                "body": e.message,
+                "queue": QUEUES[e.category],
+                "urgency": priority.lower(),
+            }
+        )
+    return rows
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    base = tmp_path_factory.mktemp("team")
+    rows = _team_rows()
+    held_out = rows[::5]
+    training = [r for i, r in enumerate(rows) if i % 5]
+    label_map = base / "label_map.json"
+    label_map.write_text(json.dumps(LABEL_MAP), encoding="utf-8")
+    return {
+        "train": _write_csv(base / "history.csv", training),
+        "test": _write_csv(base / "recent.csv", held_out),
+        "label_map": label_map,
+        "model": base / "models" / "team",
+    }
+
+
+@pytest.fixture(scope="module")
+def trained(files: dict[str, Path]) -> Any:
+    return runner.invoke(
+        app,
+        [
+            "train",
+            "triage",
+            "--data",
+            str(files["train"]),
+            "--text",
+            "subject,body",
+            "--label",
+            "queue",
+            "--priority-label",
+            "urgency",
+            "--out",
+            str(files["model"]),
+            "--label-map",
+            str(files["label_map"]),
+            "--no-embeddings",
+        ],
+    )
+
+
+def test_training_prints_cross_validated_scores_and_saves_the_model(
+    trained: Any, files: dict[str, Path]
+) -> None:
+    assert trained.exit_code == 0, trained.output
+    assert "5-fold cross-validation on 336 tickets" in trained.output
+    metadata = json.loads((files["model"] / METADATA_FILE).read_text())
+    assert sorted(metadata["labels"]) == sorted(QUEUES.values())
+    assert metadata["text_columns"] == ["subject", "body"]
+    assert metadata["label_map"] == LABEL_MAP
+    assert metadata["cv"]["macro_f1"] > 0.7
+    assert metadata["sklearn_version"]
+
+
+def test_eval_json_scores_held_out_tickets_and_writes_a_report(
+    trained: Any, files: dict[str, Path], tmp_path: Path
+) -> None:
+    report = tmp_path / "triage-report.md"
+    result = runner.invoke(
+        app,
+        [
+            "eval",
+            "triage",
+            "--model",
+            str(files["model"]),
+            "--data",
+            str(files["test"]),
+            "--text",
+            "subject,body",
+            "--label",
+            "queue",
+            "--priority-label",
+            "urgency",
+            "--report",
+            str(report),
+            "--json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    scores = json.loads(result.stdout)
+    assert scores["rows"] == 84
+    assert scores["accuracy"] > 0.75
+    assert scores["macro_f1"] > 0.75
+    assert set(scores["per_class"]) == set(QUEUES.values())
+    assert 0.0 <= scores["priority_macro_f1"] <= 1.0
+    assert 0.0 <= scores["ece"] < 0.25
+    low = scores["low_confidence"]
+    assert low["to_review"] == round((1 - low["coverage"]) * 84)
+    text = report.read_text()
+    assert "expected calibration error" in text and "Confusion matrix" in text
+
+
+def test_eval_table_reports_calibration_and_the_review_share(
+    trained: Any, files: dict[str, Path]
+) -> None:
+    result = runner.invoke(
+        app,
+        ["eval", "triage", "--model", str(files["model"]), "--data", str(files["test"])],
+    )
+    assert result.exit_code == 0, result.output
+    assert "expected calibration error" in result.output
+    assert "to human review" in result.output
+    assert (files["model"] / "eval-recent.md").is_file()
+
+
+def _context(files: dict[str, Path], **settings: Any) -> Context:
+    return Context(triage_model=files["model"], clock=lambda: NOW, **settings)
+
+
+def test_label_map_sends_each_queue_to_its_route(trained: Any, files: dict[str, Path]) -> None:
+    engine = engine_for(_context(files))
+    outage = engine.triage(
+        make_ticket(
+            subject="API returns 500 errors",
+            message="Since this morning every call to the export API fails with a 500 error.",
+        )
+    )
+    assert (outage.queue, outage.route, outage.category) == ("Tech Desk", "technical", "technical")
+    invoice = engine.triage(
+        make_ticket(
+            subject="Invoice charged twice",
+            message="We were charged twice for the March invoice, please refund one payment.",
+        )
+    )
+    assert (invoice.queue, invoice.route, invoice.category) == ("Payments", "success", "billing")
+
+
+def _run(files: dict[str, Path], tmp_path: Path, context: Context, **ticket: str) -> Any:
+    from supportgraph.checkpoints import open_checkpointer
+
+    with open_checkpointer(f"sqlite:///{tmp_path / 'cp.sqlite'}") as saver:
+        return run_ticket(build_graph(saver), make_ticket(**ticket), context).snapshot.values
+
+
+def test_queue_mapped_to_escalation_goes_to_human_review(
+    trained: Any, files: dict[str, Path], tmp_path: Path
+) -> None:
+    values = _run(
+        files,
+        tmp_path,
+        _context(files, low_confidence=0.0),
+        subject="Add a second admin to our account",
+        message="Please add jo@acme.example as an admin user on our account and reset her password.",
+    )
+    assert values["triage"].route == "escalation"
+    assert "technical" not in values and "success" not in values
+    rules = [t.rule for t in values["escalation"].triggers]
+    assert "label_routes_to_escalation" in rules
+    assert values["reply"].status == "draft"  # held for the reviewer
+
+
+def test_low_calibrated_confidence_sends_the_ticket_to_review(
+    trained: Any, files: dict[str, Path], tmp_path: Path
+) -> None:
+    values = _run(
+        files,
+        tmp_path,
+        _context(files, low_confidence=0.99),
+        subject="Question",
+        message="Hello, I have a question about something.",
+    )
+    assert values["triage"].confidence < 0.99
+    low = [t for t in values["escalation"].triggers if t.reason == "low_confidence"]
+    assert low and low[0].rule == "low_triage_confidence"
+    assert values["escalation"].needs_human
+    assert values["reply"].status == "draft"
+
+
+def test_unmapped_model_label_is_a_clear_configuration_error(
+    trained: Any, files: dict[str, Path], tmp_path: Path
+) -> None:
+    partial = tmp_path / "partial.json"
+    partial.write_text(json.dumps({"Tech Desk": "technical"}), encoding="utf-8")
+    with pytest.raises(Exception, match=r"no route for model label\(s\) 'Accounts'"):
+        engine_for(_context(files, label_map=partial))
+
+
+def test_model_saved_by_another_sklearn_is_refused_with_advice(
+    trained: Any, files: dict[str, Path], tmp_path: Path
+) -> None:
+    copy = tmp_path / "old-model"
+    copy.mkdir()
+    for item in files["model"].iterdir():
+        (copy / item.name).write_bytes(item.read_bytes())
+    metadata = json.loads((copy / METADATA_FILE).read_text())
+    (copy / METADATA_FILE).write_text(json.dumps(metadata | {"sklearn_version": "0.24.2"}))
+    with pytest.raises(ModelFileError, match=r"saved by scikit-learn 0\.24\.2.*retrain"):
+        TriageModel.load(copy)

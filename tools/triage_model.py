@@ -1,0 +1,300 @@
+"""A triage model trained on a team's own tickets: fit, predict, save and load.
+
+Features are word and character TF-IDF n-grams over the ticket text with the subject
+repeated (it states the topic densely), joined by offline MiniLM sentence embeddings
+(optional). A linear SVM with balanced class weights learns the label; its margins are
+turned into probabilities by a temperature fitted on out-of-fold margins, so
+``confidence`` can be compared with the run's ``low_confidence`` threshold. A second
+head learns the priority when the training file has a priority column.
+
+A model folder holds ``model.joblib`` (the fitted scikit-learn objects) and
+``metadata.json`` (labels, text columns, label map, scores, versions).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import joblib
+import numpy as np
+import sklearn
+from scipy.optimize import minimize_scalar
+from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from sklearn.pipeline import FeatureUnion
+from sklearn.svm import LinearSVC
+
+from supportgraph.graph.errors import ModelFileError
+
+MODEL_FILE = "model.joblib"
+METADATA_FILE = "metadata.json"
+FORMAT = 1
+
+
+def ticket_text(fields: Sequence[str]) -> str:
+    """Join a ticket's text fields, repeating the first (the subject) when there are several."""
+    if len(fields) < 2:
+        return " ".join(fields)
+    subject, *rest = fields
+    return ". ".join([subject, subject, *rest])
+
+
+_MEMO_SIZE = 20_000
+_memo: dict[str, np.ndarray] = {}
+
+
+def _encode(texts: list[str]) -> np.ndarray:
+    """Encode texts, reusing vectors of texts seen before in this process.
+
+    Training encodes every ticket once for the cross-validation and the final fit;
+    evaluating several labels of the same file reuses them too.
+    """
+    from supportgraph.tools.embeddings import default_encoder
+
+    new = list(dict.fromkeys(t for t in texts if t not in _memo))
+    if new:
+        if len(_memo) + len(new) > _MEMO_SIZE:
+            _memo.clear()
+        _memo.update(zip(new, default_encoder().encode(new), strict=True))
+    return np.stack([_memo[t] for t in texts]) if texts else np.zeros((0, 384), np.float32)
+
+
+class SentenceEmbeddings(TransformerMixin, BaseEstimator):
+    """MiniLM sentence vectors as features, scaled by ``weight`` against the TF-IDF blocks.
+
+    The encoder is the shipped offline ONNX model; it is not pickled with the pipeline.
+    """
+
+    def __init__(self, weight: float = 1.0) -> None:
+        self.weight = weight
+
+    def fit(self, texts: Sequence[str], y: Any = None) -> SentenceEmbeddings:
+        """Nothing to learn: the encoder is pre-trained."""
+        return self
+
+    def transform(self, texts: Sequence[str]) -> np.ndarray:
+        """Return ``(len(texts), 384)`` scaled unit vectors."""
+        return _encode(list(texts)) * self.weight
+
+
+@dataclass(frozen=True)
+class FeatureSettings:
+    """Which features and classifier a model uses; defaults are the measured best.
+
+    See docs/triage_eval.md for what each choice gave.
+    """
+
+    embeddings: bool = True
+    embedding_weight: float = 2.0
+    c: float = 0.5
+    folds: int = 5
+
+
+def build_features(settings: FeatureSettings) -> FeatureUnion:
+    """Word (1-2) and char_wb (2-5) TF-IDF, plus scaled MiniLM vectors when enabled."""
+    blocks: list[tuple[str, Any]] = [
+        ("words", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1)),
+        (
+            "chars",
+            TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2),
+        ),
+    ]
+    if settings.embeddings:
+        blocks.append(("embeddings", SentenceEmbeddings(settings.embedding_weight)))
+    return FeatureUnion(blocks)
+
+
+def _softmax(scores: np.ndarray, temperature: float) -> np.ndarray:
+    if scores.ndim == 1:  # binary: one margin for the positive class
+        scores = np.column_stack([-scores / 2, scores / 2])
+    z = scores / temperature
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return np.asarray(e / e.sum(axis=1, keepdims=True))
+
+
+class CalibratedHead(ClassifierMixin, BaseEstimator):
+    """A balanced linear SVM whose margins become probabilities by temperature scaling.
+
+    ``fit`` runs stratified k-fold once: the out-of-fold margins both fit the
+    temperature (minimum log-loss) and give the cross-validated predictions
+    (``cv_predictions_``) that ``train`` reports, so no extra fits are needed.
+    """
+
+    def __init__(self, c: float = 0.5, folds: int = 5) -> None:
+        self.c = c
+        self.folds = folds
+
+    def _svm(self) -> LinearSVC:
+        return LinearSVC(C=self.c, class_weight="balanced")
+
+    def fit(self, x: Any, y: Sequence[str]) -> CalibratedHead:
+        """Fit the SVM on all rows and the temperature on out-of-fold margins."""
+        labels = np.asarray(y)
+        self.classes_ = np.unique(labels)
+        split = StratifiedKFold(self.folds, shuffle=True, random_state=0)
+        margins = cross_val_predict(self._svm(), x, labels, cv=split, method="decision_function")
+        target = np.searchsorted(self.classes_, labels)
+
+        def log_loss(temperature: float) -> float:
+            p = _softmax(margins, temperature)[np.arange(len(target)), target]
+            return float(-np.log(np.clip(p, 1e-12, None)).mean())
+
+        self.temperature_ = float(
+            minimize_scalar(log_loss, bounds=(0.01, 10.0), method="bounded").x
+        )
+        self.cv_predictions_ = self.classes_[_softmax(margins, 1.0).argmax(axis=1)]
+        self.svm_ = self._svm().fit(x, labels)
+        return self
+
+    def predict_proba(self, x: Any) -> np.ndarray:
+        """Calibrated class probabilities, columns in ``classes_`` order."""
+        return _softmax(self.svm_.decision_function(x), self.temperature_)
+
+    def predict(self, x: Any) -> np.ndarray:
+        """The most probable class per row."""
+        return np.asarray(self.classes_[self.predict_proba(x).argmax(axis=1)])
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """One ticket's predicted label and priority, with calibrated confidences."""
+
+    label: str
+    confidence: float
+    priority: str | None = None
+    priority_confidence: float | None = None
+
+
+def _best(probabilities: np.ndarray, classes: np.ndarray) -> list[tuple[str, float]]:
+    index = probabilities.argmax(axis=1)
+    return [(str(classes[i]), float(p[i])) for i, p in zip(index, probabilities, strict=True)]
+
+
+@dataclass
+class TriageModel:
+    """Shared text features with a label head (e.g. queue) and an optional priority head.
+
+    Attributes:
+        features: Fitted feature union (TF-IDF blocks, optional embeddings).
+        label_head: Calibrated classifier for the label.
+        priority_head: Calibrated classifier for the priority, or None.
+        metadata: What ``metadata.json`` holds (labels, columns, label map, scores).
+    """
+
+    features: FeatureUnion
+    label_head: CalibratedHead
+    priority_head: CalibratedHead | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def fit(
+        cls,
+        fields: Sequence[Sequence[str]],
+        labels: Sequence[str],
+        priorities: Sequence[str] | None = None,
+        settings: FeatureSettings | None = None,
+    ) -> TriageModel:
+        """Train on tickets' text fields and labels (and priorities, when given)."""
+        settings = settings or FeatureSettings()
+        features = build_features(settings)
+        x = features.fit_transform([ticket_text(f) for f in fields])
+        label_head = CalibratedHead(settings.c, settings.folds).fit(x, labels)
+        priority_head = (
+            CalibratedHead(settings.c, settings.folds).fit(x, priorities) if priorities else None
+        )
+        metadata = {
+            "format": FORMAT,
+            "labels": [str(c) for c in label_head.classes_],
+            "priorities": [str(c) for c in priority_head.classes_] if priority_head else None,
+            "features": asdict(settings),
+            "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "sklearn_version": sklearn.__version__,
+            "training_rows": len(labels),
+        }
+        return cls(features, label_head, priority_head, metadata)
+
+    @property
+    def labels(self) -> list[str]:
+        """Labels the model can predict."""
+        return [str(c) for c in self.label_head.classes_]
+
+    @property
+    def label_map(self) -> dict[str, str]:
+        """The label → route map saved with the model (may be empty)."""
+        return dict(self.metadata.get("label_map") or {})
+
+    def probabilities(
+        self, fields: Sequence[Sequence[str]]
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        """Calibrated label and priority probabilities (columns in class order)."""
+        x = self.features.transform([ticket_text(f) for f in fields])
+        priority = self.priority_head.predict_proba(x) if self.priority_head else None
+        return self.label_head.predict_proba(x), priority
+
+    def predict(self, fields: Sequence[Sequence[str]]) -> list[Prediction]:
+        """Best label (and priority) per ticket with calibrated confidences."""
+        label_p, priority_p = self.probabilities(fields)
+        labels = _best(label_p, self.label_head.classes_)
+        if priority_p is None or self.priority_head is None:
+            return [Prediction(label, p) for label, p in labels]
+        priorities = _best(priority_p, self.priority_head.classes_)
+        return [
+            Prediction(label, p, priority, q)
+            for (label, p), (priority, q) in zip(labels, priorities, strict=True)
+        ]
+
+    def save(self, folder: Path) -> Path:
+        """Write ``model.joblib`` and ``metadata.json`` into ``folder``; return it."""
+        folder.mkdir(parents=True, exist_ok=True)
+        joblib.dump(
+            {"features": self.features, "label": self.label_head, "priority": self.priority_head},
+            folder / MODEL_FILE,
+            compress=3,
+        )
+        (folder / METADATA_FILE).write_text(
+            json.dumps(self.metadata, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
+        return folder
+
+    @classmethod
+    def load(cls, folder: Path) -> TriageModel:
+        """Read a model folder written by :meth:`save`.
+
+        Raises:
+            ModelFileError: The folder or a file is missing, or the model was saved by
+                another scikit-learn version (pickles do not carry across versions).
+        """
+        meta_path, model_path = folder / METADATA_FILE, folder / MODEL_FILE
+        if not meta_path.is_file() or not model_path.is_file():
+            raise ModelFileError(
+                f"{folder} is not a triage model folder (expected {METADATA_FILE} and "
+                f"{MODEL_FILE}); train one with: supportgraph train triage --out {folder} ..."
+            )
+        try:
+            metadata = json.loads(meta_path.read_text(encoding="utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise ModelFileError(
+                f"{meta_path}: not valid JSON ({exc}); retrain the model"
+            ) from None
+        saved_with = metadata.get("sklearn_version")
+        if saved_with != sklearn.__version__:
+            raise ModelFileError(
+                f"{folder} was saved by scikit-learn {saved_with}, this install has "
+                f"{sklearn.__version__}; retrain it here with supportgraph train triage "
+                f"(or install scikit-learn=={saved_with})"
+            )
+        parts = joblib.load(model_path)
+        return cls(parts["features"], parts["label"], parts["priority"], metadata)
+
+    def with_metadata(self, **values: Any) -> TriageModel:
+        """A copy whose metadata has ``values`` added (scores, label map, columns)."""
+        return TriageModel(
+            self.features, self.label_head, self.priority_head, self.metadata | values
+        )
