@@ -4,6 +4,7 @@ SupportGraphError
 ├── IntakeError            a ticket (or the file holding it) is not valid input
 │   └── TicketFileError    the whole file cannot be read (not JSON, not a list)
 ├── ConfigurationError     a setting, policy file or URL is unusable
+│   └── KBError            a KB article, folder or index is unusable (names the file)
 ├── ReviewError            a review decision does not fit the ticket's state
 └── RoutingError           the graph exceeded its hop limit or reached a dead end
 """
@@ -47,3 +48,7 @@ class ReviewError(SupportGraphError):
 
 class RoutingError(SupportGraphError):
     """The supervisor could not route the ticket (hop limit reached)."""
+
+
+class KBError(ConfigurationError):
+    """A knowledge-base file or index is unusable; the message names the file."""
