@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 OUT ?= out
 export SUPPORTGRAPH_HOME ?= .supportgraph
 
-.PHONY: demo test lint typecheck bench studio clean
+.PHONY: demo test lint typecheck bench studio clean eval-retrieval tune-retrieval bench-retrieval
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,3 +39,13 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build .supportgraph out .pytest_cache .mypy_cache .ruff_cache
+
+# Retrieval quality on WixQA (../shared/data or $SUPPORTGRAPH_DATA); tuning is 5-fold CV.
+eval-retrieval: $(STAMP)
+	$(VENV)/bin/supportgraph eval retrieval --kb $${SUPPORTGRAPH_DATA:-../shared/data}/wixqa/articles.jsonl --questions $${SUPPORTGRAPH_DATA:-../shared/data}/wixqa/questions.jsonl
+
+tune-retrieval: $(STAMP)
+	$(PY) -m tests.tune_retrieval
+
+bench-retrieval: $(STAMP)
+	$(PY) -m tests.bench_retrieval

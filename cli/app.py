@@ -14,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from supportgraph.checkpoints import open_checkpointer
+from supportgraph.cli.kb_commands import eval_app, kb_app
 from supportgraph.graph.context import Context
 from supportgraph.graph.errors import SupportGraphError
 from supportgraph.graph.runner import TicketRun, config_for, resume_review, run_batch
@@ -26,6 +27,8 @@ app = typer.Typer(
 )
 review_app = typer.Typer(help="Tickets waiting for a human reviewer.", no_args_is_help=True)
 app.add_typer(review_app, name="review")
+app.add_typer(kb_app, name="kb")
+app.add_typer(eval_app, name="eval")
 console = Console()
 errors = Console(stderr=True)
 
@@ -83,7 +86,10 @@ def run(
     except SupportGraphError as exc:
         raise _fail(str(exc)) from None
     records = [ticket_record(r.snapshot, r.status) for r in runs]
-    folder = write_reports(records, out, context.now(), rejected=[str(e) for e in intake.errors])
+    health = _maintain_kb(records, context)
+    folder = write_reports(
+        records, out, context.now(), rejected=[str(e) for e in intake.errors], kb_health=health
+    )
     _print_table(records)
     console.print(f"Reports written to [bold]{folder}[/]")
     if intake.errors:
@@ -91,6 +97,23 @@ def run(
             f"[yellow]{len(intake.errors)} ticket(s) rejected; the others were processed.[/]"
         )
         raise typer.Exit(code=1)
+
+
+def _maintain_kb(records: list[dict[str, Any]], context: Context) -> Any:
+    """Log the run's KB searches and gaps, propose drafts; return KB health for the reports."""
+    from supportgraph.tools.embeddings import default_encoder
+    from supportgraph.tools.kb import read_articles
+    from supportgraph.tools.kb_maintenance import kb_health, propose_drafts, record_run
+    from supportgraph.tools.kb_store import kb_key, load_index
+
+    key = kb_key(context.kb_path)
+    record_run(records, key, context.now(), context.kb_min_score)
+    drafts = propose_drafts(
+        records, load_index(context.kb_path), default_encoder(), context.now().date()
+    )
+    if drafts:
+        console.print(f"{len(drafts)} KB draft(s) proposed; see `supportgraph kb drafts`")
+    return kb_health(read_articles(context.kb_path), key, context.now().date())
 
 
 def _print_table(records: list[dict[str, Any]]) -> None:

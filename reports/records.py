@@ -69,7 +69,8 @@ def ticket_record(snapshot: StateSnapshot, run_status: str = "processed") -> dic
         "reply_status": reply.status if reply else None,
         "citations": list(reply.citations) if reply else [],
         "kb_hits": [
-            {"article_id": h.article_id, "title": h.title, "score": h.score} for h in knowledge.hits
+            {"article_id": h.article_id, "title": h.title, "score": h.score, "passage": h.passage}
+            for h in knowledge.hits
         ]
         if knowledge
         else [],

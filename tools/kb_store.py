@@ -135,7 +135,8 @@ def build_index(
         db.executemany(
             "DELETE FROM kb_passages WHERE kb = ? AND article_id = ?", [(kb, i) for i in gone]
         )
-        chunks = [chunk_article(a, settings) for a in stale]
+        # ordinal 0 holds the title alone; passages follow from ordinal 1
+        chunks = [[a.title, *chunk_article(a, settings)] for a in stale]
         flat = [c for cs in chunks for c in cs]
         vectors = encoder.encode(flat) if flat else np.zeros((0, 384), dtype=np.float32)
         rows, offset = [], 0
@@ -151,11 +152,14 @@ def build_index(
             (kb,),
         ):
             loaded.setdefault(article_id, []).append((text, blob))
-    passages = [[text for text, _ in loaded[a.id]] for a in published]
+    passages = [[text for text, _ in loaded[a.id][1:]] for a in published]
     matrix = np.frombuffer(
-        b"".join(blob for a in published for _, blob in loaded[a.id]), dtype=np.float32
+        b"".join(blob for a in published for _, blob in loaded[a.id][1:]), dtype=np.float32
     ).reshape(-1, 384)
-    index = HybridIndex(published, passages, matrix, encoder, settings)
+    titles = np.frombuffer(
+        b"".join(loaded[a.id][0][1] for a in published), dtype=np.float32
+    ).reshape(-1, 384)
+    index = HybridIndex(published, passages, matrix, titles, encoder, settings)
     report = IndexReport(
         articles=len(published),
         embedded=len(stale),

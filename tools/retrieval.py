@@ -3,9 +3,10 @@
 Articles are cut into overlapping word windows with the title prepended; each is
 embedded once (``tools.kb_store`` keeps the vectors). A query scores an article by
 
-    score = w * best passage cosine + (1 - w) * bm25 / (bm25 + K)
+    dense = (1 - t) * best passage cosine + t * title cosine
+    score = w * dense + (1 - w) * bm25 / (bm25 + K)
 
-a convex fusion of two scores that both live on a fixed 0..1 scale, so one threshold
+a convex fusion of scores that all live on a fixed 0..1 scale, so one threshold
 means the same thing for every query (reciprocal-rank fusion throws the scale away
 and measured worse than dense alone). The hit carries the best-matching passage.
 """
@@ -42,14 +43,23 @@ class Settings:
     Attributes:
         chunk_words: Words per passage window.
         overlap_words: Words shared by consecutive windows.
-        dense_weight: Weight ``w`` of the dense cosine in the convex fusion.
+        dense_weight: Weight ``w`` of the dense score in the convex fusion.
+        title_weight: Share ``t`` of the query-title cosine within the dense score.
         bm25_saturation: ``K`` in ``bm25 / (bm25 + K)``, mapping BM25 onto 0..1.
     """
 
-    chunk_words: int = 128
-    overlap_words: int = 64
-    dense_weight: float = 0.8
-    bm25_saturation: float = 10.0
+    chunk_words: int = 100
+    overlap_words: int = 0
+    dense_weight: float = 0.7
+    title_weight: float = 0.2
+    bm25_saturation: float = 20.0
+
+    def fuse(self, dense: np.ndarray, title: np.ndarray, lexical: np.ndarray) -> np.ndarray:
+        """Combine the three per-article scores into one 0..1 score."""
+        t, w = self.title_weight, self.dense_weight
+        return w * ((1 - t) * dense + t * title) + (1 - w) * lexical / (
+            lexical + self.bm25_saturation
+        )
 
 
 DEFAULT_SETTINGS = Settings()
@@ -88,6 +98,7 @@ class HybridIndex:
         articles: Sequence[Article],
         passages: Sequence[Sequence[str]],
         vectors: np.ndarray,
+        title_vectors: np.ndarray,
         encoder: TextEncoder,
         settings: Settings = DEFAULT_SETTINGS,
     ) -> None:
@@ -97,6 +108,7 @@ class HybridIndex:
             articles: Published articles, in index order.
             passages: Chunks of each article (``chunk_article``), same order.
             vectors: One unit vector per chunk, all articles' chunks concatenated.
+            title_vectors: One unit vector per article title.
             encoder: Encodes queries (the same model that encoded the passages).
             settings: Fusion weights; the chunking must match what made ``vectors``.
         """
@@ -108,6 +120,7 @@ class HybridIndex:
         if len(self._passages) != len(vectors):
             raise ValueError(f"{len(self._passages)} passages but {len(vectors)} vectors")
         self._vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        self._titles = np.ascontiguousarray(title_vectors, dtype=np.float32)
         self._encoder = encoder
         self.settings = settings
         self._bm25 = bm25s.BM25()
@@ -123,25 +136,32 @@ class HybridIndex:
         except KeyError:
             raise KeyError(f"no KB article {article_id}") from None
 
-    def scores(self, query: str, mode: Mode = "hybrid") -> tuple[np.ndarray, np.ndarray | None]:
-        """Score every article for ``query``: (article scores, passage cosines or None)."""
-        dense = np.zeros(len(self._order), dtype=np.float32)
-        sims = None
-        if mode != "bm25":
-            sims = self._vectors @ self._encoder.encode([query])[0]
-            dense = np.maximum.reduceat(sims, self._starts)
-        if mode == "dense":
-            return dense, sims
+    def components(self, query: str, lexical_only: bool = False) -> dict[str, np.ndarray]:
+        """Per-article dense (best passage), title and BM25 scores, and passage cosines."""
+        n = len(self._order)
+        out = {"dense": np.zeros(n, np.float32), "title": np.zeros(n, np.float32)}
+        if not lexical_only:
+            vector = self._encoder.encode([query])[0]
+            out["passages"] = self._vectors @ vector
+            out["dense"] = np.maximum.reduceat(out["passages"], self._starts)
+            out["title"] = self._titles @ vector
         terms = tokens(query)
-        lexical = (
+        out["lexical"] = (
             np.asarray(self._bm25.get_scores(terms), dtype=np.float32)
             if terms
-            else np.zeros(len(self._order), dtype=np.float32)
+            else np.zeros(n, dtype=np.float32)
         )
+        return out
+
+    def scores(self, query: str, mode: Mode = "hybrid") -> tuple[np.ndarray, np.ndarray | None]:
+        """Score every article for ``query``: (article scores, passage cosines or None)."""
+        parts = self.components(query, lexical_only=mode == "bm25")
+        sims = parts.get("passages")
         if mode == "bm25":
-            return lexical, sims
-        w = self.settings.dense_weight
-        return w * dense + (1 - w) * lexical / (lexical + self.settings.bm25_saturation), sims
+            return parts["lexical"], sims
+        if mode == "dense":
+            return parts["dense"], sims
+        return self.settings.fuse(parts["dense"], parts["title"], parts["lexical"]), sims
 
     def search(
         self, query: str, k: int = 5, min_score: float = 0.0, mode: Mode = "hybrid"
