@@ -26,6 +26,8 @@ from supportgraph.tools.kb import Article
 from supportgraph.tools.text import tokens
 
 Mode = Literal["hybrid", "dense", "bm25"]
+EXACT_LIMIT = 20_000  # above this many passages, score passages of shortlisted articles only
+SHORTLIST = 200  # articles shortlisted by each of centroid cosine, title cosine and BM25
 
 
 class TextEncoder(Protocol):
@@ -85,9 +87,27 @@ def chunk_article(article: Article, settings: Settings = DEFAULT_SETTINGS) -> li
     return [f"{article.title}. {window}" for window in windows]
 
 
+def supporting_sentence(passage: str, query: str) -> str:
+    """The sentence of ``passage`` sharing the most query terms, verbatim (for a citation)."""
+    wanted = set(tokens(query))
+    sentences = [
+        re.sub(r"^\s*(?:\d+\.|[-*])\s+", "", part).strip()
+        for part in re.split(r"(?<=[.!?])\s+|\n+", passage)
+    ]
+    # a window may open mid-sentence: only whole sentences (capitalised) are quoted
+    sentences = [s for s in sentences if len(s) >= 30 and s[0].isupper()]
+    if not sentences:
+        return passage.strip()
+    return max(sentences, key=lambda s: len(wanted & set(tokens(s))))
+
+
 def article_tokens(article: Article) -> list[str]:
     """BM25 terms of an article: the title counts twice, then tags and body."""
     return tokens(f"{article.title} {article.title} {' '.join(article.tags)} {article.body}")
+
+
+def _top(scores: np.ndarray, k: int = SHORTLIST) -> np.ndarray:
+    return np.argpartition(-scores, k)[:k] if len(scores) > k else np.arange(len(scores))
 
 
 class HybridIndex:
@@ -101,6 +121,7 @@ class HybridIndex:
         title_vectors: np.ndarray,
         encoder: TextEncoder,
         settings: Settings = DEFAULT_SETTINGS,
+        exact: bool | None = None,
     ) -> None:
         """Index ``articles``; ``passages[i]`` are article i's chunks, ``vectors`` their rows.
 
@@ -111,6 +132,8 @@ class HybridIndex:
             title_vectors: One unit vector per article title.
             encoder: Encodes queries (the same model that encoded the passages).
             settings: Fusion weights; the chunking must match what made ``vectors``.
+            exact: Score every passage of every article (default: up to EXACT_LIMIT
+                passages, beyond that shortlist articles first).
         """
         self.articles = {article.id: article for article in articles}
         self._order = [article.id for article in articles]
@@ -121,6 +144,15 @@ class HybridIndex:
             raise ValueError(f"{len(self._passages)} passages but {len(vectors)} vectors")
         self._vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         self._titles = np.ascontiguousarray(title_vectors, dtype=np.float32)
+        self._counts = counts.astype(np.int64)
+        self._centroids: np.ndarray | None = None
+        if not (exact if exact is not None else len(self._passages) <= EXACT_LIMIT):
+            # Large KBs: a centroid per article shortlists candidates, so a query reads
+            # one row per article instead of every passage (see tests/bench_retrieval.py).
+            sums = np.add.reduceat(self._vectors, self._starts, axis=0)
+            self._centroids = sums / np.clip(
+                np.linalg.norm(sums, axis=1, keepdims=True), 1e-12, None
+            )
         self._encoder = encoder
         self.settings = settings
         self._bm25 = bm25s.BM25()
@@ -128,6 +160,11 @@ class HybridIndex:
 
     def __len__(self) -> int:
         return len(self._order)
+
+    @property
+    def passage_count(self) -> int:
+        """Number of indexed passages (all articles)."""
+        return len(self._passages)
 
     def get(self, article_id: str) -> Article:
         """Return an article by id, or raise KeyError naming it."""
@@ -140,17 +177,32 @@ class HybridIndex:
         """Per-article dense (best passage), title and BM25 scores, and passage cosines."""
         n = len(self._order)
         out = {"dense": np.zeros(n, np.float32), "title": np.zeros(n, np.float32)}
-        if not lexical_only:
-            vector = self._encoder.encode([query])[0]
-            out["passages"] = self._vectors @ vector
-            out["dense"] = np.maximum.reduceat(out["passages"], self._starts)
-            out["title"] = self._titles @ vector
         terms = tokens(query)
         out["lexical"] = (
             np.asarray(self._bm25.get_scores(terms), dtype=np.float32)
             if terms
             else np.zeros(n, dtype=np.float32)
         )
+        if lexical_only:
+            return out
+        vector = self._encoder.encode([query])[0]
+        out["title"] = self._titles @ vector
+        if self._centroids is None:
+            out["passages"] = self._vectors @ vector
+            out["dense"] = np.maximum.reduceat(out["passages"], self._starts)
+            return out
+        coarse = self._centroids @ vector
+        shortlist = np.unique(
+            np.concatenate([_top(coarse), _top(out["title"]), _top(out["lexical"])])
+        )
+        lengths = self._counts[shortlist]
+        local_starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+        rows = np.repeat(self._starts[shortlist] - local_starts, lengths) + np.arange(lengths.sum())
+        sims = np.full(len(self._passages), -1.0, dtype=np.float32)
+        sims[rows] = self._vectors[rows] @ vector
+        out["passages"] = sims
+        out["dense"] = coarse  # a lower bound of the best passage for unlisted articles
+        out["dense"][shortlist] = np.maximum.reduceat(sims[rows], local_starts)
         return out
 
     def scores(self, query: str, mode: Mode = "hybrid") -> tuple[np.ndarray, np.ndarray | None]:
