@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from itertools import product
 
 from supportgraph.tools.embeddings import default_encoder
 from supportgraph.tools.kb import read_articles
@@ -46,14 +47,14 @@ def main() -> None:
             parts_cache[key] = ([index.components(q.text) for q in questions], list(index.articles))
         return parts_cache[key]
 
-    candidates = grid(CHUNKINGS)
-    for seed in (0, 1, 2):
+    grids = {"full grid": grid(CHUNKINGS), "100/0 only": grid([(100, 0)])}
+    for (name, candidates), seed in product(grids.items(), (0, 1, 2)):
         held_out, chosen = cross_validate(components, candidates, questions, folds=5, seed=seed)
         picks = Counter(
             f"{s.chunk_words}/{s.overlap_words} w={s.dense_weight} t={s.title_weight} K={s.bm25_saturation}"
             for s in chosen
         )
-        print(f"held-out (5-fold, seed {seed}):", json.dumps(held_out), dict(picks))
+        print(f"{name}, held-out (5-fold, seed {seed}):", json.dumps(held_out), dict(picks))
     default = indexes[(DEFAULT_SETTINGS.chunk_words, DEFAULT_SETTINGS.overlap_words)]
     print("full set, shipped defaults:", json.dumps(evaluate(default, questions)), DEFAULT_SETTINGS)
     print("full set, dense only:", json.dumps(evaluate(default, questions, "dense")))
