@@ -143,3 +143,32 @@ def test_malformed_jsonl_line_is_named(tmp_path: Path) -> None:
     file.write_text('{"id": "a", "title": "T", "text": "x"}\n{"id": "b", "title": "T"}\n')
     with pytest.raises(KBError, match=r"articles\.jsonl:2: article lacks text"):
         read_articles(file)
+
+
+def test_eval_retrieval_prints_the_four_metrics_as_json(tmp_path: Path) -> None:
+    articles = tmp_path / "articles.jsonl"
+    rows = [{"id": key, "title": title, "text": body} for key, (title, body) in ARTICLES.items()]
+    articles.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    questions = tmp_path / "questions.jsonl"
+    asked = [
+        {"question": "The password reset email never came", "article_ids": ["KB-100"]},
+        {"question": "How long until my DNS change works?", "article_ids": ["KB-101"]},
+    ]
+    questions.write_text("\n".join(json.dumps(q) for q in asked) + "\n")
+    result = runner.invoke(
+        app, ["eval", "retrieval", "--kb", str(articles), "--questions", str(questions), "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    metrics = json.loads(result.output)
+    assert {"recall@1", "recall@5", "mrr@10", "ndcg@10"} <= set(metrics)
+    assert metrics["recall@1"] == metrics["mrr@10"] == 1.0
+
+
+def test_eval_retrieval_names_a_malformed_questions_file(tmp_path: Path) -> None:
+    questions = tmp_path / "q.jsonl"
+    questions.write_text('{"question": "no ids"}\n')
+    result = runner.invoke(
+        app, ["eval", "retrieval", "--kb", str(tmp_path), "--questions", str(questions)]
+    )
+    assert result.exit_code == 2
+    assert "q.jsonl:1" in result.output and "article_ids" in result.output

@@ -127,6 +127,8 @@ def test_dashboard_counts_come_from_the_run(sample_run: tuple[Path, Path, Any]) 
         "**Chat:** 1 (20%)",
         "**Automation rate:** 60% (3 replied without a human)",
         "**Customer satisfaction:** not available",
+        "**Articles:** 14 published",
+        "**Search success rate, all runs:** 100% (5 of 5 logged searches)",
     ):
         assert line in dashboard
 
