@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 OUT ?= out
 export SUPPORTGRAPH_HOME ?= .supportgraph
 
-.PHONY: demo test test-postgres lint typecheck bench bench-checkpoints crash-test eval-triage clean
+.PHONY: demo test test-postgres lint typecheck bench bench-checkpoints crash-test eval-triage eval-retrieval tune-retrieval bench-retrieval clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -55,3 +55,13 @@ eval-triage: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build .supportgraph out .pytest_cache .mypy_cache .ruff_cache
+
+# Retrieval quality on WixQA (../shared/data or $SUPPORTGRAPH_DATA); tuning is 5-fold CV.
+eval-retrieval: $(STAMP)
+	$(VENV)/bin/supportgraph eval retrieval --kb $${SUPPORTGRAPH_DATA:-../shared/data}/wixqa/articles.jsonl --questions $${SUPPORTGRAPH_DATA:-../shared/data}/wixqa/questions.jsonl
+
+tune-retrieval: $(STAMP)
+	$(PY) -m tests.tune_retrieval
+
+bench-retrieval: $(STAMP)
+	$(PY) -m tests.bench_retrieval

@@ -17,6 +17,7 @@ from rich.table import Table
 from supportgraph.checkpoints import open_checkpointer
 from supportgraph.cli.history_commands import history_app
 from supportgraph.cli import triage_commands
+from supportgraph.cli.kb_commands import eval_app, kb_app
 from supportgraph.graph.context import Context
 from supportgraph.graph.errors import SupportGraphError
 from supportgraph.graph.runner import TicketRun, config_for, resume_review, run_batch
@@ -34,10 +35,10 @@ review_app = typer.Typer(help="Tickets waiting for a human reviewer.", no_args_i
 app.add_typer(review_app, name="review")
 app.add_typer(history_app)  # history, replay, prune
 train_app = typer.Typer(help="Train models on your own tickets.", no_args_is_help=True)
-eval_app = typer.Typer(help="Measure models on labelled data.", no_args_is_help=True)
 app.add_typer(train_app, name="train")
-app.add_typer(eval_app, name="eval")
 train_app.command("triage")(triage_commands.train_triage)
+app.add_typer(kb_app, name="kb")
+app.add_typer(eval_app, name="eval")  # eval retrieval (kb_commands) and eval triage
 eval_app.command("triage")(triage_commands.eval_triage)
 console = Console()
 errors = Console(stderr=True)
@@ -124,12 +125,14 @@ def run(
         errors.print(
             f"[red]failed:[/] {failed.ticket_id}: {failed.error} (its checkpoint is kept; rerun to resume)"
         )
+    health = _maintain_kb(records, context)
     folder = write_reports(
         records,
         out,
         context.now(),
         rejected=[str(e) for e in intake.errors],
         policy=load_policy(context.sla_policy),
+        kb_health=health,
     )
     _print_table(records)
     console.print(
@@ -140,6 +143,23 @@ def run(
             f"[yellow]{len(intake.errors)} ticket(s) rejected; the others were processed.[/]"
         )
         raise typer.Exit(code=1)
+
+
+def _maintain_kb(records: list[dict[str, Any]], context: Context) -> Any:
+    """Log the run's KB searches and gaps, propose drafts; return KB health for the reports."""
+    from supportgraph.tools.embeddings import default_encoder
+    from supportgraph.tools.kb import read_articles
+    from supportgraph.tools.kb_maintenance import kb_health, propose_drafts, record_run
+    from supportgraph.tools.kb_store import kb_key, load_index
+
+    key = kb_key(context.kb_path)
+    record_run(records, key, context.now(), context.kb_min_score)
+    drafts = propose_drafts(
+        records, load_index(context.kb_path), default_encoder(), context.now().date()
+    )
+    if drafts:
+        console.print(f"{len(drafts)} KB draft(s) proposed; see `supportgraph kb drafts`")
+    return kb_health(read_articles(context.kb_path), key, context.now().date())
 
 
 def _print_table(records: list[dict[str, Any]]) -> None:

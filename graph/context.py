@@ -48,10 +48,12 @@ class Context:
         model: Chat model for the LLM engine, as ``provider/model``.
         base_url: OpenAI-compatible endpoint for the LLM engine.
         low_confidence: Triage confidence under which a human reviews the ticket.
-        kb_min_score: BM25 score under which a KB hit does not count (a content gap).
+        kb_min_score: Hybrid retrieval score (0..1) under which a KB hit does not count
+            (a content gap); see docs/retrieval_eval.md for how it was chosen.
         max_hops: Supervisor steps after which the run stops with an error.
         sla_policy: Path to an SLA policy JSON file; None uses the shipped default.
-        kb_path: Folder of markdown KB articles; None uses the shipped KB.
+        kb_path: KB folder of markdown articles or a JSONL file (``SUPPORTGRAPH_KB``);
+            None uses the shipped KB.
         plans_path: Plan catalog JSON; None uses the shipped catalog.
         ledger_path: Billing ledger JSON; None uses the shipped demo ledger.
         triage_model: Folder of a model written by ``supportgraph train triage``;
@@ -67,10 +69,10 @@ class Context:
     model: str = field(default_factory=lambda: _env("MODEL", "openai/gpt-4o-mini"))
     base_url: str | None = field(default_factory=lambda: os.environ.get("SUPPORTGRAPH_BASE_URL"))
     low_confidence: float = field(default_factory=lambda: _env_float("LOW_CONFIDENCE", 0.40))
-    kb_min_score: float = field(default_factory=lambda: _env_float("KB_MIN_SCORE", 2.0))
+    kb_min_score: float = field(default_factory=lambda: _env_float("KB_MIN_SCORE", 0.30))
     max_hops: int = 12
     sla_policy: Path | None = field(default_factory=lambda: _env_path("SLA_POLICY"))
-    kb_path: Path | None = None
+    kb_path: Path | None = field(default_factory=lambda: _env_path("KB"))
     plans_path: Path | None = None
     ledger_path: Path | None = None
     triage_model: Path | None = field(default_factory=lambda: _env_path("TRIAGE_MODEL"))

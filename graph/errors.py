@@ -4,7 +4,8 @@ SupportGraphError
 ├── IntakeError            a ticket (or the file holding it) is not valid input
 │   └── TicketFileError    the whole file cannot be read (not JSON, not a list)
 ├── ConfigurationError     a setting, policy file or URL is unusable
-│   └── ModelFileError     a saved triage model cannot be loaded (missing, other sklearn)
+│   ├── ModelFileError     a saved triage model cannot be loaded (missing, other sklearn)
+│   └── KBError            a KB article, folder or index is unusable (names the file)
 ├── StoreError             the checkpoint store failed mid-run (database down, disk read-only)
 ├── TrainingDataError      a labelled file cannot train or evaluate a model
 ├── ReviewError            a review decision does not fit the ticket's state
@@ -75,3 +76,7 @@ class RoutingError(SupportGraphError):
 
 class TicketBusyError(SupportGraphError):
     """Another process is processing the ticket; wait, or take over once it is gone."""
+
+
+class KBError(ConfigurationError):
+    """A knowledge-base file or index is unusable; the message names the file."""

@@ -9,10 +9,10 @@ from langgraph.runtime import Runtime
 from supportgraph.graph.context import Context, context_of
 from supportgraph.graph.models import KnowledgeReport
 from supportgraph.graph.state import SupportState
-from supportgraph.tools.kb import load_kb
+from supportgraph.tools.kb_store import load_index
 
 TOP_K = 3
-RELATIVE_FLOOR = 0.5  # a hit must score at least half the best one to be worth citing
+RELATIVE_FLOOR = 0.75  # a hit must score at least 3/4 of the best one to be worth citing
 
 
 def ground_answer(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
@@ -20,6 +20,6 @@ def ground_answer(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
     context = context_of(runtime)
     ticket = state["ticket"]
     query = f"{ticket.subject}. {ticket.message}"
-    hits = load_kb(context.kb_path).search(query, k=TOP_K, min_score=context.kb_min_score)
+    hits = load_index(context.kb_path).search(query, k=TOP_K, min_score=context.kb_min_score)
     hits = [hit for hit in hits if hit.score >= RELATIVE_FLOOR * hits[0].score]
     return {"knowledge": KnowledgeReport(query=query, hits=tuple(hits), gap=not hits)}

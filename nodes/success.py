@@ -13,7 +13,11 @@ from supportgraph.graph.models import HandbackReason, ProposedAction, Specialist
 from supportgraph.graph.state import SupportState
 from supportgraph.tools.catalog import compare, load_catalog, mentioned_plans
 from supportgraph.tools.entities import extract_entities
+from supportgraph.tools.kb_store import load_index
 from supportgraph.tools.ledger import charges_for, duplicate_charges, load_ledger
+from supportgraph.tools.retrieval import supporting_sentence
+
+SUCCESS_AREAS = {"billing", "plans", "account", "product"}
 
 _CUES = {
     "duplicate_charge": r"\b(charged|billed) (twice|two times|double)|\bdouble[- ]charged?\b|\bduplicate (charge|payment)",
@@ -79,6 +83,16 @@ def _requested_actions(text: str, already: list[ProposedAction]) -> list[Propose
     return actions
 
 
+def _kb_answer(ticket: Ticket, context: Context) -> tuple[str, str] | None:
+    """The best account/billing/plan article's supporting sentence, or None below threshold."""
+    index = load_index(context.kb_path)
+    hits = index.search(ticket.text, k=len(index), min_score=context.kb_min_score)
+    hit = next((h for h in hits if index.get(h.article_id).product_area in SUCCESS_AREAS), None)
+    if hit is None:
+        return None
+    return supporting_sentence(hit.passage, ticket.text), hit.article_id
+
+
 def advise_customer(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
     """Answer plan, billing, account and product questions from the catalog and ledger."""
     context = context_of(runtime)
@@ -125,6 +139,11 @@ def advise_customer(state: SupportState, runtime: Runtime[Context]) -> dict[str,
         steps.append(
             "Your customer success manager has been notified and will keep you updated until this is resolved."
         )
+    citations: tuple[str, ...] = ()
+    if grounded := _kb_answer(ticket, context):
+        sentence, article_id = grounded
+        steps.insert(0, f"{sentence} [{article_id}]")
+        citations = (article_id,)
     entities = extract_entities(text)
     technical_symptom = "http_status" in entities or re.search(
         r"\b(not working|error|crash|timing out)\b", text, re.I
@@ -138,6 +157,7 @@ def advise_customer(state: SupportState, runtime: Runtime[Context]) -> dict[str,
             specialist="success",
             summary=", ".join(summary_bits),
             steps=tuple(steps),
+            citations=citations,
             entities=entities,
             actions=tuple(actions),
             findings=tuple(findings),

@@ -10,8 +10,8 @@ from supportgraph.graph.context import Context, context_of
 from supportgraph.graph.models import SpecialistReport
 from supportgraph.graph.state import SupportState
 from supportgraph.tools.entities import extract_entities, size_in_gb
-from supportgraph.tools.kb import load_kb
 from supportgraph.tools.priority import breakage_cues
+from supportgraph.tools.kb_store import load_index
 
 NON_TECHNICAL_AREAS = {"billing", "plans", "account", "product"}
 MAX_STEPS = 5
@@ -56,7 +56,7 @@ def troubleshoot(state: SupportState, runtime: Runtime[Context]) -> dict[str, An
         }
     families = [f"{code[0]}xx" for code in entities.get("http_status", [])]
     query = " ".join([ticket.subject, ticket.message, *entities.get("products", []), *families])
-    kb = load_kb(context.kb_path)
+    kb = load_index(context.kb_path)
     hits = [
         hit
         for hit in kb.search(query, k=len(kb.articles), min_score=context.kb_min_score)

@@ -8,6 +8,7 @@ from typing import Any
 
 from supportgraph.graph.models import CHANNELS, PRIORITIES
 from supportgraph.reports.metrics import Metrics, share, sla_compliance
+from supportgraph.tools.kb_maintenance import KBHealth
 
 Record = dict[str, Any]
 
@@ -127,9 +128,32 @@ def success_report(records: list[Record], m: Metrics, now: datetime) -> str:
     return "\n".join(lines) + "\n"
 
 
-def knowledge_report(records: list[Record], m: Metrics, now: datetime) -> str:
+def _health_lines(health: KBHealth | None) -> list[str]:
+    if health is None:
+        return []
+    rate = health.success_rate
+    rate_text = (
+        f"{rate:.0%} ({health.searches_with_hit} of {health.searches} logged searches)"
+        if rate is not None
+        else "n/a (no searches logged)"
+    )
+    cited = ", ".join(f"{a} ({c})" for a, c in health.most_cited) or "none"
+    return [
+        f"- **Articles:** {health.articles} published, {health.recently_updated} updated in the last 90 days",
+        f"- **Search success rate, all runs:** {rate_text}",
+        f"- **Most cited, all runs:** {cited}",
+        f"- **Open content gaps, all runs:** {health.gap_queries}",
+        f"- **Drafts waiting for approval:** {health.drafts}",
+    ]
+
+
+def knowledge_report(
+    records: list[Record], m: Metrics, now: datetime, health: KBHealth | None = None
+) -> str:
     """KB usage: hits per ticket, most cited articles, content gaps."""
     lines = _header("Knowledge Base Maintenance Report", now, m.total)
+    if health is not None:
+        lines += ["## KB health", "", *_health_lines(health), "", "## This run", ""]
     lines += [
         f"- Search success rate: {m.kb_answered} of {m.total} tickets had a KB hit ({share(m.kb_answered, m.total)})",
         f"- Content gaps: {len(m.kb_gaps)}",
@@ -141,10 +165,10 @@ def knowledge_report(records: list[Record], m: Metrics, now: datetime) -> str:
         f"- {article}: cited in {count} repl{'y' if count == 1 else 'ies'}"
         for article, count in m.citations.most_common()
     ] or ["- none"]
-    lines += ["", "## Hits per ticket", "", "| Ticket | Top articles (BM25 score) |", "|---|---|"]
+    lines += ["", "## Hits per ticket", "", "| Ticket | Top articles (hybrid score) |", "|---|---|"]
     for r in records:
         hits = (
-            ", ".join(f"{h['article_id']} {h['title']} ({h['score']:.1f})" for h in r["kb_hits"])
+            ", ".join(f"{h['article_id']} {h['title']} ({h['score']:.2f})" for h in r["kb_hits"])
             or "**gap**"
         )
         lines.append(f"| {r['ticket_id']} | {_cell(hits)} |")
@@ -198,7 +222,9 @@ def escalation_report(records: list[Record], m: Metrics, now: datetime) -> str:
     return "\n".join(lines) + "\n"
 
 
-def dashboard(records: list[Record], m: Metrics, now: datetime) -> str:
+def dashboard(
+    records: list[Record], m: Metrics, now: datetime, health: KBHealth | None = None
+) -> str:
     """The support dashboard; where a metric cannot be computed it says so."""
     lines = [
         "# Customer Support Dashboard",
@@ -244,6 +270,7 @@ def dashboard(records: list[Record], m: Metrics, now: datetime) -> str:
         f"- **Search success rate:** {share(m.kb_answered, m.total)} ({m.kb_answered} of {m.total} tickets found an article)",
         f"- **Most cited:** {', '.join(f'{a} ({c})' for a, c in m.citations.most_common(3)) or 'none'}",
         f"- **Content gaps:** {len(m.kb_gaps)}",
+        *_health_lines(health),
         "",
         "## Escalations by team",
         "",

@@ -85,7 +85,8 @@ def ticket_record(
         "reply_status": reply.status if reply else None,
         "citations": list(reply.citations) if reply else [],
         "kb_hits": [
-            {"article_id": h.article_id, "title": h.title, "score": h.score} for h in knowledge.hits
+            {"article_id": h.article_id, "title": h.title, "score": h.score, "passage": h.passage}
+            for h in knowledge.hits
         ]
         if knowledge
         else [],

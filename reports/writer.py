@@ -10,6 +10,7 @@ from typing import Any
 from supportgraph.reports import markdown
 from supportgraph.reports.metrics import compute
 from supportgraph.reports.playbook import render_playbook
+from supportgraph.tools.kb_maintenance import KBHealth
 from supportgraph.tools.sla import SlaPolicy, load_policy
 
 Record = dict[str, Any]
@@ -26,6 +27,7 @@ def write_reports(
     now: datetime,
     rejected: list[str] | None = None,
     policy: SlaPolicy | None = None,
+    kb_health: KBHealth | None = None,
 ) -> Path:
     """Write every report for ``records`` and return the folder.
 
@@ -35,6 +37,7 @@ def write_reports(
         now: Time of the run, printed on every report.
         rejected: Intake errors for tickets that could not be accepted.
         policy: SLA policy the playbook shows (the default policy when None).
+        kb_health: KB-wide health across runs (article counts, search log), if known.
     """
     folder = report_folder(out, now)
     folder.mkdir(parents=True, exist_ok=True)
@@ -44,9 +47,11 @@ def write_reports(
         "support_inquiry_triage_report.md": markdown.triage_report(records, metrics, now, rejected),
         "technical_issue_resolution_report.md": markdown.technical_report(records, now),
         "customer_success_management_report.md": markdown.success_report(records, metrics, now),
-        "knowledge_base_maintenance_report.md": markdown.knowledge_report(records, metrics, now),
+        "knowledge_base_maintenance_report.md": markdown.knowledge_report(
+            records, metrics, now, kb_health
+        ),
         "escalation_management_report.md": markdown.escalation_report(records, metrics, now),
-        "support_dashboard.md": markdown.dashboard(records, metrics, now),
+        "support_dashboard.md": markdown.dashboard(records, metrics, now, kb_health),
         "support_playbook.md": render_playbook(policy or load_policy(None), now),
         "CUSTOMER_SUPPORT_SUMMARY.md": markdown.summary(records, metrics, now, rejected),
     }

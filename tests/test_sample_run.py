@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -126,6 +127,8 @@ def test_dashboard_counts_come_from_the_run(sample_run: tuple[Path, Path, Any]) 
         "**Chat:** 1 (20%)",
         "**Automation rate:** 60% (3 replied without a human)",
         "**Customer satisfaction:** not available",
+        "**Articles:** 14 published",
+        "**Search success rate, all runs:** 100% (5 of 5 logged searches)",
     ):
         assert line in dashboard
 
@@ -258,3 +261,28 @@ def test_playbook_follows_the_policy_file(tmp_path: Path, monkeypatch: pytest.Mo
         t for t, r in _records(tmp_path / "out").items() if r["sla"]["first_response_breached"]
     )
     assert breached == ["SUPPORT-002", "SUPPORT-003", "SUPPORT-004"]
+def test_every_citation_names_a_real_article_that_holds_the_cited_text(
+    records: dict[str, dict[str, Any]],
+) -> None:
+    from supportgraph.tools.kb import read_articles
+
+    kb = {a.id: a for a in read_articles()}
+    cited_lines = 0
+    for r in records.values():
+        assert set(r["citations"]) <= set(kb), r["ticket_id"]
+        for line in r["reply"].splitlines():
+            for article_id in re.findall(r"\[(KB-\d+)\]", line):
+                assert f"[{article_id}]" in " ".join(f"[{c}]" for c in r["citations"])
+                claim = re.sub(r"^\s*(\d+\.|-)\s*|\s*\[KB-\d+\]\s*$", "", line)
+                source = kb[article_id]
+                assert claim in source.body or claim == source.title, (article_id, claim)
+                cited_lines += 1
+        for hit in r["kb_hits"]:
+            assert hit["passage"] in kb[hit["article_id"]].body
+    assert cited_lines >= 5  # the technical playbooks are quoted step by step
+
+
+def test_api_outage_gets_the_5xx_playbook(records: dict[str, dict[str, Any]]) -> None:
+    r = records["SUPPORT-001"]
+    assert r["kb_hits"][0]["article_id"] == "KB-001"
+    assert "[KB-001]" in r["reply"]

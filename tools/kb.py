@@ -1,20 +1,19 @@
-"""The product knowledge base: markdown articles with front matter, searched with BM25."""
+"""Knowledge-base files: markdown articles with front matter, or one JSONL file.
+
+This module reads and validates articles; ``tools.retrieval`` indexes and searches
+them and ``tools.kb_store`` keeps the index on disk.
+"""
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-import bm25s
-import numpy as np
-
-from supportgraph.graph.errors import ConfigurationError
-from supportgraph.graph.models import KBHit
+from supportgraph.graph.errors import KBError
 from supportgraph.tools.text import tokens
 
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.DOTALL)
@@ -57,28 +56,26 @@ def _parse_value(value: str) -> str | list[str]:
 
 
 def parse_article(text: str, source: str) -> Article:
-    """Parse one markdown article; raise ConfigurationError naming the file on bad input."""
+    """Parse one markdown article; raise KBError naming the file on bad input."""
     match = _FRONT_MATTER.match(text)
     if not match:
-        raise ConfigurationError(
-            f"{source}: no front matter; start the file with '---' and key: value lines"
-        )
+        raise KBError(f"{source}: no front matter; start the file with '---' and key: value lines")
     meta: dict[str, str | list[str]] = {}
     for number, line in enumerate(match.group(1).splitlines(), start=2):
         if not line.strip():
             continue
         key, sep, value = line.partition(":")
         if not sep:
-            raise ConfigurationError(f"{source}: front matter line {number} is not 'key: value'")
+            raise KBError(f"{source}: front matter line {number} is not 'key: value'")
         meta[key.strip()] = _parse_value(value)
     missing = [key for key in REQUIRED_KEYS if key not in meta]
     if missing:
-        raise ConfigurationError(f"{source}: front matter lacks {', '.join(missing)}")
+        raise KBError(f"{source}: front matter lacks {', '.join(missing)}")
     tags = meta["tags"]
     try:
         updated = date.fromisoformat(str(meta["updated_at"]))
     except ValueError:
-        raise ConfigurationError(
+        raise KBError(
             f"{source}: updated_at {meta['updated_at']!r} is not a date (YYYY-MM-DD)"
         ) from None
     return Article(
@@ -93,62 +90,6 @@ def parse_article(text: str, source: str) -> Article:
     )
 
 
-class KnowledgeBase:
-    """Published articles indexed with BM25 over title, tags and body."""
-
-    def __init__(self, articles: Iterable[Article]) -> None:
-        self.articles: dict[str, Article] = {}
-        for article in articles:
-            if article.id in self.articles:
-                raise ConfigurationError(
-                    f"{article.source}: duplicate article id {article.id} "
-                    f"(also in {self.articles[article.id].source})"
-                )
-            if article.status == "published":
-                self.articles[article.id] = article
-        if not self.articles:
-            raise ConfigurationError("the knowledge base has no published articles")
-        self._ids = list(self.articles)
-        self._index = bm25s.BM25()
-        corpus = [self._document_tokens(self.articles[i]) for i in self._ids]
-        self._index.index(corpus, show_progress=False)
-
-    @staticmethod
-    def _document_tokens(article: Article) -> list[str]:
-        weighted = f"{article.title} {article.title} {' '.join(article.tags)} {article.body}"
-        return tokens(weighted)
-
-    def search(self, query: str, k: int = 3, min_score: float = 0.0) -> list[KBHit]:
-        """Return up to ``k`` articles scoring at least ``min_score``, best first."""
-        query_tokens = tokens(query)
-        if not query_tokens:
-            return []
-        scores = np.asarray(self._index.get_scores(query_tokens))
-        order = np.argsort(-scores)[:k]
-        hits = []
-        for position in order:
-            score = float(scores[position])
-            if score <= 0 or score < min_score:
-                break
-            article = self.articles[self._ids[position]]
-            hits.append(
-                KBHit(
-                    article_id=article.id,
-                    title=article.title,
-                    score=round(score, 3),
-                    passage=best_passage(article, query_tokens),
-                )
-            )
-        return hits
-
-    def get(self, article_id: str) -> Article:
-        """Return an article by id, or raise KeyError naming it."""
-        try:
-            return self.articles[article_id]
-        except KeyError:
-            raise KeyError(f"no KB article {article_id}") from None
-
-
 def best_passage(article: Article, query_tokens: list[str]) -> str:
     """The paragraph of ``article`` sharing the most distinct query terms."""
     wanted = set(query_tokens)
@@ -156,27 +97,101 @@ def best_passage(article: Article, query_tokens: list[str]) -> str:
     return max(paragraphs, key=lambda p: len(wanted & set(tokens(p))))
 
 
-def read_articles(folder: Path | None = None) -> list[Article]:
-    """Read every ``*.md`` article in ``folder`` (the shipped KB when None)."""
-    if folder is None:
-        root = resources.files("supportgraph.tools").joinpath("data/kb")
-        files = sorted((f for f in root.iterdir() if f.name.endswith(".md")), key=lambda f: f.name)
-        return [parse_article(f.read_text(encoding="utf-8"), f"kb/{f.name}") for f in files]
-    if not folder.is_dir():
-        raise ConfigurationError(f"KB folder {folder} does not exist")
-    articles = []
-    for path in sorted(folder.glob("*.md")):
-        try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError:
-            raise ConfigurationError(f"{path}: not UTF-8 text; KB articles are markdown") from None
-        articles.append(parse_article(text, str(path)))
-    if not articles:
-        raise ConfigurationError(f"KB folder {folder} holds no .md articles")
+SHIPPED = "shipped"
+
+
+def shipped_kb_folder() -> Path:
+    """The folder of the KB that ships with supportgraph (used when no KB is given)."""
+    return Path(str(resources.files("supportgraph.tools").joinpath("data/kb")))
+
+
+def _read_text(path: Path) -> str:
+    data = path.read_bytes()
+    if b"\x00" in data:
+        raise KBError(f"{path}: binary file, not a text article; remove it from the KB folder")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise KBError(f"{path}: not UTF-8 text; save the article as UTF-8 markdown") from None
+
+
+def read_articles(path: Path | None = None) -> list[Article]:
+    """Read every article of a KB: a folder of ``*.md`` files or one ``.jsonl`` file.
+
+    Args:
+        path: KB folder or JSONL file; None reads the shipped KB.
+
+    Raises:
+        KBError: the path is missing or empty, or an article is malformed; the
+            message names the file (and line).
+    """
+    path = path or shipped_kb_folder()
+    if path.is_file() and path.suffix == ".jsonl":
+        articles = read_jsonl_articles(path)
+    elif path.is_dir():
+        articles = [parse_article(_read_text(f), str(f)) for f in sorted(path.glob("*.md"))]
+        if not articles:
+            raise KBError(
+                f"KB folder {path} holds no .md articles; add markdown files or pass a .jsonl"
+            )
+    elif path.exists():
+        raise KBError(
+            f"{path}: a KB is a folder of .md articles or a .jsonl file, not {path.suffix or 'this'}"
+        )
+    else:
+        raise KBError(f"KB {path} does not exist; pass a folder of .md articles or a .jsonl file")
+    seen: dict[str, str] = {}
+    for article in articles:
+        if article.id in seen:
+            raise KBError(
+                f"{article.source}: duplicate article id {article.id} (also in {seen[article.id]}); "
+                "give every article its own id"
+            )
+        seen[article.id] = article.source
     return articles
 
 
-@lru_cache(maxsize=4)
-def load_kb(folder: Path | None = None) -> KnowledgeBase:
-    """The knowledge base in ``folder`` (shipped KB when None), built once per process."""
-    return KnowledgeBase(read_articles(folder))
+def read_jsonl_articles(path: Path) -> list[Article]:
+    """Read articles from JSONL lines with ``id``, ``title`` and ``text`` (WixQA format)."""
+    articles = []
+    for number, line in enumerate(_read_text(path).splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = f"{path}:{number}"
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise KBError(
+                f"{where}: not JSON ({exc.msg}); write one article object per line"
+            ) from None
+        if not isinstance(row, dict):
+            raise KBError(
+                f"{where}: expected an object with id, title, text; got {type(row).__name__}"
+            )
+        missing = [key for key in ("id", "title", "text") if not str(row.get(key) or "").strip()]
+        if missing:
+            raise KBError(f"{where}: article lacks {', '.join(missing)}")
+        tags = row.get("tags") or []
+        try:
+            updated = date.fromisoformat(str(row.get("updated_at") or "1970-01-01")[:10])
+        except ValueError:
+            raise KBError(
+                f"{where}: updated_at {row['updated_at']!r} is not a date (YYYY-MM-DD)"
+            ) from None
+        articles.append(
+            Article(
+                id=str(row["id"]),
+                title=str(row["title"]).strip(),
+                tags=tuple(str(t) for t in tags) if isinstance(tags, list) else (str(tags),),
+                product_area=str(row.get("product_area") or row.get("article_type") or "general"),
+                updated_at=updated,
+                status=str(row.get("status") or "published"),
+                body=str(row["text"]).strip(),
+                source=where,
+            )
+        )
+    if not articles:
+        raise KBError(
+            f"{path} holds no articles; write one JSON object per line with id, title, text"
+        )
+    return articles

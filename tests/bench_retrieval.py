@@ -1,0 +1,151 @@
+"""Retrieval benchmark: query latency on a 10k-article index and the index build rate.
+
+Run with ``make bench-retrieval``. The 10k index is synthetic: WixQA and shipped KB
+articles repeated with word-level variations, each copy's passage vectors the real
+vectors of its source plus small noise (re-normalised), so no 10k-article encoding is
+needed. Query latency includes encoding the query. A BM25-only search over the same
+index is measured in the same run as the baseline. The build rate is measured for real
+(encoding included) on a sample of WixQA articles in a fresh store.
+"""
+
+from __future__ import annotations
+
+import random
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+from supportgraph.tools.embeddings import default_encoder
+from supportgraph.tools.kb import Article, read_articles
+from supportgraph.tools.kb_store import build_index
+from supportgraph.tools.retrieval import HybridIndex, chunk_article
+from supportgraph.tools.retrieval_eval import data_dir, read_questions
+
+TARGET = 10_000
+QUERIES = 300
+BUILD_SAMPLE = 40
+
+
+def _vary(text: str, rng: random.Random) -> str:
+    words = text.split()
+    for _ in range(max(1, len(words) // 20)):
+        i = rng.randrange(len(words))
+        words[i] = rng.choice(words)
+    return " ".join(words)
+
+
+Encoded = tuple[list[list[str]], list[np.ndarray], np.ndarray]
+
+
+def encode_sources(sources: list[Article]) -> Encoded:
+    """Passages, passage vectors and title vectors of the real source articles."""
+    encoder = default_encoder()
+    chunks = [chunk_article(a) for a in sources]
+    return chunks, [encoder.encode(c) for c in chunks], encoder.encode([a.title for a in sources])
+
+
+def synthetic_index(
+    sources: list[Article], encoded: Encoded, rng: random.Random, exact: bool | None = None
+) -> tuple[HybridIndex, float]:
+    """A TARGET-article index built from variations of ``sources``; returns its build time."""
+    encoder = default_encoder()
+    chunks, vectors, titles = encoded
+    noise = np.random.default_rng(0)
+    articles, passages, rows, title_rows = [], [], [], []
+    for n in range(TARGET):
+        s = n % len(sources)
+        source = sources[s]
+        articles.append(
+            replace(
+                source,
+                id=f"SYN-{n:05d}",
+                title=f"{source.title} ({n})",
+                body=_vary(source.body, rng),
+            )
+        )
+        passages.append(chunks[s])
+        jitter = vectors[s] + noise.normal(0, 0.02, vectors[s].shape).astype(np.float32)
+        rows.append(jitter / np.linalg.norm(jitter, axis=1, keepdims=True))
+        title_rows.append(titles[s])
+    started = time.perf_counter()
+    index = HybridIndex(
+        articles, passages, np.concatenate(rows), np.stack(title_rows), encoder, exact=exact
+    )
+    return index, time.perf_counter() - started
+
+
+def _latencies(index: HybridIndex, queries: list[str], mode: str) -> np.ndarray:
+    times = []
+    for query in queries:
+        started = time.perf_counter()
+        index.search(query, k=5, mode=mode)  # type: ignore[arg-type]
+        times.append((time.perf_counter() - started) * 1000)
+    return np.array(times)
+
+
+def main() -> None:
+    """Print latency p50/p95 (hybrid vs BM25) on 10k articles and the build rate."""
+    wixqa = data_dir() / "wixqa"
+    sources = read_articles(wixqa / "articles.jsonl") + read_articles()
+    questions = [q.text for q in read_questions(wixqa / "questions.jsonl")]
+    queries = [
+        questions[i % len(questions)]
+        if i < len(questions)
+        else _vary(questions[i % len(questions)], random.Random(i))
+        for i in range(QUERIES)
+    ]
+    print(f"building a synthetic {TARGET}-article index from {len(sources)} source articles...")
+    encoded = encode_sources(sources)
+    index, seconds = synthetic_index(sources, encoded, random.Random(0))
+    print(
+        f"  {TARGET} articles, {index.passage_count} passages: in-memory index built in {seconds:.1f} s (vectors given)"
+    )
+    default_encoder().encode(["warm up"])
+    encoding = []
+    for query in queries:
+        started = time.perf_counter()
+        default_encoder().encode([query])
+        encoding.append((time.perf_counter() - started) * 1000)
+    hybrid = _latencies(index, queries, "hybrid")
+    bm25 = _latencies(index, queries, "bm25")
+    for name, t in (("hybrid", hybrid), ("bm25", bm25), ("encode", np.array(encoding))):
+        print(
+            f"  {name:7} latency over {len(t)} queries: "
+            f"p50 {np.percentile(t, 50):.1f} ms, p95 {np.percentile(t, 95):.1f} ms"
+        )
+    print(
+        f"  hybrid / bm25: p50 x{np.percentile(hybrid, 50) / np.percentile(bm25, 50):.1f}, "
+        f"p95 x{np.percentile(hybrid, 95) / np.percentile(bm25, 95):.1f}"
+    )
+    exact, _ = synthetic_index(sources, encoded, random.Random(0), exact=True)
+    exact_t = _latencies(exact, queries, "hybrid")
+    print(
+        f"  exact hybrid (every passage scored): p50 {np.percentile(exact_t, 50):.1f} ms, p95 {np.percentile(exact_t, 95):.1f} ms"
+    )
+    same = np.mean(
+        [
+            [h.article_id for h in index.search(q, k=5)]
+            == [h.article_id for h in exact.search(q, k=5)]
+            for q in queries
+        ]
+    )
+    print(f"  shortlisted top-5 identical to exact top-5 for {same:.1%} of queries")
+    sample = read_articles(wixqa / "articles.jsonl")[:BUILD_SAMPLE]
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "kb.sqlite"
+        _, report = build_index(sample, "bench", default_encoder(), db_path=db)
+        print(
+            f"  index build (encoding included), {report.articles} WixQA articles, {report.passages} passages: "
+            f"{report.seconds:.1f} s = {report.rate:.1f} articles/s, {report.passages / report.seconds:.1f} passages/s"
+        )
+        _, again = build_index(sample, "bench", default_encoder(), db_path=db)
+        print(
+            f"  incremental re-index with nothing changed: {again.seconds * 1000:.0f} ms ({again.embedded} embedded)"
+        )
+
+
+if __name__ == "__main__":
+    main()

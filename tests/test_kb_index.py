@@ -1,0 +1,174 @@
+"""The persistent KB index: build, search, re-index incrementally, and reject bad KBs."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from supportgraph.cli.app import app
+from supportgraph.graph.errors import KBError
+from supportgraph.tools.embeddings import default_encoder
+from supportgraph.tools.kb import read_articles
+from supportgraph.tools.kb_store import build_index, open_index
+
+runner = CliRunner()
+
+ARTICLES = {
+    "KB-100": (
+        "Resetting a forgotten password",
+        "Open the sign-in page and choose Forgot password. We email a reset link that "
+        "stays valid for 30 minutes. Check the spam folder if the email does not arrive.",
+    ),
+    "KB-101": (
+        "Connecting a custom domain",
+        "Add a CNAME record at your DNS provider that points www to sites.example.net. "
+        "DNS changes can take up to 48 hours to propagate worldwide.",
+    ),
+    "KB-102": (
+        "Cancelling a subscription",
+        "Go to Billing, choose the plan and select Cancel subscription. You keep access "
+        "until the end of the paid period and are not charged again.",
+    ),
+}
+
+
+def write_article(
+    folder: Path, article_id: str, title: str, body: str, status: str = "published"
+) -> Path:
+    path = folder / f"{article_id}.md"
+    path.write_text(
+        f"---\nid: {article_id}\ntitle: {title}\ntags: [help]\nproduct_area: account\n"
+        f"updated_at: 2026-11-01\nstatus: {status}\n---\n{body}\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.fixture
+def kb(tmp_path: Path) -> Path:
+    folder = tmp_path / "kb"
+    folder.mkdir()
+    for article_id, (title, body) in ARTICLES.items():
+        write_article(folder, article_id, title, body)
+    return folder
+
+
+def test_search_returns_the_answering_article_with_its_passage(kb: Path) -> None:
+    index, report = open_index(kb)
+    assert (report.articles, report.embedded) == (3, 3)
+    hits = index.search("I can't remember my password, how do I log in?", k=2)
+    assert hits[0].article_id == "KB-100"
+    assert hits[0].passage in (kb / "KB-100.md").read_text()
+    assert hits[0].score > hits[1].score
+
+
+def test_reindexing_embeds_only_changed_articles_and_forgets_deleted_ones(kb: Path) -> None:
+    open_index(kb)
+    _, unchanged = open_index(kb)
+    assert (unchanged.embedded, unchanged.reused) == (0, 3)
+    write_article(kb, "KB-101", "Connecting a custom domain", "Point an A record at 203.0.113.10.")
+    (kb / "KB-102.md").unlink()
+    index, changed = open_index(kb)
+    assert changed.ids_embedded == ("KB-101",)
+    assert (changed.reused, changed.removed) == (1, 1)
+    assert "KB-102" not in index.articles
+    assert index.search("A record IP address for my domain", k=1)[0].article_id == "KB-101"
+
+
+def test_drafts_are_not_searchable(kb: Path) -> None:
+    write_article(kb, "KB-103", "Exporting invoices", "Download invoices as PDF.", status="draft")
+    index, _ = open_index(kb)
+    assert "KB-103" not in index.articles
+
+
+def test_jsonl_kb_in_the_wixqa_format_is_indexed(tmp_path: Path) -> None:
+    file = tmp_path / "articles.jsonl"
+    rows = [{"id": key, "title": title, "text": body} for key, (title, body) in ARTICLES.items()]
+    file.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    index, _ = build_index(read_articles(file), "jsonl", default_encoder())
+    assert index.search("stop paying for my plan", k=1)[0].article_id == "KB-102"
+
+
+def test_cli_index_then_search_shows_ranked_hits(kb: Path) -> None:
+    built = runner.invoke(app, ["kb", "index", str(kb)])
+    assert built.exit_code == 0, built.output
+    assert "Indexed 3 articles" in built.output and "3 embedded" in built.output
+    found = runner.invoke(app, ["kb", "search", "DNS CNAME record", "-k", "2", "--kb", str(kb)])
+    assert found.exit_code == 0, found.output
+    ranked = re.findall(r"KB-10\d", found.output)
+    assert ranked[0] == "KB-101"  # best first
+    assert "Score" in found.output and "Passage" in found.output
+
+
+def _bad_kb(tmp_path: Path, case: str) -> tuple[Path, str]:
+    folder = tmp_path / case
+    folder.mkdir()
+    match case:
+        case "empty":
+            return folder, str(folder)
+        case "malformed":
+            write_article(folder, "KB-1", "Fine", "Body.")
+            (folder / "broken.md").write_text("---\nid KB-2\ntitle: No colon above\n---\nBody\n")
+            return folder, "broken.md"
+        case "no_front_matter":
+            (folder / "plain.md").write_text("# Just a heading\n\nNo metadata here.\n")
+            return folder, "plain.md"
+        case "duplicate":
+            write_article(folder, "KB-1", "First", "Body one.")
+            (folder / "copy.md").write_text((folder / "KB-1.md").read_text())
+            return folder, "copy.md"
+        case "binary":
+            write_article(folder, "KB-1", "Fine", "Body.")
+            (folder / "logo.md").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+            return folder, "logo.md"
+    raise AssertionError(case)
+
+
+@pytest.mark.parametrize("case", ["empty", "malformed", "no_front_matter", "duplicate", "binary"])
+def test_bad_kb_is_rejected_with_an_error_naming_the_file(tmp_path: Path, case: str) -> None:
+    folder, culprit = _bad_kb(tmp_path, case)
+    with pytest.raises(KBError, match=culprit.replace(".", r"\.")):
+        open_index(folder)
+    result = runner.invoke(app, ["kb", "index", str(folder)])
+    assert result.exit_code == 2
+    assert culprit in result.output.replace("\n", "")
+
+
+def test_malformed_jsonl_line_is_named(tmp_path: Path) -> None:
+    file = tmp_path / "articles.jsonl"
+    file.write_text('{"id": "a", "title": "T", "text": "x"}\n{"id": "b", "title": "T"}\n')
+    with pytest.raises(KBError, match=r"articles\.jsonl:2: article lacks text"):
+        read_articles(file)
+
+
+def test_eval_retrieval_prints_the_four_metrics_as_json(tmp_path: Path) -> None:
+    articles = tmp_path / "articles.jsonl"
+    rows = [{"id": key, "title": title, "text": body} for key, (title, body) in ARTICLES.items()]
+    articles.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    questions = tmp_path / "questions.jsonl"
+    asked = [
+        {"question": "The password reset email never came", "article_ids": ["KB-100"]},
+        {"question": "How long until my DNS change works?", "article_ids": ["KB-101"]},
+    ]
+    questions.write_text("\n".join(json.dumps(q) for q in asked) + "\n")
+    result = runner.invoke(
+        app, ["eval", "retrieval", "--kb", str(articles), "--questions", str(questions), "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    metrics = json.loads(result.output)
+    assert {"recall@1", "recall@5", "mrr@10", "ndcg@10"} <= set(metrics)
+    assert metrics["recall@1"] == metrics["mrr@10"] == 1.0
+
+
+def test_eval_retrieval_names_a_malformed_questions_file(tmp_path: Path) -> None:
+    questions = tmp_path / "q.jsonl"
+    questions.write_text('{"question": "no ids"}\n')
+    result = runner.invoke(
+        app, ["eval", "retrieval", "--kb", str(tmp_path), "--questions", str(questions)]
+    )
+    assert result.exit_code == 2
+    assert "q.jsonl:1" in result.output and "article_ids" in result.output

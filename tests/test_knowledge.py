@@ -1,0 +1,153 @@
+"""Grounding and KB upkeep: content gaps, the search log, drafts and publishing."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from supportgraph.cli.app import app
+from supportgraph.graph.errors import KBError
+from supportgraph.tools.embeddings import default_encoder
+from supportgraph.tools.kb import read_articles, shipped_kb_folder
+from supportgraph.tools.kb_maintenance import propose_drafts, publish_draft, read_drafts
+from supportgraph.tools.kb_store import load_index, store_path
+
+runner = CliRunner()
+TODAY = date(2026, 11, 25)
+
+OFF_TOPIC = {
+    "ticket_id": "GAP-1",
+    "customer": "Bakery Bros",
+    "customer_tier": "Growth",
+    "channel": "Email",
+    "subject": "Sourdough starter recipe",
+    "message": "How long should I proof sourdough dough overnight? Reply to olga@bakerybros.example.",
+    "submitted_at": "-10m",
+}
+
+
+def test_unanswerable_ticket_is_a_logged_gap_not_an_invented_answer(tmp_path: Path) -> None:
+    tickets = tmp_path / "tickets.json"
+    tickets.write_text(json.dumps([OFF_TOPIC]))
+    result = runner.invoke(
+        app, ["run", str(tickets), "--out", str(tmp_path / "out"), "--checkpoint", "memory://"]
+    )
+    assert result.exit_code == 0, result.output
+    record = json.loads(next((tmp_path / "out").glob("*/tickets.jsonl")).read_text())
+    assert record["kb_gap"] and record["kb_hits"] == [] and record["citations"] == []
+    assert "missing_knowledge" in record["escalation_reasons"]
+    assert "could not find a documented answer" in record["reply"]
+
+    with sqlite3.connect(store_path()) as db:
+        ((query, hit),) = db.execute("SELECT query, hit FROM kb_searches").fetchall()
+    assert hit == 0 and "sourdough" in query
+    assert "olga@" not in query and "[EMAIL]" in query
+
+    stats = runner.invoke(app, ["kb", "stats", "--json"])
+    assert stats.exit_code == 0, stats.output
+    health = json.loads(stats.output)
+    assert health["articles"] == 14
+    assert (health["searches"], health["search_success_rate"], health["gap_queries"]) == (1, 0.0, 1)
+    assert health["gap_topics"][0]["count"] == 1
+
+
+def _resolved(ticket_id: str, subject: str, question: str, answer: str) -> dict[str, Any]:
+    return {
+        "ticket_id": ticket_id,
+        "customer": "Initech",
+        "subject": subject,
+        "kb_query": f"{subject}. {question}",
+        "kb_gap": True,
+        "reply_status": "sent",
+        "review": {"action": "edit"},
+        "reply": f"Hello Initech team,\n\n{answer}\n\nBest regards,\nSupport team",
+    }
+
+
+def test_resolved_gap_tickets_become_one_redacted_draft_per_topic() -> None:
+    index, encoder = load_index(None), default_encoder()
+    first = _resolved(
+        "T-1",
+        "Dark mode for the dashboard",
+        "Is there a dark mode? Initech staff work nights. Call me on +1 415 555 0132.",
+        "Dark mode is under Profile > Appearance > Theme.",
+    )
+    made = propose_drafts([first], index, encoder, TODAY)
+    assert len(made) == 1
+    draft = made[0]
+    assert (draft.article.status, draft.proposal, draft.source_tickets) == (
+        "draft",
+        "new",
+        ("T-1",),
+    )
+    text = draft.path.read_text()
+    assert "Profile > Appearance > Theme" in text
+    assert "555 0132" not in text and "Initech" not in text
+
+    again = _resolved(
+        "T-2",
+        "Dark mode for the dashboard",
+        "Is there a dark mode for the dashboard? Our staff work nights.",
+        "Dark mode is under Profile > Appearance > Theme.",
+    )
+    merged = propose_drafts([first, again], index, encoder, TODAY)
+    assert [d.source_tickets for d in merged] == [("T-1", "T-2")]
+    assert len(read_drafts()) == 1
+
+
+def test_a_draft_close_to_an_existing_article_proposes_an_update() -> None:
+    record = _resolved(
+        "T-3",
+        "Bulk export of large datasets times out",
+        "Our bulk export job of 3 GB times out in the browser. How do we export large datasets?",
+        "Bulk export jobs over 1 GB should use the API and a destination bucket.",
+    )
+    (draft,) = propose_drafts([record], load_index(None), default_encoder(), TODAY)
+    assert (draft.proposal, draft.target) == ("update", "KB-004")
+
+
+def test_publishing_needs_a_draft_and_writes_a_published_article(tmp_path: Path) -> None:
+    kb = tmp_path / "kb"
+    shutil.copytree(shipped_kb_folder(), kb)
+    with pytest.raises(KBError, match="no draft DRAFT-nope"):
+        publish_draft("DRAFT-nope", kb, TODAY)
+    record = _resolved(
+        "T-4",
+        "Changing the invoice language",
+        "Can invoices be issued in German?",
+        "Set Billing > Invoice language to Deutsch.",
+    )
+    (draft,) = propose_drafts([record], load_index(None), default_encoder(), TODAY)
+    result = runner.invoke(app, ["kb", "publish", draft.article.id, "--kb", str(kb)])
+    assert result.exit_code == 0, result.output
+    published = {a.id: a for a in read_articles(kb)}
+    new = published["KB-015"]
+    assert (new.status, new.title) == ("published", "Changing the invoice language")
+    assert "Invoice language to Deutsch" in new.body
+    assert read_drafts() == []
+    assert "source_tickets: [T-4]" in (kb / "KB-015.md").read_text()
+
+
+def test_drafts_command_lists_proposals_from_a_run(tmp_path: Path) -> None:
+    run = tmp_path / "tickets.jsonl"
+    run.write_text(
+        json.dumps(
+            _resolved(
+                "T-5",
+                "Printing reports on A3 paper",
+                "Can I print a report on A3?",
+                "Choose File > Print and pick A3 in the paper menu.",
+            )
+        )
+        + "\n"
+    )
+    result = runner.invoke(app, ["kb", "drafts", "--from", str(run)])
+    assert result.exit_code == 0, result.output
+    assert "1 draft(s) proposed" in result.output and "T-5" in result.output

@@ -1,0 +1,328 @@
+"""Keep the KB current: drafts from resolved tickets, content gaps, and KB health.
+
+Drafts are markdown articles (``status: draft``, ``source_tickets: [...]``) kept in
+``$SUPPORTGRAPH_HOME/drafts`` until a human publishes them. A ticket answered without
+the KB (a gap, or a reply a reviewer wrote) is worth an article; if a published article
+is already close to it, the draft proposes an update to that article instead of a
+duplicate. Everything is PII-redacted before it is written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from supportgraph.graph.context import home_dir
+from supportgraph.graph.errors import KBError
+from supportgraph.tools.kb import Article, parse_article, read_articles
+from supportgraph.tools.kb_store import connect, log_search
+from supportgraph.tools.redaction import redact
+from supportgraph.tools.retrieval import HybridIndex, TextEncoder
+from supportgraph.tools.text import tokens
+
+UPDATE_SIMILARITY = 0.75  # draft vs article cosine above which we propose an update
+SAME_DRAFT_SIMILARITY = 0.85  # two drafts this close are one proposal
+GAP_CLUSTER_DISTANCE = 0.55  # cosine distance under which gap queries share a topic
+RECENT_DAYS = 90
+Record = dict[str, Any]
+
+
+def drafts_dir() -> Path:
+    """Where proposed articles wait for review: ``$SUPPORTGRAPH_HOME/drafts``."""
+    return home_dir() / "drafts"
+
+
+def _resolved_without_kb(record: Record) -> bool:
+    review = record.get("review") or {}
+    human_answer = review.get("action") == "edit"
+    return record.get("reply_status") == "sent" and (record.get("kb_gap") or human_answer)
+
+
+def _reply_body(reply: str) -> str:
+    """The substance of a reply: greeting, thanks, priority line and signature dropped."""
+    lines = reply.splitlines()
+    keep = [
+        line
+        for line in lines
+        if line.strip()
+        and not re.match(
+            r"(Hello|Hi|Dear) .*,$|Thank you for contacting|Priority: |Best regards|Support team",
+            line,
+        )
+    ]
+    return "\n".join(keep)
+
+
+def _front_matter(meta: dict[str, Any]) -> str:
+    lines = ["---"]
+    for key, value in meta.items():
+        text = f"[{', '.join(value)}]" if isinstance(value, list) else str(value)
+        lines.append(f"{key}: {text}")
+    return "\n".join(lines + ["---", ""])
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A proposed article waiting for approval."""
+
+    article: Article
+    path: Path
+    proposal: str  # "new" or "update"
+    target: str | None  # the article an update would replace
+    source_tickets: tuple[str, ...]
+
+
+def read_drafts(folder: Path | None = None) -> list[Draft]:
+    """Every draft in ``folder`` (the drafts folder under the home when None)."""
+    folder = folder or drafts_dir()
+    drafts = []
+    for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
+        text = path.read_text(encoding="utf-8")
+        article = parse_article(text, str(path))
+        meta = dict(re.findall(r"^(\w+): (.*)$", text.split("\n---", 2)[0], re.M))
+        tickets = tuple(
+            t.strip() for t in meta.get("source_tickets", "").strip("[]").split(",") if t.strip()
+        )
+        target = meta.get("updates") or None
+        drafts.append(Draft(article, path, "update" if target else "new", target, tickets))
+    return drafts
+
+
+def _write_draft(
+    draft_id: str, title: str, body: str, tickets: list[str], target: str | None, today: date
+) -> Path:
+    meta: dict[str, Any] = {
+        "id": draft_id,
+        "title": title,
+        "tags": ["draft"],
+        "product_area": "general",
+        "updated_at": today.isoformat(),
+        "status": "draft",
+        "source_tickets": tickets,
+    }
+    if target:
+        meta["updates"] = target
+    folder = drafts_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{draft_id}.md"
+    path.write_text(_front_matter(meta) + body.strip() + "\n", encoding="utf-8")
+    return path
+
+
+def propose_drafts(
+    records: list[Record], index: HybridIndex, encoder: TextEncoder, today: date
+) -> list[Draft]:
+    """Write drafts for resolved tickets the KB could not answer; return new or changed ones.
+
+    Args:
+        records: Ticket records (lines of tickets.jsonl).
+        index: The published KB, to detect articles a draft would duplicate.
+        encoder: Embeds drafts for the similarity checks.
+        today: Date written as ``updated_at``.
+    """
+    existing = read_drafts()
+    candidates = [r for r in records if _resolved_without_kb(r)]
+    if not candidates:
+        return []
+    texts, bodies, titles = [], [], []
+    for record in candidates:
+        names = [record.get("customer") or ""]
+        title = redact(record["subject"], names)
+        question = redact(record.get("kb_query") or record["subject"], names)
+        answer = redact(_reply_body(record.get("reply") or ""), names)
+        titles.append(title)
+        bodies.append(f"## Question\n\n{question}\n\n## Answer\n\n{answer}")
+        texts.append(f"{title}. {question}")
+    vectors = encoder.encode(texts)
+    articles = list(index.articles.values())
+    article_vectors = encoder.encode([f"{a.title}. {a.body[:1000]}" for a in articles])
+    draft_vectors = encoder.encode(
+        [f"{d.article.title}. {d.article.body[:1000]}" for d in existing]
+    )
+    written = []
+    for i, record in enumerate(candidates):
+        ticket = record["ticket_id"]
+        if any(ticket in d.source_tickets for d in existing):
+            continue
+        if len(draft_vectors):
+            sims = draft_vectors @ vectors[i]
+            best = int(np.argmax(sims))
+            if sims[best] >= SAME_DRAFT_SIMILARITY:
+                d = existing[best]
+                tickets = [*d.source_tickets, ticket]
+                text = d.path.read_text(encoding="utf-8")
+                text = re.sub(
+                    r"^source_tickets: .*$",
+                    f"source_tickets: [{', '.join(tickets)}]",
+                    text,
+                    count=1,
+                    flags=re.M,
+                )
+                d.path.write_text(text, encoding="utf-8")
+                existing = read_drafts()
+                written.append(next(x for x in existing if x.path == d.path))
+                continue
+        sims = article_vectors @ vectors[i]
+        best = int(np.argmax(sims))
+        target = articles[best].id if sims[best] >= UPDATE_SIMILARITY else None
+        draft_id = "DRAFT-" + hashlib.sha256(ticket.encode()).hexdigest()[:8]
+        body = bodies[i] if not target else f"Proposed addition to {target}.\n\n{bodies[i]}"
+        path = _write_draft(draft_id, titles[i], body, [ticket], target, today)
+        existing = read_drafts()
+        draft_vectors = encoder.encode(
+            [f"{d.article.title}. {d.article.body[:1000]}" for d in existing]
+        )
+        written.append(next(x for x in existing if x.path == path))
+    return written
+
+
+def publish_draft(draft_id: str, kb_folder: Path, today: date) -> Path:
+    """Publish a draft into ``kb_folder``: a new article, or the update of its target.
+
+    Raises:
+        KBError: no such draft, or the KB is not a folder of markdown articles.
+    """
+    draft = next((d for d in read_drafts() if d.article.id == draft_id), None)
+    if draft is None:
+        known = ", ".join(d.article.id for d in read_drafts()) or "none"
+        raise KBError(f"no draft {draft_id} in {drafts_dir()}; drafts waiting: {known}")
+    if not kb_folder.is_dir():
+        raise KBError(
+            f"{kb_folder} is not a KB folder; publish into a folder of .md articles (--kb)"
+        )
+    articles = read_articles(kb_folder)
+    body = draft.article.body
+    if draft.target:
+        target = next((a for a in articles if a.id == draft.target), None)
+        if target is None:
+            raise KBError(f"draft {draft_id} updates {draft.target}, which is not in {kb_folder}")
+        addition = re.sub(r"^Proposed addition to \S+\n\n", "", body)
+        article_id, title, path = target.id, target.title, Path(target.source)
+        body = f"{target.body}\n\n{addition}"
+        tags, area = list(target.tags), target.product_area
+    else:
+        numbers = [int(m.group(1)) for a in articles if (m := re.fullmatch(r"KB-(\d+)", a.id))]
+        article_id = f"KB-{max(numbers, default=0) + 1:03d}"
+        title, path = draft.article.title, kb_folder / f"{article_id}.md"
+        tags, area = list(draft.article.tags), draft.article.product_area
+    meta = {
+        "id": article_id,
+        "title": title,
+        "tags": tags,
+        "product_area": area,
+        "updated_at": today.isoformat(),
+        "status": "published",
+        "source_tickets": list(draft.source_tickets),
+    }
+    path.write_text(_front_matter(meta) + body.strip() + "\n", encoding="utf-8")
+    draft.path.unlink()
+    return path
+
+
+def record_run(records: list[Record], kb: str, at: datetime, min_score: float) -> None:
+    """Log each ticket's KB search (redacted query, top hit, citations) for stats and gaps."""
+    with connect() as db:
+        for r in records:
+            if r.get("kb_query") is None:
+                continue
+            hits = r.get("kb_hits") or []
+            top = hits[0] if hits else None
+            log_search(
+                db,
+                kb=kb,
+                origin="ticket",
+                ticket_id=r["ticket_id"],
+                query=r["kb_query"],
+                top_article=top["article_id"] if top else None,
+                top_score=top["score"] if top else None,
+                hit=bool(top and top["score"] >= min_score and not r.get("kb_gap")),
+                at=at,
+                cited=[c for c in r.get("citations", [])],
+                names=[r.get("customer") or ""],
+            )
+
+
+@dataclass(frozen=True)
+class GapTopic:
+    """Low-score queries that ask about the same thing."""
+
+    label: str
+    count: int
+    examples: tuple[str, ...]
+
+
+def content_gaps(encoder: TextEncoder, kb: str) -> list[GapTopic]:
+    """Cluster the logged queries that found no article into topics, largest first."""
+    with connect() as db:
+        queries = [
+            q
+            for (q,) in db.execute("SELECT query FROM kb_searches WHERE kb = ? AND hit = 0", (kb,))
+        ]
+    if not queries:
+        return []
+    vectors = encoder.encode(queries)
+    labels = _cluster(vectors)
+    topics = []
+    for label in set(labels):
+        members = [q for q, lab in zip(queries, labels, strict=True) if lab == label]
+        words = Counter(
+            t for q in members for t in set(tokens(q)) if not t.isdigit() and len(t) > 2
+        )
+        name = " ".join(w for w, _ in words.most_common(3)) or members[0][:40]
+        topics.append(GapTopic(name, len(members), tuple(m[:100] for m in members[:3])))
+    return sorted(topics, key=lambda t: (-t.count, t.label))
+
+
+def _cluster(vectors: np.ndarray) -> list[int]:
+    if len(vectors) == 1:
+        return [0]
+    from sklearn.cluster import AgglomerativeClustering
+
+    model = AgglomerativeClustering(
+        n_clusters=None, metric="cosine", linkage="average", distance_threshold=GAP_CLUSTER_DISTANCE
+    )
+    return [int(x) for x in model.fit_predict(vectors)]
+
+
+@dataclass(frozen=True)
+class KBHealth:
+    """KB health figures for ``kb stats`` and the dashboard, all computed."""
+
+    articles: int
+    recently_updated: int
+    drafts: int
+    searches: int
+    searches_with_hit: int
+    most_cited: tuple[tuple[str, int], ...]
+    gap_queries: int
+
+    @property
+    def success_rate(self) -> float | None:
+        """Share of logged searches with a hit above the threshold (None: no searches)."""
+        return self.searches_with_hit / self.searches if self.searches else None
+
+
+def kb_health(articles: list[Article], kb: str, today: date) -> KBHealth:
+    """Compute KB health from the articles and the search log of ``kb``."""
+    published = [a for a in articles if a.status == "published"]
+    recent = sum(a.updated_at >= today - timedelta(days=RECENT_DAYS) for a in published)
+    with connect() as db:
+        rows = db.execute("SELECT hit, cited FROM kb_searches WHERE kb = ?", (kb,)).fetchall()
+    cited = Counter(c for _, raw in rows for c in json.loads(raw))
+    return KBHealth(
+        articles=len(published),
+        recently_updated=recent,
+        drafts=len(read_drafts()),
+        searches=len(rows),
+        searches_with_hit=sum(hit for hit, _ in rows),
+        most_cited=tuple(cited.most_common(5)),
+        gap_queries=sum(1 - hit for hit, _ in rows),
+    )

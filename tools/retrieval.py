@@ -1,0 +1,264 @@
+"""Hybrid KB retrieval: dense MiniLM over passages fused with BM25 over articles.
+
+Articles are cut into overlapping word windows with the title prepended; each is
+embedded once (``tools.kb_store`` keeps the vectors). A query scores an article by
+
+    dense = (1 - t) * best passage cosine + t * title cosine
+    score = w * dense + (1 - w) * bm25 / (bm25 + K)
+
+a convex fusion of scores that all live on a fixed 0..1 scale, so one threshold
+means the same thing for every query (reciprocal-rank fusion throws the scale away
+and measured worse than dense alone). The hit carries the best-matching passage.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+import bm25s
+import numpy as np
+
+from supportgraph.graph.models import KBHit
+from supportgraph.tools.kb import Article
+from supportgraph.tools.text import tokens
+
+Mode = Literal["hybrid", "dense", "bm25"]
+EXACT_LIMIT = 20_000  # above this many passages, score passages of shortlisted articles only
+SHORTLIST = 200  # articles shortlisted by each of centroid cosine, title cosine and BM25
+
+
+class TextEncoder(Protocol):
+    """Anything that turns texts into unit vectors (``tools.embeddings.Encoder``)."""
+
+    def encode(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
+        """Return one L2-normalised row per text."""
+        ...
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Retrieval hyperparameters, chosen by cross-validation (docs/retrieval_eval.md).
+
+    Attributes:
+        chunk_words: Words per passage window.
+        overlap_words: Words shared by consecutive windows.
+        dense_weight: Weight ``w`` of the dense score in the convex fusion.
+        title_weight: Share ``t`` of the query-title cosine within the dense score.
+        bm25_saturation: ``K`` in ``bm25 / (bm25 + K)``, mapping BM25 onto 0..1.
+    """
+
+    chunk_words: int = 100
+    overlap_words: int = 0
+    dense_weight: float = 0.7
+    title_weight: float = 0.2
+    bm25_saturation: float = 20.0
+
+    def fuse(self, dense: np.ndarray, title: np.ndarray, lexical: np.ndarray) -> np.ndarray:
+        """Combine the three per-article scores into one 0..1 score."""
+        t, w = self.title_weight, self.dense_weight
+        return w * ((1 - t) * dense + t * title) + (1 - w) * lexical / (
+            lexical + self.bm25_saturation
+        )
+
+
+DEFAULT_SETTINGS = Settings()
+
+
+def chunk_article(article: Article, settings: Settings = DEFAULT_SETTINGS) -> list[str]:
+    """Cut the article body into overlapping word windows, each prefixed with the title."""
+    body = article.body
+    if body.startswith(article.title):  # help-centre exports repeat the title as line one
+        body = body[len(article.title) :]
+    # Windows are cut at word offsets, so each passage is a verbatim slice of the body
+    # and a cited passage can be found in the article as written.
+    words = [m.span() for m in re.finditer(r"\S+", body)]
+    if not words:
+        return [article.title]
+    step = max(1, settings.chunk_words - settings.overlap_words)
+    windows = []
+    for start in range(0, len(words), step):
+        last = min(start + settings.chunk_words, len(words)) - 1
+        windows.append(body[words[start][0] : words[last][1]])
+        if start + settings.chunk_words >= len(words):
+            break
+    return [f"{article.title}. {window}" for window in windows]
+
+
+def supporting_sentence(passage: str, query: str) -> str:
+    """The sentence of ``passage`` sharing the most query terms, verbatim (for a citation)."""
+    wanted = set(tokens(query))
+    sentences = [
+        re.sub(r"^\s*(?:\d+\.|[-*])\s+", "", part).strip()
+        for part in re.split(r"(?<=[.!?])\s+|\n+", passage)
+    ]
+    # a window may open mid-sentence: only whole sentences (capitalised) are quoted
+    sentences = [s for s in sentences if len(s) >= 30 and s[0].isupper()]
+    if not sentences:
+        return passage.strip()
+    return max(sentences, key=lambda s: len(wanted & set(tokens(s))))
+
+
+def article_tokens(article: Article) -> list[str]:
+    """BM25 terms of an article: the title counts twice, then tags and body."""
+    return tokens(f"{article.title} {article.title} {' '.join(article.tags)} {article.body}")
+
+
+def _top(scores: np.ndarray, k: int = SHORTLIST) -> np.ndarray:
+    return np.argpartition(-scores, k)[:k] if len(scores) > k else np.arange(len(scores))
+
+
+class HybridIndex:
+    """Searchable articles: BM25 over whole articles, dense vectors over their passages."""
+
+    def __init__(
+        self,
+        articles: Sequence[Article],
+        passages: Sequence[Sequence[str]],
+        vectors: np.ndarray,
+        title_vectors: np.ndarray,
+        encoder: TextEncoder,
+        settings: Settings = DEFAULT_SETTINGS,
+        exact: bool | None = None,
+    ) -> None:
+        """Index ``articles``; ``passages[i]`` are article i's chunks, ``vectors`` their rows.
+
+        Args:
+            articles: Published articles, in index order.
+            passages: Chunks of each article (``chunk_article``), same order.
+            vectors: One unit vector per chunk, all articles' chunks concatenated.
+            title_vectors: One unit vector per article title.
+            encoder: Encodes queries (the same model that encoded the passages).
+            settings: Fusion weights; the chunking must match what made ``vectors``.
+            exact: Score every passage of every article (default: up to EXACT_LIMIT
+                passages, beyond that shortlist articles first).
+        """
+        self.articles = {article.id: article for article in articles}
+        self._order = [article.id for article in articles]
+        self._passages = [p for chunks in passages for p in chunks]
+        counts = np.array([len(chunks) for chunks in passages])
+        self._starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
+        if len(self._passages) != len(vectors):
+            raise ValueError(f"{len(self._passages)} passages but {len(vectors)} vectors")
+        self._vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        self._titles = np.ascontiguousarray(title_vectors, dtype=np.float32)
+        self._counts = counts.astype(np.int64)
+        self._centroids: np.ndarray | None = None
+        if not (exact if exact is not None else len(self._passages) <= EXACT_LIMIT):
+            # Large KBs: a centroid per article shortlists candidates, so a query reads
+            # one row per article instead of every passage (see tests/bench_retrieval.py).
+            sums = np.add.reduceat(self._vectors, self._starts, axis=0)
+            self._centroids = sums / np.clip(
+                np.linalg.norm(sums, axis=1, keepdims=True), 1e-12, None
+            )
+        self._encoder = encoder
+        self.settings = settings
+        self._bm25 = bm25s.BM25()
+        self._bm25.index([article_tokens(a) for a in articles], show_progress=False)
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    @property
+    def passage_count(self) -> int:
+        """Number of indexed passages (all articles)."""
+        return len(self._passages)
+
+    def get(self, article_id: str) -> Article:
+        """Return an article by id, or raise KeyError naming it."""
+        try:
+            return self.articles[article_id]
+        except KeyError:
+            raise KeyError(f"no KB article {article_id}") from None
+
+    def components(self, query: str, lexical_only: bool = False) -> dict[str, np.ndarray]:
+        """Per-article dense (best passage), title and BM25 scores, and passage cosines."""
+        n = len(self._order)
+        out = {"dense": np.zeros(n, np.float32), "title": np.zeros(n, np.float32)}
+        terms = tokens(query)
+        out["lexical"] = (
+            np.asarray(self._bm25.get_scores(terms), dtype=np.float32)
+            if terms
+            else np.zeros(n, dtype=np.float32)
+        )
+        if lexical_only:
+            return out
+        vector = self._encoder.encode([query])[0]
+        out["title"] = self._titles @ vector
+        if self._centroids is None:
+            out["passages"] = self._vectors @ vector
+            out["dense"] = np.maximum.reduceat(out["passages"], self._starts)
+            return out
+        coarse = self._centroids @ vector
+        shortlist = np.unique(
+            np.concatenate([_top(coarse), _top(out["title"]), _top(out["lexical"])])
+        )
+        lengths = self._counts[shortlist]
+        local_starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+        rows = np.repeat(self._starts[shortlist] - local_starts, lengths) + np.arange(lengths.sum())
+        sims = np.full(len(self._passages), -1.0, dtype=np.float32)
+        sims[rows] = self._vectors[rows] @ vector
+        out["passages"] = sims
+        out["dense"] = coarse  # a lower bound of the best passage for unlisted articles
+        out["dense"][shortlist] = np.maximum.reduceat(sims[rows], local_starts)
+        return out
+
+    def scores(self, query: str, mode: Mode = "hybrid") -> tuple[np.ndarray, np.ndarray | None]:
+        """Score every article for ``query``: (article scores, passage cosines or None)."""
+        parts = self.components(query, lexical_only=mode == "bm25")
+        sims = parts.get("passages")
+        if mode == "bm25":
+            return parts["lexical"], sims
+        if mode == "dense":
+            return parts["dense"], sims
+        return self.settings.fuse(parts["dense"], parts["title"], parts["lexical"]), sims
+
+    def search(
+        self, query: str, k: int = 5, min_score: float = 0.0, mode: Mode = "hybrid"
+    ) -> list[KBHit]:
+        """Return up to ``k`` articles scoring at least ``min_score``, best first."""
+        if not query.strip() or k <= 0:
+            return []
+        scores, sims = self.scores(query, mode)
+        k = min(k, len(scores))
+        top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
+        top = top[np.argsort(-scores[top], kind="stable")]
+        hits = []
+        for position in top:
+            score = float(scores[position])
+            if score <= 0 or score < min_score:
+                break
+            article = self.articles[self._order[position]]
+            hits.append(
+                KBHit(
+                    article_id=article.id,
+                    title=article.title,
+                    score=round(score, 3),
+                    passage=self._best_passage(int(position), query, sims),
+                )
+            )
+        return hits
+
+    def _best_passage(self, position: int, query: str, sims: np.ndarray | None) -> str:
+        start = int(self._starts[position])
+        end = (
+            int(self._starts[position + 1])
+            if position + 1 < len(self._starts)
+            else len(self._passages)
+        )
+        if sims is not None:
+            index = start + int(np.argmax(sims[start:end]))
+        else:
+            wanted = set(tokens(query))
+            index = max(
+                range(start, end), key=lambda i: len(wanted & set(tokens(self._passages[i])))
+            )
+        article = self.articles[self._order[position]]
+        return self._passage_text(article, index)
+
+    def _passage_text(self, article: Article, index: int) -> str:
+        text = self._passages[index]
+        prefix = f"{article.title}. "
+        return text[len(prefix) :] if text.startswith(prefix) else text
