@@ -15,8 +15,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from supportgraph.checkpoints import open_checkpointer
-from supportgraph.cli.history_commands import history_app
 from supportgraph.cli import triage_commands
+from supportgraph.cli.history_commands import history_app
 from supportgraph.cli.kb_commands import eval_app, kb_app
 from supportgraph.graph.context import Context
 from supportgraph.graph.errors import SupportGraphError

@@ -25,11 +25,6 @@ def _env_float(name: str, default: float) -> float:
     return float(_env(name, str(default)))
 
 
-def _env_path(name: str) -> Path | None:
-    value = os.environ.get(f"SUPPORTGRAPH_{name}")
-    return Path(value) if value else None
-
-
 def home_dir() -> Path:
     """Folder holding all local state (checkpoints, logs): ``$SUPPORTGRAPH_HOME``."""
     return Path(_env("HOME", ".supportgraph"))

@@ -49,6 +49,8 @@ class ConfigurationError(SupportGraphError):
 
 class StoreError(SupportGraphError):
     """The checkpoint store could not be read or written; names the store and what to do."""
+
+
 class ModelFileError(ConfigurationError):
     """A saved triage model folder is missing, incomplete or from another scikit-learn."""
 

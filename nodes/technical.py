@@ -10,8 +10,8 @@ from supportgraph.graph.context import Context, context_of
 from supportgraph.graph.models import SpecialistReport
 from supportgraph.graph.state import SupportState
 from supportgraph.tools.entities import extract_entities, size_in_gb
-from supportgraph.tools.priority import breakage_cues
 from supportgraph.tools.kb_store import load_index
+from supportgraph.tools.priority import breakage_cues
 
 NON_TECHNICAL_AREAS = {"billing", "plans", "account", "product"}
 MAX_STEPS = 5

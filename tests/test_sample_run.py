@@ -261,6 +261,8 @@ def test_playbook_follows_the_policy_file(tmp_path: Path, monkeypatch: pytest.Mo
         t for t, r in _records(tmp_path / "out").items() if r["sla"]["first_response_breached"]
     )
     assert breached == ["SUPPORT-002", "SUPPORT-003", "SUPPORT-004"]
+
+
 def test_every_citation_names_a_real_article_that_holds_the_cited_text(
     records: dict[str, dict[str, Any]],
 ) -> None:
