@@ -52,8 +52,8 @@ def test_crashed_run_resumes_where_it_stopped(
     support = build_graph(saver)
     broken = Context(clock=lambda: NOW, kb_path=tmp_path / "no-such-kb")
     [failed] = run_batch(support, [samples["SUPPORT-002"]], broken)
-    assert failed.status == "failed" and "KB folder" in (failed.error or "")
-    assert failed.snapshot.next == ("knowledge",)  # triage and success are kept
+    assert failed.status == "failed" and "no-such-kb does not exist" in (failed.error or "")
+    assert "triage" in failed.snapshot.values and failed.snapshot.next  # triage is kept
     resumed = run_ticket(support, samples["SUPPORT-002"], Context(clock=lambda: NOW))
     assert resumed.status == "resumed"
     assert resumed.snapshot.values["outcome"] == "replied"
