@@ -149,7 +149,8 @@ def _maintain_kb(records: list[dict[str, Any]], context: Context) -> Any:
     """Log the run's KB searches and gaps, propose drafts; return KB health for the reports."""
     from supportgraph.tools.embeddings import default_encoder
     from supportgraph.tools.kb import read_articles
-    from supportgraph.tools.kb_maintenance import kb_health, propose_drafts, record_run
+    from supportgraph.tools.kb_drafts import propose_drafts
+    from supportgraph.tools.kb_health import kb_health, record_run
     from supportgraph.tools.kb_store import kb_key, load_index
 
     key = kb_key(context.kb_path)

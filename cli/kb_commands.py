@@ -103,7 +103,7 @@ def drafts(
     kb: KBOption = None,
 ) -> None:
     """List draft articles waiting for approval (proposing new ones first with --from)."""
-    from supportgraph.tools.kb_maintenance import propose_drafts, read_drafts
+    from supportgraph.tools.kb_drafts import propose_drafts, read_drafts
 
     if from_records is not None:
         from supportgraph.tools.embeddings import default_encoder
@@ -134,7 +134,7 @@ def publish(
     kb: Annotated[Path, typer.Option("--kb", help="KB folder to publish into.")],
 ) -> None:
     """Approve a draft: write it into the KB folder as a published article."""
-    from supportgraph.tools.kb_maintenance import publish_draft
+    from supportgraph.tools.kb_drafts import publish_draft
 
     try:
         path = publish_draft(draft_id, kb, _today().date())
@@ -151,7 +151,7 @@ def stats(
     """KB health: articles, recent updates, most cited, search success rate, open gaps."""
     from supportgraph.tools.embeddings import default_encoder
     from supportgraph.tools.kb import read_articles
-    from supportgraph.tools.kb_maintenance import content_gaps, kb_health
+    from supportgraph.tools.kb_health import content_gaps, kb_health
     from supportgraph.tools.kb_store import kb_key
 
     path = kb or Context().kb_path

@@ -8,7 +8,7 @@ from typing import Any
 
 from supportgraph.graph.models import CHANNELS, PRIORITIES
 from supportgraph.reports.metrics import Metrics, share, sla_compliance
-from supportgraph.tools.kb_maintenance import KBHealth
+from supportgraph.tools.kb_health import KBHealth
 
 Record = dict[str, Any]
 

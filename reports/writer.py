@@ -10,7 +10,7 @@ from typing import Any
 from supportgraph.reports import markdown
 from supportgraph.reports.metrics import compute
 from supportgraph.reports.playbook import render_playbook
-from supportgraph.tools.kb_maintenance import KBHealth
+from supportgraph.tools.kb_health import KBHealth
 from supportgraph.tools.sla import SlaPolicy, load_policy
 
 Record = dict[str, Any]

@@ -16,7 +16,7 @@ from supportgraph.cli.app import app
 from supportgraph.graph.errors import KBError
 from supportgraph.tools.embeddings import default_encoder
 from supportgraph.tools.kb import read_articles, shipped_kb_folder
-from supportgraph.tools.kb_maintenance import propose_drafts, publish_draft, read_drafts
+from supportgraph.tools.kb_drafts import propose_drafts, publish_draft, read_drafts
 from supportgraph.tools.kb_store import load_index, store_path
 
 runner = CliRunner()

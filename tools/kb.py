@@ -14,7 +14,6 @@ from importlib import resources
 from pathlib import Path
 
 from supportgraph.graph.errors import KBError
-from supportgraph.tools.text import tokens
 
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.DOTALL)
 REQUIRED_KEYS = ("id", "title", "tags", "product_area", "updated_at", "status")
@@ -88,13 +87,6 @@ def parse_article(text: str, source: str) -> Article:
         body=text[match.end() :].strip(),
         source=source,
     )
-
-
-def best_passage(article: Article, query_tokens: list[str]) -> str:
-    """The paragraph of ``article`` sharing the most distinct query terms."""
-    wanted = set(query_tokens)
-    paragraphs = article.paragraphs or [article.title]
-    return max(paragraphs, key=lambda p: len(wanted & set(tokens(p))))
 
 
 SHIPPED = "shipped"
