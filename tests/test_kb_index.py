@@ -172,3 +172,14 @@ def test_eval_retrieval_names_a_malformed_questions_file(tmp_path: Path) -> None
     )
     assert result.exit_code == 2
     assert "q.jsonl:1" in result.output and "article_ids" in result.output
+
+
+def test_two_first_builds_at_once_do_not_collide() -> None:
+    """Parallel specialists (threads) or two processes may build a fresh index together."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from supportgraph.tools.kb_store import open_index
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        reports = [f.result()[1] for f in [pool.submit(open_index), pool.submit(open_index)]]
+    assert sorted(r.embedded for r in reports) == [0, reports[0].articles]

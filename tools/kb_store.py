@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import closing, contextmanager
@@ -66,7 +67,8 @@ def connect(path: Path | None = None) -> Iterator[sqlite3.Connection]:
     path = path or store_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        with closing(sqlite3.connect(path)) as db:
+        # A first build embeds every article (seconds); others wait for it rather than fail.
+        with closing(sqlite3.connect(path, timeout=120)) as db:
             db.executescript(_SCHEMA)
             with db:
                 yield db
@@ -123,6 +125,9 @@ def build_index(
     if not published:
         raise KBError(f"KB {kb} has no published articles; set status: published in front matter")
     with connect(db_path) as db:
+        # Read and write under one write lock, so that two processes building the same
+        # index do not both embed and insert the same articles.
+        db.execute("BEGIN IMMEDIATE")
         stored = dict(
             db.execute(
                 "SELECT article_id, content_hash FROM kb_passages WHERE kb = ? AND ordinal = 0",
@@ -179,9 +184,21 @@ def open_index(path: Path | None = None) -> tuple[HybridIndex, IndexReport]:
     return build_index(read_articles(path), kb_key(path), default_encoder())
 
 
-@lru_cache(maxsize=4)
+_BUILDING = threading.Lock()
+
+
 def load_index(path: Path | None = None) -> HybridIndex:
-    """The index of the KB at ``path``, built (or reused from disk) once per process."""
+    """The index of the KB at ``path``, built (or reused from disk) once per process.
+
+    Parallel specialists (technical and success) run in threads and may both ask for
+    the index first; the lock makes the second wait for the first build.
+    """
+    with _BUILDING:
+        return _load_index(path)
+
+
+@lru_cache(maxsize=4)
+def _load_index(path: Path | None) -> HybridIndex:
     return open_index(path)[0]
 
 
