@@ -133,6 +133,7 @@ def test_prune_keeps_the_newest_checkpoints_and_every_ticket_waiting_for_review(
         else:
             assert left == 2 and state.values["outcome"] == "replied"
             assert (thread_bytes(saver, ticket_id) or 0) < sizes[ticket_id]
+            assert (thread_bytes(saver, ticket_id) or 0) <= 20 * 1024  # the size goal
     # a pruned ticket is still finished: running it again does nothing
     assert run_ticket(support, samples["SUPPORT-002"], context).status == "already_done"
 
