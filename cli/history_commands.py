@@ -112,7 +112,10 @@ def replay_ticket(
         context = Context(**overrides)  # type: ignore[arg-type]
         with open_checkpointer(checkpoint, create=False) as saver:
             support = build_graph(saver)
-            before = ticket_record(support.get_state(config_for(ticket_id, tenant)))
+            current = support.get_state(config_for(ticket_id, tenant))
+            if not current.values:
+                raise _fail(f"unknown ticket {ticket_id}: no checkpoint thread in this store")
+            before = ticket_record(current)
             after = ticket_record(replay(support, ticket_id, from_checkpoint, context, tenant))
     except SupportGraphError as exc:
         raise _fail(str(exc)) from None

@@ -10,7 +10,7 @@ The report prints with ``pytest -s``; the base capabilities must all pass.
 from __future__ import annotations
 
 import asyncio
-import tempfile
+import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -33,15 +33,13 @@ def _check(report: CapabilityReport) -> None:
         assert report.results[capability.value].tests_passed > 0, capability
 
 
-def test_sqlite_store_passes_the_base_conformance_suite() -> None:
+def test_sqlite_store_passes_the_base_conformance_suite(tmp_path: Path) -> None:
     import aiosqlite
     from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
-    folder = Path(tempfile.mkdtemp(prefix="supportgraph-conformance-"))
-
     @checkpointer_test(name="supportgraph SQLite (WAL, allow-list serde)")
     async def sqlite_saver() -> AsyncIterator[AsyncSqliteSaver]:
-        path = folder / f"{len(list(folder.iterdir()))}.sqlite"
+        path = tmp_path / f"{uuid.uuid4().hex}.sqlite"  # a fresh store per capability suite
         async with aiosqlite.connect(path) as conn:
             await conn.execute("PRAGMA journal_mode=WAL")
             saver = AsyncSqliteSaver(conn, serde=serializer())

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from supportgraph.checkpoints import open_checkpointer
 from supportgraph.checkpoints.maintenance import history, replay
 from supportgraph.checkpoints.retention import prune, thread_bytes
 from supportgraph.cli.app import app
@@ -133,6 +134,7 @@ def test_prune_keeps_the_newest_checkpoints_and_every_ticket_waiting_for_review(
         else:
             assert left == 2 and state.values["outcome"] == "replied"
             assert (thread_bytes(saver, ticket_id) or 0) < sizes[ticket_id]
+            assert (thread_bytes(saver, ticket_id) or 0) <= 20 * 1024  # the size goal
     # a pruned ticket is still finished: running it again does nothing
     assert run_ticket(support, samples["SUPPORT-002"], context).status == "already_done"
 
@@ -182,6 +184,15 @@ def test_cli_history_on_a_missing_database_says_what_to_do(tmp_path: Path) -> No
     assert result.exit_code == 2
     assert "no checkpoint database at" in result.output and "supportgraph run" in result.output
     assert not (tmp_path / "nope.sqlite").exists()  # looking does not create it
+
+
+def test_cli_replay_of_an_unknown_ticket_says_so(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'cp.sqlite'}"
+    assert _cli("prune", "-c", url).exit_code == 2  # no database yet: nothing is created
+    with open_checkpointer(url):
+        pass
+    result = _cli("replay", "NOPE", "--from", "x", "-c", url)
+    assert result.exit_code == 2 and "unknown ticket NOPE" in result.output
 
 
 def test_cli_prune_rejects_a_bad_age(tmp_path: Path) -> None:
