@@ -132,7 +132,7 @@ class LeaseTable:
     def check(self, lease: Lease) -> None:
         """Raise TicketBusyError if someone took the lease over since we got it."""
         current = self.holder(lease.thread_id)
-        if current is None or current.token != lease.token:
+        if current is None or (current.token, current.owner) != (lease.token, lease.owner):
             taker = current.owner if current else "nobody (released)"
             raise TicketBusyError(
                 f"ticket {lease.thread_id} was taken over by {taker}; this process ({lease.owner}) "
@@ -160,18 +160,100 @@ class LeaseTable:
         )
 
 
+class PostgresLeaseTable(LeaseTable):
+    """Leases in a table of the PostgreSQL checkpoint database, locked row by row."""
+
+    def __init__(self, conn: Any, lock: Any = None) -> None:
+        self._pg = conn
+        self._lock = lock or threading.Lock()
+        self._memory = {}
+        self._conn = None
+        with self._lock, self._pg.transaction():
+            self._pg.execute(
+                "CREATE TABLE IF NOT EXISTS supportgraph_leases (thread_id TEXT PRIMARY KEY, "
+                "owner TEXT NOT NULL, token BIGINT NOT NULL, expires_at TIMESTAMPTZ NOT NULL)"
+            )
+
+    def holder(self, thread_id: str) -> Lease | None:
+        """The current lease on a thread, live or stale."""
+        with self._lock:
+            return self._pg_read(thread_id, lock=False)
+
+    def acquire(self, thread_id: str, owner: str, ttl: timedelta = DEFAULT_TTL) -> Lease:
+        """Take the lease, or raise TicketBusyError naming the live holder."""
+        now = datetime.now(UTC)
+        with self._lock, self._pg.transaction():
+            # Make sure a row exists, then lock it: concurrent takers queue up here.
+            self._pg.execute(
+                "INSERT INTO supportgraph_leases VALUES (%s, '', 0, %s) ON CONFLICT (thread_id) DO NOTHING",
+                (thread_id, now),
+            )
+            current = self._pg_read(thread_id, lock=True)
+            if (
+                current
+                and current.owner
+                and current.owner != owner
+                and current.expires_at > now
+                and _owner_alive(current.owner)
+            ):
+                raise TicketBusyError(
+                    f"ticket {thread_id} is being processed by {current.owner} "
+                    f"(lease until {current.expires_at:%H:%M:%S} UTC); try again when it is done"
+                )
+            lease = Lease(thread_id, owner, (current.token if current else 0) + 1, now + ttl)
+            self._pg.execute(
+                "UPDATE supportgraph_leases SET owner = %s, token = %s, expires_at = %s WHERE thread_id = %s",
+                (lease.owner, lease.token, lease.expires_at, thread_id),
+            )
+        return lease
+
+    def release(self, lease: Lease) -> None:
+        """Give the lease up, if it is still ours (the token is kept for fencing)."""
+        with self._lock, self._pg.transaction():
+            self._pg.execute(
+                "UPDATE supportgraph_leases SET owner = '', expires_at = now() WHERE thread_id = %s AND token = %s",
+                (lease.thread_id, lease.token),
+            )
+
+    def check(self, lease: Lease) -> None:
+        """Raise TicketBusyError if someone took the lease over since we got it."""
+        current = self.holder(lease.thread_id)
+        if current is None or current.token != lease.token or current.owner != lease.owner:
+            taker = current.owner if current and current.owner else "nobody (released)"
+            raise TicketBusyError(
+                f"ticket {lease.thread_id} was taken over by {taker}; this process ({lease.owner}) "
+                "stops writing so that the ticket's history does not fork"
+            )
+
+    def _pg_read(self, thread_id: str, lock: bool) -> Lease | None:
+        row = self._pg.execute(
+            "SELECT owner, token, expires_at FROM supportgraph_leases WHERE thread_id = %s"
+            + (" FOR UPDATE" if lock else ""),
+            (thread_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        values = list(row.values()) if isinstance(row, dict) else list(row)
+        return Lease(thread_id, values[0], int(values[1]), values[2])
+
+
+def _lease_table(inner: BaseCheckpointSaver[str]) -> LeaseTable:
+    conn = getattr(inner, "conn", None)
+    lock = getattr(inner, "lock", None)
+    if isinstance(conn, sqlite3.Connection):
+        return LeaseTable(conn, lock)
+    if type(conn).__module__.startswith("psycopg"):
+        return PostgresLeaseTable(conn, lock)
+    return LeaseTable()  # in memory: one process
+
+
 class FencedSaver(BaseCheckpointSaver[str]):
     """A checkpointer that refuses writes to a thread whose lease this process lost."""
 
     def __init__(self, inner: BaseCheckpointSaver[str]) -> None:
         super().__init__(serde=inner.serde)
         self.inner = inner
-        conn = getattr(inner, "conn", None)
-        self.leases = (
-            LeaseTable(conn, getattr(inner, "lock", None))
-            if isinstance(conn, sqlite3.Connection)
-            else LeaseTable()
-        )
+        self.leases = _lease_table(inner)
         self._held: dict[str, Lease] = {}
 
     @contextmanager
