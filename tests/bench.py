@@ -55,7 +55,7 @@ def _trained(folder: Path, embeddings: bool) -> tuple[EmbeddedEngine, float, flo
     model = TriageModel.fit(
         [(e.subject, e.message) for e in examples],
         [e.category for e in examples],
-        settings=FeatureSettings(embeddings=embeddings),
+        settings=FeatureSettings(embeddings=embeddings, choose_by_cv=False),
     ).with_metadata(text_columns=["subject", "message"])
     seconds = time.perf_counter() - started
     model.save(folder)

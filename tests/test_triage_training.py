@@ -105,7 +105,8 @@ def trained(files: dict[str, Path]) -> Any:
             str(files["model"]),
             "--label-map",
             str(files["label_map"]),
-            "--no-embeddings",
+            "--embeddings",
+            "off",
         ],
     )
 
