@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -23,7 +24,7 @@ from supportgraph.graph.runner import run_ticket
 from supportgraph.tools.category import load_examples
 from supportgraph.tools.engines import engine_for
 from supportgraph.tools.priority import assess_priority
-from supportgraph.tools.triage_model import METADATA_FILE, TriageModel
+from supportgraph.tools.triage_model import METADATA_FILE, FeatureSettings, TriageModel
 
 from .conftest import NOW, make_ticket
 
@@ -258,3 +259,19 @@ def test_model_saved_by_another_sklearn_is_refused_with_advice(
     (copy / METADATA_FILE).write_text(json.dumps(metadata | {"sklearn_version": "0.24.2"}))
     with pytest.raises(ModelFileError, match=r"saved by scikit-learn 0\.24\.2.*retrain"):
         TriageModel.load(copy)
+
+
+def test_model_with_embeddings_predicts_the_same_after_save_and_load(tmp_path: Path) -> None:
+    examples = load_examples()[::4]
+    fields = [(e.subject, e.message) for e in examples]
+    model = TriageModel.fit(
+        fields,
+        [e.category for e in examples],
+        settings=FeatureSettings(embeddings=True, choose_by_cv=False, folds=3),
+    )
+    assert model.metadata["features"]["embeddings_used"]
+    loaded = TriageModel.load(model.save(tmp_path / "with-embeddings"))
+    before, _ = model.probabilities(fields[:5])
+    after, _ = loaded.probabilities(fields[:5])
+    assert before.shape == (5, 6)
+    np.testing.assert_allclose(after, before, atol=1e-6)
