@@ -97,15 +97,14 @@ class FeatureSettings:
             the better cross-validated macro-F1 on the label (embeddings help short
             English intents a lot and long bilingual tickets not at all).
         embedding_weight: Scale of the unit-length embedding block.
-        cs: Candidate regularisations of the linear SVM (smaller is stronger); each
-            head keeps the one with the best cross-validated macro-F1.
+        c: Regularisation of the linear SVM (smaller is stronger).
         folds: Cross-validation folds for the calibration and the reported scores.
     """
 
     embeddings: bool = True
     choose_by_cv: bool = True
     embedding_weight: float = 2.0
-    cs: tuple[float, ...] = (0.1, 0.5)
+    c: float = 0.5
     folds: int = 5
 
 
@@ -135,36 +134,24 @@ def _softmax(scores: np.ndarray, temperature: float) -> np.ndarray:
 class CalibratedHead(ClassifierMixin, BaseEstimator):
     """A balanced linear SVM whose margins become probabilities by temperature scaling.
 
-    ``fit`` runs stratified k-fold once per candidate regularisation ``cs``: the
-    out-of-fold margins pick ``c_`` (best macro-F1), fit the temperature (minimum
-    log-loss) and give the cross-validated predictions (``cv_predictions_``) that
-    ``train`` reports. Choosing ``c_`` on the same folds makes those scores slightly
-    optimistic; held-out evaluation (``eval triage``) is not affected.
+    ``fit`` runs stratified k-fold once: the out-of-fold margins both fit the
+    temperature (minimum log-loss) and give the cross-validated predictions
+    (``cv_predictions_``) that ``train`` reports, so no extra fits are needed.
     """
 
-    def __init__(self, cs: Sequence[float] = (0.1, 0.5), folds: int = 5) -> None:
-        self.cs = cs
+    def __init__(self, c: float = 0.5, folds: int = 5) -> None:
+        self.c = c
         self.folds = folds
 
-    @staticmethod
-    def _svm(c: float) -> LinearSVC:
-        return LinearSVC(C=c, class_weight="balanced")
+    def _svm(self) -> LinearSVC:
+        return LinearSVC(C=self.c, class_weight="balanced")
 
     def fit(self, x: Any, y: Sequence[str]) -> CalibratedHead:
-        """Pick C and fit the temperature on out-of-fold margins, then the SVM on all rows."""
+        """Fit the SVM on all rows and the temperature on out-of-fold margins."""
         labels = np.asarray(y)
         self.classes_ = np.unique(labels)
         split = StratifiedKFold(self.folds, shuffle=True, random_state=0)
-        best: tuple[float, float, np.ndarray] | None = None
-        for c in self.cs:
-            oof = cross_val_predict(self._svm(c), x, labels, cv=split, method="decision_function")
-            predicted = self.classes_[_softmax(oof, 1.0).argmax(axis=1)]
-            score = float(f1_score(labels, predicted, average="macro"))
-            if best is None or score > best[0]:
-                best = (score, c, oof)
-        if best is None:
-            raise ValueError("cs must name at least one regularisation C")
-        _, self.c_, margins = best
+        margins = cross_val_predict(self._svm(), x, labels, cv=split, method="decision_function")
         target = np.searchsorted(self.classes_, labels)
 
         def log_loss(temperature: float) -> float:
@@ -175,7 +162,7 @@ class CalibratedHead(ClassifierMixin, BaseEstimator):
             minimize_scalar(log_loss, bounds=(0.01, 10.0), method="bounded").x
         )
         self.cv_predictions_ = self.classes_[_softmax(margins, 1.0).argmax(axis=1)]
-        self.svm_ = self._svm(self.c_).fit(x, labels)
+        self.svm_ = self._svm().fit(x, labels)
         return self
 
     def predict_proba(self, x: Any) -> np.ndarray:
@@ -234,11 +221,11 @@ class TriageModel:
         settings = settings or FeatureSettings()
         features = build_features(settings)
         x = features.fit_transform([ticket_text(f) for f in fields])
-        label_head = CalibratedHead(settings.cs, settings.folds).fit(x, labels)
+        label_head = CalibratedHead(settings.c, settings.folds).fit(x, labels)
         choice: dict[str, Any] = {"embeddings_used": settings.embeddings}
         if settings.embeddings and settings.choose_by_cv:
             x_tfidf = x.tocsc()[:, : x.shape[1] - DIMENSIONS].tocsr()
-            tfidf_head = CalibratedHead(settings.cs, settings.folds).fit(x_tfidf, labels)
+            tfidf_head = CalibratedHead(settings.c, settings.folds).fit(x_tfidf, labels)
             with_f1, without_f1 = (_cv_macro_f1(h, labels) for h in (label_head, tfidf_head))
             choice = {
                 "cv_macro_f1_with_embeddings": round(with_f1, 4),
@@ -249,17 +236,13 @@ class TriageModel:
                 features.set_params(embeddings="drop")
                 x, label_head = x_tfidf, tfidf_head
         priority_head = (
-            CalibratedHead(settings.cs, settings.folds).fit(x, priorities) if priorities else None
+            CalibratedHead(settings.c, settings.folds).fit(x, priorities) if priorities else None
         )
         metadata = {
             "format": FORMAT,
             "labels": [str(c) for c in label_head.classes_],
             "priorities": [str(c) for c in priority_head.classes_] if priority_head else None,
             "features": asdict(settings) | choice,
-            "chosen_c": {
-                "label": label_head.c_,
-                "priority": priority_head.c_ if priority_head else None,
-            },
             "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "sklearn_version": sklearn.__version__,
             "training_rows": len(labels),
