@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -23,6 +24,15 @@ from supportgraph.tools.training_data import (
     require_trainable,
 )
 from supportgraph.tools.triage_model import MODEL_FILE, FeatureSettings, TriageModel
+
+
+class Embeddings(StrEnum):
+    """Whether a trained model uses MiniLM sentence embeddings."""
+
+    auto = "auto"
+    on = "on"
+    off = "off"
+
 
 console = Console()
 errors = Console(stderr=True)
@@ -66,8 +76,12 @@ def train_triage(
         Path | None, typer.Option(help="JSON label → route map saved with the model.")
     ] = None,
     embeddings: Annotated[
-        bool, typer.Option(help="Add offline MiniLM sentence embeddings (slower, usually better).")
-    ] = True,
+        Embeddings,
+        typer.Option(
+            help="MiniLM sentence embeddings next to TF-IDF: auto keeps them only when they "
+            "raise the cross-validated macro-F1; off trains fastest."
+        ),
+    ] = Embeddings.auto,
     folds: Annotated[int, typer.Option(min=2, help="Cross-validation folds.")] = 5,
 ) -> None:
     """Train a triage model on your own labelled tickets and print cross-validated scores."""
@@ -81,7 +95,11 @@ def train_triage(
             tickets.fields,
             tickets.labels,
             tickets.priorities,
-            FeatureSettings(embeddings=embeddings, folds=folds),
+            FeatureSettings(
+                embeddings=embeddings != Embeddings.off,
+                choose_by_cv=embeddings == Embeddings.auto,
+                folds=folds,
+            ),
         )
     except SupportGraphError as exc:
         raise _fail(str(exc)) from None
@@ -105,6 +123,13 @@ def train_triage(
     table.add_column("value", justify="right")
     table.add_row(f"{label} accuracy", f"{scores['accuracy']:.4f}")
     table.add_row(f"{label} macro-F1", f"{scores['macro_f1']:.4f}")
+    choice = model.metadata["features"]
+    if "cv_macro_f1_tfidf_only" in choice:
+        table.add_row(
+            "macro-F1 TF-IDF only / with embeddings",
+            f"{choice['cv_macro_f1_tfidf_only']:.4f} / {choice['cv_macro_f1_with_embeddings']:.4f}",
+        )
+    table.add_row("embeddings used", "yes" if choice["embeddings_used"] else "no")
     if "priority_macro_f1" in scores:
         table.add_row(f"{priority_label} macro-F1", f"{scores['priority_macro_f1']:.4f}")
     console.print(table)

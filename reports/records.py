@@ -68,6 +68,8 @@ def ticket_record(
         "priority_reasons": list(triage.priority_reasons) if triage else [],
         "category": triage.category if triage else None,
         "confidence": triage.confidence if triage else None,
+        "queue": triage.queue if triage else None,
+        "queue_route": triage.route if triage else None,
         "sentiment": triage.sentiment if triage else None,
         "sentiment_score": triage.sentiment_score if triage else None,
         "language": triage.language if triage else None,

@@ -40,7 +40,8 @@ def _train(data: Path, tmp_path: Path, text: str = "subject,body", label: str = 
             label,
             "--out",
             str(tmp_path / "model"),
-            "--no-embeddings",
+            "--embeddings",
+            "off",
         ],
     )
     assert result.exit_code == 2, result.output

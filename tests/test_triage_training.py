@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -20,10 +21,11 @@ from supportgraph.graph.builder import build_graph
 from supportgraph.graph.context import Context
 from supportgraph.graph.errors import ModelFileError
 from supportgraph.graph.runner import run_ticket
+from supportgraph.reports.records import ticket_record
 from supportgraph.tools.category import load_examples
 from supportgraph.tools.engines import engine_for
 from supportgraph.tools.priority import assess_priority
-from supportgraph.tools.triage_model import METADATA_FILE, TriageModel
+from supportgraph.tools.triage_model import METADATA_FILE, FeatureSettings, TriageModel
 
 from .conftest import NOW, make_ticket
 
@@ -105,7 +107,8 @@ def trained(files: dict[str, Path]) -> Any:
             str(files["model"]),
             "--label-map",
             str(files["label_map"]),
-            "--no-embeddings",
+            "--embeddings",
+            "off",
         ],
     )
 
@@ -200,24 +203,27 @@ def _run(files: dict[str, Path], tmp_path: Path, context: Context, **ticket: str
     from supportgraph.checkpoints import open_checkpointer
 
     with open_checkpointer(f"sqlite:///{tmp_path / 'cp.sqlite'}") as saver:
-        return run_ticket(build_graph(saver), make_ticket(**ticket), context).snapshot.values
+        return run_ticket(build_graph(saver), make_ticket(**ticket), context).snapshot
 
 
 def test_queue_mapped_to_escalation_goes_to_human_review(
     trained: Any, files: dict[str, Path], tmp_path: Path
 ) -> None:
-    values = _run(
+    snapshot = _run(
         files,
         tmp_path,
         _context(files, low_confidence=0.0),
         subject="Add a second admin to our account",
         message="Please add jo@acme.example as an admin user on our account and reset her password.",
     )
+    values = snapshot.values
     assert values["triage"].route == "escalation"
     assert "technical" not in values and "success" not in values
     rules = [t.rule for t in values["escalation"].triggers]
     assert "label_routes_to_escalation" in rules
     assert values["reply"].status == "draft"  # held for the reviewer
+    record = ticket_record(snapshot)
+    assert (record["queue"], record["queue_route"]) == ("Accounts", "escalation")
 
 
 def test_low_calibrated_confidence_sends_the_ticket_to_review(
@@ -229,7 +235,7 @@ def test_low_calibrated_confidence_sends_the_ticket_to_review(
         _context(files, low_confidence=0.99),
         subject="Question",
         message="Hello, I have a question about something.",
-    )
+    ).values
     assert values["triage"].confidence < 0.99
     low = [t for t in values["escalation"].triggers if t.reason == "low_confidence"]
     assert low and low[0].rule == "low_triage_confidence"
@@ -257,3 +263,19 @@ def test_model_saved_by_another_sklearn_is_refused_with_advice(
     (copy / METADATA_FILE).write_text(json.dumps(metadata | {"sklearn_version": "0.24.2"}))
     with pytest.raises(ModelFileError, match=r"saved by scikit-learn 0\.24\.2.*retrain"):
         TriageModel.load(copy)
+
+
+def test_model_with_embeddings_predicts_the_same_after_save_and_load(tmp_path: Path) -> None:
+    examples = load_examples()[::4]
+    fields = [(e.subject, e.message) for e in examples]
+    model = TriageModel.fit(
+        fields,
+        [e.category for e in examples],
+        settings=FeatureSettings(embeddings=True, choose_by_cv=False, folds=3),
+    )
+    assert model.metadata["features"]["embeddings_used"]
+    loaded = TriageModel.load(model.save(tmp_path / "with-embeddings"))
+    before, _ = model.probabilities(fields[:5])
+    after, _ = loaded.probabilities(fields[:5])
+    assert before.shape == (5, 6)
+    np.testing.assert_allclose(after, before, atol=1e-6)

@@ -10,9 +10,12 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
+from typing import Any
 
+import numpy as np
+from scipy.special import expit
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -66,6 +69,43 @@ def build_pipeline() -> Pipeline:
 
 
 @dataclass(frozen=True)
+class _StackedEnsemble:
+    """The calibrated cross-validation ensemble as one matrix product.
+
+    ``CalibratedClassifierCV.predict_proba`` calls five logistic regressions and
+    thirty sigmoid calibrators one by one (about 3.5 ms a ticket); stacking their
+    weights gives the same probabilities in one sparse product (about 0.1 ms).
+    """
+
+    coef: np.ndarray  # (folds * classes, features)
+    intercept: np.ndarray  # (folds * classes,)
+    a: np.ndarray  # sigmoid slope per fold and class
+    b: np.ndarray  # sigmoid offset per fold and class
+    classes: int
+
+    @classmethod
+    def of(cls, model: CalibratedClassifierCV) -> _StackedEnsemble | None:
+        """Stack a fitted sigmoid ensemble; None when its folds differ in class order."""
+        parts = model.calibrated_classifiers_
+        classes = len(model.classes_)
+        if classes < 3 or any(list(p.estimator.classes_) != list(model.classes_) for p in parts):
+            return None
+        return cls(
+            coef=np.vstack([p.estimator.coef_ for p in parts]),
+            intercept=np.concatenate([p.estimator.intercept_ for p in parts]),
+            a=np.array([c.a_ for p in parts for c in p.calibrators]),
+            b=np.array([c.b_ for p in parts for c in p.calibrators]),
+            classes=classes,
+        )
+
+    def predict_proba(self, x: Any) -> np.ndarray:
+        """Mean over folds of each fold's normalised per-class sigmoid probabilities."""
+        margins = np.asarray(x @ self.coef.T) + self.intercept
+        p = expit(-(self.a * margins + self.b)).reshape(len(margins), -1, self.classes)
+        return np.asarray((p / p.sum(axis=2, keepdims=True)).mean(axis=1))
+
+
+@dataclass(frozen=True)
 class CategoryClassifier:
     """A fitted category model with its label set."""
 
@@ -76,9 +116,21 @@ class CategoryClassifier:
         """Categories the model can predict."""
         return [str(label) for label in self.pipeline.classes_]
 
+    @cached_property
+    def _stacked(self) -> _StackedEnsemble | None:
+        return _StackedEnsemble.of(self.pipeline.named_steps["model"])
+
+    def probabilities(self, subject: str, message: str) -> np.ndarray:
+        """Calibrated probability of each category, in ``labels`` order."""
+        text = [subject_weighted(subject, message)]
+        if self._stacked is None:
+            return np.asarray(self.pipeline.predict_proba(text)[0])
+        features = self.pipeline.named_steps["features"].transform(text)
+        return self._stacked.predict_proba(features)[0]
+
     def predict(self, subject: str, message: str) -> tuple[Category, float]:
         """Return the most likely category and its calibrated probability."""
-        probabilities = self.pipeline.predict_proba([subject_weighted(subject, message)])[0]
+        probabilities = self.probabilities(subject, message)
         best = int(probabilities.argmax())
         return self.labels[best], float(probabilities[best])  # type: ignore[return-value]
 

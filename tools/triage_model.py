@@ -26,11 +26,13 @@ import sklearn
 from scipy.optimize import minimize_scalar
 from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.metrics import f1_score
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.pipeline import FeatureUnion
 from sklearn.svm import LinearSVC
 
 from supportgraph.graph.errors import ModelFileError
+from supportgraph.tools.embeddings import DIMENSIONS
 
 MODEL_FILE = "model.joblib"
 METADATA_FILE = "metadata.json"
@@ -88,9 +90,19 @@ class FeatureSettings:
     """Which features and classifier a model uses; defaults are the measured best.
 
     See docs/triage_eval.md for what each choice gave.
+
+    Attributes:
+        embeddings: Compute MiniLM sentence embeddings next to the TF-IDF blocks.
+        choose_by_cv: With embeddings, also fit TF-IDF alone and keep whichever has
+            the better cross-validated macro-F1 on the label (embeddings help short
+            English intents a lot and long bilingual tickets not at all).
+        embedding_weight: Scale of the unit-length embedding block.
+        c: Regularisation of the linear SVM (smaller is stronger).
+        folds: Cross-validation folds for the calibration and the reported scores.
     """
 
     embeddings: bool = True
+    choose_by_cv: bool = True
     embedding_weight: float = 2.0
     c: float = 0.5
     folds: int = 5
@@ -162,6 +174,10 @@ class CalibratedHead(ClassifierMixin, BaseEstimator):
         return np.asarray(self.classes_[self.predict_proba(x).argmax(axis=1)])
 
 
+def _cv_macro_f1(head: CalibratedHead, labels: Sequence[str]) -> float:
+    return float(f1_score(list(labels), head.cv_predictions_, average="macro"))
+
+
 @dataclass(frozen=True)
 class Prediction:
     """One ticket's predicted label and priority, with calibrated confidences."""
@@ -206,6 +222,19 @@ class TriageModel:
         features = build_features(settings)
         x = features.fit_transform([ticket_text(f) for f in fields])
         label_head = CalibratedHead(settings.c, settings.folds).fit(x, labels)
+        choice: dict[str, Any] = {"embeddings_used": settings.embeddings}
+        if settings.embeddings and settings.choose_by_cv:
+            x_tfidf = x.tocsc()[:, : x.shape[1] - DIMENSIONS].tocsr()
+            tfidf_head = CalibratedHead(settings.c, settings.folds).fit(x_tfidf, labels)
+            with_f1, without_f1 = (_cv_macro_f1(h, labels) for h in (label_head, tfidf_head))
+            choice = {
+                "cv_macro_f1_with_embeddings": round(with_f1, 4),
+                "cv_macro_f1_tfidf_only": round(without_f1, 4),
+                "embeddings_used": with_f1 > without_f1,
+            }
+            if not choice["embeddings_used"]:
+                features.set_params(embeddings="drop")
+                x, label_head = x_tfidf, tfidf_head
         priority_head = (
             CalibratedHead(settings.c, settings.folds).fit(x, priorities) if priorities else None
         )
@@ -213,7 +242,7 @@ class TriageModel:
             "format": FORMAT,
             "labels": [str(c) for c in label_head.classes_],
             "priorities": [str(c) for c in priority_head.classes_] if priority_head else None,
-            "features": asdict(settings),
+            "features": asdict(settings) | choice,
             "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "sklearn_version": sklearn.__version__,
             "training_rows": len(labels),
