@@ -52,6 +52,21 @@ def _owner_alive(owner: str) -> bool:
     return True
 
 
+def _refuse_if_held(current: Lease | None, owner: str, now: datetime) -> None:
+    """Raise TicketBusyError when another, live owner holds an unexpired lease."""
+    if (
+        current is not None
+        and current.owner  # '' marks a released lease (PostgreSQL keeps its token)
+        and current.owner != owner
+        and current.expires_at > now
+        and _owner_alive(current.owner)
+    ):
+        raise TicketBusyError(
+            f"ticket {current.thread_id} is being processed by {current.owner} "
+            f"(lease until {current.expires_at:%H:%M:%S} UTC); try again when it is done"
+        )
+
+
 @dataclass(frozen=True)
 class Lease:
     """Who holds a ticket, until when, under which fencing token."""
@@ -96,16 +111,7 @@ class LeaseTable:
                 self._conn.execute("BEGIN IMMEDIATE")
             try:
                 current = self._read(thread_id)
-                if (
-                    current
-                    and current.owner != owner
-                    and current.expires_at > now
-                    and _owner_alive(current.owner)
-                ):
-                    raise TicketBusyError(
-                        f"ticket {thread_id} is being processed by {current.owner} "
-                        f"(lease until {current.expires_at:%H:%M:%S} UTC); try again when it is done"
-                    )
+                _refuse_if_held(current, owner, now)
                 lease = Lease(thread_id, owner, (current.token if current else 0) + 1, now + ttl)
                 self._write(lease)
             except BaseException:
@@ -189,17 +195,7 @@ class PostgresLeaseTable(LeaseTable):
                 (thread_id, now),
             )
             current = self._pg_read(thread_id, lock=True)
-            if (
-                current
-                and current.owner
-                and current.owner != owner
-                and current.expires_at > now
-                and _owner_alive(current.owner)
-            ):
-                raise TicketBusyError(
-                    f"ticket {thread_id} is being processed by {current.owner} "
-                    f"(lease until {current.expires_at:%H:%M:%S} UTC); try again when it is done"
-                )
+            _refuse_if_held(current, owner, now)
             lease = Lease(thread_id, owner, (current.token if current else 0) + 1, now + ttl)
             self._pg.execute(
                 "UPDATE supportgraph_leases SET owner = %s, token = %s, expires_at = %s WHERE thread_id = %s",

@@ -18,6 +18,7 @@ from supportgraph.checkpoints import open_checkpointer
 from supportgraph.cli import triage_commands
 from supportgraph.cli.history_commands import history_app
 from supportgraph.cli.kb_commands import eval_app, kb_app
+from supportgraph.cli.options import CheckpointOption, TenantOption
 from supportgraph.graph.context import Context
 from supportgraph.graph.errors import SupportGraphError
 from supportgraph.graph.runner import TicketRun, config_for, resume_review, run_batch
@@ -42,15 +43,6 @@ app.add_typer(eval_app, name="eval")  # eval retrieval (kb_commands) and eval tr
 eval_app.command("triage")(triage_commands.eval_triage)
 console = Console()
 errors = Console(stderr=True)
-
-CheckpointOption = Annotated[
-    str | None,
-    typer.Option(
-        "--checkpoint",
-        "-c",
-        help="memory://, sqlite:///PATH or postgresql://...; default under $SUPPORTGRAPH_HOME",
-    ),
-]
 
 
 OutOption = Annotated[
@@ -295,7 +287,6 @@ def _decide(ticket_id: str, answer: dict[str, Any], options: DecisionOptions) ->
 
 
 ReviewerOption = Annotated[str, typer.Option(help="Who decided (kept in the audit log).")]
-TenantOption = Annotated[str | None, typer.Option(help="Tenant the ticket belongs to.")]
 InterruptOption = Annotated[
     str | None, typer.Option("--interrupt", help="Which pending review, if several.")
 ]

@@ -16,6 +16,7 @@ from supportgraph.checkpoints import open_checkpointer
 from supportgraph.checkpoints.maintenance import history, replay
 from supportgraph.checkpoints.retention import prune, thread_bytes
 from supportgraph.checkpoints.savers import thread_id
+from supportgraph.cli.options import CheckpointOption, TenantOption
 from supportgraph.graph.context import Context
 from supportgraph.graph.errors import SupportGraphError
 from supportgraph.graph.runner import config_for
@@ -27,16 +28,6 @@ history_app = typer.Typer()
 # output is not squeezed into 80 columns.
 console = Console(width=None if sys.stdout.isatty() else 140)
 errors = Console(stderr=True)
-
-CheckpointOption = Annotated[
-    str | None,
-    typer.Option(
-        "--checkpoint",
-        "-c",
-        help="memory://, sqlite:///PATH or postgresql://...; default under $SUPPORTGRAPH_HOME",
-    ),
-]
-TenantOption = Annotated[str | None, typer.Option(help="Tenant the ticket belongs to.")]
 
 
 def _fail(message: str) -> typer.Exit:
