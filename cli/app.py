@@ -187,8 +187,11 @@ def _print_table(records: list[dict[str, Any]]) -> None:
 def _snapshot(ticket_id: str, checkpoint: str | None, tenant: str | None) -> Any:
     from supportgraph.graph.builder import build_graph
 
-    with open_checkpointer(checkpoint) as saver:
-        snapshot = build_graph(saver).get_state(config_for(ticket_id, tenant))
+    try:
+        with open_checkpointer(checkpoint, create=False) as saver:
+            snapshot = build_graph(saver).get_state(config_for(ticket_id, tenant))
+    except SupportGraphError as exc:
+        raise _fail(str(exc)) from None
     if not snapshot.values:
         raise _fail(f"unknown ticket {ticket_id}: no checkpoint thread in this store")
     return snapshot
@@ -250,8 +253,11 @@ def review_list(
     except ValueError as exc:
         raise _fail(f"--older-than: {exc}") from None
     context = Context()
-    with open_checkpointer(checkpoint) as saver:
-        reviews = pending_reviews(build_graph(saver), context.now(), team=team, older_than=age)
+    try:
+        with open_checkpointer(checkpoint, create=False) as saver:
+            reviews = pending_reviews(build_graph(saver), context.now(), team=team, older_than=age)
+    except SupportGraphError as exc:
+        raise _fail(str(exc)) from None
     table = Table(title=f"Waiting for review ({len(reviews)})")
     for column in ("Ticket", "Team", "Asks", "Reasons", "Waiting", "First response"):
         table.add_column(column)
@@ -272,7 +278,7 @@ def _decide(ticket_id: str, answer: dict[str, Any], options: DecisionOptions) ->
 
     context = Context()
     try:
-        with open_checkpointer(options.checkpoint) as saver:
+        with open_checkpointer(options.checkpoint, create=False) as saver:
             graph = build_graph(saver)
             snapshot = resume_review(
                 graph, ticket_id, answer, context, options.tenant, options.interrupt
@@ -378,12 +384,15 @@ def relay(
     from supportgraph.graph.builder import build_graph
     from supportgraph.graph.inbox import thread_ids
 
-    with open_checkpointer(checkpoint) as saver:
-        graph = build_graph(saver)
-        snapshots = [
-            graph.get_state(RunnableConfig(configurable={"thread_id": t}))
-            for t in thread_ids(saver)
-        ]
+    try:
+        with open_checkpointer(checkpoint, create=False) as saver:
+            graph = build_graph(saver)
+            snapshots = [
+                graph.get_state(RunnableConfig(configurable={"thread_id": t}))
+                for t in thread_ids(saver)
+            ]
+    except SupportGraphError as exc:
+        raise _fail(str(exc)) from None
     try:
         sent = _deliver(snapshots, out, smtp)
     except OSError as exc:

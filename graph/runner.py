@@ -166,7 +166,8 @@ def resume_review(
         raise ReviewError(
             f"ticket {ticket_id} has no pending review {interrupt_id}; pending: {', '.join(pending)}"
         )
-    with _lease(graph, config):
+    saver = graph.checkpointer if isinstance(graph.checkpointer, BaseCheckpointSaver) else None
+    with store_errors(saver), _lease(graph, config):
         if not graph.get_state(config).interrupts:
             raise ReviewError(f"ticket {ticket_id} was decided by someone else meanwhile")
         graph.invoke(

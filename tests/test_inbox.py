@@ -104,3 +104,18 @@ def test_cli_inbox_and_audit_trail(tmp_path: Path, samples: dict[str, Ticket]) -
     assert record["outcome"] == "handed_to_human"
     unknown = cli("review", "approve", "NOPE-1")
     assert unknown.returncode == 2 and "unknown ticket NOPE-1" in unknown.stderr
+
+
+def test_review_commands_refuse_a_store_that_does_not_exist(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'typo.sqlite'}"
+    for args in (["review", "list"], ["review", "approve", "SUPPORT-004"], ["show", "SUPPORT-004"]):
+        done = subprocess.run(
+            [sys.executable, "-m", "supportgraph.cli", *args, "--checkpoint", url],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=120,
+        )
+        assert done.returncode == 2, args
+        assert "no checkpoint database at" in done.stderr
+    assert not (tmp_path / "typo.sqlite").exists()
