@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -35,12 +36,38 @@ def thread_id(ticket_id: str, tenant: str | None = None) -> str:
     return f"{tenant}:{ticket_id}" if tenant else ticket_id
 
 
+class CompressingSerializer(JsonPlusSerializer):
+    """LangGraph's serializer, with values over a few hundred bytes zlib-compressed.
+
+    Ticket state is mostly text (replies, passages, the decision log), and SQLite stores
+    a full copy of it in every checkpoint, so compression cuts the store several times
+    over. Values written without compression (older stores) still read back.
+    """
+
+    SUFFIX = "+zlib"
+    MIN_BYTES = 256
+
+    def dumps_typed(self, obj: Any) -> tuple[str, bytes]:
+        """Serialize, then compress when it pays."""
+        kind, data = super().dumps_typed(obj)
+        if isinstance(data, bytes) and len(data) >= self.MIN_BYTES:
+            return kind + self.SUFFIX, zlib.compress(data, 6)
+        return kind, data
+
+    def loads_typed(self, data: tuple[str, bytes]) -> Any:
+        """Decompress values written compressed, then deserialize."""
+        kind, payload = data
+        if kind.endswith(self.SUFFIX):
+            return super().loads_typed((kind.removesuffix(self.SUFFIX), zlib.decompress(payload)))
+        return super().loads_typed(data)
+
+
 def serializer() -> JsonPlusSerializer:
-    """A serializer that allows exactly our state models to be read back."""
+    """A compressing serializer that allows exactly our state models to be read back."""
     allowed = [
         (m.__module__, m.__name__) for m in (*STATE_MODELS, EscalationTrigger, ProposedAction)
     ]
-    return JsonPlusSerializer(allowed_msgpack_modules=allowed)
+    return CompressingSerializer(allowed_msgpack_modules=allowed)
 
 
 def redact(url: str) -> str:

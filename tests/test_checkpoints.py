@@ -144,3 +144,18 @@ def test_ticket_sent_as_json_is_validated_at_the_edge() -> None:
     raw["channel"] = "Pigeon"
     with pytest.raises(IntakeError, match="field 'channel'"):
         build_graph().invoke({"ticket": raw}, context=Context(clock=lambda: NOW))  # type: ignore[typeddict-item]
+
+
+def test_large_values_are_stored_compressed_and_old_ones_still_read() -> None:
+    from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
+
+    from supportgraph.checkpoints.savers import serializer
+
+    serde = serializer()
+    text = "The export keeps timing out. " * 100
+    kind, data = serde.dumps_typed({"reply": text})
+    assert kind.endswith("+zlib") and len(data) < len(text) / 5
+    assert serde.loads_typed((kind, data)) == {"reply": text}
+    plain = JsonPlusSerializer().dumps_typed({"reply": text})  # written before compression
+    assert serde.loads_typed(plain) == {"reply": text}
+    assert serde.dumps_typed({"hops": 3})[0] == "msgpack"  # small values stay as they are
