@@ -139,19 +139,13 @@ def run(
 
 def _maintain_kb(records: list[dict[str, Any]], context: Context) -> Any:
     """Log the run's KB searches and gaps, propose drafts; return KB health for the reports."""
-    from supportgraph.tools.embeddings import default_encoder
     from supportgraph.tools.kb import read_articles
-    from supportgraph.tools.kb_drafts import propose_drafts
     from supportgraph.tools.kb_health import kb_health, record_run
-    from supportgraph.tools.kb_store import kb_key, load_index
+    from supportgraph.tools.kb_store import kb_key
 
     key = kb_key(context.kb_path)
     record_run(records, key, context.now(), context.kb_min_score)
-    drafts = propose_drafts(
-        records, load_index(context.kb_path), default_encoder(), context.now().date()
-    )
-    if drafts:
-        console.print(f"{len(drafts)} KB draft(s) proposed; see `supportgraph kb drafts`")
+    _propose_drafts(records, context)
     return kb_health(read_articles(context.kb_path), key, context.now().date())
 
 
@@ -290,6 +284,22 @@ def _decide(ticket_id: str, answer: dict[str, Any], options: DecisionOptions) ->
     console.print(
         f"{ticket_id}: {answer['action']} → outcome [bold]{record['outcome']}[/], reply {record['reply_status']}"
     )
+    _propose_drafts([record], context)
+
+
+def _propose_drafts(records: list[dict[str, Any]], context: Context) -> None:
+    """Turn tickets just resolved without the KB (gap or reviewer's answer) into drafts."""
+    from supportgraph.tools.embeddings import default_encoder
+    from supportgraph.tools.kb_drafts import propose_drafts, worth_a_draft
+    from supportgraph.tools.kb_store import load_index
+
+    if not any(worth_a_draft(r) for r in records):
+        return
+    drafts = propose_drafts(
+        records, load_index(context.kb_path), default_encoder(), context.now().date()
+    )
+    if drafts:
+        console.print(f"{len(drafts)} KB draft(s) proposed; see `supportgraph kb drafts`")
 
 
 ReviewerOption = Annotated[str, typer.Option(help="Who decided (kept in the audit log).")]

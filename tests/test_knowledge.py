@@ -151,3 +151,25 @@ def test_drafts_command_lists_proposals_from_a_run(tmp_path: Path) -> None:
     result = runner.invoke(app, ["kb", "drafts", "--from", str(run)])
     assert result.exit_code == 0, result.output
     assert "1 draft(s) proposed" in result.output and "T-5" in result.output
+
+
+def test_a_reviewers_answer_to_a_gap_ticket_becomes_a_draft_at_once(tmp_path: Path) -> None:
+    tickets, store = tmp_path / "tickets.json", f"sqlite:///{tmp_path / 'runs.sqlite'}"
+    placeholder = {**OFF_TOPIC, "ticket_id": "GAP-2", "subject": "Bread crust too pale"}
+    tickets.write_text(json.dumps([OFF_TOPIC, placeholder]))
+    out = ["--out", str(tmp_path / "out"), "--checkpoint", store]
+    assert runner.invoke(app, ["run", str(tickets), *out]).exit_code == 0
+    assert read_drafts() == []  # waiting for a human: nothing to learn yet
+
+    answer = "Proof the dough 12 to 14 hours in the fridge at 4 °C."
+    edited = runner.invoke(app, ["review", "edit", "GAP-1", "--reply", answer, *out])
+    assert edited.exit_code == 0, edited.output
+    assert "1 KB draft(s) proposed" in edited.output
+    (draft,) = read_drafts()
+    assert draft.source_tickets == ("GAP-1",) and answer in draft.article.body
+    assert "olga@" not in draft.path.read_text()
+
+    approved = runner.invoke(app, ["review", "approve", "GAP-2", *out])
+    assert approved.exit_code == 0, approved.output
+    assert "draft" not in approved.output  # the placeholder reply teaches the KB nothing
+    assert [d.source_tickets for d in read_drafts()] == [("GAP-1",)]

@@ -22,6 +22,7 @@ from supportgraph.graph.context import home_dir
 from supportgraph.graph.errors import KBError
 from supportgraph.tools.kb import Article, parse_article, read_articles
 from supportgraph.tools.redaction import redact
+from supportgraph.tools.replies import NO_DOCUMENTED_ANSWER
 from supportgraph.tools.retrieval import HybridIndex, TextEncoder
 
 UPDATE_SIMILARITY = 0.75  # draft vs article cosine above which we propose an update
@@ -34,10 +35,17 @@ def drafts_dir() -> Path:
     return home_dir() / "drafts"
 
 
-def _resolved_without_kb(record: Record) -> bool:
-    review = record.get("review") or {}
-    human_answer = review.get("action") == "edit"
-    return record.get("reply_status") == "sent" and (record.get("kb_gap") or human_answer)
+def worth_a_draft(record: Record) -> bool:
+    """A ticket resolved with an answer the KB lacks: a reviewer's own reply, or a gap answered.
+
+    A gap ticket whose sent reply only says that no documented answer exists (a reviewer
+    approved the placeholder) has nothing to teach the KB yet.
+    """
+    if record.get("reply_status") != "sent":
+        return False
+    if (record.get("review") or {}).get("action") == "edit":
+        return True
+    return bool(record.get("kb_gap")) and NO_DOCUMENTED_ANSWER not in (record.get("reply") or "")
 
 
 def _reply_body(reply: str) -> str:
@@ -123,7 +131,7 @@ def propose_drafts(
         today: Date written as ``updated_at``.
     """
     existing = read_drafts()
-    candidates = [r for r in records if _resolved_without_kb(r)]
+    candidates = [r for r in records if worth_a_draft(r)]
     if not candidates:
         return []
     texts, bodies, titles = [], [], []

@@ -10,6 +10,10 @@ from supportgraph.graph.models import (
     TriageResult,
 )
 
+NO_DOCUMENTED_ANSWER = (
+    "We could not find a documented answer to this question, so a specialist will reply personally."
+)
+
 
 def _greeting(ticket: Ticket) -> str:
     return f"Hello {ticket.customer} team,"
@@ -55,7 +59,7 @@ def compose_reply(
     if knowledge is not None and knowledge.gap and not steps:
         lines += [
             "",
-            "We could not find a documented answer to this question, so a specialist will reply personally.",
+            NO_DOCUMENTED_ANSWER,
         ]
     if escalation is not None:
         if escalation.needs_human:
