@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -75,13 +75,30 @@ def run(
     out: OutOption = Path("out"),
     checkpoint: CheckpointOption = None,
     smtp: SmtpOption = None,
+    triage_model: Annotated[
+        Path | None,
+        typer.Option(
+            help="Model folder from `supportgraph train triage` (default: $SUPPORTGRAPH_TRIAGE_MODEL, else the shipped model)."
+        ),
+    ] = None,
+    label_map: Annotated[
+        Path | None,
+        typer.Option(help="JSON map of the model's labels to routes (default: the model's own)."),
+    ] = None,
 ) -> None:
     """Run every ticket in FILE through the support graph and write the reports."""
     from supportgraph.graph.builder import build_graph
+    from supportgraph.tools.engines import engine_for
 
     context = Context()
+    context = replace(
+        context,
+        triage_model=triage_model or context.triage_model,
+        label_map=label_map or context.label_map,
+    )
     started = context.now()
     try:
+        engine_for(context)  # a bad model or label map stops the run before any ticket
         intake = read_tickets(file, started)
     except SupportGraphError as exc:
         raise _fail(str(exc)) from None

@@ -279,3 +279,42 @@ def test_model_with_embeddings_predicts_the_same_after_save_and_load(tmp_path: P
     after, _ = loaded.probabilities(fields[:5])
     assert before.shape == (5, 6)
     np.testing.assert_allclose(after, before, atol=1e-6)
+
+
+def test_run_uses_the_model_named_on_the_command_line(
+    trained: Any, files: dict[str, Path], tmp_path: Path
+) -> None:
+    tickets = tmp_path / "tickets.json"
+    outage = {
+        "ticket_id": "T-1",
+        "customer": "Acme",
+        "customer_tier": "Growth",
+        "channel": "Email",
+        "subject": "API returns 500 errors",
+        "message": "Since this morning every call to the export API fails with a 500 error.",
+        "submitted_at": "-5m",
+    }
+    tickets.write_text(json.dumps([outage]))
+    out, store = ["--out", str(tmp_path / "out")], ["--checkpoint", "memory://"]
+    result = runner.invoke(
+        app, ["run", str(tickets), *out, *store, "--triage-model", str(files["model"])]
+    )
+    assert result.exit_code == 0, result.output
+    record = json.loads(next((tmp_path / "out").glob("*/tickets.jsonl")).read_text())
+    assert (record["queue"], record["queue_route"]) == ("Tech Desk", "technical")
+
+    missing = runner.invoke(
+        app,
+        [
+            "run",
+            str(tickets),
+            "--out",
+            str(tmp_path / "none"),
+            *store,
+            "--triage-model",
+            str(tmp_path / "nope"),
+        ],
+    )
+    assert missing.exit_code == 2
+    assert "not a triage model folder" in " ".join(missing.output.split())
+    assert not (tmp_path / "none").exists()  # refused before any ticket ran
