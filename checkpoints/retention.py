@@ -13,12 +13,14 @@ from langgraph.checkpoint.postgres import PostgresSaver
 from langgraph.checkpoint.sqlite import SqliteSaver
 
 from supportgraph.checkpoints.savers import store_errors, store_label
+from supportgraph.checkpoints.sqlite_store import BlobSqliteSaver
 from supportgraph.graph.builder import SupportGraph
 from supportgraph.graph.errors import HistoryError
 
 _SQLITE_SIZE = """
 SELECT (SELECT COALESCE(SUM(LENGTH(checkpoint) + LENGTH(metadata)), 0)
           FROM checkpoints WHERE thread_id = :t)
+     + (SELECT COALESCE(SUM(LENGTH(blob)), 0) FROM checkpoint_blobs WHERE thread_id = :t)
      + (SELECT COALESCE(SUM(LENGTH(value)), 0) FROM writes WHERE thread_id = :t)
 """
 _POSTGRES_SIZE = """
@@ -104,6 +106,8 @@ def _delete(saver: BaseCheckpointSaver[Any], thread: str, ids: list[str]) -> Non
                     f"AND checkpoint_id IN ({marks})",
                     (thread, *ids),
                 )
+        if isinstance(saver, BlobSqliteSaver):
+            saver.drop_orphan_blobs(thread)
         return
     assert isinstance(saver, PostgresSaver)
     with saver._cursor() as cur, cur.connection.transaction():

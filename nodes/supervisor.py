@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from langgraph.runtime import Runtime
-from langgraph.types import Command, Send
+from langgraph.types import Command
 
 from supportgraph.graph.context import Context, context_of
 from supportgraph.graph.models import Decision, Ticket
@@ -46,7 +46,7 @@ def coordinate(state: SupportState, runtime: Runtime[Context]) -> Command[Destin
     if "triage" in state:
         reply = state.get("reply")
         sent_at = reply.sent_at if reply is not None and reply.status == "sent" else None
-        update["sla"] = sla_status(
+        sla = sla_status(
             state["ticket"],
             state["triage"].priority,
             now,
@@ -54,6 +54,8 @@ def coordinate(state: SupportState, runtime: Runtime[Context]) -> Command[Destin
             first_response_at=sent_at,
             resolved_at=sent_at,
         )
+        if sla != state.get("sla"):  # an unchanged value written again costs a checkpoint copy
+            update["sla"] = sla
     view: SupportState = {**state, **update}  # type: ignore[typeddict-item]
     if "knowledge" in state and "reply" not in state:
         update["escalation"] = view["escalation"] = decide_escalation(view, context.low_confidence)
@@ -65,5 +67,6 @@ def coordinate(state: SupportState, runtime: Runtime[Context]) -> Command[Destin
         return Command(goto="__end__", update=update)
     if len(route.steps) == 1:
         return Command(goto=route.steps[0], update=update)
-    merged = {**state, **update, "decisions": []}
-    return Command(goto=[Send(step, merged) for step in route.steps], update=update)
+    # Plain edges, not Send: a Send would copy the whole state into the checkpoint's
+    # task list; the specialists read the same state from the channels instead.
+    return Command(goto=list(route.steps), update=update)

@@ -1,5 +1,8 @@
 """Measure checkpoint bytes per sample ticket in SQLite and PostgreSQL, before and after prune.
 
+Columns: the outcome, bytes with every checkpoint kept, bytes once a reviewer approved
+the tickets that wait for review (every ticket finished), bytes after ``prune --keep-last 2``.
+
 Run with ``make bench-checkpoints`` (``python -m tests.bench_checkpoints``). The PostgreSQL
 column needs the throwaway server (tests/pg_server.py); without it only SQLite is shown.
 """
@@ -17,7 +20,7 @@ from supportgraph.checkpoints import open_checkpointer
 from supportgraph.checkpoints.retention import prune, thread_bytes
 from supportgraph.graph.builder import build_graph
 from supportgraph.graph.context import Context
-from supportgraph.graph.runner import run_batch
+from supportgraph.graph.runner import resume_review, run_batch
 from supportgraph.tools.intake import validate_records
 
 from . import pg_server
@@ -26,8 +29,8 @@ ROOT = Path(__file__).resolve().parents[1]
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
 
-def measure(url: str) -> dict[str, tuple[str, int, int]]:
-    """Run the samples into ``url``; per ticket: outcome, bytes, bytes after prune --keep-last 2."""
+def measure(url: str) -> dict[str, tuple[str, int, int, int]]:
+    """Run the samples into ``url``; per ticket: outcome, bytes, after approval, after prune."""
     tickets = validate_records(
         json.loads((ROOT / "examples/sample_inquiries.json").read_text()), NOW
     )
@@ -36,6 +39,10 @@ def measure(url: str) -> dict[str, tuple[str, int, int]]:
         support = build_graph(saver)
         runs = run_batch(support, tickets.tickets, context)
         full = {r.ticket_id: thread_bytes(saver, r.ticket_id) or 0 for r in runs}
+        for run in runs:
+            if run.snapshot.interrupts:
+                resume_review(support, run.ticket_id, {"action": "approve"}, context)
+        finished = {r.ticket_id: thread_bytes(saver, r.ticket_id) or 0 for r in runs}
         later = datetime.now(UTC) + timedelta(days=31)
         prune(support, saver, keep_last=2, older_than=timedelta(days=30), now=later)
         return {
@@ -45,6 +52,7 @@ def measure(url: str) -> dict[str, tuple[str, int, int]]:
                     or ("waiting" if r.snapshot.interrupts else "?")
                 ),
                 full[r.ticket_id],
+                finished[r.ticket_id],
                 thread_bytes(saver, r.ticket_id) or 0,
             )
             for r in runs
@@ -72,9 +80,12 @@ def main() -> None:
         if pg_url:
             stores["postgres"] = pg_url
         for name, url in stores.items():
-            print(f"\n{name}: bytes per ticket (all checkpoints; after prune --keep-last 2)")
-            for ticket_id, (outcome, full, pruned) in measure(url).items():
-                print(f"  {ticket_id}  {outcome:20s} {full:7,d}  {pruned:7,d}")
+            print(
+                f"\n{name}: bytes per ticket (all checkpoints; once reviews are approved; "
+                "after prune --keep-last 2)"
+            )
+            for ticket_id, (outcome, full, finished, pruned) in measure(url).items():
+                print(f"  {ticket_id}  {outcome:20s} {full:7,d}  {finished:7,d}  {pruned:7,d}")
 
 
 if __name__ == "__main__":

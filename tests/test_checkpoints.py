@@ -146,7 +146,9 @@ def test_ticket_sent_as_json_is_validated_at_the_edge() -> None:
         build_graph().invoke({"ticket": raw}, context=Context(clock=lambda: NOW))  # type: ignore[typeddict-item]
 
 
-def test_large_values_are_stored_compressed_and_old_ones_still_read() -> None:
+def test_values_are_stored_compressed_and_old_ones_still_read() -> None:
+    import zlib
+
     from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 
     from supportgraph.checkpoints.savers import serializer
@@ -154,8 +156,129 @@ def test_large_values_are_stored_compressed_and_old_ones_still_read() -> None:
     serde = serializer()
     text = "The export keeps timing out. " * 100
     kind, data = serde.dumps_typed({"reply": text})
-    assert kind.endswith("+zlib") and len(data) < len(text) / 5
+    assert kind.endswith("+zdict1") and len(data) < len(text) / 5
     assert serde.loads_typed((kind, data)) == {"reply": text}
+    small = {"reason": "new ticket: classify it first", "target": "triage"}
+    kind, data = serde.dumps_typed(small)
+    assert kind.endswith("+zdict1") and len(data) < len(JsonPlusSerializer().dumps_typed(small)[1])
     plain = JsonPlusSerializer().dumps_typed({"reply": text})  # written before compression
     assert serde.loads_typed(plain) == {"reply": text}
-    assert serde.dumps_typed({"hops": 3})[0] == "msgpack"  # small values stay as they are
+    zlibbed = (plain[0] + "+zlib", zlib.compress(plain[1]))  # written before the dictionary
+    assert serde.loads_typed(zlibbed) == {"reply": text}
+    assert serde.dumps_typed({"hops": 3})[0] == "msgpack"  # tiny values stay as they are
+
+
+def _ticking_clock() -> Any:
+    """A clock one second later at every reading, so every step sees a new time."""
+    from datetime import timedelta
+    from itertools import count
+
+    seconds = count()
+    return lambda: NOW + timedelta(seconds=next(seconds))
+
+
+@pytest.mark.parametrize("clock", ["pinned", "ticking"])
+def test_every_sample_ticket_keeps_its_whole_history_in_20_kb_of_sqlite(
+    tmp_path: Path, samples: dict[str, Ticket], clock: str
+) -> None:
+    from supportgraph.checkpoints.retention import thread_bytes
+
+    context = Context(clock=(lambda: NOW) if clock == "pinned" else _ticking_clock())
+    with open_checkpointer(f"sqlite:///{tmp_path / 'size.sqlite'}") as saver:
+        support = build_graph(saver)
+        runs = run_batch(support, samples.values(), context)
+        sizes = {r.ticket_id: thread_bytes(saver, r.ticket_id) for r in runs}
+        waiting = [r.ticket_id for r in runs if r.snapshot.interrupts]
+        for ticket_id in waiting:
+            resume_review(support, ticket_id, {"action": "approve", "reviewer": "kim"}, context)
+        finished = {t: thread_bytes(saver, t) for t in waiting}
+        outcomes = {t: support.get_state(config_for(t)).values["outcome"] for t in samples}
+    assert waiting == ["SUPPORT-001", "SUPPORT-004"]
+    assert set(outcomes.values()) == {"replied"}
+    over = {t: n for t, n in {**sizes, **finished}.items() if n is None or n > 20_000}
+    assert not over, f"over 20 KB with the full history: {over}"
+
+
+def test_sqlite_stores_each_value_once_and_history_still_shows_it(
+    tmp_path: Path, samples: dict[str, Ticket], context: Context
+) -> None:
+    import sqlite3
+
+    path = tmp_path / "once.sqlite"
+    with open_checkpointer(f"sqlite:///{path}") as saver:
+        support = build_graph(saver)
+        run_ticket(support, samples["SUPPORT-002"], context)
+        history = list(support.get_state_history(config_for("SUPPORT-002")))
+    with sqlite3.connect(path) as conn:
+        copies = conn.execute(
+            "SELECT COUNT(*) FROM checkpoint_blobs WHERE thread_id = 'SUPPORT-002' "
+            "AND channel = 'ticket'"
+        ).fetchone()[0]
+    assert copies == 1  # LangGraph's SqliteSaver would hold one per checkpoint
+    with_ticket = [s for s in history if "ticket" in s.values]
+    assert len(with_ticket) == len(history) - 1  # all but the input checkpoint
+    assert all(s.values["ticket"] == samples["SUPPORT-002"] for s in with_ticket)
+    assert history[0].values["reply"].status == "sent"
+
+
+def test_a_thread_written_by_langgraphs_own_sqlite_saver_reads_and_resumes(
+    tmp_path: Path, samples: dict[str, Ticket], context: Context
+) -> None:
+    import sqlite3
+
+    from langgraph.checkpoint.sqlite import SqliteSaver
+
+    from supportgraph.checkpoints.savers import serializer
+
+    path = tmp_path / "old.sqlite"
+    conn = sqlite3.connect(path, check_same_thread=False)
+    old = SqliteSaver(conn, serde=serializer())  # every value inline, 51-character versions
+    old.setup()
+    before = run_ticket(build_graph(old), samples["SUPPORT-004"], context).snapshot
+    conn.close()
+    assert before.interrupts
+    with open_checkpointer(f"sqlite:///{path}") as saver:
+        support = build_graph(saver)
+        assert support.get_state(config_for("SUPPORT-004")).values == before.values
+        after = resume_review(support, "SUPPORT-004", {"action": "approve"}, context)
+        steps = list(support.get_state_history(config_for("SUPPORT-004")))
+    assert after.values["outcome"] == "replied" and not after.next
+    assert [m.action for m in after.values["outbox"]][-1] == "refund_request"
+    assert all("ticket" in s.values for s in steps[:-1])  # old and new checkpoints alike
+
+
+def test_new_channel_versions_sort_after_langgraphs_own() -> None:
+    from supportgraph.checkpoints.versions import next_version
+
+    old = "00000000000000000000000000000011.0.6374149117562405"
+    new = next_version(old)
+    assert new.startswith("000012.") and len(new) == 15 and new > old
+    assert next_version(new) > new and next_version("000009.ab") > "000009.ff"
+    assert next_version(None).startswith("000001.") and next_version(3).startswith("000004.")
+
+
+def test_prune_drops_the_values_only_deleted_checkpoints_named(
+    tmp_path: Path, samples: dict[str, Ticket], context: Context
+) -> None:
+    import sqlite3
+    from datetime import timedelta
+
+    from supportgraph.checkpoints.retention import prune
+
+    path = tmp_path / "prune.sqlite"
+    count = (
+        "SELECT COUNT(*), COUNT(DISTINCT channel) FROM checkpoint_blobs "
+        "WHERE thread_id = 'SUPPORT-005'"
+    )
+    with open_checkpointer(f"sqlite:///{path}") as saver:
+        support = build_graph(saver)
+        final = run_ticket(support, samples["SUPPORT-005"], context).snapshot.values
+        with sqlite3.connect(path) as conn:
+            before, _ = conn.execute(count).fetchone()
+        later = NOW + timedelta(days=400)
+        prune(support, saver, keep_last=1, older_than=timedelta(days=30), now=later)
+        with sqlite3.connect(path) as conn:
+            after, channels = conn.execute(count).fetchone()
+        assert support.get_state(config_for("SUPPORT-005")).values == final
+    # the one checkpoint left names one version per channel; older decision logs went
+    assert after == channels < before

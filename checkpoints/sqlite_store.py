@@ -1,0 +1,203 @@
+"""LangGraph's SQLite saver, storing each channel value once per version instead of per step."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import closing
+from typing import Any
+
+from langchain_core.runnables import RunnableConfig
+from langgraph.checkpoint.base import (
+    BaseCheckpointSaver,
+    ChannelVersions,
+    Checkpoint,
+    CheckpointMetadata,
+    CheckpointTuple,
+    DeltaChannelHistory,
+    get_checkpoint_metadata,
+)
+from langgraph.checkpoint.sqlite import SqliteSaver
+
+from supportgraph.checkpoints.versions import CompactVersions
+
+BLOBS = "values_in_blobs"
+"""Key marking a checkpoint whose non-scalar channel values live in ``checkpoint_blobs``.
+
+Checkpoints without it (written before, or by LangGraph's own SqliteSaver) hold every
+value inline and read back unchanged.
+"""
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS checkpoint_blobs (
+    thread_id TEXT NOT NULL,
+    checkpoint_ns TEXT NOT NULL DEFAULT '',
+    channel TEXT NOT NULL,
+    version TEXT NOT NULL,
+    type TEXT NOT NULL,
+    blob BLOB,
+    PRIMARY KEY (thread_id, checkpoint_ns, channel, version)
+)
+"""
+_SCALARS = (str, int, float, bool)
+
+
+def _inline(value: object) -> bool:
+    return value is None or isinstance(value, _SCALARS)
+
+
+class BlobSqliteSaver(CompactVersions, SqliteSaver):
+    """SqliteSaver that keeps each channel value once, like LangGraph's PostgreSQL saver.
+
+    LangGraph's SqliteSaver serialises the whole state into every checkpoint, so a
+    ticket's ten-odd steps store its ticket, reports and reply ten-odd times. Here a
+    value is stored in ``checkpoint_blobs`` under its channel version, written once
+    when that version first appears; scalars (counters, outcomes) stay inline. The
+    checkpoint row keeps the versions, so reading it joins the blobs back in.
+    """
+
+    def setup(self) -> None:
+        """Create LangGraph's tables and the blob table (idempotent)."""
+        if self.is_setup:
+            return
+        super().setup()
+        self.conn.execute(_SCHEMA)
+        self.conn.commit()
+
+    def put(
+        self,
+        config: RunnableConfig,
+        checkpoint: Checkpoint,
+        metadata: CheckpointMetadata,
+        new_versions: ChannelVersions,
+    ) -> RunnableConfig:
+        """Save the checkpoint, storing values whose version is new in the blob table."""
+        thread_id = str(config["configurable"]["thread_id"])
+        checkpoint_ns = str(config["configurable"]["checkpoint_ns"])
+        values = checkpoint["channel_values"]
+        versions = checkpoint["channel_versions"]
+        blobs = [
+            (thread_id, checkpoint_ns, channel, str(versions[channel]), *self.serde.dumps_typed(v))
+            for channel, v in values.items()
+            if not _inline(v)
+        ]
+        row: dict[str, Any] = {
+            **checkpoint,
+            "channel_values": {c: v for c, v in values.items() if _inline(v)},
+            BLOBS: True,
+        }
+        type_, serialized = self.serde.dumps_typed(row)
+        meta = json.dumps(get_checkpoint_metadata(config, metadata), ensure_ascii=False).encode(
+            "utf-8", "ignore"
+        )
+        with self.cursor() as cur:
+            # Blobs first: a checkpoint row never names a value that is not stored yet.
+            cur.executemany(
+                "INSERT OR IGNORE INTO checkpoint_blobs "
+                "(thread_id, checkpoint_ns, channel, version, type, blob) VALUES (?, ?, ?, ?, ?, ?)",
+                blobs,
+            )
+            cur.execute(
+                "INSERT OR REPLACE INTO checkpoints (thread_id, checkpoint_ns, checkpoint_id, "
+                "parent_checkpoint_id, type, checkpoint, metadata) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    thread_id,
+                    checkpoint_ns,
+                    checkpoint["id"],
+                    config["configurable"].get("checkpoint_id"),
+                    type_,
+                    serialized,
+                    meta,
+                ),
+            )
+        return {
+            "configurable": {
+                "thread_id": thread_id,
+                "checkpoint_ns": checkpoint_ns,
+                "checkpoint_id": checkpoint["id"],
+            }
+        }
+
+    def get_tuple(self, config: RunnableConfig) -> CheckpointTuple | None:
+        """Read a checkpoint, its values joined back from the blob table."""
+        found = super().get_tuple(config)
+        if found is None:
+            return None
+        with self.lock, closing(self.conn.cursor()) as cur:
+            return self._joined(cur, found)
+
+    def list(
+        self,
+        config: RunnableConfig | None,
+        *,
+        filter: dict[str, Any] | None = None,  # noqa: A002 - LangGraph's signature
+        before: RunnableConfig | None = None,
+        limit: int | None = None,
+    ) -> Iterator[CheckpointTuple]:
+        """List checkpoints, newest first, with their values joined back."""
+        # SqliteSaver.list holds self.lock while it yields, so read on a cursor of our own.
+        with closing(self.conn.cursor()) as cur:
+            for found in super().list(config, filter=filter, before=before, limit=limit):
+                yield self._joined(cur, found)
+
+    def _joined(self, cur: Any, found: CheckpointTuple) -> CheckpointTuple:
+        checkpoint: dict[str, Any] = dict(found.checkpoint)
+        if not checkpoint.pop(BLOBS, False):
+            return found
+        values = dict(checkpoint["channel_values"])
+        configurable = found.config["configurable"]
+        for channel, version in checkpoint["channel_versions"].items():
+            if channel in values:
+                continue
+            row = cur.execute(
+                "SELECT type, blob FROM checkpoint_blobs WHERE thread_id = ? "
+                "AND checkpoint_ns = ? AND channel = ? AND version = ?",
+                (
+                    str(configurable["thread_id"]),
+                    configurable.get("checkpoint_ns", ""),
+                    channel,
+                    str(version),
+                ),
+            ).fetchone()
+            if row is not None:  # no row: the channel had no value at this step
+                values[channel] = self.serde.loads_typed((row[0], row[1]))
+        checkpoint["channel_values"] = values
+        return found._replace(checkpoint=checkpoint)  # type: ignore[arg-type]
+
+    def delete_thread(self, thread_id: str) -> None:
+        """Delete a thread's checkpoints, writes and blobs."""
+        super().delete_thread(thread_id)
+        with self.cursor() as cur:
+            cur.execute("DELETE FROM checkpoint_blobs WHERE thread_id = ?", (str(thread_id),))
+
+    def drop_orphan_blobs(self, thread_id: str) -> int:
+        """Delete the thread's blobs no remaining checkpoint names; return how many went."""
+        with self.cursor() as cur:
+            rows = cur.execute(
+                "SELECT checkpoint_ns, type, checkpoint FROM checkpoints WHERE thread_id = ?",
+                (thread_id,),
+            ).fetchall()
+            named = {
+                (ns, channel, str(version))
+                for ns, type_, blob in rows
+                for channel, version in self.serde.loads_typed((type_, blob))[
+                    "channel_versions"
+                ].items()
+            }
+            stored = cur.execute(
+                "SELECT checkpoint_ns, channel, version FROM checkpoint_blobs WHERE thread_id = ?",
+                (thread_id,),
+            ).fetchall()
+            orphans = [(thread_id, *key) for key in stored if tuple(key) not in named]
+            cur.executemany(
+                "DELETE FROM checkpoint_blobs WHERE thread_id = ? AND checkpoint_ns = ? "
+                "AND channel = ? AND version = ?",
+                orphans,
+            )
+        return len(orphans)
+
+    def get_delta_channel_history(
+        self, *, config: RunnableConfig, channels: Sequence[str]
+    ) -> Mapping[str, DeltaChannelHistory]:
+        """Walk the parents with the generic reader (SqliteSaver's reads values inline)."""
+        return BaseCheckpointSaver.get_delta_channel_history(self, config=config, channels=channels)
