@@ -69,6 +69,8 @@ def search(
         raise _fail(str(exc)) from None
     hits = idx.search(query, k=k)
     top = hits[0] if hits else None
+    # Hits are in reranked order and keep their fused scores: any may clear the threshold.
+    answered = any(hit.score >= context.kb_min_score for hit in hits)
     with connect() as db:
         log_search(
             db,
@@ -77,7 +79,7 @@ def search(
             query=query,
             top_article=top.article_id if top else None,
             top_score=top.score if top else None,
-            hit=bool(top and top.score >= context.kb_min_score),
+            hit=answered,
             at=_today(),
         )
     table = Table(title=f"KB search: {query}")
@@ -88,7 +90,7 @@ def search(
         snippet = " ".join(hit.passage.split())[:100]
         table.add_row(str(rank), hit.article_id, hit.title, f"{hit.score:.3f}{mark}", snippet)
     console.print(table)
-    if not top or top.score < context.kb_min_score:
+    if not answered:
         console.print(f"No article scores above {context.kb_min_score}: logged as a content gap.")
 
 

@@ -15,7 +15,7 @@ from supportgraph.tools.catalog import compare, load_catalog, mentioned_plans
 from supportgraph.tools.entities import extract_entities
 from supportgraph.tools.kb_store import load_index
 from supportgraph.tools.ledger import charges_for, duplicate_charges, load_ledger
-from supportgraph.tools.retrieval import supporting_sentence
+from supportgraph.tools.passages import supporting_sentence
 
 SUCCESS_AREAS = {"billing", "plans", "account", "product"}
 

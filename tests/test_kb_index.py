@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -13,7 +16,9 @@ from supportgraph.cli.app import app
 from supportgraph.graph.errors import KBError
 from supportgraph.tools.embeddings import default_encoder
 from supportgraph.tools.kb import read_articles
-from supportgraph.tools.kb_store import build_index, open_index
+from supportgraph.tools.kb_store import MODEL, build_index, connect, open_index
+from supportgraph.tools.passages import article_text, chunk_article
+from supportgraph.tools.rerank import FEATURES, rerank_scores
 
 runner = CliRunner()
 
@@ -183,3 +188,55 @@ def test_two_first_builds_at_once_do_not_collide() -> None:
     with ThreadPoolExecutor(max_workers=2) as pool:
         reports = [f.result()[1] for f in [pool.submit(open_index), pool.submit(open_index)]]
     assert sorted(r.embedded for r in reports) == [0, reports[0].articles]
+
+
+def test_an_index_written_in_the_previous_row_layout_is_rebuilt_not_misread(
+    kb: Path, tmp_path: Path
+) -> None:
+    # Layout 1 stored ordinal 0 = title and passages from 1, hashed without a version.
+    db_path = tmp_path / "old.sqlite"
+    articles = read_articles(kb)
+    encoder = default_encoder()
+    with connect(db_path) as db:
+        for article in articles:
+            old_hash = hashlib.sha256(
+                json.dumps([article.title, article.body, 100, 0, MODEL]).encode()
+            ).hexdigest()
+            texts = [article.title, *chunk_article(article)]
+            for ordinal, (text, vector) in enumerate(
+                zip(texts, encoder.encode(texts), strict=True)
+            ):
+                db.execute(
+                    "INSERT INTO kb_passages VALUES (?, ?, ?, ?, ?, ?)",
+                    (str(kb.resolve()), article.id, old_hash, ordinal, text, vector.tobytes()),
+                )
+    index, report = build_index(articles, str(kb.resolve()), encoder, db_path=db_path)
+    assert (report.embedded, report.reused) == (3, 0)
+    with connect(db_path) as db:
+        whole = db.execute(
+            "SELECT text FROM kb_passages WHERE article_id = 'KB-101' AND ordinal = 1"
+        ).fetchone()[0]
+    assert whole == article_text(index.get("KB-101"))
+    hit = index.search("DNS CNAME record for my domain", k=1)[0]
+    assert hit.article_id == "KB-101" and hit.passage in (kb / "KB-101.md").read_text()
+
+
+def test_reranker_reorders_the_fused_top_but_hits_keep_their_fused_score(kb: Path) -> None:
+    index, _ = open_index(kb)
+    query = "how long is the reset link valid"
+    reranked = index.search(query, k=3)
+    fused_scores, _ = index.scores(query)
+    assert reranked[0].article_id == "KB-100"
+    ids = list(index.articles)
+    assert all(h.score == round(float(fused_scores[ids.index(h.article_id)]), 3) for h in reranked)
+    index.settings = replace(index.settings, rerank_depth=0)
+    fused = index.search(query, k=3)
+    assert [h.score for h in fused] == sorted((h.score for h in fused), reverse=True)
+    assert {h.article_id for h in fused} == {h.article_id for h in reranked}
+
+
+def test_reranker_prefers_the_candidate_ahead_on_every_signal() -> None:
+    weak = np.full(len(FEATURES), 0.2)
+    strong = np.full(len(FEATURES), 0.6)
+    middle = np.full(len(FEATURES), 0.4)
+    assert list(np.argsort(-rerank_scores(np.stack([weak, strong, middle])))) == [1, 2, 0]

@@ -1,64 +1,77 @@
-"""Choose retrieval settings by 5-fold cross-validation over WixQA questions.
+"""Choose retrieval settings and fit the reranker by cross-validation over WixQA questions.
 
 Run with ``make tune-retrieval``. Embeddings are cached in ``$SUPPORTGRAPH_HOME``, so
-only the first run per chunking pays for encoding. Prints held-out metrics (settings
-tuned on the other folds) and full-set metrics for the shipped defaults and baselines.
+only the first run pays for encoding. Prints held-out metrics (everything tuned on the
+other folds: fusion weights, or the reranker's depth, regularisation and weights),
+the reranker weights fitted on all questions (to paste into ``tools/rerank.py``), and
+full-set metrics of the shipped defaults and baselines.
 """
 
 from __future__ import annotations
 
 import json
 from collections import Counter
-from itertools import product
+from dataclasses import replace
 
+import numpy as np
+
+from supportgraph.tools import rerank
 from supportgraph.tools.embeddings import default_encoder
 from supportgraph.tools.kb import read_articles
 from supportgraph.tools.kb_store import build_index
 from supportgraph.tools.retrieval import DEFAULT_SETTINGS, Settings
 from supportgraph.tools.retrieval_eval import (
     Components,
+    candidates,
     cross_validate,
+    cross_validate_reranker,
     data_dir,
     evaluate,
+    fit_reranker,
     grid,
     read_questions,
 )
 
-CHUNKINGS = [(64, 32), (100, 0), (128, 64), (200, 0)]
+SEEDS = (0, 1, 2)
+RERANK_CHOICES = [(d, c) for d in (10, 20, 30) for c in (0.003, 0.01, 0.03, 0.1, 0.3)]
 
 
 def main() -> None:
     wixqa = data_dir() / "wixqa"
     articles = read_articles(wixqa / "articles.jsonl")
     questions = read_questions(wixqa / "questions.jsonl")
-    encoder = default_encoder()
-    indexes = {}
-    for chunk, overlap in CHUNKINGS:
-        settings = Settings(chunk_words=chunk, overlap_words=overlap)
-        index, report = build_index(articles, f"wixqa#{chunk}/{overlap}", encoder, settings)
-        indexes[(chunk, overlap)] = index
-        print(f"chunking {chunk}/{overlap}: {report.passages} passages, embedded {report.embedded}")
-    parts_cache: dict[tuple[int, int], tuple[Components, list[str]]] = {}
+    index, report = build_index(articles, "wixqa", default_encoder(), DEFAULT_SETTINGS)
+    print(f"{report.passages} passages, embedded {report.embedded}")
+
+    parts = [index.components(q.text) for q in questions]
 
     def components(setting: Settings) -> tuple[Components, list[str]]:
-        key = (setting.chunk_words, setting.overlap_words)
-        if key not in parts_cache:
-            index = indexes[key]
-            parts_cache[key] = ([index.components(q.text) for q in questions], list(index.articles))
-        return parts_cache[key]
+        return parts, list(index.articles)
 
-    grids = {"full grid": grid(CHUNKINGS), "100/0 only": grid([(100, 0)])}
-    for (name, candidates), seed in product(grids.items(), (0, 1, 2)):
-        held_out, chosen = cross_validate(components, candidates, questions, folds=5, seed=seed)
+    for seed in SEEDS:
+        held_out, chosen = cross_validate(components, grid([(100, 0)]), questions, seed=seed)
         picks = Counter(
-            f"{s.chunk_words}/{s.overlap_words} w={s.dense_weight} t={s.title_weight} K={s.bm25_saturation}"
-            for s in chosen
+            f"w={s.dense_weight} t={s.title_weight} K={s.bm25_saturation}" for s in chosen
         )
-        print(f"{name}, held-out (5-fold, seed {seed}):", json.dumps(held_out), dict(picks))
-    default = indexes[(DEFAULT_SETTINGS.chunk_words, DEFAULT_SETTINGS.overlap_words)]
-    print("full set, shipped defaults:", json.dumps(evaluate(default, questions)), DEFAULT_SETTINGS)
-    print("full set, dense only:", json.dumps(evaluate(default, questions, "dense")))
-    print("full set, BM25 only:", json.dumps(evaluate(default, questions, "bm25")))
+        print(f"fusion only, held-out (seed {seed}):", json.dumps(held_out), dict(picks))
+
+    rows = [candidates(index, q, max(d for d, _ in RERANK_CHOICES)) for q in questions]
+    for seed in SEEDS:
+        held_out, picks = cross_validate_reranker(rows, RERANK_CHOICES, seed=seed)
+        print(
+            f"fusion + reranker, held-out (seed {seed}):",
+            json.dumps(held_out),
+            dict(Counter(picks)),
+        )
+
+    weights = fit_reranker(rows, rerank.DEPTH, rerank.C)
+    print(f"reranker weights (depth {rerank.DEPTH}, C {rerank.C}), z-scores then raw,")
+    print(f"in {rerank.FEATURES} order:", np.array2string(weights, precision=3, separator=", "))
+    print("full set, shipped defaults:", json.dumps(evaluate(index, questions)), DEFAULT_SETTINGS)
+    index.settings = replace(DEFAULT_SETTINGS, rerank_depth=0)
+    print("full set, fusion without reranker:", json.dumps(evaluate(index, questions)))
+    print("full set, dense only:", json.dumps(evaluate(index, questions, "dense")))
+    print("full set, BM25 only:", json.dumps(evaluate(index, questions, "bm25")))
 
 
 if __name__ == "__main__":

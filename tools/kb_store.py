@@ -24,16 +24,20 @@ import numpy as np
 from supportgraph.graph.context import home_dir
 from supportgraph.graph.errors import KBError
 from supportgraph.tools.kb import SHIPPED, Article, read_articles, shipped_kb_folder
+from supportgraph.tools.passages import article_text, chunk_article
 from supportgraph.tools.redaction import redact
 from supportgraph.tools.retrieval import (
     DEFAULT_SETTINGS,
     HybridIndex,
     Settings,
     TextEncoder,
-    chunk_article,
 )
 
 MODEL = "all-MiniLM-L6-v2-int8"
+# What an article's stored rows mean; part of the content hash, so rows written by an
+# older layout never match and are re-embedded. 2: ordinal 0 title, 1 whole article,
+# 2.. passages (1: ordinal 0 title, 1.. passages).
+INDEX_VERSION = 2
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS kb_passages (
     kb TEXT NOT NULL, article_id TEXT NOT NULL, content_hash TEXT NOT NULL,
@@ -79,9 +83,16 @@ def connect(path: Path | None = None) -> Iterator[sqlite3.Connection]:
 
 
 def content_hash(article: Article, settings: Settings, model: str = MODEL) -> str:
-    """Hash of what the vectors depend on: the article text, the chunking and the model."""
+    """Hash of what the rows depend on: article text, chunking, model and row layout."""
     key = json.dumps(
-        [article.title, article.body, settings.chunk_words, settings.overlap_words, model]
+        [
+            article.title,
+            article.body,
+            settings.chunk_words,
+            settings.overlap_words,
+            model,
+            INDEX_VERSION,
+        ]
     )
     return hashlib.sha256(key.encode()).hexdigest()
 
@@ -140,8 +151,15 @@ def build_index(
         db.executemany(
             "DELETE FROM kb_passages WHERE kb = ? AND article_id = ?", [(kb, i) for i in gone]
         )
-        # ordinal 0 holds the title alone; passages follow from ordinal 1
-        chunks = [[a.title, *chunk_article(a, settings)] for a in stale]
+        # ordinal 0 holds the title alone, 1 the whole article; passages follow from 2
+        chunks = [
+            [
+                a.title,
+                article_text(a),
+                *chunk_article(a, settings.chunk_words, settings.overlap_words),
+            ]
+            for a in stale
+        ]
         flat = [c for cs in chunks for c in cs]
         vectors = encoder.encode(flat) if flat else np.zeros((0, 384), dtype=np.float32)
         rows, offset = [], 0
@@ -157,14 +175,15 @@ def build_index(
             (kb,),
         ):
             loaded.setdefault(article_id, []).append((text, blob))
-    passages = [[text for text, _ in loaded[a.id][1:]] for a in published]
-    matrix = np.frombuffer(
-        b"".join(blob for a in published for _, blob in loaded[a.id][1:]), dtype=np.float32
-    ).reshape(-1, 384)
-    titles = np.frombuffer(
-        b"".join(loaded[a.id][0][1] for a in published), dtype=np.float32
-    ).reshape(-1, 384)
-    index = HybridIndex(published, passages, matrix, titles, encoder, settings)
+    passages = [[text for text, _ in loaded[a.id][2:]] for a in published]
+
+    def stacked(blobs: list[bytes]) -> np.ndarray:
+        return np.frombuffer(b"".join(blobs), dtype=np.float32).reshape(-1, 384)
+
+    matrix = stacked([blob for a in published for _, blob in loaded[a.id][2:]])
+    titles = stacked([loaded[a.id][0][1] for a in published])
+    wholes = stacked([loaded[a.id][1][1] for a in published])
+    index = HybridIndex(published, passages, matrix, titles, wholes, encoder, settings)
     report = IndexReport(
         articles=len(published),
         embedded=len(stale),

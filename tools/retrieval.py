@@ -1,6 +1,6 @@
 """Hybrid KB retrieval: dense MiniLM over passages fused with BM25 over articles.
 
-Articles are cut into overlapping word windows with the title prepended; each is
+Articles are cut into word windows with the title prepended (``tools.passages``); each is
 embedded once (``tools.kb_store`` keeps the vectors). A query scores an article by
 
     dense = (1 - t) * best passage cosine + t * title cosine
@@ -8,12 +8,13 @@ embedded once (``tools.kb_store`` keeps the vectors). A query scores an article 
 
 a convex fusion of scores that all live on a fixed 0..1 scale, so one threshold
 means the same thing for every query (reciprocal-rank fusion throws the scale away
-and measured worse than dense alone). The hit carries the best-matching passage.
+and measured worse than dense alone). The fused top ``rerank_depth`` are then
+reordered by a linear model over more signals (``tools.rerank``); a hit keeps its
+fused score, which the gap threshold reads. The hit carries the best-matching passage.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -25,6 +26,15 @@ from threadpoolctl import ThreadpoolController
 
 from supportgraph.graph.models import KBHit
 from supportgraph.tools.kb import Article
+from supportgraph.tools.passages import article_tokens
+from supportgraph.tools.rerank import (
+    DEPTH,
+    FEATURES,
+    PASSAGE_SATURATION,
+    TITLE_SATURATION,
+    rerank_scores,
+    saturate,
+)
 from supportgraph.tools.text import tokens
 
 Mode = Literal["hybrid", "dense", "bm25"]
@@ -50,6 +60,7 @@ class Settings:
         dense_weight: Weight ``w`` of the dense score in the convex fusion.
         title_weight: Share ``t`` of the query-title cosine within the dense score.
         bm25_saturation: ``K`` in ``bm25 / (bm25 + K)``, mapping BM25 onto 0..1.
+        rerank_depth: Fused candidates reordered by ``tools.rerank`` (0: none).
     """
 
     chunk_words: int = 100
@@ -57,55 +68,15 @@ class Settings:
     dense_weight: float = 0.7
     title_weight: float = 0.2
     bm25_saturation: float = 20.0
+    rerank_depth: int = DEPTH
 
     def fuse(self, dense: np.ndarray, title: np.ndarray, lexical: np.ndarray) -> np.ndarray:
         """Combine the three per-article scores into one 0..1 score."""
         t, w = self.title_weight, self.dense_weight
-        return w * ((1 - t) * dense + t * title) + (1 - w) * lexical / (
-            lexical + self.bm25_saturation
-        )
+        return w * ((1 - t) * dense + t * title) + (1 - w) * saturate(lexical, self.bm25_saturation)
 
 
 DEFAULT_SETTINGS = Settings()
-
-
-def chunk_article(article: Article, settings: Settings = DEFAULT_SETTINGS) -> list[str]:
-    """Cut the article body into overlapping word windows, each prefixed with the title."""
-    body = article.body
-    if body.startswith(article.title):  # help-centre exports repeat the title as line one
-        body = body[len(article.title) :]
-    # Windows are cut at word offsets, so each passage is a verbatim slice of the body
-    # and a cited passage can be found in the article as written.
-    words = [m.span() for m in re.finditer(r"\S+", body)]
-    if not words:
-        return [article.title]
-    step = max(1, settings.chunk_words - settings.overlap_words)
-    windows = []
-    for start in range(0, len(words), step):
-        last = min(start + settings.chunk_words, len(words)) - 1
-        windows.append(body[words[start][0] : words[last][1]])
-        if start + settings.chunk_words >= len(words):
-            break
-    return [f"{article.title}. {window}" for window in windows]
-
-
-def supporting_sentence(passage: str, query: str) -> str:
-    """The sentence of ``passage`` sharing the most query terms, verbatim (for a citation)."""
-    wanted = set(tokens(query))
-    sentences = [
-        re.sub(r"^\s*(?:\d+\.|[-*])\s+", "", part).strip()
-        for part in re.split(r"(?<=[.!?])\s+|\n+", passage)
-    ]
-    # a window may open mid-sentence: only whole sentences (capitalised) are quoted
-    sentences = [s for s in sentences if len(s) >= 30 and s[0].isupper()]
-    if not sentences:
-        return passage.strip()
-    return max(sentences, key=lambda s: len(wanted & set(tokens(s))))
-
-
-def article_tokens(article: Article) -> list[str]:
-    """BM25 terms of an article: the title counts twice, then tags and body."""
-    return tokens(f"{article.title} {article.title} {' '.join(article.tags)} {article.body}")
 
 
 @lru_cache(maxsize=1)
@@ -117,6 +88,12 @@ def _top(scores: np.ndarray, k: int = SHORTLIST) -> np.ndarray:
     return np.argpartition(-scores, k)[:k] if len(scores) > k else np.arange(len(scores))
 
 
+def _best_first(scores: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the ``k`` highest scores, best first (ties keep index order)."""
+    top = _top(scores, k) if k < len(scores) else np.arange(len(scores))
+    return top[np.argsort(-scores[top], kind="stable")]
+
+
 class HybridIndex:
     """Searchable articles: BM25 over whole articles, dense vectors over their passages."""
 
@@ -126,6 +103,7 @@ class HybridIndex:
         passages: Sequence[Sequence[str]],
         vectors: np.ndarray,
         title_vectors: np.ndarray,
+        article_vectors: np.ndarray,
         encoder: TextEncoder,
         settings: Settings = DEFAULT_SETTINGS,
         exact: bool | None = None,
@@ -137,6 +115,7 @@ class HybridIndex:
             passages: Chunks of each article (``chunk_article``), same order.
             vectors: One unit vector per chunk, all articles' chunks concatenated.
             title_vectors: One unit vector per article title.
+            article_vectors: One unit vector per whole article (``article_text``).
             encoder: Encodes queries (the same model that encoded the passages).
             settings: Fusion weights; the chunking must match what made ``vectors``.
             exact: Score every passage of every article (default: up to EXACT_LIMIT
@@ -151,6 +130,7 @@ class HybridIndex:
             raise ValueError(f"{len(self._passages)} passages but {len(vectors)} vectors")
         self._vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         self._titles = np.ascontiguousarray(title_vectors, dtype=np.float32)
+        self._wholes = np.ascontiguousarray(article_vectors, dtype=np.float32)
         self._counts = counts.astype(np.int64)
         self._centroids: np.ndarray | None = None
         if not (exact if exact is not None else len(self._passages) <= EXACT_LIMIT):
@@ -164,6 +144,11 @@ class HybridIndex:
         self.settings = settings
         self._bm25 = bm25s.BM25()
         self._bm25.index([article_tokens(a) for a in articles], show_progress=False)
+        # Reranking signals: BM25 over titles alone and over single passages.
+        self._bm25_titles = bm25s.BM25(k1=1.2, b=0.75)
+        self._bm25_titles.index([tokens(a.title) for a in articles], show_progress=False)
+        self._bm25_passages = bm25s.BM25()
+        self._bm25_passages.index([tokens(p) for p in self._passages], show_progress=False)
 
     def __len__(self) -> int:
         return len(self._order)
@@ -199,6 +184,7 @@ class HybridIndex:
         if lexical_only:
             return out
         vector = self._encoder.encode([query])[0]
+        out["query"] = vector
         out["title"] = self._titles @ vector
         if self._centroids is None:
             out["passages"] = self._vectors @ vector
@@ -221,28 +207,68 @@ class HybridIndex:
     def scores(self, query: str, mode: Mode = "hybrid") -> tuple[np.ndarray, np.ndarray | None]:
         """Score every article for ``query``: (article scores, passage cosines or None)."""
         parts = self.components(query, lexical_only=mode == "bm25")
-        sims = parts.get("passages")
+        return self._mode_scores(parts, mode), parts.get("passages")
+
+    def _mode_scores(self, parts: dict[str, np.ndarray], mode: Mode) -> np.ndarray:
         if mode == "bm25":
-            return parts["lexical"], sims
+            return parts["lexical"]
         if mode == "dense":
-            return parts["dense"], sims
-        return self.settings.fuse(parts["dense"], parts["title"], parts["lexical"]), sims
+            return parts["dense"]
+        return self.settings.fuse(parts["dense"], parts["title"], parts["lexical"])
+
+    def rerank_features(
+        self, query: str, parts: dict[str, np.ndarray], positions: np.ndarray
+    ) -> np.ndarray:
+        """Raw reranking signals of the articles at ``positions`` (``rerank.FEATURES`` columns).
+
+        Args:
+            query: The query text (for the BM25 signals).
+            parts: Its ``components`` (query vector, title cosines, article BM25).
+            positions: Article positions in index order, the fused candidates.
+        """
+        vector, terms = parts["query"], tokens(query)
+        passage_bm25 = (
+            self._bm25_passages.get_scores(terms) if terms else np.zeros(len(self._passages))
+        )
+        title_bm25 = self._bm25_titles.get_scores(terms) if terms else np.zeros(len(self))
+        rows = np.zeros((len(positions), len(FEATURES)))
+        for i, position in enumerate(positions):
+            start, count = int(self._starts[position]), int(self._counts[position])
+            cosines = np.sort(self._vectors[start : start + count] @ vector)[::-1]
+            rows[i, 0], rows[i, 1] = cosines[0], cosines[min(1, count - 1)]
+            rows[i, 6] = passage_bm25[start : start + count].max()
+        rows[:, 2] = parts["title"][positions]
+        rows[:, 3] = self._wholes[positions] @ vector
+        rows[:, 4] = saturate(parts["lexical"][positions], self.settings.bm25_saturation)
+        rows[:, 5] = saturate(title_bm25[positions], TITLE_SATURATION)
+        rows[:, 6] = saturate(rows[:, 6], PASSAGE_SATURATION)
+        return rows
 
     def search(
         self, query: str, k: int = 5, min_score: float = 0.0, mode: Mode = "hybrid"
     ) -> list[KBHit]:
-        """Return up to ``k`` articles scoring at least ``min_score``, best first."""
+        """Return up to ``k`` articles scoring at least ``min_score``, best first.
+
+        In hybrid mode the fused top ``settings.rerank_depth`` are reordered by the
+        reranker; each hit keeps its fused score, so scores need not descend.
+        """
         if not query.strip() or k <= 0:
             return []
-        scores, sims = self.scores(query, mode)
-        k = min(k, len(scores))
-        top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
-        top = top[np.argsort(-scores[top], kind="stable")]
+        with _blas().limit(limits=1, user_api="blas"):
+            parts = self._components(query, lexical_only=mode == "bm25")
+            scores = self._mode_scores(parts, mode)
+            depth = self.settings.rerank_depth if mode == "hybrid" else 0
+            top = _best_first(scores, max(k, depth))
+            if depth > 1 and len(top) > 1:
+                head = top[:depth]
+                model = rerank_scores(self.rerank_features(query, parts, head))
+                top = np.concatenate([head[np.argsort(-model, kind="stable")], top[depth:]])
+        sims = parts.get("passages")
         hits = []
-        for position in top:
+        for position in top[:k]:
             score = float(scores[position])
             if score <= 0 or score < min_score:
-                break
+                continue
             article = self.articles[self._order[position]]
             hits.append(
                 KBHit(

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from supportgraph.graph.errors import KBError
+from supportgraph.tools.rerank import design, rerank_scores
 from supportgraph.tools.retrieval import HybridIndex, Mode, Settings
 
 
@@ -154,3 +155,89 @@ def cross_validate(
         for key, value in mrr_on(best, test).items():
             held_out[key] = held_out.get(key, 0.0) + value * len(test)
     return {k: round(v / len(questions), 4) for k, v in held_out.items()}, chosen
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """One question's fused ranking and the rerank signals of its top candidates."""
+
+    order: np.ndarray  # article positions, best fused score first
+    features: np.ndarray  # raw ``rerank.FEATURES`` rows of order[:len(features)]
+    gold: np.ndarray  # whether each article of ``order`` answers the question
+
+
+def candidates(index: HybridIndex, question: Question, depth: int) -> Candidates:
+    """Fused ranking of every article and rerank features of its top ``depth``."""
+    parts = index.components(question.text)
+    fused = index.settings.fuse(parts["dense"], parts["title"], parts["lexical"])
+    order = np.argsort(-fused, kind="stable")
+    ids = list(index.articles)
+    gold = np.array([ids[p] in question.gold for p in order])
+    return Candidates(order, index.rerank_features(question.text, parts, order[:depth]), gold)
+
+
+def fit_reranker(rows: Sequence[Candidates], depth: int, c: float) -> np.ndarray:
+    """Logistic-regression weights over ``rerank.design`` inputs of the top ``depth``."""
+    from sklearn.linear_model import LogisticRegression
+
+    x = np.concatenate([design(r.features[:depth]) for r in rows])
+    y = np.concatenate([r.gold[:depth] for r in rows])
+    model = LogisticRegression(C=c, max_iter=3000, class_weight="balanced").fit(x, y)
+    return model.coef_[0]
+
+
+def reranked_metrics(
+    rows: Sequence[Candidates], weights: np.ndarray, depth: int
+) -> dict[str, float]:
+    """Metrics after reordering each question's top ``depth`` with ``weights``."""
+    ranked = []
+    for r in rows:
+        head = r.order[:depth][
+            np.argsort(-rerank_scores(r.features[:depth], weights), kind="stable")
+        ]
+        ranked.append([str(p) for p in np.concatenate([head, r.order[depth:]])[:10]])
+    positions = [Question("", frozenset(str(p) for p in r.order[r.gold])) for r in rows]
+    return rank_metrics(ranked, positions)
+
+
+def cross_validate_reranker(
+    rows: Sequence[Candidates],
+    choices: Sequence[tuple[int, float]],
+    folds: int = 5,
+    seed: int = 0,
+) -> tuple[dict[str, float], list[tuple[int, float]]]:
+    """Nested CV: (depth, C) picked by inner 4-fold CV on the training folds.
+
+    Returns:
+        Held-out metrics pooled over the outer folds, and each fold's pick.
+    """
+    rng = np.random.default_rng(seed)
+    fold_of = np.empty(len(rows), dtype=int)
+    fold_of[rng.permutation(len(rows))] = np.arange(len(rows)) % folds
+    held_out: dict[str, float] = {}
+    picks = []
+    for fold in range(folds):
+        train = [rows[i] for i in range(len(rows)) if fold_of[i] != fold]
+        test = [rows[i] for i in range(len(rows)) if fold_of[i] == fold]
+        inner = rng.permutation(len(train)) % 4
+
+        def inner_mrr(
+            choice: tuple[int, float],
+            train: list[Candidates] = train,
+            inner: np.ndarray = inner,
+        ) -> float:
+            depth, c = choice
+            total = 0.0
+            for g in range(4):
+                fit_rows = [r for r, f in zip(train, inner, strict=True) if f != g]
+                rest = [r for r, f in zip(train, inner, strict=True) if f == g]
+                weights = fit_reranker(fit_rows, depth, c)
+                total += reranked_metrics(rest, weights, depth)["mrr@10"] * len(rest)
+            return total
+
+        depth, c = max(choices, key=inner_mrr)
+        picks.append((depth, c))
+        metrics = reranked_metrics(test, fit_reranker(train, depth, c), depth)
+        for key, value in metrics.items():
+            held_out[key] = held_out.get(key, 0.0) + value * len(test)
+    return {k: round(v / len(rows), 4) for k, v in held_out.items()}, picks
