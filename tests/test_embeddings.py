@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from supportgraph.tools.embeddings import DIMENSIONS, default_encoder
+from supportgraph.tools.embeddings import DIMENSIONS, default_encoder, fast_encoder
 
 
 def test_vectors_are_unit_length_and_in_input_order() -> None:
@@ -33,3 +33,13 @@ def test_max_tokens_encodes_only_the_head_of_a_long_text() -> None:
     cut = default_encoder().encode([long_text], max_tokens=6)
     assert np.allclose(cut, default_encoder().encode([head]), atol=1e-5)
     assert not np.allclose(cut, default_encoder().encode([long_text]), atol=1e-2)
+
+
+def test_fast_encoder_agrees_with_the_shipped_model() -> None:
+    texts = [
+        "I was charged twice this month, please refund the duplicate payment",
+        "Die Synchronisierung schlägt seit dem Update fehl",
+        "short",
+    ]
+    agreement = (fast_encoder().encode(texts) * default_encoder().encode(texts)).sum(axis=1)
+    assert agreement.min() > 0.97

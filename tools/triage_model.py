@@ -58,14 +58,14 @@ def _encode(texts: list[str], max_tokens: int) -> np.ndarray:
     Training encodes every ticket once for the cross-validation and the final fit;
     evaluating several labels of the same file reuses them too.
     """
-    from supportgraph.tools.embeddings import default_encoder
+    from supportgraph.tools.embeddings import fast_encoder
 
     keys = [(max_tokens, t) for t in texts]
     new = list(dict.fromkeys(k for k in keys if k not in _memo))
     if new:
         if len(_memo) + len(new) > _MEMO_SIZE:
             _memo.clear()
-        vectors = default_encoder().encode([t for _, t in new], max_tokens=max_tokens)
+        vectors = fast_encoder().encode([t for _, t in new], max_tokens=max_tokens)
         _memo.update(zip(new, vectors, strict=True))
     return np.stack([_memo[k] for k in keys]) if keys else np.zeros((0, DIMENSIONS), np.float32)
 
@@ -73,7 +73,8 @@ def _encode(texts: list[str], max_tokens: int) -> np.ndarray:
 class SentenceEmbeddings(TransformerMixin, BaseEstimator):
     """MiniLM sentence vectors as features, scaled by ``weight`` against the TF-IDF blocks.
 
-    The encoder is the shipped offline ONNX model; it is not pickled with the pipeline.
+    The encoder is the shipped offline ONNX model with int8 matrix products
+    (:func:`~supportgraph.tools.embeddings.fast_encoder`); it is not pickled.
     Only the first ``max_tokens`` tokens are encoded: encoding time grows with length
     and dominates a ticket's triage time.
     """
