@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from supportgraph.tools.embeddings import DIMENSIONS, default_encoder
+from supportgraph.tools.embeddings import DIMENSIONS, default_encoder, fast_encoder
 
 
 def test_vectors_are_unit_length_and_in_input_order() -> None:
@@ -25,3 +25,21 @@ def test_batching_does_not_change_the_vectors() -> None:
     one_batch = default_encoder().encode(texts, batch_size=64)
     small_batches = default_encoder().encode(texts, batch_size=3)
     assert np.allclose(one_batch, small_batches, atol=1e-4)
+
+
+def test_max_tokens_encodes_only_the_head_of_a_long_text() -> None:
+    head = "cancel my duplicate payment"  # 4 word pieces, 6 tokens with [CLS] and [SEP]
+    long_text = head + " and the export keeps timing out" * 40
+    cut = default_encoder().encode([long_text], max_tokens=6)
+    assert np.allclose(cut, default_encoder().encode([head]), atol=1e-5)
+    assert not np.allclose(cut, default_encoder().encode([long_text]), atol=1e-2)
+
+
+def test_fast_encoder_agrees_with_the_shipped_model() -> None:
+    texts = [
+        "I was charged twice this month, please refund the duplicate payment",
+        "Die Synchronisierung schlägt seit dem Update fehl",
+        "short",
+    ]
+    agreement = (fast_encoder().encode(texts) * default_encoder().encode(texts)).sum(axis=1)
+    assert agreement.min() > 0.97

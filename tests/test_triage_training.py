@@ -265,6 +265,19 @@ def test_model_saved_by_another_sklearn_is_refused_with_advice(
         TriageModel.load(copy)
 
 
+def test_model_of_an_older_format_is_refused_with_advice(
+    trained: Any, files: dict[str, Path], tmp_path: Path
+) -> None:
+    copy = tmp_path / "format-1-model"
+    copy.mkdir()
+    for item in files["model"].iterdir():
+        (copy / item.name).write_bytes(item.read_bytes())
+    metadata = json.loads((copy / METADATA_FILE).read_text())
+    (copy / METADATA_FILE).write_text(json.dumps(metadata | {"format": 1}))
+    with pytest.raises(ModelFileError, match=r"format 1, this install reads format 2.*retrain"):
+        TriageModel.load(copy)
+
+
 def test_model_with_embeddings_predicts_the_same_after_save_and_load(tmp_path: Path) -> None:
     examples = load_examples()[::4]
     fields = [(e.subject, e.message) for e in examples]

