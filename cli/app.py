@@ -10,12 +10,12 @@ from typing import Annotated, Any
 
 import typer
 from langchain_core.runnables import RunnableConfig
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from supportgraph.checkpoints import open_checkpointer
 from supportgraph.cli import triage_commands
+from supportgraph.cli.console import console, errors
 from supportgraph.cli.history_commands import history_app
 from supportgraph.cli.kb_commands import eval_app, kb_app
 from supportgraph.cli.options import CheckpointOption, TenantOption
@@ -41,8 +41,6 @@ train_app.command("triage")(triage_commands.train_triage)
 app.add_typer(kb_app, name="kb")
 app.add_typer(eval_app, name="eval")  # eval retrieval (kb_commands) and eval triage
 eval_app.command("triage")(triage_commands.eval_triage)
-console = Console()
-errors = Console(stderr=True)
 
 
 OutOption = Annotated[

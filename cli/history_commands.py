@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich import box
-from rich.console import Console
 from rich.table import Table
 
 from supportgraph.checkpoints import open_checkpointer
 from supportgraph.checkpoints.maintenance import history, replay
 from supportgraph.checkpoints.retention import prune, thread_bytes
 from supportgraph.checkpoints.savers import thread_id
+from supportgraph.cli.console import console, errors
 from supportgraph.cli.options import CheckpointOption, TenantOption
 from supportgraph.graph.context import Context
 from supportgraph.graph.errors import SupportGraphError
@@ -26,8 +25,6 @@ from supportgraph.tools.durations import parse_duration
 history_app = typer.Typer()
 # Checkpoint ids must print whole (they are typed back into `replay --from`), so piped
 # output is not squeezed into 80 columns.
-console = Console(width=None if sys.stdout.isatty() else 140)
-errors = Console(stderr=True)
 
 
 def _fail(message: str) -> typer.Exit:

@@ -8,17 +8,15 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from supportgraph.cli.console import console, errors
 from supportgraph.graph.context import Context
 from supportgraph.graph.errors import SupportGraphError
 from supportgraph.tools.retrieval import Mode
 
 kb_app = typer.Typer(help="Index, search and maintain the knowledge base.", no_args_is_help=True)
 eval_app = typer.Typer(help="Measure supportgraph against labelled data.", no_args_is_help=True)
-console = Console()
-errors = Console(stderr=True)
 
 KBOption = Annotated[
     Path | None,

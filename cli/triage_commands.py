@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 from sklearn.metrics import accuracy_score, f1_score
 
+from supportgraph.cli.console import console, errors
 from supportgraph.graph.context import Context, home_dir
 from supportgraph.graph.errors import SupportGraphError
 from supportgraph.tools.evaluation import markdown_report, score_predictions
@@ -33,9 +33,6 @@ class Embeddings(StrEnum):
     on = "on"
     off = "off"
 
-
-console = Console()
-errors = Console(stderr=True)
 
 DataOption = Annotated[Path, typer.Option("--data", help="Labelled tickets, .csv or .jsonl.")]
 PriorityOption = Annotated[
