@@ -1,0 +1,118 @@
+"""Triage features: TF-IDF n-grams of the ticket text, optionally joined by MiniLM vectors.
+
+The text is ``subject. subject. body`` (the subject states the topic densely); word
+(1-2) and character (2-5) TF-IDF n-grams describe it, and offline MiniLM sentence
+embeddings of its first tokens can join them (:class:`FeatureSettings`). Fitted
+feature unions are pickled with the model (``tools.triage_model``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.pipeline import FeatureUnion
+
+from supportgraph.tools.embeddings import DIMENSIONS
+
+
+def ticket_text(fields: Sequence[str]) -> str:
+    """Join a ticket's text fields, repeating the first (the subject) when there are several."""
+    if len(fields) < 2:
+        return " ".join(fields)
+    subject, *rest = fields
+    return ". ".join([subject, subject, *rest])
+
+
+_MEMO_SIZE = 20_000
+_memo: dict[tuple[int, str], np.ndarray] = {}
+
+
+def _encode(texts: list[str], max_tokens: int) -> np.ndarray:
+    """Encode texts, reusing vectors of texts seen before in this process.
+
+    Training encodes every ticket once for the cross-validation and the final fit;
+    evaluating several labels of the same file reuses them too.
+    """
+    from supportgraph.tools.embeddings import fast_encoder
+
+    keys = [(max_tokens, t) for t in texts]
+    new = list(dict.fromkeys(k for k in keys if k not in _memo))
+    if new:
+        if len(_memo) + len(new) > _MEMO_SIZE:
+            _memo.clear()
+        vectors = fast_encoder().encode([t for _, t in new], max_tokens=max_tokens)
+        _memo.update(zip(new, vectors, strict=True))
+    return np.stack([_memo[k] for k in keys]) if keys else np.zeros((0, DIMENSIONS), np.float32)
+
+
+class SentenceEmbeddings(TransformerMixin, BaseEstimator):
+    """MiniLM sentence vectors as features, scaled by ``weight`` against the TF-IDF blocks.
+
+    The encoder is the shipped offline ONNX model with int8 matrix products
+    (:func:`~supportgraph.tools.embeddings.fast_encoder`); it is not pickled.
+    Only the first ``max_tokens`` tokens are encoded: encoding time grows with length
+    and dominates a ticket's triage time.
+    """
+
+    def __init__(self, weight: float = 1.0, max_tokens: int = 32) -> None:
+        self.weight = weight
+        self.max_tokens = max_tokens
+
+    def fit(self, texts: Sequence[str], y: Any = None) -> SentenceEmbeddings:
+        """Nothing to learn: the encoder is pre-trained."""
+        return self
+
+    def transform(self, texts: Sequence[str]) -> np.ndarray:
+        """Return ``(len(texts), 384)`` scaled unit vectors."""
+        return _encode(list(texts), self.max_tokens) * self.weight
+
+
+@dataclass(frozen=True)
+class FeatureSettings:
+    """Which features and classifier a model uses; defaults are the measured best.
+
+    See docs/triage_eval.md for what each choice gave.
+
+    Attributes:
+        embeddings: Compute MiniLM sentence embeddings next to the TF-IDF blocks.
+        choose_by_cv: With embeddings, also fit TF-IDF alone and keep whichever has
+            the better cross-validated macro-F1 on the label (embeddings help short
+            English intents a lot and long bilingual tickets not at all).
+        embedding_weight: Scale of the unit-length embedding block.
+        embedding_tokens: Tokens of each ticket the encoder reads. 32 keeps a trained
+            model's per-ticket latency under 10 ms; 256 took 13 ms at p95 for +0.003
+            banking77 accuracy (docs/triage_eval.md).
+        c: Regularisation of the linear SVM (smaller is stronger).
+        folds: Cross-validation folds for the calibration and the reported scores.
+    """
+
+    embeddings: bool = True
+    choose_by_cv: bool = True
+    embedding_weight: float = 2.0
+    embedding_tokens: int = 32
+    c: float = 1.0
+    folds: int = 5
+
+
+def build_features(settings: FeatureSettings) -> FeatureUnion:
+    """Word (1-2) and char_wb (2-5) TF-IDF, plus scaled MiniLM vectors when enabled."""
+    blocks: list[tuple[str, Any]] = [
+        ("words", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1)),
+        (
+            "chars",
+            TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2),
+        ),
+    ]
+    if settings.embeddings:
+        blocks.append(
+            (
+                "embeddings",
+                SentenceEmbeddings(settings.embedding_weight, settings.embedding_tokens),
+            )
+        )
+    return FeatureUnion(blocks)
