@@ -240,3 +240,22 @@ def test_reranker_prefers_the_candidate_ahead_on_every_signal() -> None:
     strong = np.full(len(FEATURES), 0.6)
     middle = np.full(len(FEATURES), 0.4)
     assert list(np.argsort(-rerank_scores(np.stack([weak, strong, middle])))) == [1, 2, 0]
+
+
+def test_phrase_signal_counts_query_word_pairs_not_the_words_apart(kb: Path) -> None:
+    write_article(
+        kb,
+        "KB-103",
+        "Domain settings for email",
+        "A custom email address needs a mailbox plan. Each domain can hold 50 mailboxes.",
+    )
+    index, _ = open_index(kb)
+    query = "How do I connect my custom domain?"
+    ids = list(index.articles)
+    positions = np.array([ids.index("KB-101"), ids.index("KB-103"), ids.index("KB-100")])
+    phrase = index.rerank_features(query, index.components(query), positions)[
+        :, FEATURES.index("phrase")
+    ]
+    # KB-101 has "custom domain" in its title; KB-103 has both words, but never together
+    assert phrase[0] > 0 and phrase[0] < 1
+    assert phrase[1] == 0 and phrase[2] == 0

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from supportgraph.tools.kb import Article
-from supportgraph.tools.text import tokens
+from supportgraph.tools.text import pairs, tokens
 
 
 def _body(article: Article) -> str:
@@ -56,6 +56,17 @@ def supporting_sentence(passage: str, query: str) -> str:
     return max(sentences, key=lambda s: len(wanted & set(tokens(s))))
 
 
+def article_terms(article: Article) -> tuple[list[str], list[str]]:
+    """BM25 terms and phrase terms of an article, from one tokenisation.
+
+    BM25 terms: the title twice, then tags and body. Phrase terms: word pairs
+    (``text.pairs``) of the title, twice, then of the body.
+    """
+    title, body = tokens(article.title), tokens(article.body)
+    words = title + title + tokens(" ".join(article.tags)) + body
+    return words, pairs(title) * 2 + pairs(body)
+
+
 def article_tokens(article: Article) -> list[str]:
     """BM25 terms of an article: the title counts twice, then tags and body."""
-    return tokens(f"{article.title} {article.title} {' '.join(article.tags)} {article.body}")
+    return article_terms(article)[0]

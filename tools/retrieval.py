@@ -26,16 +26,17 @@ from threadpoolctl import ThreadpoolController
 
 from supportgraph.graph.models import KBHit
 from supportgraph.tools.kb import Article
-from supportgraph.tools.passages import article_tokens
+from supportgraph.tools.passages import article_terms
 from supportgraph.tools.rerank import (
     DEPTH,
     FEATURES,
     PASSAGE_SATURATION,
+    PHRASE_SATURATION,
     TITLE_SATURATION,
     rerank_scores,
     saturate,
 )
-from supportgraph.tools.text import tokens
+from supportgraph.tools.text import pairs, tokens
 
 Mode = Literal["hybrid", "dense", "bm25"]
 EXACT_LIMIT = 20_000  # above this many passages, score passages of shortlisted articles only
@@ -143,12 +144,16 @@ class HybridIndex:
         self._encoder = encoder
         self.settings = settings
         self._bm25 = bm25s.BM25()
-        self._bm25.index([article_tokens(a) for a in articles], show_progress=False)
+        terms = [article_terms(a) for a in articles]
+        self._bm25.index([words for words, _ in terms], show_progress=False)
         # Reranking signals: BM25 over titles alone and over single passages.
         self._bm25_titles = bm25s.BM25(k1=1.2, b=0.75)
         self._bm25_titles.index([tokens(a.title) for a in articles], show_progress=False)
         self._bm25_passages = bm25s.BM25()
         self._bm25_passages.index([tokens(p) for p in self._passages], show_progress=False)
+        # and over word pairs ("custom domain"), so that a phrase counts as more than its words
+        self._bm25_phrases = bm25s.BM25()
+        self._bm25_phrases.index([phrases or ["_"] for _, phrases in terms], show_progress=False)
 
     def __len__(self) -> int:
         return len(self._order)
@@ -222,7 +227,7 @@ class HybridIndex:
         """Raw reranking signals of the articles at ``positions`` (``rerank.FEATURES`` columns).
 
         Args:
-            query: The query text (for the BM25 signals).
+            query: The query text (for the BM25 and phrase signals).
             parts: Its ``components`` (query vector, title cosines, article BM25).
             positions: Article positions in index order, the fused candidates.
         """
@@ -231,6 +236,8 @@ class HybridIndex:
             self._bm25_passages.get_scores(terms) if terms else np.zeros(len(self._passages))
         )
         title_bm25 = self._bm25_titles.get_scores(terms) if terms else np.zeros(len(self))
+        phrases = pairs(terms)
+        phrase_bm25 = self._bm25_phrases.get_scores(phrases) if phrases else np.zeros(len(self))
         rows = np.zeros((len(positions), len(FEATURES)))
         for i, position in enumerate(positions):
             start, count = int(self._starts[position]), int(self._counts[position])
@@ -242,6 +249,7 @@ class HybridIndex:
         rows[:, 4] = saturate(parts["lexical"][positions], self.settings.bm25_saturation)
         rows[:, 5] = saturate(title_bm25[positions], TITLE_SATURATION)
         rows[:, 6] = saturate(rows[:, 6], PASSAGE_SATURATION)
+        rows[:, 7] = saturate(phrase_bm25[positions], PHRASE_SATURATION)
         return rows
 
     def search(

@@ -24,3 +24,8 @@ def stem(token: str) -> str:
 def tokens(text: str) -> list[str]:
     """Lower-case, split, drop stop words and stem; numbers such as 500 are kept."""
     return [stem(t) for t in _TOKEN.findall(text.lower()) if t not in STOPWORDS]
+
+
+def pairs(terms: list[str]) -> list[str]:
+    """Adjacent pairs of terms (["custom", "domain"] -> ["custom_domain"])."""
+    return [f"{a}_{b}" for a, b in zip(terms, terms[1:], strict=False)]
