@@ -157,7 +157,7 @@ def prune(
     with store_errors(saver):
         for thread in threads:
             config = RunnableConfig(configurable={"thread_id": thread})
-            if graph.get_state(config).next:  # waiting for review, or to be resumed
+            if graph.get_state(config).tasks:  # waiting for review, or to be resumed
                 unfinished.append(thread)
                 continue
             tuples = list(saver.list(config))  # newest first

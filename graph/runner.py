@@ -56,11 +56,11 @@ def run_ticket(graph: SupportGraph, ticket: Ticket, context: Context) -> TicketR
 def _run_ticket(graph: SupportGraph, ticket: Ticket, context: Context) -> TicketRun:
     config = config_for(ticket.ticket_id, ticket.tenant)
     snapshot = graph.get_state(config)
-    if snapshot.values and (not snapshot.next or snapshot.interrupts):
+    if _nothing_to_run(snapshot):
         return TicketRun(ticket.ticket_id, "already_done", snapshot)
     with _lease(graph, config):
         snapshot = graph.get_state(config)  # another process may have finished it meanwhile
-        if snapshot.values and (not snapshot.next or snapshot.interrupts):
+        if _nothing_to_run(snapshot):
             return TicketRun(ticket.ticket_id, "already_done", snapshot)
         status: RunStatus = "resumed" if snapshot.values else "processed"
         # A big raw body would be copied into every checkpoint: keep it by hash instead.
@@ -71,6 +71,20 @@ def _run_ticket(graph: SupportGraph, ticket: Ticket, context: Context) -> Ticket
             durability="sync",
         )
         return TicketRun(ticket.ticket_id, status, graph.get_state(config))
+
+
+def finished(snapshot: StateSnapshot) -> bool:
+    """True when the thread ran to its end: no task is left, not even one with saved writes.
+
+    ``snapshot.next`` is not enough: a process killed after a node saved its writes
+    but before the next checkpoint leaves that task listed with its writes and an
+    empty ``next``, yet the graph still has to apply them and go on.
+    """
+    return bool(snapshot.values) and not snapshot.tasks
+
+
+def _nothing_to_run(snapshot: StateSnapshot) -> bool:
+    return finished(snapshot) or bool(snapshot.values and snapshot.interrupts)
 
 
 @contextmanager
@@ -150,7 +164,7 @@ def resume_review(
     if not snapshot.values:
         raise ReviewError(f"unknown ticket {ticket_id}: no checkpoint thread in this store")
     if not snapshot.interrupts:
-        state = "finished" if not snapshot.next else "not waiting for review"
+        state = "finished" if finished(snapshot) else "not waiting for review"
         raise ReviewError(f"ticket {ticket_id} is {state}; nothing to approve")
     from supportgraph.nodes.review import parse_answer
 
