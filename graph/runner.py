@@ -132,11 +132,6 @@ def _last_state(graph: SupportGraph, ticket: Ticket) -> StateSnapshot:
         return StateSnapshot({}, (), config, None, None, None, (), ())
 
 
-def pending_review(snapshot: StateSnapshot) -> bool:
-    """Whether the thread is paused waiting for a human reviewer."""
-    return bool(snapshot.interrupts)
-
-
 def resume_review(
     graph: SupportGraph,
     ticket_id: str,

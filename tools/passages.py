@@ -65,8 +65,3 @@ def article_terms(article: Article) -> tuple[list[str], list[str]]:
     title, body = tokens(article.title), tokens(article.body)
     words = title + title + tokens(" ".join(article.tags)) + body
     return words, pairs(title) * 2 + pairs(body)
-
-
-def article_tokens(article: Article) -> list[str]:
-    """BM25 terms of an article: the title counts twice, then tags and body."""
-    return article_terms(article)[0]
