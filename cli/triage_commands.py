@@ -79,7 +79,9 @@ def train_triage(
             "raise the cross-validated macro-F1; off trains fastest."
         ),
     ] = Embeddings.auto,
-    folds: Annotated[int, typer.Option(min=2, help="Cross-validation folds.")] = 5,
+    folds: Annotated[
+        int, typer.Option(min=2, help="Cross-validation folds.")
+    ] = FeatureSettings.folds,
 ) -> None:
     """Train a triage model on your own labelled tickets and print cross-validated scores."""
     started = time.perf_counter()

@@ -1,7 +1,7 @@
 """Full triage evaluation on the public labelled sets (``make eval-triage``; minutes, not a test).
 
 Reads ``$SUPPORTGRAPH_DATA`` or ``<repo>/../shared/data``. Every task uses a fixed
-stratified 20 % held-out split (seed 0) of the file; the 5-fold cross-validated scores
+stratified 20 % held-out split (seed 0) of the file; the 3-fold cross-validated scores
 come from a model trained on the whole file. banking77 here is its train.csv only (its
 official test split is not in shared/), so its numbers are not the published test-set
 numbers. Each task runs twice: TF-IDF only, and the default of ``supportgraph train triage``
@@ -86,7 +86,7 @@ def _subset(data: LabelledTickets, index: np.ndarray) -> LabelledTickets:
 
 
 def run_task(task: Task, settings: FeatureSettings) -> dict[str, Any]:
-    """Held-out and 5-fold scores, train time and model size for one task and setting."""
+    """Held-out and 3-fold scores, train time and model size for one task and setting."""
     data = read_labelled(data_dir() / task.file, task.text, task.label, task.priority)
     rows = np.arange(len(data))
     train_rows, test_rows = train_test_split(
@@ -129,7 +129,7 @@ def run_task(task: Task, settings: FeatureSettings) -> dict[str, Any]:
         "train_seconds": round(train_seconds, 1),
         "model_mb": round(size / 1e6, 2),
         "held_out": scores,
-        "cv5": cv,
+        "cv": cv,
     }
 
 
@@ -141,7 +141,7 @@ def _features_name(settings: FeatureSettings, model: TriageModel) -> str:
 
 
 def _line(result: dict[str, Any]) -> str:
-    held, cv = result["held_out"], result["cv5"]
+    held, cv = result["held_out"], result["cv"]
     low = held["low_confidence"]
     priority = (
         f" | priority F1 {held['priority_macro_f1']:.3f} (cv {cv['priority_macro_f1']:.3f})"

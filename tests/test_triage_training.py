@@ -14,6 +14,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from sklearn.svm import LinearSVC
 from typer.testing import CliRunner
 
 from supportgraph.cli.app import app
@@ -25,7 +27,12 @@ from supportgraph.reports.records import ticket_record
 from supportgraph.tools.category import load_examples
 from supportgraph.tools.engines import engine_for
 from supportgraph.tools.priority import assess_priority
-from supportgraph.tools.triage_model import METADATA_FILE, FeatureSettings, TriageModel
+from supportgraph.tools.triage_model import (
+    METADATA_FILE,
+    FeatureSettings,
+    TriageModel,
+    out_of_fold_margins,
+)
 
 from .conftest import NOW, make_ticket
 
@@ -117,7 +124,7 @@ def test_training_prints_cross_validated_scores_and_saves_the_model(
     trained: Any, files: dict[str, Path]
 ) -> None:
     assert trained.exit_code == 0, trained.output
-    assert "5-fold cross-validation on 336 tickets" in trained.output
+    assert "3-fold cross-validation on 336 tickets" in trained.output
     metadata = json.loads((files["model"] / METADATA_FILE).read_text())
     assert sorted(metadata["labels"]) == sorted(QUEUES.values())
     assert metadata["text_columns"] == ["subject", "body"]
@@ -331,3 +338,25 @@ def test_run_uses_the_model_named_on_the_command_line(
     assert missing.exit_code == 2
     assert "not a triage model folder" in " ".join(missing.output.split())
     assert not (tmp_path / "none").exists()  # refused before any ticket ran
+
+
+def test_folds_fitted_together_give_the_margins_of_separate_cross_validation() -> None:
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(90, 5))
+    three = np.repeat(["a", "b", "c"], 30)
+    two = np.repeat(["yes", "no"], 45)
+    x[three == "a", 0] += 2
+    x[two == "yes", 1] += 2
+
+    together = out_of_fold_margins([(x, three), (x, two)], c=1.0, folds=3)
+
+    split = StratifiedKFold(3, shuffle=True, random_state=0)
+    for margins, labels in zip(together, (three, two), strict=True):
+        alone = cross_val_predict(
+            LinearSVC(C=1.0, class_weight="balanced"),
+            x,
+            labels,
+            cv=split,
+            method="decision_function",
+        )
+        np.testing.assert_allclose(margins, alone)

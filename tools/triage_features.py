@@ -89,6 +89,8 @@ class FeatureSettings:
             banking77 accuracy (docs/triage_eval.md).
         c: Regularisation of the linear SVM (smaller is stronger).
         folds: Cross-validation folds for the calibration and the reported scores.
+            Three keep training 10k tickets with embeddings near 40 s on 2 cores;
+            five took ~25 % longer for the same held-out accuracy.
     """
 
     embeddings: bool = True
@@ -96,7 +98,7 @@ class FeatureSettings:
     embedding_weight: float = 2.0
     embedding_tokens: int = 32
     c: float = 1.0
-    folds: int = 5
+    folds: int = 3
 
 
 def build_features(settings: FeatureSettings) -> FeatureUnion:

@@ -14,7 +14,9 @@ A model folder holds ``model.joblib`` (the fitted scikit-learn objects) and
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,7 +28,7 @@ import sklearn
 from scipy.optimize import minimize_scalar
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.metrics import f1_score
-from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import FeatureUnion
 from sklearn.svm import LinearSVC
 
@@ -54,27 +56,88 @@ def _softmax(scores: np.ndarray, temperature: float) -> np.ndarray:
     return np.asarray(e / e.sum(axis=1, keepdims=True))
 
 
+def _in_threads(jobs: Sequence[Callable[[], Any]]) -> list[Any]:
+    """Run jobs on one thread per core; liblinear releases the GIL, so SVM fits overlap."""
+    workers = max(1, min(len(jobs), os.cpu_count() or 1))
+    with ThreadPoolExecutor(workers) as pool:
+        return list(pool.map(lambda job: job(), jobs))
+
+
+def _svm(c: float) -> LinearSVC:
+    return LinearSVC(C=c, class_weight="balanced")
+
+
+def out_of_fold_margins(
+    problems: Sequence[tuple[Any, Sequence[str]]], c: float, folds: int
+) -> list[np.ndarray]:
+    """SVM margins of every row from a model that did not see it, for several problems.
+
+    The folds of all problems (each a feature matrix with its labels) are fitted
+    together in threads, so comparing two feature sets costs one round of fits.
+    Folds are stratified and fixed (seed 0).
+    """
+    split = StratifiedKFold(folds, shuffle=True, random_state=0)
+    plans = []
+    for x, y in problems:
+        labels = np.asarray(y)
+        for train, test in split.split(np.zeros(len(labels)), labels):
+            plans.append((x, labels, train, test))
+
+    def fold(x: Any, labels: np.ndarray, train: np.ndarray, test: np.ndarray) -> Callable[[], Any]:
+        return lambda: _svm(c).fit(x[train], labels[train]).decision_function(x[test])
+
+    scores = _in_threads([fold(*plan) for plan in plans])
+    margins: list[np.ndarray] = []
+    for start in range(0, len(plans), folds):
+        parts = list(zip(plans[start : start + folds], scores[start : start + folds], strict=True))
+        n, shape = len(parts[0][0][1]), parts[0][1].shape[1:]
+        merged = np.zeros((n, *shape))
+        for (_, _, _, test), part in parts:
+            merged[test] = part
+        margins.append(merged)
+    return margins
+
+
 class CalibratedHead(ClassifierMixin, BaseEstimator):
     """A balanced linear SVM whose margins become probabilities by temperature scaling.
 
-    ``fit`` runs stratified k-fold once: the out-of-fold margins both fit the
-    temperature (minimum log-loss) and give the cross-validated predictions
-    (``cv_predictions_``) that ``train`` reports, so no extra fits are needed.
+    ``fit`` takes out-of-fold margins (stratified k-fold, computed unless given): they
+    both fit the temperature (minimum log-loss) and give the cross-validated
+    predictions (``cv_predictions_``) that ``train`` reports, so no extra fits are needed.
     """
 
     def __init__(self, c: float = 1.0, folds: int = 5) -> None:
         self.c = c
         self.folds = folds
 
-    def _svm(self) -> LinearSVC:
-        return LinearSVC(C=self.c, class_weight="balanced")
+    def fit(
+        self,
+        x: Any,
+        y: Sequence[str],
+        margins: np.ndarray | None = None,
+        final: LinearSVC | None = None,
+    ) -> CalibratedHead:
+        """Fit the SVM on all rows and the temperature on out-of-fold margins.
 
-    def fit(self, x: Any, y: Sequence[str]) -> CalibratedHead:
-        """Fit the SVM on all rows and the temperature on out-of-fold margins."""
+        Args:
+            x: Feature matrix.
+            y: Labels.
+            margins: Out-of-fold margins from :func:`out_of_fold_margins`, when the
+                caller has them already; otherwise they are computed here, in threads
+                beside the final fit.
+            final: The SVM already fitted on all of ``x`` and ``y``, when the caller has it.
+        """
         labels = np.asarray(y)
         self.classes_ = np.unique(labels)
-        split = StratifiedKFold(self.folds, shuffle=True, random_state=0)
-        margins = cross_val_predict(self._svm(), x, labels, cv=split, method="decision_function")
+        if margins is None:
+            final, (margins,) = _in_threads(
+                [
+                    lambda: _svm(self.c).fit(x, labels),
+                    lambda: out_of_fold_margins([(x, labels)], self.c, self.folds),
+                ]
+            )
+        elif final is None:
+            final = _svm(self.c).fit(x, labels)
         target = np.searchsorted(self.classes_, labels)
 
         def log_loss(temperature: float) -> float:
@@ -85,7 +148,7 @@ class CalibratedHead(ClassifierMixin, BaseEstimator):
             minimize_scalar(log_loss, bounds=(0.01, 10.0), method="bounded").x
         )
         self.cv_predictions_ = self.classes_[_softmax(margins, 1.0).argmax(axis=1)]
-        self.svm_ = self._svm().fit(x, labels)
+        self.svm_ = final
         return self
 
     def predict_proba(self, x: Any) -> np.ndarray:
@@ -97,8 +160,10 @@ class CalibratedHead(ClassifierMixin, BaseEstimator):
         return np.asarray(self.classes_[self.predict_proba(x).argmax(axis=1)])
 
 
-def _cv_macro_f1(head: CalibratedHead, labels: Sequence[str]) -> float:
-    return float(f1_score(list(labels), head.cv_predictions_, average="macro"))
+def _cv_macro_f1(margins: np.ndarray, labels: Sequence[str]) -> float:
+    classes = np.unique(np.asarray(labels))
+    predicted = classes[_softmax(margins, 1.0).argmax(axis=1)]
+    return float(f1_score(list(labels), predicted, average="macro"))
 
 
 @dataclass(frozen=True)
@@ -144,20 +209,33 @@ class TriageModel:
         settings = settings or FeatureSettings()
         features = build_features(settings)
         x = features.fit_transform([ticket_text(f) for f in fields])
-        label_head = CalibratedHead(settings.c, settings.folds).fit(x, labels)
+        head = CalibratedHead(settings.c, settings.folds)
         choice: dict[str, Any] = {"embeddings_used": settings.embeddings}
         if settings.embeddings and settings.choose_by_cv:
             x_tfidf = x.tocsc()[:, : x.shape[1] - DIMENSIONS].tocsr()
-            tfidf_head = CalibratedHead(settings.c, settings.folds).fit(x_tfidf, labels)
-            with_f1, without_f1 = (_cv_macro_f1(h, labels) for h in (label_head, tfidf_head))
+            # The final fit with embeddings runs beside the folds: they usually win.
+            (with_m, without_m), with_svm = _in_threads(
+                [
+                    lambda: out_of_fold_margins(
+                        [(x, labels), (x_tfidf, labels)], settings.c, settings.folds
+                    ),
+                    lambda: _svm(settings.c).fit(x, labels),
+                ]
+            )
+            with_f1, without_f1 = _cv_macro_f1(with_m, labels), _cv_macro_f1(without_m, labels)
             choice = {
                 "cv_macro_f1_with_embeddings": round(with_f1, 4),
                 "cv_macro_f1_tfidf_only": round(without_f1, 4),
                 "embeddings_used": with_f1 > without_f1,
             }
-            if not choice["embeddings_used"]:
+            if choice["embeddings_used"]:
+                label_head = head.fit(x, labels, with_m, with_svm)
+            else:
                 features.set_params(embeddings="drop")
-                x, label_head = x_tfidf, tfidf_head
+                x = x_tfidf
+                label_head = head.fit(x, labels, without_m)
+        else:
+            label_head = head.fit(x, labels)
         priority_head = (
             CalibratedHead(settings.c, settings.folds).fit(x, priorities) if priorities else None
         )
