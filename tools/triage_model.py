@@ -68,7 +68,7 @@ def _svm(c: float) -> LinearSVC:
 
 
 def out_of_fold_margins(
-    problems: Sequence[tuple[Any, Sequence[str]]], c: float, folds: int
+    problems: Sequence[tuple[Any, Sequence[str] | np.ndarray]], c: float, folds: int
 ) -> list[np.ndarray]:
     """SVM margins of every row from a model that did not see it, for several problems.
 
