@@ -23,6 +23,7 @@ from supportgraph.tools.training_data import (
     read_labelled,
     require_trainable,
 )
+from supportgraph.tools.triage_features import default_folds
 from supportgraph.tools.triage_model import MODEL_FILE, FeatureSettings, TriageModel
 
 
@@ -80,14 +81,16 @@ def train_triage(
         ),
     ] = Embeddings.auto,
     folds: Annotated[
-        int, typer.Option(min=2, help="Cross-validation folds.")
-    ] = FeatureSettings.folds,
+        int | None,
+        typer.Option(min=2, help="Cross-validation folds [default: 5, or 3 from 5,000 tickets]."),
+    ] = None,
 ) -> None:
     """Train a triage model on your own labelled tickets and print cross-validated scores."""
     started = time.perf_counter()
     try:
         columns = parse_columns(text)
         tickets = read_labelled(data, columns, label, priority_label)
+        folds = folds or default_folds(len(tickets))
         require_trainable(tickets, folds)
         mapping = read_label_map(label_map) if label_map else {}
         model = TriageModel.fit(

@@ -17,7 +17,7 @@ import json
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -38,6 +38,7 @@ from supportgraph.tools.triage_features import (
     FeatureSettings,
     SentenceEmbeddings,  # noqa: F401 - models saved before the split pickle it under this module
     build_features,
+    default_folds,
     ticket_text,
 )
 
@@ -207,9 +208,11 @@ class TriageModel:
     ) -> TriageModel:
         """Train on tickets' text fields and labels (and priorities, when given)."""
         settings = settings or FeatureSettings()
+        folds = settings.folds or default_folds(len(labels))
+        settings = replace(settings, folds=folds)
         features = build_features(settings)
         x = features.fit_transform([ticket_text(f) for f in fields])
-        head = CalibratedHead(settings.c, settings.folds)
+        head = CalibratedHead(settings.c, folds)
         choice: dict[str, Any] = {"embeddings_used": settings.embeddings}
         if settings.embeddings and settings.choose_by_cv:
             x_tfidf = x.tocsc()[:, : x.shape[1] - DIMENSIONS].tocsr()
@@ -217,7 +220,7 @@ class TriageModel:
             (with_m, without_m), with_svm = _in_threads(
                 [
                     lambda: out_of_fold_margins(
-                        [(x, labels), (x_tfidf, labels)], settings.c, settings.folds
+                        [(x, labels), (x_tfidf, labels)], settings.c, folds
                     ),
                     lambda: _svm(settings.c).fit(x, labels),
                 ]
@@ -236,9 +239,7 @@ class TriageModel:
                 label_head = head.fit(x, labels, without_m)
         else:
             label_head = head.fit(x, labels)
-        priority_head = (
-            CalibratedHead(settings.c, settings.folds).fit(x, priorities) if priorities else None
-        )
+        priority_head = CalibratedHead(settings.c, folds).fit(x, priorities) if priorities else None
         metadata = {
             "format": FORMAT,
             "labels": [str(c) for c in label_head.classes_],
