@@ -82,7 +82,7 @@ def train_triage(
     ] = Embeddings.auto,
     folds: Annotated[
         int | None,
-        typer.Option(min=2, help="Cross-validation folds [default: 5, or 3 from 5,000 tickets]."),
+        typer.Option(min=2, help="Cross-validation folds (default: 5, or 3 from 5,000 tickets)."),
     ] = None,
 ) -> None:
     """Train a triage model on your own labelled tickets and print cross-validated scores."""
