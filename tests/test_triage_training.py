@@ -27,7 +27,7 @@ from supportgraph.reports.records import ticket_record
 from supportgraph.tools.category import load_examples
 from supportgraph.tools.engines import engine_for
 from supportgraph.tools.priority import assess_priority
-from supportgraph.tools.triage_features import default_folds
+from supportgraph.tools.triage_features import default_folds, ticket_text
 from supportgraph.tools.triage_model import (
     METADATA_FILE,
     FeatureSettings,
@@ -300,6 +300,9 @@ def test_model_with_embeddings_predicts_the_same_after_save_and_load(tmp_path: P
     after, _ = loaded.probabilities(fields[:5])
     assert before.shape == (5, 6)
     np.testing.assert_allclose(after, before, atol=1e-6)
+    # Per ticket the blocks are scored unjoined; that is the same linear model.
+    joined = model.features.transform([ticket_text(f) for f in fields[:5]])
+    np.testing.assert_allclose(model.label_head.predict_proba(joined), before, atol=1e-9)
 
 
 def test_run_uses_the_model_named_on_the_command_line(
@@ -370,3 +373,14 @@ def test_large_training_files_are_cross_validated_on_fewer_folds() -> None:
     assert default_folds(4_999) == 5
     assert default_folds(5_000) == 3
     assert default_folds(10_003) == 3
+
+
+def test_a_two_label_model_scores_unjoined_blocks_like_the_joined_matrix() -> None:
+    examples = load_examples()[::3]
+    fields = [(e.subject, e.message) for e in examples]
+    labels = ["technical" if e.category == "technical" else "other" for e in examples]
+    model = TriageModel.fit(fields, labels, settings=FeatureSettings(embeddings=False))
+    fast, _ = model.probabilities(fields[:8])
+    joined = model.features.transform([ticket_text(f) for f in fields[:8]])
+    assert fast.shape == (8, 2)
+    np.testing.assert_allclose(model.label_head.predict_proba(joined), fast, atol=1e-9)

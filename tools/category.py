@@ -22,6 +22,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
 from supportgraph.graph.models import Category
+from supportgraph.tools.triage_features import feature_blocks, linear_margins
 
 
 def subject_weighted(subject: str, message: str) -> str:
@@ -98,9 +99,9 @@ class _StackedEnsemble:
             classes=classes,
         )
 
-    def predict_proba(self, x: Any) -> np.ndarray:
+    def predict_proba(self, blocks: Sequence[Any]) -> np.ndarray:
         """Mean over folds of each fold's normalised per-class sigmoid probabilities."""
-        margins = np.asarray(x @ self.coef.T) + self.intercept
+        margins = linear_margins(self.coef, self.intercept, blocks)
         p = expit(-(self.a * margins + self.b)).reshape(len(margins), -1, self.classes)
         return np.asarray((p / p.sum(axis=2, keepdims=True)).mean(axis=1))
 
@@ -125,8 +126,8 @@ class CategoryClassifier:
         text = [subject_weighted(subject, message)]
         if self._stacked is None:
             return np.asarray(self.pipeline.predict_proba(text)[0])
-        features = self.pipeline.named_steps["features"].transform(text)
-        return self._stacked.predict_proba(features)[0]
+        blocks = feature_blocks(self.pipeline.named_steps["features"], text)
+        return self._stacked.predict_proba(blocks)[0]
 
     def predict(self, subject: str, message: str) -> tuple[Category, float]:
         """Return the most likely category and its calibrated probability."""

@@ -114,6 +114,31 @@ def default_folds(rows: int) -> int:
     return 5 if rows < LARGE_FILE_ROWS else 3
 
 
+def feature_blocks(union: FeatureUnion, texts: Sequence[str]) -> list[Any]:
+    """Each fitted block's features of ``texts``, in the union's column order, unjoined.
+
+    ``FeatureUnion.transform`` spends ~0.7 ms a ticket scheduling, validating and
+    joining the blocks (a dense embedding block becomes sparse on the way);
+    :func:`linear_margins` takes the blocks as they are.
+    """
+    if union.transformer_weights:
+        return [union.transform(texts)]
+    return [block.transform(texts) for _, block in union.transformer_list if block != "drop"]
+
+
+def linear_margins(coef: np.ndarray, intercept: np.ndarray, blocks: Sequence[Any]) -> np.ndarray:
+    """``joined @ coef.T + intercept``, one column per row of ``coef``, without joining."""
+    margins = np.zeros((blocks[0].shape[0], coef.shape[0])) + intercept
+    start = 0
+    for block in blocks:
+        end = start + block.shape[1]
+        margins += np.asarray(block @ coef[:, start:end].T)
+        start = end
+    if start != coef.shape[1]:
+        raise ValueError(f"features have {start} columns, the model expects {coef.shape[1]}")
+    return margins
+
+
 def build_features(settings: FeatureSettings) -> FeatureUnion:
     """Word (1-2) and char_wb (2-5) TF-IDF, plus scaled MiniLM vectors when enabled."""
     blocks: list[tuple[str, Any]] = [

@@ -39,6 +39,8 @@ from supportgraph.tools.triage_features import (
     SentenceEmbeddings,  # noqa: F401 - models saved before the split pickle it under this module
     build_features,
     default_folds,
+    feature_blocks,
+    linear_margins,
     ticket_text,
 )
 
@@ -156,6 +158,11 @@ class CalibratedHead(ClassifierMixin, BaseEstimator):
         """Calibrated class probabilities, columns in ``classes_`` order."""
         return _softmax(self.svm_.decision_function(x), self.temperature_)
 
+    def block_proba(self, blocks: Sequence[Any]) -> np.ndarray:
+        """:meth:`predict_proba` of features given as unjoined blocks (faster per ticket)."""
+        margins = linear_margins(self.svm_.coef_, self.svm_.intercept_, blocks)
+        return _softmax(margins[:, 0] if margins.shape[1] == 1 else margins, self.temperature_)
+
     def predict(self, x: Any) -> np.ndarray:
         """The most probable class per row."""
         return np.asarray(self.classes_[self.predict_proba(x).argmax(axis=1)])
@@ -265,9 +272,9 @@ class TriageModel:
         self, fields: Sequence[Sequence[str]]
     ) -> tuple[np.ndarray, np.ndarray | None]:
         """Calibrated label and priority probabilities (columns in class order)."""
-        x = self.features.transform([ticket_text(f) for f in fields])
-        priority = self.priority_head.predict_proba(x) if self.priority_head else None
-        return self.label_head.predict_proba(x), priority
+        blocks = feature_blocks(self.features, [ticket_text(f) for f in fields])
+        priority = self.priority_head.block_proba(blocks) if self.priority_head else None
+        return self.label_head.block_proba(blocks), priority
 
     def predict(self, fields: Sequence[Sequence[str]]) -> list[Prediction]:
         """Best label (and priority) per ticket with calibrated confidences."""
