@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.svm import LinearSVC
 from typer.testing import CliRunner
@@ -27,7 +28,7 @@ from supportgraph.reports.records import ticket_record
 from supportgraph.tools.category import load_examples
 from supportgraph.tools.engines import engine_for
 from supportgraph.tools.priority import assess_priority
-from supportgraph.tools.triage_features import default_folds, ticket_text
+from supportgraph.tools.triage_features import default_folds, tfidf_rows, ticket_text
 from supportgraph.tools.triage_model import (
     METADATA_FILE,
     FeatureSettings,
@@ -384,3 +385,33 @@ def test_a_two_label_model_scores_unjoined_blocks_like_the_joined_matrix() -> No
     joined = model.features.transform([ticket_text(f) for f in fields[:8]])
     assert fast.shape == (8, 2)
     np.testing.assert_allclose(model.label_head.predict_proba(joined), fast, atol=1e-9)
+
+
+@pytest.mark.parametrize(
+    "vectorizer",
+    [
+        TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True),
+        TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2),
+        TfidfVectorizer(),
+        TfidfVectorizer(norm=None),
+        TfidfVectorizer(binary=True),  # not reproduced: handed to scikit-learn
+        TfidfVectorizer(norm="l1"),  # not reproduced: handed to scikit-learn
+    ],
+    ids=["words", "chars", "plain", "no-norm", "binary", "l1"],
+)
+def test_per_ticket_tfidf_equals_scikit_learns_transform(vectorizer: TfidfVectorizer) -> None:
+    examples = load_examples()
+    vectorizer.fit([f"{e.subject}. {e.message}" for e in examples[:200]])
+    texts = [
+        f"{examples[300].subject}. {examples[300].message}",
+        "",  # nothing to count: an all-zero row
+        "zzqx qqzz",  # only unseen words
+        "Die Rechnung ist doppelt abgebucht worden, bitte erstatten!",
+        "error error error ERROR timeout",
+    ]
+    expected = vectorizer.transform(texts).toarray()
+    np.testing.assert_allclose(tfidf_rows(vectorizer, texts).toarray(), expected, atol=1e-12)
+    for i, text in enumerate(texts):
+        np.testing.assert_allclose(
+            tfidf_rows(vectorizer, [text]).toarray(), expected[i : i + 1], atol=1e-12
+        )
