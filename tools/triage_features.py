@@ -152,7 +152,7 @@ def tfidf_rows(vectorizer: TfidfVectorizer, texts: Sequence[str]) -> sp.csr_matr
         return vectorizer.transform(texts)
     analyze = vectorizer.build_analyzer()
     vocabulary = vectorizer.vocabulary_
-    columns, counts, indptr = [], [], [0]
+    columns, counts, indptr = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)], [0]
     for text in texts:
         ids = np.fromiter(
             (vocabulary[term] for term in analyze(text) if term in vocabulary), dtype=np.int64
@@ -161,8 +161,7 @@ def tfidf_rows(vectorizer: TfidfVectorizer, texts: Sequence[str]) -> sp.csr_matr
         columns.append(row_columns)
         counts.append(row_counts)
         indptr.append(indptr[-1] + len(row_columns))
-    column = np.concatenate(columns) if texts else np.zeros(0, np.int64)
-    tf = np.concatenate(counts).astype(np.float64) if texts else np.zeros(0)
+    column, tf = np.concatenate(columns), np.concatenate(counts).astype(np.float64)
     if vectorizer.sublinear_tf:
         tf = np.log(tf) + 1.0
     values = tf * vectorizer.idf_[column]
