@@ -344,7 +344,7 @@ def review_approve(
     out: OutOption = Path("out"),
     smtp: SmtpOption = None,
 ) -> None:
-    """Approve the draft (and any refund or account action it proposes)."""
+    """Approve the draft and carry out the refunds and account changes it proposes."""
     _decide(
         ticket_id,
         {"action": "approve", "reviewer": reviewer},
@@ -363,7 +363,7 @@ def review_reject(
     out: OutOption = Path("out"),
     smtp: SmtpOption = None,
 ) -> None:
-    """Reject the draft: nothing is sent and a human takes the ticket over."""
+    """Reject the draft: nothing is sent or carried out, and a human takes the ticket over."""
     answer = {"action": "reject", "reviewer": reviewer, "reason": reason}
     _decide(ticket_id, answer, DecisionOptions(checkpoint, tenant, interrupt, out, smtp))
 
@@ -372,6 +372,13 @@ def review_reject(
 def review_edit(
     ticket_id: str,
     reply: Annotated[str, typer.Option(help="The reply text to send instead of the draft.")],
+    approve_actions: Annotated[
+        bool,
+        typer.Option(
+            "--approve-actions",
+            help="Also carry out the refunds and account changes the draft proposed.",
+        ),
+    ] = False,
     reviewer: ReviewerOption = "reviewer",
     checkpoint: CheckpointOption = None,
     tenant: TenantOption = None,
@@ -379,8 +386,13 @@ def review_edit(
     out: OutOption = Path("out"),
     smtp: SmtpOption = None,
 ) -> None:
-    """Send an edited reply instead of the draft."""
-    answer = {"action": "edit", "reviewer": reviewer, "reply": reply}
+    """Send your text instead of the draft; proposed actions run only with --approve-actions."""
+    answer = {
+        "action": "edit",
+        "reviewer": reviewer,
+        "reply": reply,
+        "approve_actions": approve_actions,
+    }
     _decide(ticket_id, answer, DecisionOptions(checkpoint, tenant, interrupt, out, smtp))
 
 

@@ -51,6 +51,8 @@ class Context:
             None uses the shipped KB.
         plans_path: Plan catalog JSON; None uses the shipped catalog.
         ledger_path: Billing ledger JSON; None uses the shipped demo ledger.
+        customers_path: Customer directory JSON (``SUPPORTGRAPH_CUSTOMERS``) that
+            verifies who a ticket comes from; None uses the shipped demo directory.
         triage_model: Folder of a model written by ``supportgraph train triage``;
             None uses the shipped model for the default taxonomy.
         label_map: JSON file mapping the triage model's labels to graph routes
@@ -70,6 +72,7 @@ class Context:
     kb_path: Path | None = field(default_factory=lambda: _env_path("KB"))
     plans_path: Path | None = None
     ledger_path: Path | None = None
+    customers_path: Path | None = field(default_factory=lambda: _env_path("CUSTOMERS"))
     triage_model: Path | None = field(default_factory=lambda: _env_path("TRIAGE_MODEL"))
     label_map: Path | None = field(default_factory=lambda: _env_path("LABEL_MAP"))
     clock: Callable[[], datetime] = _utc_now

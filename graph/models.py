@@ -13,7 +13,7 @@ Priority = Literal["Critical", "High", "Medium", "Low"]
 Category = Literal["technical", "billing", "account", "sales", "product", "feedback"]
 Sentiment = Literal["negative", "neutral", "positive"]
 TriageRoute = Literal["technical", "success", "knowledge", "escalation"]
-Team = Literal["Engineering", "Billing", "Product", "Legal", "Executive"]
+Team = Literal["Engineering", "Security", "Billing", "Product", "Legal", "Executive"]
 HandoffReason = Literal[
     "policy_restriction",
     "low_confidence",
@@ -55,6 +55,9 @@ class Ticket(_Model):
     message: str
     submitted_at: datetime
     tenant: str | None = None
+    customer_id: str | None = Field(default=None, min_length=1, max_length=100)
+    contact_name: str | None = Field(default=None, max_length=200)
+    contact_email: str | None = Field(default=None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+$")
     declared_priority: Priority | None = None
     declared_category: str | None = None
     # Set when the message was too big for state: ``message`` then holds an excerpt and
@@ -102,6 +105,9 @@ class TriageResult(_Model):
     engine: str = "embedded"
     queue: str | None = None
     route: TriageRoute | None = None
+    requests: tuple[str, ...] = ()  # person-first intents found (tools/intents.py)
+    request_evidence: tuple[str, ...] = ()  # the words that showed each request
+    obfuscation: tuple[str, ...] = ()  # ways the text hid its words (tools/normalize.py)
 
 
 class KBHit(_Model):
@@ -125,14 +131,26 @@ class SpecialistReport(_Model):
     findings: tuple[str, ...] = ()
     handback: HandbackReason | None = None
     handback_note: str = ""
+    unverified: str = ""  # why account data was withheld: the sender is not verified
+
+
+ActionKind = Literal[
+    "refund", "credit", "chargeback", "plan_change", "downgrade", "cancellation", "account_deletion"
+]
 
 
 class ProposedAction(_Model):
-    """An outward action (refund, plan change) that waits for human approval."""
+    """An outward action (refund, plan change) that waits for human approval.
 
-    kind: Literal["refund", "plan_change", "cancellation", "account_deletion"]
+    A refund names the charge it reverses (``reference``), its amount and currency; a
+    refund the ledger cannot tie to a charge has none, and approving it asks Billing
+    to identify the charge instead of requesting money back.
+    """
+
+    kind: ActionKind
     detail: str
     amount: float | None = None
+    currency: str | None = None
     reference: str | None = None
 
 
@@ -166,11 +184,28 @@ class ReviewDecision(_Model):
     """A human reviewer's answer to a review request (kept in the ticket's audit log)."""
 
     action: Literal["approve", "edit", "reject", "reassign"]
-    reviewer: str = "reviewer"
+    reviewer: str = Field(default="reviewer", min_length=1, max_length=100)
+    approve_actions: bool = False  # an edit executes the proposed actions only when set
     reply: str | None = None
     reason: str | None = None
     team: Team | None = None
     decided_at: datetime
+
+    @field_validator("reviewer")
+    @classmethod
+    def _reviewer_named(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("reviewer is empty; give the name of the person who decided")
+        return value.strip()
+
+    @property
+    def executes_actions(self) -> bool:
+        """Whether this decision carries out the refunds and account changes proposed.
+
+        ``approve`` does; ``edit`` only with ``approve_actions``; ``reject`` and
+        ``reassign`` never do.
+        """
+        return self.action == "approve" or (self.action == "edit" and self.approve_actions)
 
 
 class OutboxMessage(_Model):
@@ -182,11 +217,13 @@ class OutboxMessage(_Model):
 
     key: str
     ticket_id: str
-    action: Literal["customer_reply", "status_change", "refund_request"]
+    action: Literal["customer_reply", "status_change", "refund_request", "action_request"]
     to: str
     subject: str
     body: str
     created_at: datetime
+    reference: str | None = None  # what the effect acts on, e.g. the charge id of a refund
+    tenant: str | None = None  # whose charge ``reference`` is, for multi-tenant stores
 
 
 class Reply(_Model):

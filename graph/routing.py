@@ -36,9 +36,32 @@ OWNER_TEAM: dict[Category, Team] = {
 }
 ACTION_TEAM: dict[str, Team] = {
     "refund": "Billing",
+    "credit": "Billing",
+    "chargeback": "Billing",
     "plan_change": "Billing",
+    "downgrade": "Billing",
     "cancellation": "Billing",
     "account_deletion": "Legal",
+}
+# Requests a person handles before anything is sent, and whose team handles them.
+REQUEST_TEAM: dict[str, Team] = {
+    "gdpr": "Legal",
+    "legal_threat": "Legal",
+    "other_customer_data": "Security",
+    "secrets_request": "Security",
+}
+# Requests the success node turns into actions for approval.
+_ACTION_REQUESTS = frozenset(
+    {"refund", "credit", "chargeback", "cancellation", "downgrade", "plan_change", "deletion"}
+)
+# Requests that need a person even when no action is proposed, with their action kind.
+_MONEY_OR_ACCOUNT: dict[str, str] = {
+    "refund": "refund",
+    "credit": "credit",
+    "chargeback": "chargeback",
+    "cancellation": "cancellation",
+    "downgrade": "downgrade",
+    "deletion": "account_deletion",
 }
 _ASKS_FOR_HUMAN = re.compile(
     r"\b(speak|talk) (to|with) (a |an )?(human|person|manager|supervisor)\b|\b(escalate this|real person)\b",
@@ -69,6 +92,8 @@ def specialists_for(state: SupportState) -> tuple[Specialist, ...]:
         return ()
     if triage.route == "success" or (triage.route is None and triage.category != "technical"):
         return ("success",)
+    if _ACTION_REQUESTS.intersection(triage.requests):
+        return ("technical", "success")  # a fault and a money or account request
     enterprise_at_risk = tier == "Enterprise" and (
         triage.priority == "Critical" or triage.sentiment == "negative"
     )
@@ -111,18 +136,73 @@ def critical_priority(state: SupportState, low_confidence: float) -> EscalationT
 
 
 def money_or_account_action(state: SupportState, low_confidence: float) -> EscalationTrigger | None:
-    """A refund, plan change, cancellation or deletion → human approval before promising it."""
+    """A refund, credit, chargeback, downgrade, cancellation or deletion → a person approves.
+
+    It fires on the actions the success node proposes and also on the request alone
+    (a refund already requested on another ticket proposes nothing, yet the customer
+    still asks for money): the rubric puts every such request in front of a person.
+    """
     report = state.get("success")
     actions = report.actions if report else ()
-    if not actions:
+    asked = [r for r in state["triage"].requests if r in _MONEY_OR_ACCOUNT]
+    if not actions and not asked:
         return None
-    first = actions[0]
+    team = ACTION_TEAM[actions[0].kind] if actions else ACTION_TEAM[_MONEY_OR_ACCOUNT[asked[0]]]
+    detail = "; ".join(a.detail for a in actions) or "customer asks for " + ", ".join(
+        r.replace("_", " ") for r in asked
+    )
     return EscalationTrigger(
         rule="money_or_account_action",
-        team=ACTION_TEAM[first.kind],
+        team=team,
         reason="policy_restriction",
         needs_human=True,
-        detail="; ".join(a.detail for a in actions),
+        detail=detail,
+    )
+
+
+def person_first_request(state: SupportState, low_confidence: float) -> EscalationTrigger | None:
+    """A GDPR request, legal threat, or a request for another customer's data or secrets."""
+    triage = state["triage"]
+    asked = [r for r in triage.requests if r in REQUEST_TEAM]
+    if not asked:
+        return None
+    evidence = dict(zip(triage.requests, triage.request_evidence, strict=False))
+    return EscalationTrigger(
+        rule="person_first_request",
+        team=REQUEST_TEAM[asked[0]],
+        reason="policy_restriction",
+        needs_human=True,
+        detail="; ".join(f"{r.replace('_', ' ')} ({evidence.get(r, '')!r})" for r in asked),
+    )
+
+
+def unverified_account_request(
+    state: SupportState, low_confidence: float
+) -> EscalationTrigger | None:
+    """Account data asked for by a sender not verified as the customer → a person checks."""
+    report = state.get("success")
+    if report is None or not report.unverified:
+        return None
+    return EscalationTrigger(
+        rule="unverified_account_request",
+        team="Billing",
+        reason="policy_restriction",
+        needs_human=True,
+        detail=f"account data withheld: {report.unverified}",
+    )
+
+
+def obfuscated_text(state: SupportState, low_confidence: float) -> EscalationTrigger | None:
+    """Text that hides its words (invisible characters, look-alikes, base64) → a person reads it."""
+    triage = state["triage"]
+    if not triage.obfuscation:
+        return None
+    return EscalationTrigger(
+        rule="obfuscated_text",
+        team=OWNER_TEAM[triage.category],
+        reason="policy_restriction",
+        needs_human=True,
+        detail=f"the text hides words ({', '.join(triage.obfuscation)}); a person should read it",
     )
 
 
@@ -237,7 +317,10 @@ def sla_breached(state: SupportState, low_confidence: float) -> EscalationTrigge
 EscalationRule = Callable[[SupportState, float], EscalationTrigger | None]
 ESCALATION_RULES: tuple[EscalationRule, ...] = (
     critical_priority,
+    person_first_request,
     money_or_account_action,
+    unverified_account_request,
+    obfuscated_text,
     angry_enterprise_customer,
     low_triage_confidence,
     label_routes_to_escalation,

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from langgraph.runtime import Runtime
 
 from supportgraph.graph.context import Context, context_of
-from supportgraph.graph.models import Reply
+from supportgraph.graph.models import OutboxMessage, ProposedAction, Reply, Ticket
+from supportgraph.graph.routing import ACTION_TEAM
 from supportgraph.graph.state import SupportState
-from supportgraph.tools.outbox import customer_reply, refund_request, status_change
+from supportgraph.tools.outbox import action_request, customer_reply, refund_request, status_change
 from supportgraph.tools.replies import compose_reply
 
 
@@ -43,9 +45,13 @@ def respond(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
         status_change(ticket, "replied", "reply sent", now),
     ]
     report = state.get("success")
-    if review is not None and report is not None:
-        approver = review.reviewer
-        outbox += [
-            refund_request(ticket, a, approver, now) for a in report.actions if a.kind == "refund"
-        ]
+    if review is not None and review.executes_actions and report is not None:
+        outbox += [_effect(ticket, action, review.reviewer, now) for action in report.actions]
     return {"reply": sent, "outcome": "replied", "outbox": outbox}
+
+
+def _effect(ticket: Ticket, action: ProposedAction, approver: str, now: datetime) -> OutboxMessage:
+    """What an approved action sends: a refund request for a known charge, else a team request."""
+    if action.kind == "refund" and action.reference and action.amount is not None:
+        return refund_request(ticket, action, approver, now)
+    return action_request(ticket, action, ACTION_TEAM[action.kind], approver, now)

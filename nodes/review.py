@@ -72,11 +72,19 @@ def parse_answer(answer: object, decided_at: Any) -> ReviewDecision:
     try:
         decision = ReviewDecision.model_validate({**answer, "decided_at": decided_at})
     except ValidationError as exc:
-        raise ReviewError(f"invalid review answer {answer!r}: {exc.errors()[0]['msg']}") from None
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "answer"
+        message = str(first["msg"]).removeprefix("Value error, ")
+        raise ReviewError(f"invalid review answer: {where}: {message}") from None
     if decision.action == "edit" and not (decision.reply or "").strip():
         raise ReviewError("an 'edit' decision needs the new reply text")
     if decision.action == "reject" and not (decision.reason or "").strip():
         raise ReviewError("a 'reject' decision needs a reason")
+    if decision.approve_actions and decision.action != "edit":
+        raise ReviewError(
+            "approve_actions only applies to 'edit': 'approve' always carries out the "
+            "proposed actions and 'reject' never does"
+        )
     if decision.action == "reassign" and decision.team is None:
         raise ReviewError(
             "a 'reassign' decision needs a team (Engineering, Billing, Product, Legal, Executive)"

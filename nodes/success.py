@@ -9,38 +9,87 @@ from langgraph.runtime import Runtime
 
 from supportgraph.graph.context import Context, context_of
 from supportgraph.graph.errors import ConfigurationError
-from supportgraph.graph.models import HandbackReason, ProposedAction, SpecialistReport, Ticket
+from supportgraph.graph.models import (
+    TIERS,
+    ActionKind,
+    HandbackReason,
+    ProposedAction,
+    SpecialistReport,
+    Ticket,
+)
 from supportgraph.graph.state import SupportState
 from supportgraph.tools.catalog import compare, load_catalog, mentioned_plans
+from supportgraph.tools.customers import load_directory, verify
 from supportgraph.tools.entities import extract_entities
+from supportgraph.tools.intents import MONEY_INTENTS
 from supportgraph.tools.kb_store import load_index
-from supportgraph.tools.ledger import charges_for, duplicate_charges, load_ledger
+from supportgraph.tools.ledger import Charge, charges_for, duplicate_charges, load_ledger
 from supportgraph.tools.passages import supporting_sentence
+from supportgraph.tools.refunds import requested
 
 SUCCESS_AREAS = {"billing", "plans", "account", "product"}
 
 _CUES = {
     "duplicate_charge": r"\b(charged|billed) (twice|two times|double)|\bdouble[- ]charged?\b|\bduplicate (charge|payment)",
-    "refund": r"\brefund",
-    "cancellation": r"\bcancel(l?ing|l?ed|lation)? (my|our|the) (subscription|plan|account|contract)\b",
-    "account_deletion": r"\b(delete|close|remove) (my|our|the) account\b|\baccount deletion\b",
-    "plan_change": r"\b(upgrade|downgrade|switch|move|change) (to|our plan|my plan|plans?)\b",
     "feature_request": r"\bfeature (request|requirement)s?\b|\b(can|could) you (add|build|support)\b|\bwould love\b|\broadmap\b",
     "strategy_session": r"\b(strategy|planning) (session|call|meeting)\b|\bschedule (a|an) (call|meeting|session)\b",
 }
+_CHARGE_ID = re.compile(r"\bch_[A-Za-z0-9]{6,}\b")
+_AMOUNT = re.compile(r"(?<![\w.])(\d{1,6}(?:[.,]\d{2})?)(?![\w.])")
+_ACTION_KINDS: dict[str, ActionKind] = {
+    "refund": "refund",
+    "credit": "credit",
+    "chargeback": "chargeback",
+    "cancellation": "cancellation",
+    "downgrade": "downgrade",
+    "deletion": "account_deletion",
+}
+_TIER_RANK = {name: rank for rank, name in enumerate(TIERS)}
 
 
 def _has(cue: str, text: str) -> bool:
     return re.search(_CUES[cue], text, re.IGNORECASE) is not None
 
 
-def _billing(ticket: Ticket, context: Context) -> tuple[list[str], list[ProposedAction]]:
+def _charge_text(charge: Charge) -> str:
+    return f"charge {charge.charge_id} of {charge.amount:.2f} {charge.currency} on {charge.charged_at:%Y-%m-%d}"
+
+
+def _refund(kind: ActionKind, charge: Charge, why: str) -> ProposedAction:
+    verb = {"refund": "refund", "credit": "credit back", "chargeback": "resolve the dispute on"}
+    return ProposedAction(
+        kind=kind,
+        detail=f"{verb.get(kind, kind)} {_charge_text(charge)} ({why})",
+        amount=charge.amount,
+        currency=charge.currency,
+        reference=charge.charge_id,
+    )
+
+
+def _named_charge(text: str, charges: list[Charge]) -> tuple[Charge, str] | None:
+    """The charge the customer points at: by id, else by amount, else the latest one."""
+    succeeded = [c for c in charges if c.status == "succeeded"]
+    ids = set(_CHARGE_ID.findall(text))
+    if by_id := [c for c in succeeded if c.charge_id in ids]:
+        return by_id[-1], "the customer names this charge"
+    amounts = {float(a.replace(",", ".")) for a in _AMOUNT.findall(text)}
+    if by_amount := [c for c in succeeded if c.amount in amounts]:
+        return by_amount[-1], "the amount the customer names"
+    if succeeded:
+        return succeeded[-1], "the customer named no charge: the latest one is assumed"
+    return None
+
+
+def _billing(
+    ticket: Ticket, intents: set[str], context: Context, tenant: str | None
+) -> tuple[list[str], list[ProposedAction]]:
+    """Ledger findings and money actions for a verified customer."""
     charges = charges_for(ticket.customer, load_ledger(context.ledger_path))
     if not charges:
         return [f"No charges for {ticket.customer} in the billing ledger."], []
-    groups = duplicate_charges(charges)
-    findings, actions = [], []
-    for group in groups:
+    findings: list[str] = []
+    actions: list[ProposedAction] = []
+    for group in duplicate_charges(charges):
         first, *extra = group
         ids = ", ".join(c.charge_id for c in group)
         findings.append(
@@ -48,39 +97,81 @@ def _billing(ticket: Ticket, context: Context) -> tuple[list[str], list[Proposed
             f"{first.amount:.2f} {first.currency} for the {first.plan} plan in "
             f"{first.charged_at:%B %Y} ({ids})."
         )
-        for charge in extra:
+        actions += [_refund("refund", charge, "duplicate charge") for charge in extra]
+    money = [kind for kind in ("refund", "credit", "chargeback") if kind in intents]
+    if money and not actions and (named := _named_charge(ticket.text, charges)):
+        charge, why = named
+        actions.append(_refund(_ACTION_KINDS[money[0]], charge, why))
+    elif not actions:
+        latest = charges[-1]
+        findings.append(f"No duplicate charge in the ledger; latest {_charge_text(latest)}.")
+    kept = []
+    for action in actions:
+        earlier = requested(action.reference, tenant) if action.reference else None
+        if earlier is not None:
+            findings.append(
+                f"A refund of {action.reference} was already requested on "
+                f"{earlier.requested_at[:10]} (ticket {earlier.ticket_id}); not requested again."
+            )
+        else:
+            kept.append(action)
+    return findings, kept
+
+
+def _account_actions(ticket: Ticket, intents: set[str], tier: str) -> list[ProposedAction]:
+    """Cancellations, downgrades and deletions asked for; an upgrade needs no approval."""
+    actions = []
+    for intent in ("cancellation", "downgrade", "deletion"):
+        if intent in intents:
+            kind = _ACTION_KINDS[intent]
+            actions.append(
+                ProposedAction(kind=kind, detail=f"customer asks for {kind.replace('_', ' ')}")
+            )
+    if "plan_change" in intents and not actions:
+        targets = [p for p in mentioned_plans(ticket.text, load_catalog(None)) if p != tier]
+        ranks = {_TIER_RANK.get(p, -1) for p in targets}
+        if not targets or any(r < _TIER_RANK.get(tier, 0) for r in ranks):
+            wanted = " or ".join(targets) or "another plan"
             actions.append(
                 ProposedAction(
-                    kind="refund",
-                    detail=f"refund duplicate charge {charge.charge_id} of {charge.amount:.2f} {charge.currency}",
-                    amount=charge.amount,
-                    reference=charge.charge_id,
+                    kind="plan_change", detail=f"customer asks to change from {tier} to {wanted}"
                 )
             )
-    if not groups:
-        latest = charges[-1]
-        findings.append(
-            f"No duplicate charge in the ledger; latest charge {latest.charge_id} of "
-            f"{latest.amount:.2f} {latest.currency} on {latest.charged_at:%Y-%m-%d}."
-        )
-    return findings, actions
-
-
-def _requested_actions(text: str, already: list[ProposedAction]) -> list[ProposedAction]:
-    actions = []
-    if _has("refund", text) and not already:
-        actions.append(
-            ProposedAction(
-                kind="refund",
-                detail="customer asks for a refund; no matching duplicate in the ledger",
-            )
-        )
-    for cue in ("cancellation", "account_deletion", "plan_change"):
-        if _has(cue, text):
-            actions.append(
-                ProposedAction(kind=cue, detail=f"customer asks for {cue.replace('_', ' ')}")
-            )
     return actions
+
+
+def _money_and_account(
+    ticket: Ticket, category: str, intents: set[str], context: Context
+) -> tuple[list[str], list[ProposedAction], str]:
+    """Findings, proposed actions, and why account data was withheld (empty when verified)."""
+    wants_ledger = (
+        category == "billing"
+        or _has("duplicate_charge", ticket.text)
+        or bool(intents & MONEY_INTENTS)
+    )
+    verification = verify(ticket, load_directory(context.customers_path))
+    tier = verification.customer.tier if verification.customer else ticket.customer_tier
+    actions = _account_actions(ticket, intents, tier)
+    if not wants_ledger:
+        return [], actions, ""
+    if not verification.verified:
+        asked = [_ACTION_KINDS[k] for k in ("refund", "credit", "chargeback") if k in intents]
+        if _has("duplicate_charge", ticket.text) and not asked:
+            asked = ["refund"]
+        actions = [
+            ProposedAction(
+                kind=kind,
+                detail=f"customer asks for a {kind}; no charge looked up (sender not verified)",
+            )
+            for kind in asked
+        ] + actions
+        return (
+            [f"Account data withheld: {verification.reason}."],
+            actions,
+            verification.reason,
+        )
+    findings, money = _billing(ticket, intents, context, ticket.tenant)
+    return findings, money + actions, ""
 
 
 def _kb_answer(ticket: Ticket, context: Context) -> tuple[str, str] | None:
@@ -111,9 +202,10 @@ def advise_customer(state: SupportState, runtime: Runtime[Context]) -> dict[str,
             findings.append(
                 f"Plan comparison ({' vs '.join(shown)}) from the plan catalog:\n\n{compare(shown, catalog)}"
             )
-        if category == "billing" or _has("duplicate_charge", text) or _has("refund", text):
-            billing_findings, actions = _billing(ticket, context)
-            findings += billing_findings
+        account_findings, actions, unverified = _money_and_account(
+            ticket, category, set(state["triage"].requests), context
+        )
+        findings += account_findings
     except ConfigurationError as exc:
         return {
             "success": SpecialistReport(
@@ -123,7 +215,6 @@ def advise_customer(state: SupportState, runtime: Runtime[Context]) -> dict[str,
                 handback_note=str(exc),
             )
         }
-    actions += _requested_actions(text, actions)
     if category == "product" or _has("feature_request", text):
         findings.append(f"Feature request logged for {ticket.customer}: {ticket.subject}.")
         steps.append(
@@ -163,5 +254,6 @@ def advise_customer(state: SupportState, runtime: Runtime[Context]) -> dict[str,
             findings=tuple(findings),
             handback=handback,
             handback_note="the ticket also describes a technical fault" if handback else "",
+            unverified=unverified,
         )
     }

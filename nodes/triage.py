@@ -9,8 +9,25 @@ from langgraph.runtime import Runtime
 from supportgraph.graph.context import Context, context_of
 from supportgraph.graph.state import SupportState
 from supportgraph.tools.engines import engine_for
+from supportgraph.tools.intents import find_requests
 
 
 def triage_ticket(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
-    """Classify the ticket with the context's engine."""
-    return {"triage": engine_for(context_of(runtime)).triage(state["ticket"])}
+    """Classify the ticket with the context's engine and find person-first requests.
+
+    The requests (refunds, cancellations, GDPR, legal threats…) come from the same
+    deterministic check whichever engine classified the ticket, so the safety policy
+    never depends on a model's mood.
+    """
+    ticket = state["ticket"]
+    result = engine_for(context_of(runtime)).triage(ticket)
+    requests = find_requests(ticket.text)
+    return {
+        "triage": result.model_copy(
+            update={
+                "requests": requests.intents,
+                "request_evidence": tuple(r.evidence for r in requests.found),
+                "obfuscation": requests.tricks,
+            }
+        )
+    }

@@ -115,6 +115,7 @@ def test_success_finds_the_duplicate_in_the_ledger(
 def test_success_finds_no_duplicate_for_a_failed_retry(context: Context) -> None:
     ticket = make_ticket(
         customer="Northwind Labs",
+        contact_email="ap@northwind-labs.example",
         subject="Charged twice?",
         message="I think I was charged twice in October.",
     )

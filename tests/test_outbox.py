@@ -44,7 +44,9 @@ def test_nothing_leaves_before_the_reviewer_approves(
     actions = [m.action for m in _outbox(done)]
     assert actions == ["customer_reply", "status_change", "refund_request"]
     refund = _outbox(done)[2]
-    assert refund.to == "billing-team" and "approved by kim" in refund.body
+    assert refund.to == "billing-team" and "Approved by kim" in refund.body
+    assert refund.reference is not None
+    assert f"Refund 49.00 USD of charge {refund.reference}" in refund.body
 
 
 def test_rejected_draft_sends_only_the_status_change(

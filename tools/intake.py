@@ -28,6 +28,9 @@ _OPTIONAL_FIELDS = {
     "priority": "declared_priority",
     "category": "declared_category",
     "tenant": None,
+    "customer_id": None,
+    "contact_name": None,
+    "contact_email": None,
 }
 MAX_CLOCK_SKEW_SECONDS = 300
 

@@ -44,13 +44,47 @@ def status_change(ticket: Ticket, status: str, note: str, now: datetime) -> Outb
 def refund_request(
     ticket: Ticket, action: ProposedAction, approver: str, now: datetime
 ) -> OutboxMessage:
-    """An approved refund, sent to billing to execute."""
+    """An approved refund of one charge, sent to Billing to execute.
+
+    The key names the charge, not the ticket: five tickets about one duplicate charge
+    make one refund request (the relay also claims the charge in tools/refunds.py).
+    """
+    if action.reference is None or action.amount is None:
+        raise ValueError("a refund request needs the charge id and amount it refunds")
+    amount = f"{action.amount:.2f} {action.currency or ''}".strip()
     return OutboxMessage(
-        key=_key(ticket, "refund_request", action.reference or "refund"),
+        key="/".join(p for p in (ticket.tenant or "", "refund_request", action.reference) if p),
         ticket_id=ticket.ticket_id,
         action="refund_request",
         to=BILLING_ADDRESS,
-        subject=f"Refund approved for {ticket.customer} ({ticket.ticket_id})",
-        body=f"{action.detail}; approved by {approver}",
+        subject=f"Refund {amount} of charge {action.reference} for {ticket.customer}",
+        body=(
+            f"Refund {amount} of charge {action.reference} to {ticket.customer}"
+            f"{f' ({ticket.customer_id})' if ticket.customer_id else ''}.\n"
+            f"Why: {action.detail}.\nTicket: {ticket.ticket_id}. Approved by {approver}."
+        ),
         created_at=now,
+        reference=action.reference,
+        tenant=ticket.tenant,
+    )
+
+
+def action_request(
+    ticket: Ticket, action: ProposedAction, team: str, approver: str, now: datetime
+) -> OutboxMessage:
+    """An approved account or money action (cancellation, credit…) for its team to carry out."""
+    charge = (
+        f" Charge {action.reference}, {action.amount:.2f} {action.currency or ''}.".rstrip()
+        if action.reference and action.amount is not None
+        else ""
+    )
+    return OutboxMessage(
+        key=_key(ticket, "action_request", action.kind),
+        ticket_id=ticket.ticket_id,
+        action="action_request",
+        to=f"{team.lower()}-team",
+        subject=f"Approved {action.kind.replace('_', ' ')} for {ticket.customer} ({ticket.ticket_id})",
+        body=f"{action.detail[0].upper()}{action.detail[1:]}.{charge}\nApproved by {approver}.",
+        created_at=now,
+        reference=action.reference,
     )

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 from supportgraph.graph.errors import ConfigurationError
 from supportgraph.graph.models import OutboxMessage
+from supportgraph.tools.refunds import RefundClaim, claim
 
 LEDGER = "sent.jsonl"
 
@@ -99,22 +100,38 @@ class Relay:
             for message in messages:
                 if message.key in self.delivered:
                     continue
-                self.transport.send(message)
+                duplicate = _already_refunded(message)
+                if duplicate is None:
+                    self.transport.send(message)
                 line = {
                     "key": message.key,
                     "ticket_id": message.ticket_id,
                     "action": message.action,
                     "to": message.to,
                     "subject": message.subject,
-                    "transport": self.transport.name,
+                    "transport": self.transport.name if duplicate is None else "none",
                     "delivered_at": datetime.now(UTC).isoformat(timespec="seconds"),
                 }
+                if duplicate is not None:
+                    line["suppressed"] = (
+                        f"charge {duplicate.charge_id} was already requested by ticket "
+                        f"{duplicate.ticket_id} on {duplicate.requested_at[:10]}"
+                    )
                 ledger.write(json.dumps(line) + "\n")
                 ledger.flush()
                 os.fsync(ledger.fileno())
                 self.delivered.add(message.key)
-                sent += 1
+                sent += duplicate is None
         return sent
+
+
+def _already_refunded(message: OutboxMessage) -> RefundClaim | None:
+    """Claim the charge of a refund request; the earlier request when another ticket has it."""
+    if message.action != "refund_request" or message.reference is None:
+        return None
+    return claim(
+        message.reference, message.ticket_id, message.key, message.created_at, message.tenant
+    )
 
 
 def delivered_keys(path: Path) -> list[str]:

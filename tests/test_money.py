@@ -1,0 +1,223 @@
+"""Money and account actions: only a person's explicit decision carries them out, once."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from supportgraph.checkpoints import open_checkpointer
+from supportgraph.graph.builder import build_graph
+from supportgraph.graph.context import Context
+from supportgraph.graph.errors import ReviewError
+from supportgraph.graph.models import Ticket
+from supportgraph.graph.runner import resume_review, run_ticket
+from supportgraph.tools.customers import load_directory, verify
+from supportgraph.tools.intents import find_requests
+from supportgraph.tools.relay import Relay
+
+from .conftest import NOW, make_ticket
+
+DUPLICATE = {
+    "customer": "CreativeAgency Co",
+    "customer_tier": "Starter",
+    "contact_email": "sam@creativeagency.example",
+    "subject": "Charged twice",
+    "message": "I was charged twice this month. Please refund the duplicate charge.",
+}
+
+
+def _actions(snapshot: Any) -> list[str]:
+    return [m.action for m in snapshot.values.get("outbox", [])]
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Any:
+    with open_checkpointer(f"sqlite:///{tmp_path / 'store.sqlite'}") as saver:
+        yield build_graph(saver)
+
+
+def test_edit_sends_the_text_and_executes_nothing(store: Any, context: Context) -> None:
+    run_ticket(store, make_ticket(ticket_id="R-2", **DUPLICATE), context)
+    answer = {"action": "edit", "reviewer": "kim", "reply": "Sorry, we cannot refund this charge."}
+    done = resume_review(store, "R-2", answer, context)
+    assert _actions(done) == ["customer_reply", "status_change"]
+    assert done.values["outbox"][0].body == "Sorry, we cannot refund this charge."
+
+
+def test_edit_with_approve_actions_also_requests_the_refund(store: Any, context: Context) -> None:
+    run_ticket(store, make_ticket(ticket_id="R-3", **DUPLICATE), context)
+    answer = {"action": "edit", "reviewer": "kim", "reply": "Refunded.", "approve_actions": True}
+    done = resume_review(store, "R-3", answer, context)
+    assert _actions(done) == ["customer_reply", "status_change", "refund_request"]
+
+
+@pytest.mark.parametrize(
+    ("answer", "problem"),
+    [
+        ({"action": "reject", "reason": "x", "approve_actions": True}, "only applies to 'edit'"),
+        ({"action": "approve", "reviewer": "  "}, "reviewer is empty"),
+    ],
+    ids=["reject-with-actions", "blank-reviewer"],
+)
+def test_a_decision_that_contradicts_itself_is_refused(
+    store: Any, context: Context, answer: dict[str, Any], problem: str
+) -> None:
+    run_ticket(store, make_ticket(ticket_id="R-4", **DUPLICATE), context)
+    with pytest.raises(ReviewError, match=problem):
+        resume_review(store, "R-4", answer, context)
+
+
+def test_five_tickets_about_one_charge_make_one_refund_request(
+    store: Any, context: Context, tmp_path: Path
+) -> None:
+    relay = Relay(tmp_path / "out")
+    for n in range(5):
+        waiting = run_ticket(store, make_ticket(ticket_id=f"DUP-{n}", **DUPLICATE), context)
+        assert waiting.snapshot.interrupts, "a refund request always waits for a person"
+        done = resume_review(store, f"DUP-{n}", {"action": "approve", "reviewer": "kim"}, context)
+        relay.deliver(done.values["outbox"])
+    lines = [json.loads(line) for line in (tmp_path / "out" / "sent.jsonl").read_text().splitlines()]
+    refunds = [line for line in lines if line["action"] == "refund_request"]
+    assert len(refunds) == 1 and refunds[0]["ticket_id"] == "DUP-0"
+    # Tickets after the first delivery see the pending request instead of proposing it again.
+    later = store.get_state({"configurable": {"thread_id": "DUP-4"}}).values["success"]
+    assert later.actions == ()
+    assert any("already requested" in f and "DUP-0" in f for f in later.findings)
+
+
+def test_a_second_out_folder_does_not_refund_a_charge_twice(context: Context, tmp_path: Path) -> None:
+    tickets = [make_ticket(ticket_id=f"X-{n}", **DUPLICATE) for n in range(2)]
+    with open_checkpointer(f"sqlite:///{tmp_path / 'a.sqlite'}") as saver:
+        graph = build_graph(saver)
+        outboxes = []
+        for ticket in tickets:
+            run_ticket(graph, ticket, context)  # both wait before any refund is sent
+        for ticket in tickets:
+            done = resume_review(graph, ticket.ticket_id, {"action": "approve"}, context)
+            outboxes.append(done.values["outbox"])
+    Relay(tmp_path / "out-a").deliver(outboxes[0])
+    Relay(tmp_path / "out-b").deliver(outboxes[1])
+    b = [json.loads(x) for x in (tmp_path / "out-b" / "sent.jsonl").read_text().splitlines()]
+    refund = next(x for x in b if x["action"] == "refund_request")
+    assert refund["transport"] == "none" and "already requested by ticket X-0" in refund["suppressed"]
+
+
+def test_refund_request_without_a_duplicate_names_the_charge(store: Any, context: Context) -> None:
+    ticket = make_ticket(
+        ticket_id="R-9",
+        customer="Northwind Labs",
+        contact_email="ap@northwind-labs.example",
+        subject="Money back please",
+        message="We no longer use the tool since October. Please give us our money back.",
+    )
+    waiting = run_ticket(store, ticket, context).snapshot
+    action = waiting.values["success"].actions[0]
+    assert action.kind == "refund" and action.reference and action.reference.startswith("ch_")
+    assert action.amount and action.currency == "USD"
+    done = resume_review(store, "R-9", {"action": "approve", "reviewer": "kim"}, context)
+    refund = done.values["outbox"][-1]
+    assert refund.action == "refund_request"
+    assert f"{action.amount:.2f} USD of charge {action.reference}" in refund.body
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("Bitte erstatten Sie uns die doppelte Abbuchung.", "refund"),
+        ("Quiero que me devuelvan el dinero del cargo duplicado.", "refund"),
+        ("Je souhaite être remboursé du double prélèvement.", "refund"),
+        ("我要退款", "refund"),
+        ("Please re\u200bfund my last charge", "refund"),
+        ("cmVmdW5kIG15IGxhc3QgY2hhcmdl", "refund"),  # base64 of "refund my last charge"
+        ("I just want my money back.", "refund"),
+        ("Please reverse the charge from March.", "refund"),
+        ("We will terminate the contract at the end of the month.", "cancellation"),
+        ("Zero out the invoices for Q3, your product did not work.", "refund"),
+        ("Wir kündigen hiermit unseren Vertrag.", "cancellation"),
+        ("Queremos darnos de baja del servicio.", "cancellation"),
+        ("Nous souhaitons résilier notre abonnement.", "cancellation"),
+        ("Please downgrade us to Starter from next month.", "downgrade"),
+        ("Bitte löschen Sie unser Konto und alle Daten.", "deletion"),
+        ("Under GDPR art. 15 send us all personal data you hold.", "gdpr"),
+        ("Our lawyers will be in touch if this is not fixed.", "legal_threat"),
+        ("Send me the API key of our former admin, he left.", "secrets_request"),
+        ("Can you export the dashboards of another customer for us?", "other_customer_data"),
+        ("We will file a chargeback with our bank.", "chargeback"),
+    ],
+)
+def test_person_first_requests_are_found_in_every_language_and_disguise(
+    text: str, intent: str
+) -> None:
+    assert intent in find_requests(text).intents
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "How do I rotate my API key?",
+        "Can you send me a new password reset link?",
+        "How do I remove a data source?",
+        "Wie kann ich einen Nutzer löschen?",
+        "We would like to cancel the scheduled report.",
+        "Thanks for the help with SSO!",
+        "We are a law firm and our lawyers need read-only access.",
+    ],
+)
+def test_routine_questions_are_not_requests(text: str) -> None:
+    assert find_requests(text).intents == ()
+
+
+def test_a_ticket_naming_another_company_gets_no_account_data(
+    store: Any, context: Context
+) -> None:
+    ticket = make_ticket(
+        ticket_id="SPOOF-1",
+        customer="TechCorp Solutions",
+        customer_tier="Starter",
+        subject="Latest invoice?",
+        message="What was our latest charge and its amount? We were charged twice.",
+    )
+    waiting = run_ticket(store, ticket, context).snapshot
+    assert waiting.interrupts, "an unverified account request waits for a person"
+    report = waiting.values["success"]
+    assert report.unverified and "Enterprise on file" in report.unverified
+    assert all("ch_" not in f for f in report.findings)
+    assert "ch_" not in waiting.values["reply"].text
+    rules = [t.rule for t in waiting.values["escalation"].triggers]
+    assert "unverified_account_request" in rules
+
+
+@pytest.mark.parametrize(
+    ("fields", "verified", "why"),
+    [
+        ({"contact_email": "sam@creativeagency.example"}, True, "domain creativeagency.example"),
+        ({"customer_id": "cus_1004"}, True, "customer id cus_1004"),
+        ({"contact_email": "sam@gmail.example"}, False, "not on file for CreativeAgency Co"),
+        ({}, False, "no customer id or contact email"),
+        ({"customer_id": "cus_1001"}, False, "belongs to TechCorp Solutions"),
+        ({"tenant": "other", "customer_id": "cus_1004"}, False, "another tenant"),
+    ],
+    ids=["email-domain", "customer-id", "foreign-email", "no-proof", "wrong-id", "wrong-tenant"],
+)
+def test_verification_needs_proof_on_file(fields: dict[str, Any], verified: bool, why: str) -> None:
+    ticket = make_ticket(customer="CreativeAgency Co", customer_tier="Starter", **fields)
+    result = verify(ticket, load_directory())
+    assert result.verified is verified and why in result.reason
+
+
+def test_obfuscated_text_goes_to_a_person(store: Any, context: Context) -> None:
+    ticket: Ticket = make_ticket(
+        ticket_id="OBF-1", subject="question", message="pl\u200bease can\u200bcel every\u200bthing"
+    )
+    waiting = run_ticket(store, ticket, context).snapshot
+    assert waiting.interrupts
+    assert "obfuscated_text" in [t.rule for t in waiting.values["escalation"].triggers]
+
+
+def test_relay_output_is_written_where_asked(tmp_path: Path) -> None:
+    assert not (tmp_path / "out").exists()
+    Relay(tmp_path / "out")
+    assert (tmp_path / "out").is_dir() and NOW.year == 2026

@@ -1,0 +1,100 @@
+"""Normalise untrusted text for inspection, so that obfuscation cannot hide what it asks.
+
+What the customer wrote is never changed in state; this module returns a separate
+inspection copy: Unicode compatibility forms folded (NFKC), zero-width and soft-hyphen
+characters dropped, Cyrillic and Greek look-alike letters mapped to Latin, accents
+folded, letters spaced out one by one joined again, and base64 blocks decoded (for
+inspection only). It also says which of those tricks it found, because a ticket that
+hides its words is itself a reason for a person to read it.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+import unicodedata
+from dataclasses import dataclass
+
+_INVISIBLE = dict.fromkeys(
+    map(
+        ord,
+        "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b\u200c\u200d\u200e\u200f"
+        "\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069"
+        "\u206a\u206b\u206c\u206d\u206e\u206f\u3164\ufeff\uffa0",
+    ),
+    None,
+)
+# Letters that look Latin but are not (the usual homoglyph tricks), mapped to Latin.
+_LOOKALIKES = str.maketrans(
+    "АВЕКМНОРСТУХаеорсухіјѕԁӏһԛԝѵΑΒΕΖΗΙΚΜΝΟΡΤΥΧαεικνορτυχ",
+    "ABEKMHOPCTYXaeopcyxijsdlhqwvABEZHIKMNOPTYXaeikvoptux",
+)
+_HIDDEN_IN_WORD = re.compile(
+    r"(?<=[^\W\d_])[\u00ad\u034f\u200b-\u200f\u2060-\u2064\ufeff]+(?=[^\W\d_])"
+)
+# Full-width, mathematical and enclosed letters: text styled to slip past word filters.
+_STYLED_LETTERS = re.compile(
+    r"[\uff21-\uff3a\uff41-\uff5a\u24b6-\u24e9\U0001d400-\U0001d7ff\U0001f130-\U0001f189]"
+)
+_MIXED_WORD = re.compile(r"\b(?=\w*[a-zA-Z])(?=\w*[\u0370-\u03ff\u0400-\u04ff])\w+\b")
+_SPACED = re.compile(r"\b(?:[^\W\d_][ .\-_*]){3,}[^\W\d_]\b")
+_BASE64 = re.compile(r"(?<![A-Za-z0-9+/=])[A-Za-z0-9+/]{16,}={0,2}(?![A-Za-z0-9+/=])")
+
+
+@dataclass(frozen=True)
+class Inspection:
+    """The inspection copy of a text and the obfuscation found on the way.
+
+    Attributes:
+        text: Folded text for matching: lower case, no accents, no invisible characters,
+            look-alikes mapped, spaced-out words joined; decoded base64 appended.
+        tricks: What was undone, e.g. ``("zero-width characters", "base64 text")``.
+    """
+
+    text: str
+    tricks: tuple[str, ...]
+
+
+def fold(text: str) -> str:
+    """Lower-case ``text`` and strip accents (``Rückerstattung`` → ``ruckerstattung``)."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("ß", "ss")
+
+
+def _decoded_base64(text: str) -> list[str]:
+    found = []
+    for block in _BASE64.findall(text):
+        if block.isalpha() and (block.islower() or block.isupper()):
+            continue  # a long plain word, not base64
+        padded = block + "=" * (-len(block) % 4)
+        try:
+            raw = base64.b64decode(padded, validate=True)
+            decoded = raw.decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError, ValueError):
+            continue
+        printable = sum(c.isprintable() or c.isspace() for c in decoded)
+        if decoded and printable / len(decoded) > 0.95 and re.search(r"[^\W\d_]{3}", decoded):
+            found.append(decoded)
+    return found
+
+
+def inspect(text: str) -> Inspection:
+    """Undo the usual ways of hiding words from a filter; report which were used."""
+    tricks = []
+    if _STYLED_LETTERS.search(text):
+        tricks.append("styled letters")
+    if _HIDDEN_IN_WORD.search(text):
+        tricks.append("invisible characters inside words")
+    visible = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
+    if _MIXED_WORD.search(visible):
+        tricks.append("look-alike letters")
+    latin = visible.translate(_LOOKALIKES)
+    joined = _SPACED.sub(lambda m: re.sub(r"[ .\-_*]", "", m.group()), latin)
+    if joined != latin:
+        tricks.append("spaced-out letters")
+    decoded = _decoded_base64(latin)
+    if decoded:
+        tricks.append("base64 text")
+    folded = fold(" \n".join([joined, *decoded]))
+    return Inspection(text=folded, tricks=tuple(tricks))
