@@ -18,7 +18,7 @@ from supportgraph.tools.customers import load_directory, verify
 from supportgraph.tools.intents import find_requests
 from supportgraph.tools.relay import Relay
 
-from .conftest import NOW, make_ticket
+from .conftest import make_ticket
 
 DUPLICATE = {
     "customer": "CreativeAgency Co",
@@ -79,7 +79,9 @@ def test_five_tickets_about_one_charge_make_one_refund_request(
         assert waiting.snapshot.interrupts, "a refund request always waits for a person"
         done = resume_review(store, f"DUP-{n}", {"action": "approve", "reviewer": "kim"}, context)
         relay.deliver(done.values["outbox"])
-    lines = [json.loads(line) for line in (tmp_path / "out" / "sent.jsonl").read_text().splitlines()]
+    lines = [
+        json.loads(line) for line in (tmp_path / "out" / "sent.jsonl").read_text().splitlines()
+    ]
     refunds = [line for line in lines if line["action"] == "refund_request"]
     assert len(refunds) == 1 and refunds[0]["ticket_id"] == "DUP-0"
     # Tickets after the first delivery see the pending request instead of proposing it again.
@@ -88,7 +90,9 @@ def test_five_tickets_about_one_charge_make_one_refund_request(
     assert any("already requested" in f and "DUP-0" in f for f in later.findings)
 
 
-def test_a_second_out_folder_does_not_refund_a_charge_twice(context: Context, tmp_path: Path) -> None:
+def test_a_second_out_folder_does_not_refund_a_charge_twice(
+    context: Context, tmp_path: Path
+) -> None:
     tickets = [make_ticket(ticket_id=f"X-{n}", **DUPLICATE) for n in range(2)]
     with open_checkpointer(f"sqlite:///{tmp_path / 'a.sqlite'}") as saver:
         graph = build_graph(saver)
@@ -102,7 +106,9 @@ def test_a_second_out_folder_does_not_refund_a_charge_twice(context: Context, tm
     Relay(tmp_path / "out-b").deliver(outboxes[1])
     b = [json.loads(x) for x in (tmp_path / "out-b" / "sent.jsonl").read_text().splitlines()]
     refund = next(x for x in b if x["action"] == "refund_request")
-    assert refund["transport"] == "none" and "already requested by ticket X-0" in refund["suppressed"]
+    assert (
+        refund["transport"] == "none" and "already requested by ticket X-0" in refund["suppressed"]
+    )
 
 
 def test_refund_request_without_a_duplicate_names_the_charge(store: Any, context: Context) -> None:
@@ -170,9 +176,7 @@ def test_routine_questions_are_not_requests(text: str) -> None:
     assert find_requests(text).intents == ()
 
 
-def test_a_ticket_naming_another_company_gets_no_account_data(
-    store: Any, context: Context
-) -> None:
+def test_a_ticket_naming_another_company_gets_no_account_data(store: Any, context: Context) -> None:
     ticket = make_ticket(
         ticket_id="SPOOF-1",
         customer="TechCorp Solutions",
@@ -215,9 +219,3 @@ def test_obfuscated_text_goes_to_a_person(store: Any, context: Context) -> None:
     waiting = run_ticket(store, ticket, context).snapshot
     assert waiting.interrupts
     assert "obfuscated_text" in [t.rule for t in waiting.values["escalation"].triggers]
-
-
-def test_relay_output_is_written_where_asked(tmp_path: Path) -> None:
-    assert not (tmp_path / "out").exists()
-    Relay(tmp_path / "out")
-    assert (tmp_path / "out").is_dir() and NOW.year == 2026
