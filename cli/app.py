@@ -14,7 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from supportgraph.checkpoints import open_checkpointer
-from supportgraph.cli import triage_commands
+from supportgraph.cli import judgement_commands, triage_commands
 from supportgraph.cli.console import console, errors
 from supportgraph.cli.history_commands import history_app
 from supportgraph.cli.kb_commands import eval_app, kb_app
@@ -38,9 +38,11 @@ app.add_typer(history_app)  # history, replay, prune
 train_app = typer.Typer(help="Train models on your own tickets.", no_args_is_help=True)
 app.add_typer(train_app, name="train")
 train_app.command("triage")(triage_commands.train_triage)
+train_app.command("judgement")(judgement_commands.train_judgement)
 app.add_typer(kb_app, name="kb")
 app.add_typer(eval_app, name="eval")  # eval retrieval (kb_commands) and eval triage
 eval_app.command("triage")(triage_commands.eval_triage)
+eval_app.command("outcomes")(judgement_commands.eval_outcomes)
 
 
 OutOption = Annotated[
@@ -399,7 +401,9 @@ def review_edit(
 @review_app.command("reassign")
 def review_reassign(
     ticket_id: str,
-    team: Annotated[str, typer.Option(help="Engineering, Billing, Product, Legal or Executive.")],
+    team: Annotated[
+        str, typer.Option(help="A team from the teams file (default: Engineering, Security, …).")
+    ],
     reason: Annotated[str | None, typer.Option(help="Why (kept in the audit log).")] = None,
     reviewer: ReviewerOption = "reviewer",
     checkpoint: CheckpointOption = None,

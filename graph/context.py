@@ -51,6 +51,8 @@ class Context:
             None uses the shipped KB.
         plans_path: Plan catalog JSON; None uses the shipped catalog.
         ledger_path: Billing ledger JSON; None uses the shipped demo ledger.
+        teams_path: Teams JSON (``SUPPORTGRAPH_TEAMS``): names, roles and notification
+            addresses of the teams tickets are handed to; None uses the shipped teams.
         customers_path: Customer directory JSON (``SUPPORTGRAPH_CUSTOMERS``) that
             verifies who a ticket comes from; None uses the shipped demo directory.
         triage_model: Folder of a model written by ``supportgraph train triage``;
@@ -73,6 +75,7 @@ class Context:
     plans_path: Path | None = None
     ledger_path: Path | None = None
     customers_path: Path | None = field(default_factory=lambda: _env_path("CUSTOMERS"))
+    teams_path: Path | None = field(default_factory=lambda: _env_path("TEAMS"))
     triage_model: Path | None = field(default_factory=lambda: _env_path("TRIAGE_MODEL"))
     label_map: Path | None = field(default_factory=lambda: _env_path("LABEL_MAP"))
     clock: Callable[[], datetime] = _utc_now

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -13,7 +13,7 @@ Priority = Literal["Critical", "High", "Medium", "Low"]
 Category = Literal["technical", "billing", "account", "sales", "product", "feedback"]
 Sentiment = Literal["negative", "neutral", "positive"]
 TriageRoute = Literal["technical", "success", "knowledge", "escalation"]
-Team = Literal["Engineering", "Security", "Billing", "Product", "Legal", "Executive"]
+Team = Annotated[str, Field(min_length=1, max_length=100)]  # a name from tools/teams.py
 HandoffReason = Literal[
     "policy_restriction",
     "low_confidence",
@@ -88,6 +88,24 @@ class Ticket(_Model):
         return f"{self.subject}\n{self.message}".strip()
 
 
+class Signals(_Model):
+    """What happened, to whom and how pressing: the inputs of the priority matrix.
+
+    Each value is the most likely class of its learned head (tools/judgement.py), with
+    its probability; ``critical`` and ``person`` are the probabilities that the ticket
+    is a Critical incident and that a person must act before anything is sent.
+    """
+
+    impact: str
+    impact_p: float
+    effect: str
+    effect_p: float
+    urgency: str
+    urgency_p: float
+    critical: float
+    person: float
+
+
 class TriageResult(_Model):
     """What triage concluded about a ticket, with its evidence.
 
@@ -105,6 +123,9 @@ class TriageResult(_Model):
     engine: str = "embedded"
     queue: str | None = None
     route: TriageRoute | None = None
+    signals: Signals | None = None  # impact, effect, urgency (None from engines without them)
+    routine: str | None = None  # thanks, praise, auto_reply, spam, howto, feature_idea
+    steering: tuple[str, ...] = ()  # text that tried to steer the system, judged as content
     requests: tuple[str, ...] = ()  # person-first intents found (tools/intents.py)
     request_evidence: tuple[str, ...] = ()  # the words that showed each request
     obfuscation: tuple[str, ...] = ()  # ways the text hid its words (tools/normalize.py)
@@ -162,14 +183,24 @@ class KnowledgeReport(_Model):
     gap: bool = False
 
 
+TriggerKind = Literal["severity", "review", "handoff", "expedite"]
+
+
 class EscalationTrigger(_Model):
-    """One escalation rule that fired, with its team and typed reason."""
+    """One escalation rule that fired, with its team, typed reason and kind.
+
+    ``kind`` says what it means for the ticket: ``severity`` (a team must take it over:
+    the rubric's severity escalation), ``review`` (a person checks before anything is
+    sent), ``handoff`` (the customer is told a person will answer, and a person does),
+    ``expedite`` (the SLA is already missed; the reply is not held).
+    """
 
     rule: str
     team: Team
     reason: HandoffReason
     needs_human: bool
     detail: str
+    kind: TriggerKind = "severity"
 
 
 class Escalation(_Model):
@@ -178,6 +209,16 @@ class Escalation(_Model):
     team: Team
     needs_human: bool
     triggers: tuple[EscalationTrigger, ...]
+
+    @property
+    def severity(self) -> bool:
+        """Whether a severity rule fired (not only a handoff, a check or an expedite)."""
+        return any(t.kind == "severity" for t in self.triggers)
+
+    @property
+    def handoff(self) -> bool:
+        """Whether a person takes the ticket over after an acknowledgement is sent."""
+        return not self.needs_human and any(t.kind == "handoff" for t in self.triggers)
 
 
 class ReviewDecision(_Model):
@@ -233,6 +274,9 @@ class Reply(_Model):
     citations: tuple[str, ...] = ()
     status: Literal["draft", "sent", "withheld"] = "draft"
     sent_at: datetime | None = None
+    # When a handoff's acknowledgement went out: the first response, while a person
+    # prepares the answer (the draft).
+    acknowledged_at: datetime | None = None
 
 
 class SlaStatus(_Model):

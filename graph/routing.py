@@ -18,38 +18,57 @@ from supportgraph.graph.models import (
     Escalation,
     EscalationTrigger,
     SpecialistReport,
-    Team,
 )
 from supportgraph.graph.state import SupportState
+from supportgraph.tools.teams import Role, Teams
 
 Step = Literal["triage", "technical", "success", "knowledge", "human_review", "respond", "__end__"]
 Specialist = Literal["technical", "success"]
 SPECIALISTS: tuple[Specialist, ...] = ("technical", "success")
 
-OWNER_TEAM: dict[Category, Team] = {
-    "technical": "Engineering",
-    "billing": "Billing",
-    "account": "Billing",
-    "sales": "Executive",
-    "product": "Product",
-    "feedback": "Product",
+# Which role owns a category, an action and a request; tools/teams.py names the team.
+OWNER_ROLE: dict[Category, Role] = {
+    "technical": "engineering",
+    "billing": "billing",
+    "account": "billing",
+    "sales": "sales",
+    "product": "product",
+    "feedback": "product",
 }
-ACTION_TEAM: dict[str, Team] = {
-    "refund": "Billing",
-    "credit": "Billing",
-    "chargeback": "Billing",
-    "plan_change": "Billing",
-    "downgrade": "Billing",
-    "cancellation": "Billing",
-    "account_deletion": "Legal",
+ACTION_ROLE: dict[str, Role] = {
+    "refund": "billing",
+    "credit": "billing",
+    "chargeback": "billing",
+    "plan_change": "billing",
+    "downgrade": "billing",
+    "cancellation": "billing",
+    "account_deletion": "legal",
 }
-# Requests a person handles before anything is sent, and whose team handles them.
-REQUEST_TEAM: dict[str, Team] = {
-    "gdpr": "Legal",
-    "legal_threat": "Legal",
-    "other_customer_data": "Security",
-    "secrets_request": "Security",
+# Requests a person handles before anything is sent, and which role handles them.
+REQUEST_ROLE: dict[str, Role] = {
+    "gdpr": "legal",
+    "legal_threat": "legal",
+    "other_customer_data": "security",
+    "secrets_request": "security",
 }
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The settings the escalation rules read: the confidence threshold and the teams."""
+
+    low_confidence: float
+    teams: Teams
+
+    def team(self, role: Role) -> str:
+        """The name of the team playing ``role``."""
+        return self.teams.for_role(role)
+
+    def owner(self, category: Category) -> str:
+        """The team that owns a category."""
+        return self.team(OWNER_ROLE[category])
+
+
 # Requests the success node turns into actions for approval.
 _ACTION_REQUESTS = frozenset(
     {"refund", "credit", "chargeback", "cancellation", "downgrade", "plan_change", "deletion"}
@@ -88,7 +107,7 @@ def specialists_for(state: SupportState) -> tuple[Specialist, ...]:
     """
     triage = state["triage"]
     tier = state["ticket"].customer_tier
-    if triage.route in ("knowledge", "escalation"):
+    if triage.route in ("knowledge", "escalation") or closes_without_answer(state):
         return ()
     if triage.route == "success" or (triage.route is None and triage.category != "technical"):
         return ("success",)
@@ -98,6 +117,33 @@ def specialists_for(state: SupportState) -> tuple[Specialist, ...]:
         triage.priority == "Critical" or triage.sentiment == "negative"
     )
     return ("technical", "success") if enterprise_at_risk else ("technical",)
+
+
+CLOSING_ROUTINE = frozenset({"thanks", "praise", "auto_reply", "spam"})
+VERY_ANGRY = -0.6  # sentiment score at or under which a customer counts as very angry
+PERSON_AT = 0.5  # learned probability that a person must act, from which one does
+EXPOSURE_EFFECTS = frozenset({"exposure"})
+
+
+def closes_without_answer(state: SupportState) -> bool:
+    """Thanks, praise, auto-replies and spam: acknowledged or closed, no answer to look up.
+
+    Only when nothing in the ticket needs a person: a thank-you that also mentions
+    seeing another company's data is not routine.
+    """
+    triage = state["triage"]
+    return (
+        triage.routine in CLOSING_ROUTINE
+        and triage.priority in ("Low", "Medium")
+        and not triage.requests
+        and not triage.obfuscation
+        and (triage.signals is None or triage.signals.person < PERSON_AT)
+    )
+
+
+def closes_silently(state: SupportState) -> bool:
+    """Auto-replies and spam: closed without any reply (answering an auto-reply loops)."""
+    return closes_without_answer(state) and state["triage"].routine in ("auto_reply", "spam")
 
 
 def _handed_back_to(state: SupportState) -> tuple[Specialist, str] | None:
@@ -121,21 +167,50 @@ def _report(state: SupportState, specialist: Specialist) -> SpecialistReport | N
 # --- escalation rules, in precedence order -------------------------------------------
 
 
-def critical_priority(state: SupportState, low_confidence: float) -> EscalationTrigger | None:
-    """Critical priority (production down, security, data loss) → Engineering, human review."""
+def critical_priority(state: SupportState, policy: Policy) -> EscalationTrigger | None:
+    """A Critical incident → its owning team takes it over before anything is sent.
+
+    Security and privacy incidents (data or credentials exposed) go to Security, the
+    rest (unavailable, data lost at scale) to Engineering.
+    """
     triage = state["triage"]
     if triage.priority != "Critical":
         return None
+    exposure = triage.signals is not None and triage.signals.effect in EXPOSURE_EFFECTS
     return EscalationTrigger(
         rule="critical_priority",
-        team="Engineering",
+        team=policy.team("security" if exposure else "engineering"),
         reason="policy_restriction",
         needs_human=True,
         detail="; ".join(triage.priority_reasons) or "Critical priority",
     )
 
 
-def money_or_account_action(state: SupportState, low_confidence: float) -> EscalationTrigger | None:
+def person_needed(state: SupportState, policy: Policy) -> EscalationTrigger | None:
+    """The learned judgement reads something a person must handle → a person checks first.
+
+    The safe side for what the request patterns (tools/intents.py) do not name: an
+    indirect refund request, a privacy worry, a possible incident described vaguely.
+    """
+    triage = state["triage"]
+    signals = triage.signals
+    if signals is None or signals.person < PERSON_AT or triage.priority == "Critical":
+        return None
+    exposure = signals.effect in EXPOSURE_EFFECTS
+    return EscalationTrigger(
+        rule="person_needed",
+        team=policy.team("security") if exposure else policy.owner(triage.category),
+        reason="low_confidence",
+        needs_human=True,
+        detail=(
+            f"a person should act first (p={signals.person:.2f}): effect {signals.effect}, "
+            f"impact {signals.impact}"
+        ),
+        kind="review",
+    )
+
+
+def money_or_account_action(state: SupportState, policy: Policy) -> EscalationTrigger | None:
     """A refund, credit, chargeback, downgrade, cancellation or deletion → a person approves.
 
     It fires on the actions the success node proposes and also on the request alone
@@ -147,7 +222,8 @@ def money_or_account_action(state: SupportState, low_confidence: float) -> Escal
     asked = [r for r in state["triage"].requests if r in _MONEY_OR_ACCOUNT]
     if not actions and not asked:
         return None
-    team = ACTION_TEAM[actions[0].kind] if actions else ACTION_TEAM[_MONEY_OR_ACCOUNT[asked[0]]]
+    kind = actions[0].kind if actions else _MONEY_OR_ACCOUNT[asked[0]]
+    team = policy.team(ACTION_ROLE[kind])
     detail = "; ".join(a.detail for a in actions) or "customer asks for " + ", ".join(
         r.replace("_", " ") for r in asked
     )
@@ -160,142 +236,144 @@ def money_or_account_action(state: SupportState, low_confidence: float) -> Escal
     )
 
 
-def person_first_request(state: SupportState, low_confidence: float) -> EscalationTrigger | None:
+def person_first_request(state: SupportState, policy: Policy) -> EscalationTrigger | None:
     """A GDPR request, legal threat, or a request for another customer's data or secrets."""
     triage = state["triage"]
-    asked = [r for r in triage.requests if r in REQUEST_TEAM]
+    asked = [r for r in triage.requests if r in REQUEST_ROLE]
     if not asked:
         return None
     evidence = dict(zip(triage.requests, triage.request_evidence, strict=False))
     return EscalationTrigger(
         rule="person_first_request",
-        team=REQUEST_TEAM[asked[0]],
+        team=policy.team(REQUEST_ROLE[asked[0]]),
         reason="policy_restriction",
         needs_human=True,
         detail="; ".join(f"{r.replace('_', ' ')} ({evidence.get(r, '')!r})" for r in asked),
+        kind="severity" if "legal_threat" in asked else "review",
     )
 
 
-def unverified_account_request(
-    state: SupportState, low_confidence: float
-) -> EscalationTrigger | None:
+def unverified_account_request(state: SupportState, policy: Policy) -> EscalationTrigger | None:
     """Account data asked for by a sender not verified as the customer → a person checks."""
     report = state.get("success")
     if report is None or not report.unverified:
         return None
     return EscalationTrigger(
         rule="unverified_account_request",
-        team="Billing",
+        team=policy.team("billing"),
         reason="policy_restriction",
         needs_human=True,
         detail=f"account data withheld: {report.unverified}",
+        kind="review",
     )
 
 
-def obfuscated_text(state: SupportState, low_confidence: float) -> EscalationTrigger | None:
+def obfuscated_text(state: SupportState, policy: Policy) -> EscalationTrigger | None:
     """Text that hides its words (invisible characters, look-alikes, base64) → a person reads it."""
     triage = state["triage"]
     if not triage.obfuscation:
         return None
     return EscalationTrigger(
         rule="obfuscated_text",
-        team=OWNER_TEAM[triage.category],
+        team=policy.owner(triage.category),
         reason="policy_restriction",
         needs_human=True,
         detail=f"the text hides words ({', '.join(triage.obfuscation)}); a person should read it",
+        kind="review",
     )
 
 
-def low_triage_confidence(state: SupportState, low_confidence: float) -> EscalationTrigger | None:
+def low_triage_confidence(state: SupportState, policy: Policy) -> EscalationTrigger | None:
     """Triage confidence under the threshold → a human checks the routing."""
     triage = state["triage"]
-    if triage.confidence >= low_confidence:
+    if triage.confidence >= policy.low_confidence:
         return None
     return EscalationTrigger(
         rule="low_triage_confidence",
-        team=OWNER_TEAM[triage.category],
+        team=policy.owner(triage.category),
         reason="low_confidence",
-        needs_human=True,
+        needs_human=False,
+        kind="handoff",
         detail=f"{'queue ' + triage.queue if triage.queue else 'category ' + triage.category} "
-        f"at confidence {triage.confidence:.2f} < {low_confidence:.2f}",
+        f"at confidence {triage.confidence:.2f} < {policy.low_confidence:.2f}",
     )
 
 
-def label_routes_to_escalation(
-    state: SupportState, low_confidence: float
-) -> EscalationTrigger | None:
+def label_routes_to_escalation(state: SupportState, policy: Policy) -> EscalationTrigger | None:
     """The label map sends the model's label straight to a human → that team reviews."""
     triage = state["triage"]
     if triage.route != "escalation":
         return None
     return EscalationTrigger(
         rule="label_routes_to_escalation",
-        team=OWNER_TEAM[triage.category],
+        team=policy.owner(triage.category),
         reason="policy_restriction",
         needs_human=True,
+        kind="review",
         detail=f"label {triage.queue or triage.category!r} routes to escalation in the label map",
     )
 
 
-def angry_enterprise_customer(
-    state: SupportState, low_confidence: float
-) -> EscalationTrigger | None:
-    """Negative sentiment from an Enterprise customer → Executive attention."""
+def angry_enterprise_customer(state: SupportState, policy: Policy) -> EscalationTrigger | None:
+    """A very angry Enterprise customer → the Success team (the rubric's high-value case)."""
     triage = state["triage"]
-    if state["ticket"].customer_tier != "Enterprise" or triage.sentiment != "negative":
+    if state["ticket"].customer_tier != "Enterprise" or triage.sentiment_score > VERY_ANGRY:
         return None
     return EscalationTrigger(
         rule="angry_enterprise_customer",
-        team="Executive",
+        team=policy.team("success"),
         reason="policy_restriction",
         needs_human=True,
         detail=f"Enterprise customer, sentiment {triage.sentiment_score:+.2f}",
     )
 
 
-def customer_asks_for_human(state: SupportState, low_confidence: float) -> EscalationTrigger | None:
+def customer_asks_for_human(state: SupportState, policy: Policy) -> EscalationTrigger | None:
     """The customer explicitly asks for a person → a human takes over."""
     if not _ASKS_FOR_HUMAN.search(state["ticket"].message):
         return None
     return EscalationTrigger(
         rule="customer_asks_for_human",
-        team=OWNER_TEAM[state["triage"].category],
+        team=policy.owner(state["triage"].category),
         reason="customer_request",
-        needs_human=True,
+        needs_human=False,
+        kind="handoff",
         detail="the customer asked to speak to a person",
     )
 
 
-def knowledge_missing(state: SupportState, low_confidence: float) -> EscalationTrigger | None:
+def knowledge_missing(state: SupportState, policy: Policy) -> EscalationTrigger | None:
     """No KB article supports an answer → a human answers; the gap is logged."""
     knowledge = state.get("knowledge")
-    if knowledge is None or not knowledge.gap:
+    if knowledge is None or not knowledge.gap or closes_without_answer(state):
         return None
     return EscalationTrigger(
         rule="knowledge_missing",
-        team=OWNER_TEAM[state["triage"].category],
+        team=policy.owner(state["triage"].category),
         reason="missing_knowledge",
-        needs_human=True,
+        needs_human=False,
+        kind="handoff",
         detail=f"no KB article matched {knowledge.query[:80]!r}",
     )
 
 
-def specialist_tool_failure(state: SupportState, low_confidence: float) -> EscalationTrigger | None:
+def specialist_tool_failure(state: SupportState, policy: Policy) -> EscalationTrigger | None:
     """A specialist's tool failed (ledger, catalog unreadable) → a human takes over."""
     for name in SPECIALISTS:
         report = _report(state, name)
         if report is not None and report.handback == "tool_failure":
             return EscalationTrigger(
                 rule="specialist_tool_failure",
-                team=OWNER_TEAM[state["triage"].category],
+                team=policy.owner(state["triage"].category),
                 reason="tool_failure",
-                needs_human=True,
+                needs_human=False,
+                kind="handoff",
                 detail=report.handback_note,
             )
     return None
 
 
-def sla_breached(state: SupportState, low_confidence: float) -> EscalationTrigger | None:
+def sla_breached(state: SupportState, policy: Policy) -> EscalationTrigger | None:
     """First-response or resolution SLA already missed → expedite and notify the team.
 
     This escalation does not hold the reply back: the customer is already waiting.
@@ -307,20 +385,22 @@ def sla_breached(state: SupportState, low_confidence: float) -> EscalationTrigge
     due = sla.first_response_due if sla.first_response_breached else sla.resolution_due
     return EscalationTrigger(
         rule="sla_breached",
-        team=OWNER_TEAM[state["triage"].category],
+        team=policy.owner(state["triage"].category),
         reason="sla_breach",
         needs_human=False,
+        kind="expedite",
         detail=f"{missed} was due {due.isoformat(timespec='minutes')} ({sla.priority})",
     )
 
 
-EscalationRule = Callable[[SupportState, float], EscalationTrigger | None]
+EscalationRule = Callable[[SupportState, Policy], EscalationTrigger | None]
 ESCALATION_RULES: tuple[EscalationRule, ...] = (
     critical_priority,
     person_first_request,
     money_or_account_action,
     unverified_account_request,
     obfuscated_text,
+    person_needed,
     angry_enterprise_customer,
     low_triage_confidence,
     label_routes_to_escalation,
@@ -331,9 +411,9 @@ ESCALATION_RULES: tuple[EscalationRule, ...] = (
 )
 
 
-def decide_escalation(state: SupportState, low_confidence: float) -> Escalation | None:
+def decide_escalation(state: SupportState, policy: Policy) -> Escalation | None:
     """Apply every rule; the first rule needing a human (else the first that fired) picks the team."""
-    triggers = [t for rule in ESCALATION_RULES if (t := rule(state, low_confidence)) is not None]
+    triggers = [t for rule in ESCALATION_RULES if (t := rule(state, policy)) is not None]
     if not triggers:
         return None
     blocking = [t for t in triggers if t.needs_human]
@@ -355,7 +435,7 @@ def route_ticket(state: SupportState) -> Route:
             pending,
             f"{triage.category} ticket, {triage.priority} priority, {state['ticket'].customer_tier} tier",
         )
-    if "knowledge" not in state:
+    if "knowledge" not in state and not closes_without_answer(state):
         return Route(("knowledge",), "ground the answer in the knowledge base")
     reply = state.get("reply")
     escalation = state.get("escalation")
@@ -365,5 +445,7 @@ def route_ticket(state: SupportState) -> Route:
         if "review" in state:
             return Route(("respond",), f"reviewer decided: {state['review'].action}")
         team = escalation.team if escalation else "support"
+        if reply.acknowledged_at is not None:
+            return Route(("human_review",), f"handed to {team}: acknowledged, a person answers")
         return Route(("human_review",), f"escalated to {team}: a human must review before replying")
     return Route(("__end__",), f"reply {reply.status}")

@@ -163,7 +163,7 @@ def resume_review(
         raise ReviewError(f"ticket {ticket_id} is {state}; nothing to approve")
     from supportgraph.nodes.review import parse_answer
 
-    parse_answer(answer, context.now())  # reject a bad answer before touching the thread
+    parse_answer(answer, context.now(), context.teams_path)  # refuse a bad answer up front
     pending = {i.id: i for i in snapshot.interrupts}
     if interrupt_id is None:
         if len(pending) > 1:

@@ -12,13 +12,14 @@ from supportgraph.graph.models import (
     OutboxMessage,
     Reply,
     ReviewDecision,
+    Signals,
     SlaStatus,
     SpecialistReport,
     Ticket,
     TriageResult,
 )
 
-Outcome = Literal["replied", "waiting_for_review", "handed_to_human", "failed"]
+Outcome = Literal["replied", "waiting_for_review", "handed_to_human", "closed", "failed"]
 
 
 class InputState(TypedDict):
@@ -53,6 +54,7 @@ STATE_MODELS: tuple[type, ...] = (
     OutboxMessage,
     Reply,
     ReviewDecision,
+    Signals,
     SlaStatus,
     SpecialistReport,
     Ticket,

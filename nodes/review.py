@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Literal, TypedDict
 
 from langgraph.runtime import Runtime
@@ -9,9 +10,10 @@ from langgraph.types import interrupt
 from pydantic import ValidationError
 
 from supportgraph.graph.context import Context, context_of
-from supportgraph.graph.errors import ReviewError
+from supportgraph.graph.errors import ConfigurationError, ReviewError
 from supportgraph.graph.models import Escalation, ReviewDecision
 from supportgraph.graph.state import SupportState
+from supportgraph.tools.teams import load_teams
 
 Ask = Literal["approve_refund", "approve_action", "approve_reply", "take_over"]
 
@@ -65,7 +67,7 @@ def review_request(state: SupportState) -> ReviewRequest:
     )
 
 
-def parse_answer(answer: object, decided_at: Any) -> ReviewDecision:
+def parse_answer(answer: object, decided_at: Any, teams_path: Path | None = None) -> ReviewDecision:
     """Validate a resume value; raise ReviewError naming what is wrong."""
     if not isinstance(answer, dict):
         raise ReviewError(f"a review answer must be an object with 'action', got {answer!r}")
@@ -85,17 +87,23 @@ def parse_answer(answer: object, decided_at: Any) -> ReviewDecision:
             "approve_actions only applies to 'edit': 'approve' always carries out the "
             "proposed actions and 'reject' never does"
         )
-    if decision.action == "reassign" and decision.team is None:
-        raise ReviewError(
-            "a 'reassign' decision needs a team (Engineering, Billing, Product, Legal, Executive)"
-        )
+    if decision.action == "reassign":
+        teams = load_teams(teams_path)
+        if decision.team is None:
+            raise ReviewError(f"a 'reassign' decision needs a team: {', '.join(teams.names)}")
+        try:
+            team = teams.get(decision.team)
+        except ConfigurationError as exc:
+            raise ReviewError(str(exc)) from None
+        decision = decision.model_copy(update={"team": team.name})
     return decision
 
 
 def request_review(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
     """Ask a human to approve, edit or reject; nothing before the interrupt has side effects."""
     answer = interrupt(review_request(state))
-    decision = parse_answer(answer, context_of(runtime).now())
+    context = context_of(runtime)
+    decision = parse_answer(answer, context.now(), context.teams_path)
     if decision.action == "reassign":
         escalation = state.get("escalation")
         assert decision.team is not None  # parse_answer guarantees it

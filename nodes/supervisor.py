@@ -9,10 +9,11 @@ from langgraph.types import Command
 
 from supportgraph.graph.context import Context, context_of
 from supportgraph.graph.models import Decision, Ticket
-from supportgraph.graph.routing import decide_escalation, route_ticket
+from supportgraph.graph.routing import Policy, decide_escalation, route_ticket
 from supportgraph.graph.state import SupportState
 from supportgraph.tools.intake import validate_ticket
 from supportgraph.tools.sla import load_policy, sla_status
+from supportgraph.tools.teams import load_teams
 
 Destination = Literal[
     "triage", "technical", "success", "knowledge", "human_review", "respond", "__end__"
@@ -46,19 +47,22 @@ def coordinate(state: SupportState, runtime: Runtime[Context]) -> Command[Destin
     if "triage" in state:
         reply = state.get("reply")
         sent_at = reply.sent_at if reply is not None and reply.status == "sent" else None
+        first_response = sent_at or (reply.acknowledged_at if reply is not None else None)
         sla = sla_status(
             state["ticket"],
             state["triage"].priority,
             now,
             load_policy(context.sla_policy),
-            first_response_at=sent_at,
+            first_response_at=first_response,
             resolved_at=sent_at,
         )
         if sla != state.get("sla"):  # an unchanged value written again costs a checkpoint copy
             update["sla"] = sla
     view: SupportState = {**state, **update}  # type: ignore[typeddict-item]
     if "knowledge" in state and "reply" not in state:
-        update["escalation"] = view["escalation"] = decide_escalation(view, context.low_confidence)
+        update["escalation"] = view["escalation"] = decide_escalation(
+            view, Policy(context.low_confidence, load_teams(context.teams_path))
+        )
     route = route_ticket(view)
     update["decisions"] = [
         Decision(source=source, target="+".join(route.steps), reason=route.reason, at=now)

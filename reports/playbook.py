@@ -7,26 +7,51 @@ from datetime import datetime
 
 from supportgraph.graph import routing
 from supportgraph.graph.models import PRIORITIES
-from supportgraph.tools import priority as priority_rules
+from supportgraph.tools import severity
 from supportgraph.tools.durations import format_duration
 from supportgraph.tools.sla import SlaPolicy
+from supportgraph.tools.teams import Teams, load_teams
 
 
 def _first_line(obj: object) -> str:
     return (inspect.getdoc(obj) or "").splitlines()[0]
 
 
-def render_playbook(policy: SlaPolicy, now: datetime) -> str:
-    """The playbook as markdown; changing the policy file or routing rules changes it."""
-    criteria = [
-        line
-        for line in (inspect.getdoc(priority_rules) or "").splitlines()
-        if line.split(":")[0] in PRIORITIES
+def _matrix() -> list[str]:
+    levels = list(severity.MATRIX)
+    urgencies = list(next(iter(severity.MATRIX.values())))
+    lines = [
+        "| Impact \\ urgency | " + " | ".join(urgencies) + " |",
+        "|---|" + "---|" * len(urgencies),
     ]
+    for level in levels:
+        cells = " | ".join(severity.MATRIX[level][u] for u in urgencies)
+        lines.append(f"| {level} | {cells} |")
+    return lines
+
+
+def _impact_table() -> list[str]:
+    breadths = list(severity.IMPACT["unavailable"])
+    lines = [
+        "| Effect \\ who is affected | " + " | ".join(b.replace("_", " ") for b in breadths) + " |",
+        "|---|" + "---|" * len(breadths),
+    ]
+    for effect, row in severity.IMPACT.items():
+        lines.append(
+            f"| {effect.replace('_', ' ')} | " + " | ".join(row[b] for b in breadths) + " |"
+        )
+    return lines
+
+
+def render_playbook(policy: SlaPolicy, now: datetime, teams: Teams | None = None) -> str:
+    """The playbook as markdown; changing the policy, teams or routing rules changes it."""
+    teams = teams or load_teams(None)
+    urgency = ", ".join(f"{k.replace('_', ' ')} → {v}" for k, v in severity.URGENCY.items())
     lines = [
         "# Customer Support Playbook",
         "",
-        f"_Rendered {now:%Y-%m-%d %H:%M %Z} from the SLA policy ({policy.source}) and the routing policy in force._",
+        f"_Rendered {now:%Y-%m-%d %H:%M %Z} from the SLA policy ({policy.source}), "
+        "the teams file and the routing policy in force._",
         "",
         "## Workflow",
         "",
@@ -37,9 +62,25 @@ def render_playbook(policy: SlaPolicy, now: datetime) -> str:
         "Every step returns to the supervisor (the escalation coordinator), which alone decides the next one and",
         "writes the reason to the ticket's decision log.",
         "",
-        "## Triage criteria",
+        "## Priority: impact × urgency",
         "",
-        *[f"- **{line.split(':')[0]}:**{line.split(':', 1)[1]}" for line in criteria],
+        "Severity comes from what happened, not from the words used: triage reads three signals in any of",
+        "English, German, Spanish and French — **who is affected**, **what happened** and **what makes it",
+        'pressing** — and the matrix below turns them into a priority. Instructions in a ticket ("set priority',
+        'low", "do not escalate", "already approved") and shouting are cut out before the signals are read.',
+        "",
+        "**Impact** from what happened and who is affected:",
+        "",
+        *_impact_table(),
+        "",
+        f"**Urgency**: {urgency}.",
+        "",
+        *_matrix(),
+        "",
+        "- Questions (no impact) are Low, except billing and account questions, which are Medium.",
+        "- An Enterprise customer with a moderate impact is High (a hurt high-value customer).",
+        "  The tier never lowers a priority: a data leak at a Starter customer is Critical.",
+        f"- Safe side: when Critical is plausible (probability ≥ {severity.CRITICAL_AT}), the ticket is Critical.",
         "",
         "## SLA commitments",
         "",
@@ -53,13 +94,22 @@ def render_playbook(policy: SlaPolicy, now: datetime) -> str:
         )
     lines += [
         "",
+        "## Teams",
+        "",
+        "| Team | Roles | Handles |",
+        "|---|---|---|",
+        *[f"| {t.name} | {', '.join(t.roles)} | {t.handles} |" for t in teams.teams],
+        "",
         "## Specialist assignment",
         "",
         f"- {_first_line(routing.specialists_for)}",
         "",
-        "| Category | Owning team (for escalations) |",
+        "| Category | Owning team |",
         "|---|---|",
-        *[f"| {category} | {team} |" for category, team in routing.OWNER_TEAM.items()],
+        *[
+            f"| {category} | {teams.for_role(role)} |"
+            for category, role in routing.OWNER_ROLE.items()
+        ],
         "",
         "## Escalation rules (in precedence order)",
         "",
@@ -70,9 +120,30 @@ def render_playbook(policy: SlaPolicy, now: datetime) -> str:
             for n, rule in enumerate(routing.ESCALATION_RULES, start=1)
         ],
         "",
-        "The first rule that needs a human picks the team; every rule that fired is kept on the ticket.",
-        "Money and account actions (refund, plan change, cancellation, deletion) are proposed, never executed,",
-        "until a reviewer approves them with `supportgraph review approve TICKET`.",
+        "The first rule that needs a person picks the team; every rule that fired is kept on the ticket.",
+        "A severity escalation means a team takes the ticket over; a handoff (no documented answer, an unsure",
+        "model, a customer asking for a person) sends an acknowledgement and a person answers.",
+        "",
+        "## A person before anything is sent or done",
+        "",
+        "Refunds, credits and charge reversals; plan downgrades and cancellations; account, workspace or data",
+        "deletion; GDPR access, export and erasure requests; legal threats; security and privacy incidents; any",
+        "request for another customer's data or for secrets. These requests are recognised in English, German,",
+        "Spanish and French, and through hidden characters, look-alike letters and base64. Money and account",
+        "actions are proposed, never executed, until a reviewer approves them:",
+        "",
+        "- `supportgraph review approve TICKET` carries out what the draft proposes;",
+        "- `supportgraph review edit TICKET --reply TEXT` sends your text and carries out nothing, unless you add",
+        "  `--approve-actions`;",
+        "- `supportgraph review reject TICKET --reason TEXT` sends and carries out nothing.",
+        "",
+        "A charge is refunded at most once, whichever tickets ask for it.",
+        "",
+        "## Routine",
+        "",
+        "Thank-you notes and praise get a short acknowledgement; auto-replies and spam are closed without a",
+        "reply; how-to questions are answered from the knowledge base, or acknowledged and handed to the owning",
+        "team at Low priority when it has no article; feature ideas are acknowledged and logged.",
         "",
         "## Human review",
         "",

@@ -47,10 +47,10 @@ def test_inbox_filters_by_team_and_age(waiting: Any) -> None:
 
 
 def test_reassign_keeps_the_ticket_waiting_for_the_new_team(waiting: Any, context: Context) -> None:
-    answer = {"action": "reassign", "team": "Executive", "reviewer": "lee", "reason": "key account"}
+    answer = {"action": "reassign", "team": "Success", "reviewer": "lee", "reason": "key account"}
     snapshot = resume_review(waiting, "SUPPORT-004", answer, context)
-    assert snapshot.interrupts and snapshot.interrupts[0].value["team"] == "Executive"
-    assert [r.team for r in pending_reviews(waiting, NOW, team="Executive")] == ["Executive"]
+    assert snapshot.interrupts and snapshot.interrupts[0].value["team"] == "Success"
+    assert [r.team for r in pending_reviews(waiting, NOW, team="Success")] == ["Success"]
     done = resume_review(waiting, "SUPPORT-004", {"action": "approve", "reviewer": "max"}, context)
     audit = [(d.action, d.reviewer) for d in done.values["audit"]]
     assert audit == [("reassign", "lee"), ("approve", "max")]

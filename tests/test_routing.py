@@ -11,17 +11,22 @@ from supportgraph.graph.models import (
     ProposedAction,
     Reply,
     ReviewDecision,
+    Signals,
     SpecialistReport,
     TriageResult,
 )
 from supportgraph.graph.routing import (
+    Policy,
     angry_enterprise_customer,
+    closes_silently,
+    closes_without_answer,
     critical_priority,
     customer_asks_for_human,
     decide_escalation,
     knowledge_missing,
     low_triage_confidence,
     money_or_account_action,
+    person_needed,
     route_ticket,
     sla_breached,
     specialist_tool_failure,
@@ -29,10 +34,11 @@ from supportgraph.graph.routing import (
 )
 from supportgraph.graph.state import SupportState
 from supportgraph.tools.sla import load_policy, sla_status
+from supportgraph.tools.teams import load_teams
 
 from .conftest import NOW, make_ticket
 
-THRESHOLD = 0.4
+THRESHOLD = Policy(0.4, load_teams())
 
 
 def triage(**fields: Any) -> TriageResult:
@@ -82,15 +88,16 @@ def test_account_deletion_goes_to_legal() -> None:
     assert trigger is not None and trigger.team == "Legal"
 
 
-def test_low_confidence_sends_ticket_to_a_human() -> None:
+def test_low_confidence_hands_the_ticket_to_a_person_without_holding_the_acknowledgement() -> None:
     trigger = low_triage_confidence(
         state(triage=triage(confidence=0.2, category="billing")), THRESHOLD
     )
     assert trigger is not None
-    assert (trigger.reason, trigger.team, trigger.needs_human) == (
+    assert (trigger.reason, trigger.team, trigger.needs_human, trigger.kind) == (
         "low_confidence",
         "Billing",
-        True,
+        False,
+        "handoff",
     )
     assert low_triage_confidence(state(triage=triage(confidence=0.41)), THRESHOLD) is None
 
@@ -98,7 +105,7 @@ def test_low_confidence_sends_ticket_to_a_human() -> None:
 def test_unhappy_enterprise_customer_escalates_to_executive() -> None:
     unhappy = triage(sentiment="negative", sentiment_score=-0.7)
     trigger = angry_enterprise_customer(state(tier="Enterprise", triage=unhappy), THRESHOLD)
-    assert trigger is not None and trigger.team == "Executive"
+    assert trigger is not None and trigger.team == "Success"
     assert angry_enterprise_customer(state(tier="Starter", triage=unhappy), THRESHOLD) is None
 
 
@@ -125,18 +132,64 @@ def test_customer_asking_for_a_person_is_handed_over() -> None:
     assert trigger is not None and trigger.reason == "customer_request"
 
 
-def test_missing_knowledge_escalates() -> None:
+def test_missing_knowledge_is_a_handoff_not_an_escalation() -> None:
     gap = KnowledgeReport(query="quantum teleport", hits=(), gap=True)
     trigger = knowledge_missing(state(knowledge=gap), THRESHOLD)
     assert trigger is not None and trigger.reason == "missing_knowledge"
+    escalation = decide_escalation(state(knowledge=gap), THRESHOLD)
+    assert escalation is not None
+    assert (escalation.severity, escalation.needs_human, escalation.handoff) == (False, False, True)
 
 
-def test_tool_failure_escalates() -> None:
+def test_tool_failure_hands_the_ticket_over() -> None:
     broken = SpecialistReport(
         specialist="success", summary="", handback="tool_failure", handback_note="ledger unreadable"
     )
     trigger = specialist_tool_failure(state(success=broken), THRESHOLD)
     assert trigger is not None and trigger.detail == "ledger unreadable"
+    assert trigger.kind == "handoff"
+
+
+def signals(**fields: Any) -> Signals:
+    base: dict[str, Any] = {
+        "impact": "company",
+        "impact_p": 0.9,
+        "effect": "unavailable",
+        "effect_p": 0.9,
+        "urgency": "none",
+        "urgency_p": 0.9,
+        "critical": 0.9,
+        "person": 0.9,
+    }
+    return Signals.model_validate(base | fields)
+
+
+def test_a_critical_exposure_goes_to_security() -> None:
+    leak = triage(priority="Critical", signals=signals(effect="exposure"))
+    trigger = critical_priority(state(triage=leak), THRESHOLD)
+    assert trigger is not None and (trigger.team, trigger.kind) == ("Security", "severity")
+
+
+def test_a_person_checks_what_the_judgement_says_a_person_must_handle() -> None:
+    worried = triage(priority="Medium", signals=signals(effect="money", person=0.7))
+    trigger = person_needed(state(triage=worried), THRESHOLD)
+    assert trigger is not None and (trigger.needs_human, trigger.kind) == (True, "review")
+    calm = triage(priority="Medium", signals=signals(effect="none", person=0.2))
+    assert person_needed(state(triage=calm), THRESHOLD) is None
+
+
+def test_thanks_and_spam_close_without_specialists_or_knowledge() -> None:
+    thanks = state(triage=triage(priority="Low", routine="thanks", signals=signals(person=0.1)))
+    assert specialists_for(thanks) == ()
+    assert closes_without_answer(thanks) and not closes_silently(thanks)
+    assert route_ticket(thanks).steps == ("respond",)
+    spam = state(triage=triage(priority="Low", routine="spam", signals=signals(person=0.1)))
+    assert closes_silently(spam)
+
+
+def test_a_thank_you_that_mentions_a_request_is_not_routine() -> None:
+    mixed = triage(priority="Low", routine="thanks", requests=("other_customer_data",))
+    assert not closes_without_answer(state(triage=mixed))
 
 
 def test_first_blocking_rule_picks_the_team() -> None:

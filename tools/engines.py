@@ -8,12 +8,20 @@ from typing import Protocol
 
 from supportgraph.graph.context import Context
 from supportgraph.graph.errors import ConfigurationError
-from supportgraph.graph.models import PRIORITIES, Priority, Ticket, TriageResult
-from supportgraph.tools.category import default_classifier
+from supportgraph.graph.models import (
+    PRIORITIES,
+    Category,
+    Priority,
+    Signals,
+    Ticket,
+    TriageResult,
+    TriageRoute,
+)
+from supportgraph.tools.judgement import Judgement, load_judgement
 from supportgraph.tools.label_map import Destination, destinations_for, read_label_map
 from supportgraph.tools.language import detect_language
-from supportgraph.tools.priority import assess_priority
 from supportgraph.tools.sentiment import sentiment
+from supportgraph.tools.severity import assess
 from supportgraph.tools.triage_model import TriageModel
 
 
@@ -44,42 +52,52 @@ class TrainedTriage:
         return (ticket.text,) if self._single_field else (ticket.subject, ticket.message)
 
 
-def _model_priority(rules: Priority, label: str | None) -> Priority:
-    """The trained priority head's answer, unless the rules found a Critical problem."""
+def _model_priority(matrix: Priority, label: str | None) -> Priority:
+    """A trained priority head's answer, unless the matrix found a Critical incident."""
     named = (label or "").capitalize()
-    if rules == "Critical" or named not in PRIORITIES:
-        return rules
+    if matrix == "Critical" or named not in PRIORITIES:
+        return matrix
     return named
 
 
+ROUTINE_AT = 0.5  # probability from which a ticket counts as routine (thanks, spam…)
+
+
 class EmbeddedEngine:
-    """Offline classical NLP: scikit-learn category, rule-based priority, VADER, lingua."""
+    """Offline: learned judgement heads, the priority matrix, VADER and lingua."""
 
     name = "embedded"
 
-    def __init__(self, trained: TrainedTriage | None = None) -> None:
+    def __init__(self, trained: TrainedTriage | None = None, judgement: Path | None = None) -> None:
         self.trained = trained
+        self.judgement = judgement
 
     def triage(self, ticket: Ticket) -> TriageResult:
         """Classify ``ticket`` without any network access."""
         language = detect_language(ticket.text)
-        mood, score = sentiment(ticket.message, language)
+        judgement = load_judgement(self.judgement).judge(ticket)
+        mood, score = sentiment(judgement.text or ticket.message, language)
+        queue: str | None = None
+        route: TriageRoute | None = None
         if self.trained is None:
-            category, confidence = default_classifier().predict(ticket.subject, ticket.message)
-            priority, reasons = assess_priority(ticket.text, category, ticket.customer_tier, mood)
-            queue, route = None, None
+            label, confidence = judgement.top("category")
+            category: Category = label  # type: ignore[assignment]
         else:
             prediction = self.trained.model.predict([self.trained.fields(ticket)])[0]
             destination = self.trained.destinations[prediction.label]
             category, confidence = destination.category, prediction.confidence
             queue, route = prediction.label, destination.route
-            priority, reasons = assess_priority(ticket.text, category, ticket.customer_tier, mood)
+        severity = assess(judgement, ticket.customer_tier, category)
+        priority, reasons = severity.priority, severity.reasons
+        if self.trained is not None:
             learned = _model_priority(priority, prediction.priority)
             if learned != priority:
                 priority = learned
                 reasons = (
                     f"model priority {prediction.priority} ({prediction.priority_confidence:.2f})",
+                    *reasons,
                 )
+        routine, routine_p = judgement.top("routine")
         return TriageResult(
             category=category,
             confidence=round(confidence, 4),
@@ -91,7 +109,29 @@ class EmbeddedEngine:
             engine=self.name,
             queue=queue,
             route=route,
+            signals=signals_of(judgement, severity.distribution["Critical"]),
+            routine=routine if routine != "none" and routine_p >= ROUTINE_AT else None,
+            steering=judgement.steering,
         )
+
+
+def signals_of(judgement: Judgement, critical: float) -> Signals:
+    """The matrix inputs of a judgement, rounded for the decision log."""
+    (impact, ip), (effect, ep), (urgency, up) = (
+        judgement.top("impact"),
+        judgement.top("effect"),
+        judgement.top("urgency"),
+    )
+    return Signals(
+        impact=impact,
+        impact_p=round(ip, 3),
+        effect=effect,
+        effect_p=round(ep, 3),
+        urgency=urgency,
+        urgency_p=round(up, 3),
+        critical=round(critical, 3),
+        person=round(judgement.p("person", "yes"), 3),
+    )
 
 
 @lru_cache(maxsize=8)

@@ -15,10 +15,10 @@ def _key(ticket: Ticket, action: str, detail: str = "") -> str:
     return "/".join(p for p in parts if p)
 
 
-def customer_reply(ticket: Ticket, text: str, now: datetime) -> OutboxMessage:
-    """The reply email to the customer; one per ticket."""
+def customer_reply(ticket: Ticket, text: str, now: datetime, part: str = "") -> OutboxMessage:
+    """A reply to the customer; ``part`` tells apart an acknowledgement ("ack") from the answer."""
     return OutboxMessage(
-        key=_key(ticket, "customer_reply"),
+        key=_key(ticket, "customer_reply", part),
         ticket_id=ticket.ticket_id,
         action="customer_reply",
         to=ticket.customer,

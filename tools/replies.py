@@ -80,3 +80,20 @@ def compose_reply(
         "Support team",
     ]
     return "\n".join(lines), tuple(dict.fromkeys(citations))
+
+
+def acknowledgement(ticket: Ticket, escalation: Escalation) -> str:
+    """The first response of a handoff: a person has the ticket and will answer."""
+    return "\n".join(
+        [
+            "Hello,",
+            "",
+            f'Thank you for contacting us about "{ticket.subject}". '
+            f"A member of our {escalation.team} team has your request and will answer you personally.",
+            "",
+            f"Reference: {ticket.ticket_id}.",
+            "",
+            "Best regards,",
+            "Support team",
+        ]
+    )

@@ -1,0 +1,155 @@
+"""Choose the judgement model's settings by cross-validation across the tuning set's authors.
+
+Each fold holds out every ticket of one author (batch TUA, TUB, …), so the scores say
+how the model does on tickets written by someone it never read. The evaluation set is
+never read here. ``make tune-judgement`` runs the settings grid, then the grid of
+decision thresholds (tools/severity.py) on the out-of-fold probabilities.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import sys
+import time
+import warnings
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from supportgraph.graph.models import PRIORITIES
+from supportgraph.tools import severity
+from supportgraph.tools.judgement import Judgement, JudgementModel, Settings
+from supportgraph.tools.judgement_data import (
+    LabelledSet,
+    TrainingRows,
+    read_labelled,
+    training_rows,
+)
+from supportgraph.tools.multilingual import multilingual_encoder
+
+TUNING = Path(__file__).parent / "data" / "judgement" / "tuning"
+CACHE = Path("build/tune_judgement")
+HEADS = ("impact", "effect", "urgency", "routine", "person", "category")
+
+
+def out_of_fold(
+    settings: Settings, labelled: LabelledSet, rows: TrainingRows, vectors: np.ndarray
+) -> list[Judgement]:
+    """Each tuning ticket judged by a model that never saw its author's tickets."""
+    cache = CACHE / f"oof-c{settings.c}-e{settings.embedding_weight}-m{settings.meta_weight}.json"
+    n = len(labelled.tickets)
+    if cache.exists():
+        return [Judgement(p) for p in json.loads(cache.read_text())]
+    authors = np.array(
+        [labelled.author(t) for t in labelled.tickets] + ["EX"] * (len(rows.texts) - n)
+    )
+    found: dict[int, Judgement] = {}
+    for author in sorted(set(authors) - {"EX"}):
+        test = np.flatnonzero(authors == author)
+        train = np.flatnonzero(authors != author)
+        pick = lambda values, idx: [values[i] for i in idx]  # noqa: E731
+        model = JudgementModel.fit(
+            pick(rows.texts, train),
+            pick(rows.tiers, train),
+            pick(rows.channels, train),
+            {h: pick(v, train) for h, v in rows.labels.items()},
+            settings,
+            vectors[train],
+        )
+        x = model.features(
+            pick(rows.texts, test), pick(rows.tiers, test), pick(rows.channels, test), vectors[test]
+        )
+        probs = model.probabilities(x)
+        for k, i in enumerate(test):
+            found[int(i)] = Judgement(
+                {
+                    h: dict(zip(model.heads[h][0], map(float, probs[h][k]), strict=True))
+                    for h in model.heads
+                }
+            )
+    judgements = [found[i] for i in range(n)]
+    CACHE.mkdir(parents=True, exist_ok=True)
+    cache.write_text(json.dumps([j.probabilities for j in judgements]))
+    return judgements
+
+
+def head_scores(rows: TrainingRows, judgements: list[Judgement]) -> str:
+    parts = []
+    for head in HEADS:
+        pairs = [
+            (j.top(head)[0], rows.labels[head][i])
+            for i, j in enumerate(judgements)
+            if rows.labels[head][i]
+        ]
+        parts.append(f"{head} {np.mean([a == b for a, b in pairs]):.3f}")
+    return " ".join(parts)
+
+
+def priority_scores(labelled: LabelledSet, judgements: list[Judgement]) -> dict[str, Any]:
+    right = crit_total = crit_hit = crit_low = 0
+    for ticket, judgement in zip(labelled.tickets, judgements, strict=True):
+        wanted = [p.capitalize() for p in labelled.expected[ticket.ticket_id]["priority"]]
+        got = severity.assess(
+            judgement, ticket.customer_tier, judgement.top("category")[0]
+        ).priority
+        right += got in wanted
+        if wanted == ["Critical"]:
+            crit_total += 1
+            crit_hit += got == "Critical"
+            crit_low += PRIORITIES.index(got) > 1
+    return {
+        "priority": round(right / len(judgements), 3),
+        "critical_recall": round(crit_hit / crit_total, 3),
+        "critical_below_high": crit_low,
+    }
+
+
+def person_scores(labelled: LabelledSet, judgements: list[Judgement], at: float) -> str:
+    """Recall and false alarms of the learned person head alone at threshold ``at``."""
+    hit = total = alarms = routine = 0
+    for ticket, judgement in zip(labelled.tickets, judgements, strict=True):
+        wanted = labelled.expected[ticket.ticket_id].get("needs_human")
+        said = judgement.p("person", "yes") >= at
+        if wanted is True:
+            total += 1
+            hit += said
+        elif wanted is False:
+            routine += 1
+            alarms += said
+    return f"person@{at}: recall {hit / total:.3f} alarms {alarms / routine:.3f}"
+
+
+def main(grid: bool) -> None:
+    warnings.filterwarnings("ignore")
+    labelled = read_labelled(TUNING)
+    rows = training_rows(labelled)
+    started = time.time()
+    vectors = multilingual_encoder().encode(rows.texts)
+    print(f"encoded {len(rows.texts)} texts in {time.time() - started:.1f} s", flush=True)
+    settings_grid = (
+        [Settings(c, w) for c, w in itertools.product((4.0, 16.0), (1.0, 2.0))]
+        if grid
+        else [Settings()]
+    )
+    for settings in settings_grid:
+        judgements = out_of_fold(settings, labelled, rows, vectors)
+        print(
+            f"C={settings.c} emb={settings.embedding_weight}: {head_scores(rows, judgements)}",
+            flush=True,
+        )
+        for at in (0.3, 0.4, 0.5):
+            print("   ", person_scores(labelled, judgements, at), flush=True)
+        for critical, high, medium in itertools.product(
+            (0.25, 0.3, 0.35), (0.4, 0.5, 0.6), (0.4, 0.5, 0.6)
+        ):
+            severity.CRITICAL_AT, severity.HIGH_AT, severity.MEDIUM_AT = critical, high, medium
+            print(
+                f"    critical≥{critical} high≥{high} medium≥{medium}: {priority_scores(labelled, judgements)}",
+                flush=True,
+            )
+
+
+if __name__ == "__main__":
+    main(grid="--once" not in sys.argv)

@@ -1,0 +1,156 @@
+"""Priority from impact × urgency, the rubric's matrix, with the reasons written out.
+
+The rubric (../shared/TRIAGE_RUBRIC.md) defines priority as impact × urgency. Impact is
+what happened (``effect``) times who it happened to (``breadth``); urgency is what makes
+it pressing. The learned heads (tools/judgement.py) give a probability for each value of
+the three signals; the matrix turns every combination into a priority, so the ticket
+gets a probability per priority. The engine then takes the safe side: when Critical is
+plausible enough (``CRITICAL_AT``), the ticket is Critical and the reasons say why.
+
+The customer's tier raises a moderate impact at Enterprise customers to High (a hurt
+high-value customer) and never lowers anything: a data leak at a Starter is Critical.
+Shouting and instructions in the text never reach the signals (tools/steering.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import product
+from typing import Literal
+
+from supportgraph.graph.models import PRIORITIES, Priority
+from supportgraph.tools.judgement import Judgement
+
+ImpactLevel = Literal["extensive", "significant", "moderate", "minor", "none"]
+UrgencyLevel = Literal["normal", "elevated", "pressing"]
+
+# Impact level of each effect, by who is affected (breadth).
+IMPACT: dict[str, dict[str, ImpactLevel]] = {
+    "exposure": dict.fromkeys(
+        ("none", "one_user", "team", "company", "other_customers"), "extensive"
+    ),
+    "data_wrong_or_lost": {
+        "none": "moderate",
+        "one_user": "moderate",
+        "team": "significant",
+        "company": "extensive",
+        "other_customers": "extensive",
+    },
+    "unavailable": {
+        "none": "significant",
+        "one_user": "moderate",
+        "team": "significant",
+        "company": "extensive",
+        "other_customers": "extensive",
+    },
+    "broken_feature": {
+        "none": "moderate",
+        "one_user": "moderate",
+        "team": "significant",
+        "company": "significant",
+        "other_customers": "significant",
+    },
+    "degraded": {
+        "none": "minor",
+        "one_user": "minor",
+        "team": "moderate",
+        "company": "moderate",
+        "other_customers": "moderate",
+    },
+    "money": dict.fromkeys(("none", "one_user", "team", "company", "other_customers"), "moderate"),
+    "cosmetic": dict.fromkeys(("none", "one_user", "team", "company", "other_customers"), "minor"),
+    "none": dict.fromkeys(("none", "one_user", "team", "company", "other_customers"), "none"),
+}
+URGENCY: dict[str, UrgencyLevel] = {
+    "none": "normal",
+    "deadline": "elevated",
+    "repeat_contact": "elevated",
+    "business_stopped": "pressing",
+}
+# The rubric's matrix: impact level × urgency level → priority.
+MATRIX: dict[ImpactLevel, dict[UrgencyLevel, Priority]] = {
+    "extensive": {"normal": "Critical", "elevated": "Critical", "pressing": "Critical"},
+    "significant": {"normal": "High", "elevated": "High", "pressing": "High"},
+    "moderate": {"normal": "Medium", "elevated": "High", "pressing": "High"},
+    "minor": {"normal": "Medium", "elevated": "Medium", "pressing": "Medium"},
+    "none": {"normal": "Low", "elevated": "Low", "pressing": "Low"},
+}
+# Questions about money and accounts are Medium in the rubric; other questions are Low.
+QUESTION_PRIORITY: dict[str, Priority] = {"billing": "Medium", "account": "Medium"}
+# The priority is the most severe one whose cumulative probability (it or anything more
+# severe) reaches its threshold: Critical already when plausible (the safe side), the
+# others at about even odds, which is the median of the distribution. Chosen by
+# cross-validation across the tuning set's authors (tests/tune_judgement.py).
+CRITICAL_AT = 0.35
+HIGH_AT = 0.5
+MEDIUM_AT = 0.5
+
+
+def cell(effect: str, breadth: str, urgency: str, tier: str, category: str) -> Priority:
+    """The matrix's priority for one combination of signals, tier and category."""
+    level = IMPACT[effect][breadth]
+    if level == "none":
+        return QUESTION_PRIORITY.get(category, "Low")
+    priority = MATRIX[level][URGENCY[urgency]]
+    if tier == "Enterprise" and level == "moderate":
+        priority = _higher(priority, "High")
+    return priority
+
+
+def _higher(a: Priority, b: Priority) -> Priority:
+    return a if PRIORITIES.index(a) <= PRIORITIES.index(b) else b
+
+
+@dataclass(frozen=True)
+class Severity:
+    """The priority chosen, its probability per priority, and why."""
+
+    priority: Priority
+    distribution: dict[Priority, float]
+    reasons: tuple[str, ...]
+
+
+def _decide(distribution: dict[Priority, float]) -> tuple[Priority, str]:
+    """The most severe priority whose cumulative probability reaches its threshold."""
+    critical = distribution["Critical"]
+    if critical >= CRITICAL_AT:
+        return "Critical", f"Critical is plausible ({critical:.2f} ≥ {CRITICAL_AT}): safe side"
+    at_least = critical
+    for priority, threshold in (("High", HIGH_AT), ("Medium", MEDIUM_AT)):
+        at_least += distribution[priority]  # type: ignore[index]
+        if at_least >= threshold:
+            return priority, f"matrix: {priority} or more severe with probability {at_least:.2f}"  # type: ignore[return-value]
+    return "Low", f"matrix: Low ({distribution['Low']:.2f})"
+
+
+def _named(head: str, judgement: Judgement) -> str:
+    label, p = judgement.top(head)
+    return f"{label.replace('_', ' ')} ({p:.2f})"
+
+
+def assess(judgement: Judgement, tier: str, category: str) -> Severity:
+    """Priority from the signal probabilities through the matrix, safe side first."""
+    distribution: dict[Priority, float] = dict.fromkeys(PRIORITIES, 0.0)
+    impact = judgement.probabilities["impact"]
+    effect = judgement.probabilities["effect"]
+    urgency = judgement.probabilities["urgency"]
+    for (e, pe), (b, pb), (u, pu) in product(effect.items(), impact.items(), urgency.items()):
+        distribution[cell(e, b, u, tier, category)] += pe * pb * pu
+    signals = (
+        f"impact {_named('impact', judgement)}, effect {_named('effect', judgement)}, "
+        f"urgency {_named('urgency', judgement)}"
+    )
+    priority, why = _decide(distribution)
+    top = cell(
+        judgement.top("effect")[0],
+        judgement.top("impact")[0],
+        judgement.top("urgency")[0],
+        tier,
+        category,
+    )
+    reasons = [signals, why]
+    if top != priority:
+        reasons.append(f"the single most likely signals give {top}")
+    if tier == "Enterprise" and priority == "High":
+        reasons.append("Enterprise customer: a moderate impact counts as High")
+    return Severity(priority, distribution, tuple(reasons))
