@@ -1,7 +1,7 @@
 """Recall and precision of PII redaction per kind on tests/data/pii_cases.jsonl.
 
-Run with ``python -m tests.eval_pii`` (or ``make eval-pii``); ``--show`` also prints
-every miss and false alarm. Each case is a snippet of a ticket (an email, a chat, a
+Run with ``python -m tests.eval_pii [CASES.jsonl ...]`` (or ``make eval-pii``); ``--show``
+also prints every miss and false alarm. Each case is a snippet of a ticket (an email, a chat, a
 phone note or a web form in English, German, Spanish or French) with the personal data
 it holds (``pii``: kind and exact text) and, for hard negatives, the strings that must
 survive untouched (``keep``: order numbers, invoice ids, prices, dates, charge ids...).
@@ -73,9 +73,7 @@ def _spans(text: str, value: str) -> list[tuple[int, int]]:
 
 def _covered(text: str, span: tuple[int, int], findings: list[Finding]) -> bool:
     return all(
-        any(f.start <= i < f.end for f in findings)
-        for i in range(*span)
-        if text[i].isalnum()
+        any(f.start <= i < f.end for f in findings) for i in range(*span) if text[i].isalnum()
     )
 
 
@@ -92,7 +90,11 @@ def evaluate(cases: list[dict[str, Any]]) -> Scores:
             if _covered(text, span, same_kind):
                 scores.caught[kind] += 1
             else:
-                got = [f"{f.kind}:{f.text!r}" for f in findings if f.end > span[0] and f.start < span[1]]
+                got = [
+                    f"{f.kind}:{f.text!r}"
+                    for f in findings
+                    if f.end > span[0] and f.start < span[1]
+                ]
                 scores.misses.append(f"{kind} {text[slice(*span)]!r} -> {got or 'nothing'}")
             if not _covered(text, span, findings):
                 scores.leaks.append((kind, text[slice(*span)]))
@@ -103,7 +105,9 @@ def evaluate(cases: list[dict[str, Any]]) -> Scores:
             else:
                 scores.false_alarms.append(f"{f.kind} {f.text!r} in {text[:60]!r}")
         redacted = redact(text, names)
-        scores.not_kept += [f"{k!r} in {redacted!r}" for k in case.get("keep", []) if k not in redacted]
+        scores.not_kept += [
+            f"{k!r} in {redacted!r}" for k in case.get("keep", []) if k not in redacted
+        ]
     return scores
 
 
@@ -128,8 +132,9 @@ def report(scores: Scores) -> str:
 
 
 def main(argv: list[str]) -> None:
-    """Print the table for the shipped cases; ``--show`` adds every error."""
-    cases = load_cases()
+    """Print the table for the shipped cases (or the JSONL files named); ``--show`` adds every error."""
+    paths = [Path(a) for a in argv if not a.startswith("--")] or [CASES_PATH]
+    cases = [case for path in paths for case in load_cases(path)]
     scores = evaluate(cases)
     languages = Counter(c.get("lang", "en") for c in cases)
     print(f"{len(cases)} cases ({', '.join(f'{k} {v}' for k, v in sorted(languages.items()))})\n")
