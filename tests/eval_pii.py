@@ -49,6 +49,8 @@ class Scores:
     leaks: list[tuple[str, str]] = field(default_factory=list)
     false_alarms: list[str] = field(default_factory=list)
     not_kept: list[str] = field(default_factory=list)
+    expected_by_language: Counter[str] = field(default_factory=Counter)
+    caught_by_language: Counter[str] = field(default_factory=Counter)
 
     def recall(self, kinds: tuple[str, ...] | None = None) -> float:
         """Share of expected spans caught with the right kind (all kinds when None)."""
@@ -84,11 +86,14 @@ def evaluate(cases: list[dict[str, Any]]) -> Scores:
         text, names = case["text"], case.get("names", [])
         findings = find_pii(text, names)
         expected = [(kind, span) for kind, value in case["pii"] for span in _spans(text, value)]
+        language = case.get("lang", "en")
         for kind, span in expected:
             scores.expected[kind] += 1
+            scores.expected_by_language[language] += 1
             same_kind = [f for f in findings if f.kind == kind]
             if _covered(text, span, same_kind):
                 scores.caught[kind] += 1
+                scores.caught_by_language[language] += 1
             else:
                 got = [
                     f"{f.kind}:{f.text!r}"
@@ -124,6 +129,11 @@ def report(scores: Scores) -> str:
         f"| all | {sum(scores.expected.values())} | {scores.recall():.3f} | "
         f"{sum(scores.found.values())} | {scores.precision():.3f} |",
         "",
+        "Recall by language: "
+        + ", ".join(
+            f"{lang} {scores.caught_by_language[lang]}/{n}"
+            for lang, n in sorted(scores.expected_by_language.items())
+        ),
         f"Recall on the kinds drafts redact ({', '.join(DRAFT_KINDS)}): {scores.recall(DRAFT_KINDS):.3f}",
         f"Card numbers, SSNs and IBANs left in the text: {sum(k in NEVER_LEAK for k, _ in scores.leaks)}",
         f"Hard-negative strings not kept verbatim: {len(scores.not_kept)}",

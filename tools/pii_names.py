@@ -139,6 +139,8 @@ def name_at(text: str, pos: int, min_words: int = 1, max_words: int = 4) -> tupl
         start = w_start if start is None else start
         end, count = w_end - (1 if word.endswith(".") and len(word) > 2 else 0), count + 1
         previous_end = w_end
+        if word.endswith(".") and len(word) > 2:
+            break  # "M. Dubois. Je m'appelle": a full stop ends the name, an initial does not
     if start is None or end is None or count < min_words:
         return None
     return start, end
