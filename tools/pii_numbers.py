@@ -24,7 +24,8 @@ from stdnum.us import ssn
 Span = tuple[str, int, int]  # kind, start, end
 
 # Separators people put inside long numbers: spaces of every width, dashes, dots.
-_SEP = r"[ \t\u00a0\u2007\u2009\u202f.\-‐‑–]"
+_SEP = r"[ \t\u00a0\u2007\u2009\u202f.\-‐‑–_]"
+# Underscores may join groups (4111_1111_...) but not glue a number to an id (ch_4111...).
 _DIGIT_RUN = re.compile(rf"(?<![\w.,-])\d+(?:{_SEP}\d+)*(?![\w-])")
 _GROUP = re.compile(r"\d+")
 
@@ -123,7 +124,9 @@ def find_ibans(text: str) -> Iterator[Span]:
                 break
 
 
-_SSN_FORMATTED = re.compile(r"(?<![\w.,-])\d{3}([ \-.\u00a0])\d{2}\1\d{4}(?![\w-]|[.,]\d)")
+_SSN_FORMATTED = re.compile(
+    r"(?<![\w.,-])\d{3}(?:[ \-.\u00a0]\d{2}[ \-.\u00a0]?|\d{2}[ \-.\u00a0])\d{4}(?![\w-]|[.,]\d)"
+)
 _NINE_DIGITS = re.compile(r"(?<![\w.,/-])\d{9}(?![\w/-]|[.,]\d)")
 _SSN_CUE = re.compile(
     r"(?i)(?:\bssn|\bss#|social[ -]?security|\bsocial\b|\bsoc\.? ?sec|seguro social|s[ée]curit[ée] sociale"
@@ -140,7 +143,7 @@ _OTHER_ID_CUE = re.compile(
 def find_ssns(text: str) -> Iterator[Span]:
     """US social security numbers passing the issuing rules (no 000, 666 or 9xx area...).
 
-    ``123-45-6789`` and ``123 45 6789`` are SSNs wherever they appear; nine digits run
+    ``123-45-6789``, ``123 45 6789`` (or ``123-456789``) are SSNs wherever they appear; nine digits run
     together are one unless an order, invoice, phone... label stands just before them
     and no SSN label stands nearer.
     """
