@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 OUT ?= out
 export SUPPORTGRAPH_HOME ?= .supportgraph
 
-.PHONY: demo test test-postgres lint typecheck bench bench-checkpoints crash-test eval-triage eval-retrieval tune-retrieval bench-retrieval clean
+.PHONY: demo test test-postgres lint typecheck bench bench-checkpoints crash-test eval-triage eval-pii eval-retrieval tune-retrieval bench-retrieval clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,10 @@ bench-checkpoints: $(STAMP)
 # Full triage evaluation on ../shared/data (or $$SUPPORTGRAPH_DATA): several minutes.
 eval-triage: $(STAMP)
 	$(PY) -m tests.eval_triage $(TASKS)
+
+# Recall and precision of PII redaction per kind on tests/data/pii_cases.jsonl (seconds).
+eval-pii: $(STAMP)
+	$(PY) -m tests.eval_pii $(ARGS)
 
 clean:
 	rm -rf $(VENV) build .supportgraph out .pytest_cache .mypy_cache .ruff_cache

@@ -7,6 +7,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from supportgraph.tools.redaction import mask_sensitive
+
 Tier = Literal["Starter", "Growth", "Professional", "Enterprise"]
 Channel = Literal["Email", "Chat", "Phone", "Web"]
 Priority = Literal["Critical", "High", "Medium", "Low"]
@@ -64,6 +66,16 @@ class Ticket(_Model):
     # the whole text sits in the blob store under this sha256 (tools/blobs.py).
     body_sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
     body_bytes: int | None = Field(default=None, ge=0)
+
+    @field_validator("customer", "subject", "message")
+    @classmethod
+    def _mask_sensitive(cls, value: str) -> str:
+        """Card numbers, IBANs, SSNs, national ids and keys never enter the graph.
+
+        Masked on arrival, they cannot reach a checkpoint, the blob store, an LLM
+        prompt, a reply, the outbox or a report; nothing downstream needs them.
+        """
+        return mask_sensitive(value)
 
     @field_validator("message")
     @classmethod
@@ -248,6 +260,12 @@ class ReviewDecision(_Model):
         """
         return self.action == "approve" or (self.action == "edit" and self.approve_actions)
 
+    @field_validator("reply", "reason")
+    @classmethod
+    def _mask_sensitive(cls, value: str | None) -> str | None:
+        """A reviewer's text is sent and stored like a ticket's: masked the same way."""
+        return None if value is None else mask_sensitive(value)
+
 
 class OutboxMessage(_Model):
     """An outward effect recorded in the checkpoint, delivered later by the relay.
@@ -265,6 +283,12 @@ class OutboxMessage(_Model):
     created_at: datetime
     reference: str | None = None  # what the effect acts on, e.g. the charge id of a refund
     tenant: str | None = None  # whose charge ``reference`` is, for multi-tenant stores
+
+    @field_validator("to", "subject", "body")
+    @classmethod
+    def _mask_sensitive(cls, value: str) -> str:
+        """Nothing leaves with a card number, IBAN, SSN, national id or key in it."""
+        return mask_sensitive(value)
 
 
 class Reply(_Model):

@@ -18,6 +18,7 @@ from supportgraph.graph.context import Context
 from supportgraph.graph.errors import ReviewError, StoreError, SupportGraphError
 from supportgraph.graph.models import Ticket
 from supportgraph.tools.blobs import offload_body
+from supportgraph.tools.redaction import mask_sensitive
 
 RunStatus = Literal["processed", "resumed", "already_done", "failed"]
 
@@ -164,6 +165,8 @@ def resume_review(
     from supportgraph.nodes.review import parse_answer
 
     parse_answer(answer, context.now(), context.teams_path)  # refuse a bad answer up front
+    # The answer is kept in the checkpoint as given: mask what a reviewer may have pasted.
+    answer = {k: mask_sensitive(v) if isinstance(v, str) else v for k, v in answer.items()}
     pending = {i.id: i for i in snapshot.interrupts}
     if interrupt_id is None:
         if len(pending) > 1:

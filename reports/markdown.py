@@ -8,7 +8,9 @@ from typing import Any
 
 from supportgraph.graph.models import CHANNELS, PRIORITIES
 from supportgraph.reports.metrics import Metrics, share, sla_compliance
+from supportgraph.reports.records import masked
 from supportgraph.tools.kb_health import KBHealth
+from supportgraph.tools.redaction import redact
 
 Record = dict[str, Any]
 
@@ -67,7 +69,8 @@ def triage_report(records: list[Record], m: Metrics, now: datetime, rejected: li
             f"- Mean category confidence: {m.mean_confidence:.2f}; below threshold: {', '.join(m.low_confidence) or 'none'}"
         )
     if rejected:
-        lines += ["", "## Rejected at intake", "", *[f"- {e}" for e in rejected]]
+        # An intake error may quote the raw field it rejected: mask it like the records.
+        lines += ["", "## Rejected at intake", "", *[f"- {masked(e)}" for e in rejected]]
     return "\n".join(lines) + "\n"
 
 
@@ -173,9 +176,10 @@ def knowledge_report(
         )
         lines.append(f"| {r['ticket_id']} | {_cell(hits)} |")
     lines += ["", "## Content gaps (queries with no article above the score threshold)", ""]
-    lines += [f"- {r['ticket_id']}: {_cell(r['kb_query'])}" for r in m.kb_gaps] or [
-        "- none in this run"
-    ]
+    # Gap queries are read by KB writers, like the search log: redacted the same way.
+    lines += [
+        f"- {r['ticket_id']}: {_cell(redact(r['kb_query'], [r['customer']]))}" for r in m.kb_gaps
+    ] or ["- none in this run"]
     return "\n".join(lines) + "\n"
 
 

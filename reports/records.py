@@ -1,4 +1,9 @@
-"""Flatten a ticket's final state into one JSON-ready record (a line of tickets.jsonl)."""
+"""Flatten a ticket's final state into one JSON-ready record (a line of tickets.jsonl).
+
+Every report is computed from these records, so this is where what a customer wrote
+is masked for them: card numbers, IBANs, SSNs, national ids, keys and e-mail addresses
+become placeholders (``REPORTED`` in tools/redaction.py) in every text field.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +13,25 @@ from typing import Any
 from langgraph.types import StateSnapshot
 
 from supportgraph.tools.durations import format_duration
+from supportgraph.tools.redaction import REPORTED, redact
 
 SPECIALIST_STEPS = ("triage", "technical", "success", "knowledge", "human_review", "respond")
+
+
+# Fields that name rather than describe: masking would break lookups (a nine-digit
+# ticket id is not an SSN, and ``show``/``review`` need the id as it was given).
+_IDENTIFIERS = frozenset({"ticket_id", "tenant", "outbox"})
+
+
+def masked(value: Any) -> Any:
+    """``value`` with every text in it (lists and dicts walked) masked for reports."""
+    if isinstance(value, str):
+        return redact(value, kinds=REPORTED)
+    if isinstance(value, list):
+        return [masked(item) for item in value]
+    if isinstance(value, dict):
+        return {k: v if k in _IDENTIFIERS else masked(v) for k, v in value.items()}
+    return value
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -54,7 +76,7 @@ def ticket_record(
         else state.get("outcome") or ("failed" if error else "in_progress")
     )
     reports = {name: state.get(name) for name in ("technical", "success")}
-    return {
+    record: dict[str, Any] = {
         "ticket_id": ticket.ticket_id,
         "tenant": ticket.tenant,
         "customer": ticket.customer,
@@ -114,6 +136,7 @@ def ticket_record(
         "error": error,
         "run_status": run_status,
     }
+    return masked(record)
 
 
 def _sla_record(sla: Any) -> dict[str, Any] | None:
