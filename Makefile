@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 OUT ?= out
 export SUPPORTGRAPH_HOME ?= .supportgraph
 
-.PHONY: demo test test-postgres lint typecheck bench bench-checkpoints crash-test eval-triage eval-pii eval-retrieval tune-retrieval bench-retrieval clean
+.PHONY: models tune-judgement eval-outcomes demo test test-postgres lint typecheck bench bench-checkpoints crash-test eval-triage eval-pii eval-retrieval tune-retrieval bench-retrieval clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,18 @@ eval-triage: $(STAMP)
 # Recall and precision of PII redaction per kind on tests/data/pii_cases.jsonl (seconds).
 eval-pii: $(STAMP)
 	$(PY) -m tests.eval_pii $(ARGS)
+
+# Rebuild the shipped judgement model (tools/data/models/) from tests/data/judgement/tuning.
+models: $(STAMP)
+	$(VENV)/bin/supportgraph train judgement
+
+# Settings and thresholds of the judgement, by cross-validation across the tuning set's authors.
+tune-judgement: $(STAMP)
+	$(PY) -m tests.tune_judgement
+
+# The outcome evaluation on the evaluation set (written apart from the tuning set; never tuned on).
+eval-outcomes: $(STAMP)
+	$(VENV)/bin/supportgraph eval outcomes --tickets tests/data/judgement/eval/tickets.json --expected tests/data/judgement/eval/expected.json
 
 clean:
 	rm -rf $(VENV) build .supportgraph out .pytest_cache .mypy_cache .ruff_cache

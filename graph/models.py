@@ -104,12 +104,16 @@ class Signals(_Model):
     """What happened, to whom and how pressing: the inputs of the priority matrix.
 
     Each value is the most likely class of its learned head (tools/judgement.py), with
-    its probability; ``critical`` and ``person`` are the probabilities that the ticket
-    is a Critical incident and that a person must act before anything is sent.
+    its probability: ``impact`` is the rubric's impact level, which follows from what
+    happened (``effect``) and ``who`` is affected. ``critical`` and ``person`` are the
+    probabilities that the ticket is a Critical incident and that a person must act
+    before anything is sent.
     """
 
     impact: str
     impact_p: float
+    who: str
+    who_p: float
     effect: str
     effect_p: float
     urgency: str

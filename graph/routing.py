@@ -20,6 +20,7 @@ from supportgraph.graph.models import (
     SpecialistReport,
 )
 from supportgraph.graph.state import SupportState
+from supportgraph.tools.judgement import content_text
 from supportgraph.tools.teams import Role, Teams
 
 Step = Literal["triage", "technical", "success", "knowledge", "human_review", "respond", "__end__"]
@@ -203,8 +204,8 @@ def person_needed(state: SupportState, policy: Policy) -> EscalationTrigger | No
         reason="low_confidence",
         needs_human=True,
         detail=(
-            f"a person should act first (p={signals.person:.2f}): effect {signals.effect}, "
-            f"impact {signals.impact}"
+            f"a person should act first (p={signals.person:.2f}): {signals.effect} for "
+            f"{signals.who}"
         ),
         kind="review",
     )
@@ -330,7 +331,7 @@ def angry_enterprise_customer(state: SupportState, policy: Policy) -> Escalation
 
 def customer_asks_for_human(state: SupportState, policy: Policy) -> EscalationTrigger | None:
     """The customer explicitly asks for a person → a human takes over."""
-    if not _ASKS_FOR_HUMAN.search(state["ticket"].message):
+    if not _ASKS_FOR_HUMAN.search(content_text(state["ticket"])):
         return None
     return EscalationTrigger(
         rule="customer_asks_for_human",

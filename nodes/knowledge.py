@@ -9,6 +9,7 @@ from langgraph.runtime import Runtime
 from supportgraph.graph.context import Context, context_of
 from supportgraph.graph.models import KnowledgeReport
 from supportgraph.graph.state import SupportState
+from supportgraph.tools.judgement import content_text
 from supportgraph.tools.kb_store import load_index
 
 TOP_K = 3
@@ -19,7 +20,7 @@ def ground_answer(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
     """Search the KB with the ticket and specialist findings; no hit means a content gap."""
     context = context_of(runtime)
     ticket = state["ticket"]
-    query = f"{ticket.subject}. {ticket.message}"
+    query = content_text(ticket)
     hits = load_index(context.kb_path).search(query, k=TOP_K, min_score=context.kb_min_score)
     hits = [hit for hit in hits if hit.score >= RELATIVE_FLOOR * hits[0].score]
     return {"knowledge": KnowledgeReport(query=query, hits=tuple(hits), gap=not hits)}

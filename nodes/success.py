@@ -22,6 +22,7 @@ from supportgraph.tools.catalog import compare, load_catalog, mentioned_plans
 from supportgraph.tools.customers import load_directory, verify
 from supportgraph.tools.entities import extract_entities
 from supportgraph.tools.intents import MONEY_INTENTS
+from supportgraph.tools.judgement import content_text
 from supportgraph.tools.kb_store import load_index
 from supportgraph.tools.ledger import Charge, charges_for, duplicate_charges, load_ledger
 from supportgraph.tools.passages import supporting_sentence
@@ -99,7 +100,7 @@ def _billing(
         )
         actions += [_refund("refund", charge, "duplicate charge") for charge in extra]
     money = [kind for kind in ("refund", "credit", "chargeback") if kind in intents]
-    if money and not actions and (named := _named_charge(ticket.text, charges)):
+    if money and not actions and (named := _named_charge(content_text(ticket), charges)):
         charge, why = named
         actions.append(_refund(_ACTION_KINDS[money[0]], charge, why))
     elif not actions:
@@ -128,7 +129,9 @@ def _account_actions(ticket: Ticket, intents: set[str], tier: str) -> list[Propo
                 ProposedAction(kind=kind, detail=f"customer asks for {kind.replace('_', ' ')}")
             )
     if "plan_change" in intents and not actions:
-        targets = [p for p in mentioned_plans(ticket.text, load_catalog(None)) if p != tier]
+        targets = [
+            p for p in mentioned_plans(content_text(ticket), load_catalog(None)) if p != tier
+        ]
         ranks = {_TIER_RANK.get(p, -1) for p in targets}
         if not targets or any(r < _TIER_RANK.get(tier, 0) for r in ranks):
             wanted = " or ".join(targets) or "another plan"
@@ -146,7 +149,7 @@ def _money_and_account(
     """Findings, proposed actions, and why account data was withheld (empty when verified)."""
     wants_ledger = (
         category == "billing"
-        or _has("duplicate_charge", ticket.text)
+        or _has("duplicate_charge", content_text(ticket))
         or bool(intents & MONEY_INTENTS)
     )
     verification = verify(ticket, load_directory(context.customers_path))
@@ -156,7 +159,7 @@ def _money_and_account(
         return [], actions, ""
     if not verification.verified:
         asked = [_ACTION_KINDS[k] for k in ("refund", "credit", "chargeback") if k in intents]
-        if _has("duplicate_charge", ticket.text) and not asked:
+        if _has("duplicate_charge", content_text(ticket)) and not asked:
             asked = ["refund"]
         actions = [
             ProposedAction(
@@ -177,11 +180,12 @@ def _money_and_account(
 def _kb_answer(ticket: Ticket, context: Context) -> tuple[str, str] | None:
     """The best account/billing/plan article's supporting sentence, or None below threshold."""
     index = load_index(context.kb_path)
-    hits = index.search(ticket.text, k=len(index), min_score=context.kb_min_score)
+    text = content_text(ticket)
+    hits = index.search(text, k=len(index), min_score=context.kb_min_score)
     hit = next((h for h in hits if index.get(h.article_id).product_area in SUCCESS_AREAS), None)
     if hit is None:
         return None
-    return supporting_sentence(hit.passage, ticket.text), hit.article_id
+    return supporting_sentence(hit.passage, text), hit.article_id
 
 
 def advise_customer(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
@@ -189,7 +193,7 @@ def advise_customer(state: SupportState, runtime: Runtime[Context]) -> dict[str,
     context = context_of(runtime)
     ticket = state["ticket"]
     category = state["triage"].category
-    text = ticket.text
+    text = content_text(ticket)
     findings: list[str] = []
     steps: list[str] = []
     actions: list[ProposedAction] = []

@@ -10,8 +10,8 @@ from supportgraph.graph.context import Context, context_of
 from supportgraph.graph.models import SpecialistReport
 from supportgraph.graph.state import SupportState
 from supportgraph.tools.entities import extract_entities, size_in_gb
+from supportgraph.tools.judgement import content_text
 from supportgraph.tools.kb_store import load_index
-from supportgraph.tools.priority import breakage_cues
 
 NON_TECHNICAL_AREAS = {"billing", "plans", "account", "product"}
 MAX_STEPS = 5
@@ -42,9 +42,12 @@ def troubleshoot(state: SupportState, runtime: Runtime[Context]) -> dict[str, An
     """Extract entities, find the matching playbook articles and return their steps."""
     context = context_of(runtime)
     ticket = state["ticket"]
-    entities = extract_entities(ticket.text)
+    text = content_text(ticket)
+    entities = extract_entities(text)
     technical_products = set(entities.get("products", [])) - {"billing"}
-    if not (technical_products or "http_status" in entities or breakage_cues(ticket.text)):
+    signals = state["triage"].signals
+    fault = signals is not None and signals.effect not in ("none", "money")
+    if not (technical_products or "http_status" in entities or fault):
         return {
             "technical": SpecialistReport(
                 specialist="technical",
@@ -55,7 +58,7 @@ def troubleshoot(state: SupportState, runtime: Runtime[Context]) -> dict[str, An
             )
         }
     families = [f"{code[0]}xx" for code in entities.get("http_status", [])]
-    query = " ".join([ticket.subject, ticket.message, *entities.get("products", []), *families])
+    query = " ".join([text, *entities.get("products", []), *families])
     kb = load_index(context.kb_path)
     hits = [
         hit

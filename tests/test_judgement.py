@@ -37,7 +37,9 @@ TUNING = Path(__file__).parent / "data" / "judgement" / "tuning"
         ("broken_feature", "one_user", "none", "Enterprise", "High"),
         ("degraded", "one_user", "business_stopped", "Enterprise", "Medium"),
         ("cosmetic", "company", "none", "Enterprise", "Medium"),
-        ("none", "none", "business_stopped", "Enterprise", "Low"),
+        ("money", "company", "repeat_contact", "Enterprise", "Medium"),
+        ("none", "none", "none", "Enterprise", "Low"),
+        ("none", "none", "deadline", "Growth", "Medium"),
     ],
 )
 def test_the_matrix_follows_the_rubric(
@@ -54,7 +56,8 @@ def test_questions_about_money_and_accounts_are_medium_others_low() -> None:
 
 def _judgement(**heads: dict[str, float]) -> Judgement:
     base = {
-        "impact": {"company": 1.0},
+        "who": {"company": 1.0},
+        "impact": {"extensive": 1.0},
         "effect": {"unavailable": 1.0},
         "urgency": {"none": 1.0},
         "routine": {"none": 1.0},
@@ -65,11 +68,12 @@ def _judgement(**heads: dict[str, float]) -> Judgement:
 
 
 def test_a_plausible_critical_takes_the_safe_side_and_says_why() -> None:
-    unsure = _judgement(effect={"exposure": 0.4, "cosmetic": 0.6}, impact={"one_user": 1.0})
+    unsure = _judgement(impact={"extensive": 0.45, "minor": 0.55})
     result = assess(unsure, "Growth", "technical")
     assert result.priority == "Critical"
     assert any("safe side" in reason for reason in result.reasons)
-    assert result.distribution["Critical"] == pytest.approx(0.4)
+    # Sharpened (squared and renormalised): 0.45² / (0.45² + 0.55²).
+    assert result.distribution["Critical"] == pytest.approx(0.2025 / 0.505)
 
 
 def test_steering_and_shouting_are_cut_before_judging() -> None:

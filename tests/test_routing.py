@@ -152,8 +152,10 @@ def test_tool_failure_hands_the_ticket_over() -> None:
 
 def signals(**fields: Any) -> Signals:
     base: dict[str, Any] = {
-        "impact": "company",
+        "impact": "extensive",
         "impact_p": 0.9,
+        "who": "company",
+        "who_p": 0.9,
         "effect": "unavailable",
         "effect_p": 0.9,
         "urgency": "none",

@@ -74,8 +74,8 @@ class EmbeddedEngine:
 
     def triage(self, ticket: Ticket) -> TriageResult:
         """Classify ``ticket`` without any network access."""
-        language = detect_language(ticket.text)
         judgement = load_judgement(self.judgement).judge(ticket)
+        language = detect_language(judgement.text or ticket.text)
         mood, score = sentiment(judgement.text or ticket.message, language)
         queue: str | None = None
         route: TriageRoute | None = None
@@ -117,14 +117,17 @@ class EmbeddedEngine:
 
 def signals_of(judgement: Judgement, critical: float) -> Signals:
     """The matrix inputs of a judgement, rounded for the decision log."""
-    (impact, ip), (effect, ep), (urgency, up) = (
+    (impact, ip), (who, wp), (effect, ep), (urgency, up) = (
         judgement.top("impact"),
+        judgement.top("who"),
         judgement.top("effect"),
         judgement.top("urgency"),
     )
     return Signals(
         impact=impact,
         impact_p=round(ip, 3),
+        who=who,
+        who_p=round(wp, 3),
         effect=effect,
         effect_p=round(ep, 3),
         urgency=urgency,

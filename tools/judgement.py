@@ -1,8 +1,10 @@
 """The learned half of triage: what happened, to whom, how pressing, and who must act.
 
-Six heads read one ticket: ``impact`` (who is affected), ``effect`` (what happened),
-``urgency`` (what makes it pressing), ``routine`` (thanks, auto-reply, spam, how-to…),
-``person`` (whether a person must act before anything is sent) and ``category``. They
+Seven heads read one ticket: ``who`` is affected, what happened (``effect``), what
+makes it pressing (``urgency``), the rubric's ``impact`` level that follows from who and
+what (learned directly: it is what the priority matrix needs), ``routine`` (thanks,
+auto-reply, spam, how-to…), whether a ``person`` must act before anything is sent, and
+the ``category``. They
 are logistic regressions over one feature row: the multilingual sentence vector of the
 ticket (tools/multilingual.py), word and character TF-IDF n-grams, and the tier and
 channel. They learn from tickets written for the project and labelled against the
@@ -22,7 +24,7 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -36,7 +38,7 @@ from supportgraph.tools.steering import Judged, text_to_judge
 
 FORMAT = 1
 HEADS: dict[str, tuple[str, ...]] = {
-    "impact": ("none", "one_user", "team", "company", "other_customers"),
+    "who": ("none", "one_user", "team", "company", "other_customers"),
     "effect": (
         "none",
         "cosmetic",
@@ -48,6 +50,7 @@ HEADS: dict[str, tuple[str, ...]] = {
         "money",
     ),
     "urgency": ("none", "deadline", "repeat_contact", "business_stopped"),
+    "impact": ("none", "minor", "money", "moderate", "significant", "extensive"),
     "routine": ("none", "howto", "feature_idea", "auto_reply", "spam", "thanks", "praise"),
     "person": ("no", "yes"),
     "category": CATEGORIES,
@@ -66,14 +69,28 @@ _CHARS = {
 class Settings:
     """Training settings, chosen by cross-validation across the tuning set's authors."""
 
-    c: float = 4.0
+    c: float = 16.0
     embedding_weight: float = 1.0
     meta_weight: float = 0.3
 
 
 def judged_text(ticket: Ticket) -> Judged:
     """Subject and new message text, without quoted history, steering or shouting."""
-    return text_to_judge(f"{ticket.subject}\n{new_text(ticket.message)}")
+    return _judged(ticket.subject, ticket.message)
+
+
+@lru_cache(maxsize=256)
+def _judged(subject: str, message: str) -> Judged:
+    return text_to_judge(f"{subject}\n{new_text(message)}")
+
+
+def content_text(ticket: Ticket) -> str:
+    """What the ticket says, as written, without quoted history or steering clauses.
+
+    Every node that reads the ticket's words (knowledge search, entities, the success
+    node's cues) reads this, so a "do not escalate" line changes nothing anywhere.
+    """
+    return judged_text(ticket).kept
 
 
 @dataclass(frozen=True)
@@ -145,16 +162,30 @@ class JudgementModel:
             format="csr",
         )
 
+    @cached_property
+    def _stacked(self) -> tuple[np.ndarray, np.ndarray, list[tuple[str, int, int]]]:
+        """Every head's weights side by side, features down: one product scores them all."""
+        blocks, intercepts, spans, start = [], [], [], 0
+        for head, (_, coef, intercept) in self.heads.items():
+            blocks.append(coef.T)
+            intercepts.append(intercept)
+            spans.append((head, start, start + len(intercept)))
+            start += len(intercept)
+        weights = np.ascontiguousarray(np.hstack(blocks), dtype=np.float32)
+        return weights, np.concatenate(intercepts).astype(np.float32), spans
+
     def probabilities(self, x: Any) -> dict[str, np.ndarray]:
         """Softmax probabilities of every head for the rows of ``x``."""
+        weights, intercepts, spans = self._stacked
+        all_scores = np.asarray(x @ weights) + intercepts
         out = {}
-        for head, (_, coef, intercept) in self.heads.items():
-            scores = np.asarray(x @ coef.T) + intercept
-            if scores.shape[1] == 1:  # a binary head stores one row of weights
+        for head, start, end in spans:
+            scores = all_scores[:, start:end]
+            if end - start == 1:  # a binary head stores one row of weights
                 scores = np.hstack([np.zeros_like(scores), scores])
-            scores -= scores.max(axis=1, keepdims=True)
-            weights = np.exp(scores)
-            out[head] = weights / weights.sum(axis=1, keepdims=True)
+            scores = scores - scores.max(axis=1, keepdims=True)
+            exp = np.exp(scores)
+            out[head] = exp / exp.sum(axis=1, keepdims=True)
         return out
 
     def judge_many(self, tickets: Sequence[Ticket]) -> list[Judgement]:

@@ -19,6 +19,7 @@ from supportgraph.graph.models import Ticket
 from supportgraph.tools.category import load_examples
 from supportgraph.tools.intake import validate_records
 from supportgraph.tools.judgement import HEADS, data_hash, judged_text
+from supportgraph.tools.severity import IMPACT
 from supportgraph.tools.steering import text_to_judge
 
 # Relative timestamps in a labelled file are read against this fixed moment, so a
@@ -67,9 +68,11 @@ def head_labels(labelled: LabelledSet) -> dict[str, list[str | None]]:
     for ticket in labelled.tickets:
         entry = labelled.expected[ticket.ticket_id]
         signals = entry.get("signals") or {}
-        labels["impact"].append(signals.get("impact"))
-        labels["effect"].append(signals.get("effect"))
+        who, effect = signals.get("impact"), signals.get("effect")
+        labels["who"].append(who)
+        labels["effect"].append(effect)
         labels["urgency"].append(signals.get("urgency"))
+        labels["impact"].append(IMPACT[effect][who] if who and effect else None)
         labels["routine"].append((signals.get("routine") or "none") if signals else None)
         human = entry.get("needs_human")
         labels["person"].append(None if human is None else ("yes" if human else "no"))

@@ -21,10 +21,10 @@ from typing import Literal
 from supportgraph.graph.models import PRIORITIES, Priority
 from supportgraph.tools.judgement import Judgement
 
-ImpactLevel = Literal["extensive", "significant", "moderate", "minor", "none"]
+ImpactLevel = Literal["extensive", "significant", "moderate", "minor", "money", "none"]
 UrgencyLevel = Literal["normal", "elevated", "pressing"]
 
-# Impact level of each effect, by who is affected (breadth).
+# Impact level of each effect, by who is affected.
 IMPACT: dict[str, dict[str, ImpactLevel]] = {
     "exposure": dict.fromkeys(
         ("none", "one_user", "team", "company", "other_customers"), "extensive"
@@ -57,7 +57,7 @@ IMPACT: dict[str, dict[str, ImpactLevel]] = {
         "company": "moderate",
         "other_customers": "moderate",
     },
-    "money": dict.fromkeys(("none", "one_user", "team", "company", "other_customers"), "moderate"),
+    "money": dict.fromkeys(("none", "one_user", "team", "company", "other_customers"), "money"),
     "cosmetic": dict.fromkeys(("none", "one_user", "team", "company", "other_customers"), "minor"),
     "none": dict.fromkeys(("none", "one_user", "team", "company", "other_customers"), "none"),
 }
@@ -67,34 +67,42 @@ URGENCY: dict[str, UrgencyLevel] = {
     "repeat_contact": "elevated",
     "business_stopped": "pressing",
 }
-# The rubric's matrix: impact level × urgency level → priority.
+# The rubric's matrix: impact level × urgency level → priority. Billing disputes
+# ("money") are Medium however pressing; questions ("none") are Low, Medium for billing
+# and account questions or when a deadline or a stopped business stands behind them.
 MATRIX: dict[ImpactLevel, dict[UrgencyLevel, Priority]] = {
     "extensive": {"normal": "Critical", "elevated": "Critical", "pressing": "Critical"},
     "significant": {"normal": "High", "elevated": "High", "pressing": "High"},
     "moderate": {"normal": "Medium", "elevated": "High", "pressing": "High"},
     "minor": {"normal": "Medium", "elevated": "Medium", "pressing": "Medium"},
-    "none": {"normal": "Low", "elevated": "Low", "pressing": "Low"},
+    "money": {"normal": "Medium", "elevated": "Medium", "pressing": "Medium"},
+    "none": {"normal": "Low", "elevated": "Medium", "pressing": "Medium"},
 }
-# Questions about money and accounts are Medium in the rubric; other questions are Low.
 QUESTION_PRIORITY: dict[str, Priority] = {"billing": "Medium", "account": "Medium"}
 # The priority is the most severe one whose cumulative probability (it or anything more
 # severe) reaches its threshold: Critical already when plausible (the safe side), the
-# others at about even odds, which is the median of the distribution. Chosen by
-# cross-validation across the tuning set's authors (tests/tune_judgement.py).
-CRITICAL_AT = 0.35
+# others past even odds. The impact and urgency probabilities are sharpened first
+# (raised to 1/SHARPEN and renormalised). All chosen by cross-validation across the
+# tuning set's authors (tests/tune_judgement.py).
+CRITICAL_AT = 0.25
 HIGH_AT = 0.5
-MEDIUM_AT = 0.5
+MEDIUM_AT = 0.6
+SHARPEN = 0.5
 
 
-def cell(effect: str, breadth: str, urgency: str, tier: str, category: str) -> Priority:
-    """The matrix's priority for one combination of signals, tier and category."""
-    level = IMPACT[effect][breadth]
-    if level == "none":
-        return QUESTION_PRIORITY.get(category, "Low")
+def matrix_priority(level: ImpactLevel, urgency: str, tier: str, category: str) -> Priority:
+    """The matrix's priority for an impact level and urgency, at a tier and category."""
     priority = MATRIX[level][URGENCY[urgency]]
+    if level == "none":
+        priority = _higher(priority, QUESTION_PRIORITY.get(category, "Low"))
     if tier == "Enterprise" and level == "moderate":
-        priority = _higher(priority, "High")
+        priority = _higher(priority, "High")  # a hurt high-value customer
     return priority
+
+
+def cell(effect: str, who: str, urgency: str, tier: str, category: str) -> Priority:
+    """The matrix's priority for what happened, to whom, how pressing, tier and category."""
+    return matrix_priority(IMPACT[effect][who], urgency, tier, category)
 
 
 def _higher(a: Priority, b: Priority) -> Priority:
@@ -116,11 +124,18 @@ def _decide(distribution: dict[Priority, float]) -> tuple[Priority, str]:
     if critical >= CRITICAL_AT:
         return "Critical", f"Critical is plausible ({critical:.2f} ≥ {CRITICAL_AT}): safe side"
     at_least = critical
-    for priority, threshold in (("High", HIGH_AT), ("Medium", MEDIUM_AT)):
-        at_least += distribution[priority]  # type: ignore[index]
+    thresholds: tuple[tuple[Priority, float], ...] = (("High", HIGH_AT), ("Medium", MEDIUM_AT))
+    for priority, threshold in thresholds:
+        at_least += distribution[priority]
         if at_least >= threshold:
-            return priority, f"matrix: {priority} or more severe with probability {at_least:.2f}"  # type: ignore[return-value]
-    return "Low", f"matrix: Low ({distribution['Low']:.2f})"
+            return priority, f"{priority} or more severe with probability {at_least:.2f}"
+    return "Low", f"Low with probability {distribution['Low']:.2f}"
+
+
+def _sharpened(scores: dict[str, float]) -> dict[str, float]:
+    raised = {k: v ** (1 / SHARPEN) for k, v in scores.items()}
+    total = sum(raised.values()) or 1.0
+    return {k: v / total for k, v in raised.items()}
 
 
 def _named(head: str, judgement: Judgement) -> str:
@@ -129,28 +144,18 @@ def _named(head: str, judgement: Judgement) -> str:
 
 
 def assess(judgement: Judgement, tier: str, category: str) -> Severity:
-    """Priority from the signal probabilities through the matrix, safe side first."""
+    """Priority from the impact and urgency probabilities through the matrix, safe side first."""
     distribution: dict[Priority, float] = dict.fromkeys(PRIORITIES, 0.0)
-    impact = judgement.probabilities["impact"]
-    effect = judgement.probabilities["effect"]
-    urgency = judgement.probabilities["urgency"]
-    for (e, pe), (b, pb), (u, pu) in product(effect.items(), impact.items(), urgency.items()):
-        distribution[cell(e, b, u, tier, category)] += pe * pb * pu
-    signals = (
-        f"impact {_named('impact', judgement)}, effect {_named('effect', judgement)}, "
-        f"urgency {_named('urgency', judgement)}"
-    )
+    impact = _sharpened(judgement.probabilities["impact"])
+    urgency = _sharpened(judgement.probabilities["urgency"])
+    for (level, pl), (u, pu) in product(impact.items(), urgency.items()):
+        distribution[matrix_priority(level, u, tier, category)] += pl * pu  # type: ignore[arg-type]
     priority, why = _decide(distribution)
-    top = cell(
-        judgement.top("effect")[0],
-        judgement.top("impact")[0],
-        judgement.top("urgency")[0],
-        tier,
-        category,
-    )
-    reasons = [signals, why]
-    if top != priority:
-        reasons.append(f"the single most likely signals give {top}")
+    reasons = [
+        f"impact {_named('impact', judgement)}: {_named('effect', judgement)} for "
+        f"{_named('who', judgement)}; urgency {_named('urgency', judgement)}",
+        why,
+    ]
     if tier == "Enterprise" and priority == "High":
         reasons.append("Enterprise customer: a moderate impact counts as High")
     return Severity(priority, distribution, tuple(reasons))

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from supportgraph.tools.normalize import fold
 
@@ -83,7 +84,14 @@ class Judged:
 
 def _fold_in_place(text: str) -> str:
     """Lower case without accents, one character for one, so match positions map back."""
-    return "".join((fold(c) or " ")[0] for c in text)
+    if text.isascii():
+        return text.lower()
+    return "".join(_fold_char(c) for c in text)
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str:
+    return (fold(char) or " ")[0]
 
 
 def _span(text: str, start: int, end: int) -> tuple[int, int]:
