@@ -146,7 +146,12 @@ def _account_actions(ticket: Ticket, intents: set[str], tier: str) -> list[Propo
 def _money_and_account(
     ticket: Ticket, category: str, intents: set[str], context: Context
 ) -> tuple[list[str], list[ProposedAction], str]:
-    """Findings, proposed actions, and why account data was withheld (empty when verified)."""
+    """Findings, proposed actions, and why account data was withheld (empty when verified).
+
+    The ledger is read only for a verified sender. An unverified sender who claims a
+    charge or asks for money back is a case for a person (the third value says why);
+    one who asks a general billing question is answered without account data.
+    """
     wants_ledger = (
         category == "billing"
         or _has("duplicate_charge", content_text(ticket))
@@ -161,6 +166,9 @@ def _money_and_account(
         asked = [_ACTION_KINDS[k] for k in ("refund", "credit", "chargeback") if k in intents]
         if _has("duplicate_charge", content_text(ticket)) and not asked:
             asked = ["refund"]
+        if not asked:
+            # A general billing question is answered without the ledger; nothing to hold.
+            return [f"Ledger not consulted: {verification.reason}."], actions, ""
         actions = [
             ProposedAction(
                 kind=kind,

@@ -20,7 +20,7 @@ import numpy as np
 
 from supportgraph.graph.models import PRIORITIES
 from supportgraph.tools import severity
-from supportgraph.tools.judgement import Judgement, JudgementModel, Settings
+from supportgraph.tools.judgement import Judgement, JudgementModel, Settings, judged_text
 from supportgraph.tools.judgement_data import (
     LabelledSet,
     TrainingRows,
@@ -121,6 +121,38 @@ def person_scores(labelled: LabelledSet, judgements: list[Judgement], at: float)
     return f"person@{at}: recall {hit / total:.3f} alarms {alarms / routine:.3f}"
 
 
+class _OutOfFold:
+    """Stands in for the shipped model: each ticket gets its out-of-fold judgement."""
+
+    def __init__(self, labelled: LabelledSet, judgements: list[Judgement]) -> None:
+        self.by_id = dict(zip((t.ticket_id for t in labelled.tickets), judgements, strict=True))
+
+    def judge(self, ticket: Any) -> Judgement:
+        judged = judged_text(ticket)
+        return Judgement(self.by_id[ticket.ticket_id].probabilities, judged.steering, judged.kept)
+
+
+def system(settings: Settings) -> None:
+    """Run the tuning tickets through the real graph with out-of-fold judgements."""
+    from supportgraph.tools import engines
+    from supportgraph.tools.judgement_data import REFERENCE_TIME
+    from supportgraph.tools.outcome_eval import compare, render, run_outcomes
+
+    warnings.filterwarnings("ignore")
+    labelled = read_labelled(TUNING)
+    rows = training_rows(labelled)
+    vectors = multilingual_encoder().encode(rows.texts)
+    judgements = out_of_fold(settings, labelled, rows, vectors)
+    engines.load_judgement = lambda path=None: _OutOfFold(labelled, judgements)  # type: ignore[assignment]
+    outcomes = run_outcomes(labelled.tickets, REFERENCE_TIME)
+    result = compare(outcomes, labelled.expected)
+    print(render(result))
+    for miss in result["safety_misses"]:
+        ticket = next(t for t in labelled.tickets if t.ticket_id == miss["ticket_id"])
+        situation = labelled.expected[ticket.ticket_id].get("situation")
+        print(f"  {ticket.ticket_id} {situation}: {ticket.subject[:70]!r}")
+
+
 def main(grid: bool) -> None:
     warnings.filterwarnings("ignore")
     labelled = read_labelled(TUNING)
@@ -152,4 +184,7 @@ def main(grid: bool) -> None:
 
 
 if __name__ == "__main__":
-    main(grid="--once" not in sys.argv)
+    if "--system" in sys.argv:
+        system(Settings())
+    else:
+        main(grid="--once" not in sys.argv)

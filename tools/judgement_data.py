@@ -16,7 +16,6 @@ from typing import Any
 
 from supportgraph.graph.errors import TrainingDataError
 from supportgraph.graph.models import Ticket
-from supportgraph.tools.category import load_examples
 from supportgraph.tools.intake import validate_records
 from supportgraph.tools.judgement import HEADS, data_hash, judged_text
 from supportgraph.tools.severity import IMPACT
@@ -62,22 +61,35 @@ def read_labelled(folder: Path) -> LabelledSet:
     return LabelledSet(intake.tickets, expected, files)
 
 
+def _labels_of(entry: dict[str, Any]) -> dict[str, str | None]:
+    """The head labels of one expected entry (None where it leaves a head open)."""
+    signals = entry.get("signals") or {}
+    who, effect = signals.get("impact"), signals.get("effect")
+    human = entry.get("needs_human")
+    return {
+        "who": who,
+        "effect": effect,
+        "urgency": signals.get("urgency"),
+        "impact": IMPACT[effect][who] if who and effect else None,
+        "routine": (signals.get("routine") or "none") if signals else None,
+        "person": None if human is None else ("yes" if human else "no"),
+        "category": (entry.get("category") or [None])[0],
+    }
+
+
 def head_labels(labelled: LabelledSet) -> dict[str, list[str | None]]:
     """One label list per head (None where the set leaves it open)."""
     labels: dict[str, list[str | None]] = {head: [] for head in HEADS}
     for ticket in labelled.tickets:
-        entry = labelled.expected[ticket.ticket_id]
-        signals = entry.get("signals") or {}
-        who, effect = signals.get("impact"), signals.get("effect")
-        labels["who"].append(who)
-        labels["effect"].append(effect)
-        labels["urgency"].append(signals.get("urgency"))
-        labels["impact"].append(IMPACT[effect][who] if who and effect else None)
-        labels["routine"].append((signals.get("routine") or "none") if signals else None)
-        human = entry.get("needs_human")
-        labels["person"].append(None if human is None else ("yes" if human else "no"))
-        labels["category"].append((entry.get("category") or [None])[0])
+        for head, value in _labels_of(labelled.expected[ticket.ticket_id]).items():
+            labels[head].append(value)
     return labels
+
+
+def _example_rows() -> list[dict[str, Any]]:
+    """The shipped examples: short English tickets labelled like the tuning set."""
+    lines = examples_file().read_text("utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
 
 
 @dataclass(frozen=True)
@@ -99,14 +111,14 @@ def training_rows(labelled: LabelledSet, with_examples: bool = True) -> Training
     labels = head_labels(labelled)
     digest = data_hash(*labelled.files)
     if with_examples:
-        examples = load_examples()
         digest = data_hash(*labelled.files, examples_file())
-        for example in examples:
-            texts.append(text_to_judge(f"{example.subject}\n{example.message}").text)
+        for raw in _example_rows():
+            texts.append(text_to_judge(f"{raw['subject']}\n{raw['message']}").text)
             tiers.append(None)
             channels.append(None)
-            for head in labels:
-                labels[head].append(example.category if head == "category" else None)
+            entry = {**raw, "category": [raw["category"]]}
+            for head, value in _labels_of(entry).items():
+                labels[head].append(value)
     return TrainingRows(texts, tiers, channels, labels, digest)
 
 
