@@ -32,9 +32,30 @@ def default_url() -> str:
     return f"sqlite:///{home_dir() / 'checkpoints.sqlite'}"
 
 
+def _quote(part: str) -> str:
+    return part.replace("%", "%25").replace(":", "%3A")
+
+
+def _unquote(part: str) -> str:
+    return part.replace("%3A", ":").replace("%25", "%")
+
+
 def thread_id(ticket_id: str, tenant: str | None = None) -> str:
-    """The checkpoint thread of a ticket: its id, namespaced by tenant when given."""
-    return f"{tenant}:{ticket_id}" if tenant else ticket_id
+    """The checkpoint thread of a ticket: its id, namespaced by tenant when given.
+
+    Each part has ``%`` and ``:`` percent-encoded and the tenant is joined to the id
+    with one ``:``, so no two (tenant, id) pairs share a thread: tenant ``a`` with
+    ticket ``b:c`` is ``a:b%3Ac``, tenant ``a:b`` with ticket ``c`` is ``a%3Ab:c``,
+    and ticket ``acme:T1`` without a tenant is ``acme%3AT1``. Ids and tenants without
+    those two characters keep the thread ids stores had before (``acme:T1``, ``T1``).
+    """
+    return f"{_quote(tenant)}:{_quote(ticket_id)}" if tenant else _quote(ticket_id)
+
+
+def parse_thread_id(thread: str) -> tuple[str | None, str]:
+    """Split a thread id made by :func:`thread_id` back into (tenant, ticket id)."""
+    tenant, sep, ticket = thread.partition(":")
+    return (_unquote(tenant), _unquote(ticket)) if sep else (None, _unquote(thread))
 
 
 class CompressingSerializer(JsonPlusSerializer):

@@ -12,7 +12,8 @@ import typer
 from rich.table import Table
 from sklearn.metrics import accuracy_score, f1_score
 
-from supportgraph.cli.console import console, errors
+from supportgraph.cli.console import console
+from supportgraph.cli.options import fail
 from supportgraph.graph.context import Context, home_dir
 from supportgraph.graph.errors import SupportGraphError
 from supportgraph.tools.evaluation import markdown_report, score_predictions
@@ -42,8 +43,7 @@ PriorityOption = Annotated[
 
 
 def _fail(message: str) -> typer.Exit:
-    errors.print(f"[bold red]error:[/] {message}")
-    return typer.Exit(code=2)
+    return fail(message)  # escapes the message: it may quote a ticket id or a path
 
 
 def _cv_scores(model: TriageModel, data: LabelledTickets) -> dict[str, Any]:

@@ -47,6 +47,7 @@ ID_MAX_CHARS = 128
 ID_PUNCTUATION = "-_.:#@+"
 CUSTOMER_MAX_CHARS = 200
 SUBJECT_MAX_CHARS = 300
+DECLARED_MAX_CHARS = 40
 
 
 def _describe(char: str) -> str:
@@ -147,6 +148,13 @@ class Ticket(_Model):
                 "(tools/intake.py cuts longer ones)"
             )
         return _check_text(value, "subject", single_line=True)
+
+    @field_validator("declared_category")
+    @classmethod
+    def _declared_label(cls, value: str | None) -> str | None:
+        if value is not None and len(value) > DECLARED_MAX_CHARS:
+            raise ValueError(f"category is longer than {DECLARED_MAX_CHARS} characters")
+        return None if value is None else _check_text(value, "category", single_line=True)
 
     @field_validator("message")
     @classmethod

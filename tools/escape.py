@@ -36,6 +36,7 @@ _SURROGATE = re.compile(r"[\ud800-\udfff]")
 # Markdown characters that start emphasis, code, links, HTML, tables or headings inline.
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])")
 _MD_BLOCK_START = re.compile(r"^[-+=>]")
+_TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 _MD_ORDERED_START = re.compile(r"^(\d+)([.)])")
 
 
@@ -87,6 +88,19 @@ def markdown(value: object, limit: int = DISPLAY_CHARS) -> str:
     if _MD_BLOCK_START.match(text):
         return "\\" + text
     return _MD_ORDERED_START.sub(r"\1\\\2", text)
+
+
+def markdown_block(text: object, limit: int = 4000) -> str:
+    """Several lines of generated markdown with untrusted parts: table rows kept, the rest escaped.
+
+    Findings mix trusted tables (a plan comparison from the catalog) with sentences that
+    quote a ticket; a line that is a table row (``| … |``) is kept, any other line is
+    escaped like :func:`markdown`, so no quoted text can open a heading, a link or HTML.
+    """
+    lines = strip_controls(str(text)[:limit], keep_newlines=True).split("\n")
+    return "\n".join(
+        line.strip() if _TABLE_ROW.match(line) else markdown(line, 1000) for line in lines
+    )
 
 
 def markdown_code(text: str) -> str:

@@ -185,8 +185,10 @@ def read_items(path: Path) -> list[Item]:
         return _list_items(path, text)
     items = jsonl_items(text)
     good = [item.value for item in items if item.problem is None]
-    wrapped = len(good) == 1 and isinstance(good[0], dict)
-    if not good or (wrapped and any(isinstance(v, list | dict) for v in good[0].values())):
+    only = good[0] if len(good) == 1 else None
+    if not good or (
+        isinstance(only, dict) and any(isinstance(v, list | dict) for v in only.values())
+    ):
         _explain_not_jsonl(path, text, items)  # e.g. {"tickets": [...]}: say so, not "line 1"
     return items
 
