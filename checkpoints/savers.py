@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import zlib
 from collections.abc import Iterator
@@ -108,6 +109,11 @@ def redact(url: str) -> str:
         return url
     netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
     return urlunsplit(parts._replace(netloc=netloc))
+
+
+def redact_unparsed(url: str) -> str:
+    """A URL that does not parse, with anything between ``:`` and ``@`` hidden."""
+    return re.sub(r"(//[^/:@]*:)[^@/]*@", r"\1***@", url)
 
 
 def store_label(saver: BaseCheckpointSaver[Any]) -> str:
@@ -268,7 +274,14 @@ def open_checkpointer(
             (missing, read-only, server down); the message names it.
     """
     url = url or default_url()
-    match urlsplit(url).scheme:
+    try:
+        scheme = urlsplit(url).scheme
+    except ValueError as exc:  # e.g. an unclosed "[" in the host
+        raise ConfigurationError(
+            f"{redact_unparsed(url)!r} is not a checkpoint URL ({exc}); "
+            "use memory://, sqlite:///PATH or postgresql://..."
+        ) from None
+    match scheme:
         case "memory":
             from langgraph.checkpoint.memory import InMemorySaver
 

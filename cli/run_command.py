@@ -66,9 +66,9 @@ def run(
     started = context.now()
     check_out(out)
     try:
-        engine_for(context)  # a bad model or label map stops the run before any ticket
+        intake = read_tickets(file, started)  # an unreadable file stops the run at once
         relay = Relay(out, transport_for(smtp))
-        intake = read_tickets(file, started)
+        engine_for(context)  # a bad model or label map stops the run before any ticket
     except SupportGraphError as exc:
         raise fail(str(exc)) from None
     for problem in intake.errors:

@@ -66,13 +66,15 @@ class SmtpTransport:
     name = "smtp"
 
     def __init__(self, url: str, sender: str = "support@supportgraph.invalid") -> None:
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+            port = parts.port or 25
+        except ValueError as exc:  # "[::1" or a port that is not a number
+            raise ConfigurationError(
+                f"{url!r} is not an SMTP URL ({exc}); write smtp://HOST:PORT"
+            ) from None
         if parts.scheme != "smtp" or not parts.hostname:
             raise ConfigurationError(f"{url!r} is not an SMTP URL; write smtp://HOST:PORT")
-        try:
-            port = parts.port or 25
-        except ValueError:
-            raise ConfigurationError(f"{url!r} has no valid port; write smtp://HOST:PORT") from None
         self.host, self.port, self.sender = parts.hostname, port, sender
 
     def send(self, message: OutboxMessage) -> None:

@@ -203,9 +203,10 @@ def _list_items(path: Path, text: str) -> list[Item]:
             raise TicketFileError(
                 str(path), f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
             ) from None
-        except ValueError as exc:  # an integer of more digits than Python converts
-            raise TicketFileError(str(path), f"invalid JSON value: {exc}") from None
-        return [Item(f"#{n}", value) for n, value in enumerate(records, start=1)]
+        except ValueError:  # a value json cannot convert (an integer of 5,000 digits)
+            records = None
+        if records is not None:
+            return [Item(f"#{n}", value) for n, value in enumerate(records, start=1)]
     items = list_items(text)
     if items is None:
         raise TicketFileError(str(path), "invalid JSON: the list is not closed properly")
