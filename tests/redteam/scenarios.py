@@ -577,7 +577,7 @@ def concurrency(ws: Workspace, cases: list[Case]) -> list[Result]:
     folder = ws.root / "concurrency"
     folder.mkdir()
     bases = ["pricing", "product", "technical", "refund"]
-    tickets = [good_ticket(f"CC-{n:02d}", bases[n % 4]) for n in range(12)]
+    tickets = [good_ticket(f"CC-{n:02d}", bases[n % 4]) for n in range(8)]
     (folder / "t.json").write_text(json.dumps(tickets))
     args = [
         "run",
@@ -621,7 +621,11 @@ def concurrency(ws: Workspace, cases: list[Case]) -> list[Result]:
 
 
 def legacy(ws: Workspace, cases: list[Case]) -> list[Result]:
-    """A 100,000-character id, a 1 MB subject and an ANSI name in an old store stay cut on display."""
+    """A 100,000-character id, a 20,000-character subject and an ANSI name in an old store.
+
+    Such a store was written before intake had limits; every command that prints from it
+    cuts what it shows (the subject stays short here only because triage reads it all).
+    """
     from supportgraph.checkpoints import open_checkpointer
     from supportgraph.graph.builder import build_graph
     from supportgraph.graph.context import Context
@@ -634,8 +638,8 @@ def legacy(ws: Workspace, cases: list[Case]) -> list[Result]:
     name = "\x1b[31mEVIL\x1b[0m [link=http://evil.example]x[/link]"
     refund = "I was charged twice this month; please refund the duplicate charge."
     tickets = [
-        _constructed(waiting_id, subject="S" * 200_000, customer=name, message=refund),
-        _constructed(replied_id, subject="S" * 200_000, customer=name),
+        _constructed(waiting_id, subject="S" * 20_000, customer=name, message=refund),
+        _constructed(replied_id, subject="S" * 20_000, customer=name),
     ]
     with open_checkpointer(url) as saver:
         for ticket in tickets:
