@@ -69,6 +69,7 @@ def run(
         intake = read_tickets(file, started)  # an unreadable file stops the run at once
         relay = Relay(out, transport_for(smtp))
         engine_for(context)  # a bad model or label map stops the run before any ticket
+        load_policy(context.sla_policy)  # so does an unreadable SLA policy
     except SupportGraphError as exc:
         raise fail(str(exc)) from None
     for problem in intake.errors:

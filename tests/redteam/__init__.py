@@ -1,12 +1,21 @@
-"""The project's own hostile corpus, run end to end through the CLI (``make redteam``)."""
+"""The project's own hostile corpus, run end to end through the CLI (``make redteam``).
+
+cases.jsonl holds the cases; harness.py loads them and runs the CLI; batch.py,
+commands.py and services.py run each kind of scenario and check its cases. ``batch``
+and ``concurrency`` start real processes; the others call the Typer app in-process
+(much faster, still the real CLI, SQLite store, files and SMTP server). All share one
+``$SUPPORTGRAPH_HOME``, so the KB index is built once.
+"""
 
 from __future__ import annotations
 
 import time
 from pathlib import Path
 
+from .batch import batch, jsonl
+from .commands import one_command, tenants
 from .harness import Case, Result, Workspace, load_cases
-from .scenarios import batch, concurrency, jsonl, legacy, one_command, smtp, tenants
+from .services import concurrency, legacy, smtp
 
 SCENARIOS = (batch, jsonl, one_command, tenants, smtp, concurrency, legacy)
 

@@ -9,7 +9,7 @@ the input. Scenarios:
 - ``jsonl``: one JSONL file, a case per line, next to good lines.
 - ``cli``: one command each (``args`` with ``{file}``, ``{out}``, ``{store}`` …).
 - ``tenants``, ``smtp``, ``concurrency``, ``legacy``: scenarios coded in
-  tests/redteam/scenarios.py, each line naming one of their checks.
+  commands.py and services.py, each line naming one of their checks.
 
 A ticket case is ``{"ticket": {...}}`` (fields over a good ticket; ``"base"`` picks
 ``pricing``, ``refund`` or ``technical``), or ``{"raw": ...}`` / ``{"raw_latin1": ...}``
@@ -177,8 +177,9 @@ def start_cli(ws: Workspace, args: list[str]) -> subprocess.Popen[str]:
 
 
 def report_folder(out: Path) -> Path:
-    """The dated report folder a run wrote under ``out``."""
-    return out / f"customer_support_{datetime.now(UTC):%Y%m%d}"
+    """The newest dated report folder under ``out`` (a run may cross midnight)."""
+    folders = sorted(out.glob("customer_support_*"))
+    return folders[-1] if folders else out / f"customer_support_{datetime.now(UTC):%Y%m%d}"
 
 
 def records(out: Path) -> list[dict[str, Any]]:
@@ -253,3 +254,44 @@ def recorded(results: list[Result], case: Case) -> Iterator[Callable[[bool, str]
         seen.append((False, f"check raised {type(exc).__name__}: {exc}"[:300]))
     ok = bool(seen) and all(s[0] for s in seen)
     results.append(Result(case, "; ".join(s[1] for s in seen) or "not checked", ok))
+
+
+_PREFIXES = "skipped|note|failed|busy|not delivered|error|warning"
+
+
+def entries(stderr: str) -> list[str]:
+    """The problem lines a run printed, each rejoined where Rich wrapped it."""
+    parts = re.split(rf"\n(?=(?:{_PREFIXES}):)", "\n" + stderr)
+    return [" ".join(p.split()) for p in parts if p.strip()]
+
+
+def invoke(
+    ws: Workspace, args: list[str], cwd: Path | None = None, env: dict[str, str] | None = None
+) -> Run:
+    """Run the Typer app in this process with the workspace's environment (and ``env``)."""
+    import os
+
+    from typer.testing import CliRunner
+
+    from supportgraph.cli.app import app
+
+    env = {k: v for k, v in ws.env().items() if k.startswith("SUPPORTGRAPH_")} | (env or {})
+    previous = Path.cwd()
+    os.chdir(cwd or ws.cwd)
+    try:
+        result = CliRunner().invoke(app, args, env=env)
+    finally:
+        os.chdir(previous)
+    stderr = result.stderr
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        stderr += f"\nTraceback (most recent call last): {result.exception!r}"
+    return Run(result.exit_code, result.stdout, stderr)
+
+
+def coded(cases: list[Case], scenario: str, checks: dict[str, Any]) -> list[Result]:
+    """Run the named checks of a coded scenario, one result per case line."""
+    results: list[Result] = []
+    for case in (c for c in cases if c.scenario == scenario):
+        with recorded(results, case) as see:
+            see(*checks[case.expect["check"]]())
+    return results
