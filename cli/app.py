@@ -114,16 +114,17 @@ def show(
     console.print(
         f"[bold]{e(record['ticket_id'])}[/]"
         + (f" (tenant {e(record['tenant'])})" if record.get("tenant") else "")
-        + f" {e(record['customer'])} ({record['customer_tier']}, {record['channel']})"
+        + f" {e(record['customer'])} ({e(record['customer_tier'])}, {e(record['channel'])})"
     )
     console.print(f"  {e(record['subject'], 300)}")
-    console.print(
-        f"  priority {record['priority']} · category {record['category']} ({record['confidence']}) · "
-        f"sentiment {record['sentiment']} · language {record['language']}"
+    console.print(  # an old store may hold anything, even where today's models allow a few words
+        f"  priority {e(record['priority'])} · category {e(record['category'])} "
+        f"({e(record['confidence'])}) · sentiment {e(record['sentiment'])} · "
+        f"language {e(record['language'])}"
     )
     console.print(
         f"  outcome [bold]{e(record['outcome'])}[/]"
-        + (f" · escalated to {record['escalation_team']}" if record["escalated"] else "")
+        + (f" · escalated to {e(record['escalation_team'])}" if record["escalated"] else "")
     )
     table = Table(title="Decision log")
     for column in ("At", "From", "To", "Reason"):

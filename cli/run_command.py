@@ -237,14 +237,16 @@ def print_table(records: list[dict[str, Any]]) -> None:
         ticket = r["ticket_id"] + (f" ({r['tenant']})" if r.get("tenant") else "")
         table.add_row(
             escape.console(ticket, 60),
-            r["priority"] or "-",
-            r["category"] or "-",
-            " → ".join(
-                step.replace("human_review", "review")
-                for step in r["route"]
-                if step not in ("triage", "respond")
+            escape.console(r["priority"] or "-"),
+            escape.console(r["category"] or "-"),
+            escape.console(
+                " → ".join(
+                    step.replace("human_review", "review")
+                    for step in r["route"]
+                    if step not in ("triage", "respond")
+                )
             ),
             escape.console(outcome),
-            sla_text,
+            escape.console(sla_text),
         )
     console.print(table)
