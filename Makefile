@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 OUT ?= out
 export SUPPORTGRAPH_HOME ?= .supportgraph
 
-.PHONY: models tune-judgement eval-outcomes demo test test-postgres lint typecheck bench bench-checkpoints crash-test eval-triage eval-pii eval-retrieval tune-retrieval bench-retrieval clean
+.PHONY: models tune-judgement eval-outcomes demo test test-postgres lint typecheck bench bench-checkpoints crash-test redteam eval-triage eval-pii eval-retrieval tune-retrieval bench-retrieval clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,11 @@ typecheck: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m tests.bench
+
+# The hostile corpus (tests/redteam/cases.jsonl) end to end through the CLI: a table of
+# case, expectation and result. `make test` runs it too (tests/test_redteam.py).
+redteam: $(STAMP)
+	$(PY) -m tests.redteam
 
 # kill -9 a 200-ticket run 20 times at random moments, rerun, check nothing is lost or sent twice
 crash-test: $(STAMP)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import zlib
 from collections.abc import Iterator
@@ -32,9 +33,30 @@ def default_url() -> str:
     return f"sqlite:///{home_dir() / 'checkpoints.sqlite'}"
 
 
+def _quote(part: str) -> str:
+    return part.replace("%", "%25").replace(":", "%3A")
+
+
+def _unquote(part: str) -> str:
+    return part.replace("%3A", ":").replace("%25", "%")
+
+
 def thread_id(ticket_id: str, tenant: str | None = None) -> str:
-    """The checkpoint thread of a ticket: its id, namespaced by tenant when given."""
-    return f"{tenant}:{ticket_id}" if tenant else ticket_id
+    """The checkpoint thread of a ticket: its id, namespaced by tenant when given.
+
+    Each part has ``%`` and ``:`` percent-encoded and the tenant is joined to the id
+    with one ``:``, so no two (tenant, id) pairs share a thread: tenant ``a`` with
+    ticket ``b:c`` is ``a:b%3Ac``, tenant ``a:b`` with ticket ``c`` is ``a%3Ab:c``,
+    and ticket ``acme:T1`` without a tenant is ``acme%3AT1``. Ids and tenants without
+    those two characters keep the thread ids stores had before (``acme:T1``, ``T1``).
+    """
+    return f"{_quote(tenant)}:{_quote(ticket_id)}" if tenant else _quote(ticket_id)
+
+
+def parse_thread_id(thread: str) -> tuple[str | None, str]:
+    """Split a thread id made by :func:`thread_id` back into (tenant, ticket id)."""
+    tenant, sep, ticket = thread.partition(":")
+    return (_unquote(tenant), _unquote(ticket)) if sep else (None, _unquote(thread))
 
 
 class CompressingSerializer(JsonPlusSerializer):
@@ -87,6 +109,11 @@ def redact(url: str) -> str:
         return url
     netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
     return urlunsplit(parts._replace(netloc=netloc))
+
+
+def redact_unparsed(url: str) -> str:
+    """A URL that does not parse, with anything between ``:`` and ``@`` hidden."""
+    return re.sub(r"(//[^/:@]*:)[^@/]*@", r"\1***@", url)
 
 
 def store_label(saver: BaseCheckpointSaver[Any]) -> str:
@@ -247,7 +274,14 @@ def open_checkpointer(
             (missing, read-only, server down); the message names it.
     """
     url = url or default_url()
-    match urlsplit(url).scheme:
+    try:
+        scheme = urlsplit(url).scheme
+    except ValueError as exc:  # e.g. an unclosed "[" in the host
+        raise ConfigurationError(
+            f"{redact_unparsed(url)!r} is not a checkpoint URL ({exc}); "
+            "use memory://, sqlite:///PATH or postgresql://..."
+        ) from None
+    match scheme:
         case "memory":
             from langgraph.checkpoint.memory import InMemorySaver
 

@@ -3,31 +3,37 @@
 from __future__ import annotations
 
 import json
-import sys
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from langchain_core.runnables import RunnableConfig
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from supportgraph.checkpoints import open_checkpointer
-from supportgraph.cli import judgement_commands, triage_commands
+from supportgraph.cli import judgement_commands, run_command, triage_commands
 from supportgraph.cli.console import console, errors
 from supportgraph.cli.history_commands import history_app
 from supportgraph.cli.kb_commands import eval_app, kb_app
-from supportgraph.cli.options import CheckpointOption, TenantOption
+from supportgraph.cli.options import (
+    CheckpointOption,
+    OutOption,
+    SmtpOption,
+    TenantOption,
+    check_out,
+    check_reviewer,
+    fail,
+)
+from supportgraph.cli.run_command import propose_drafts
 from supportgraph.graph.context import Context
 from supportgraph.graph.errors import SupportGraphError
-from supportgraph.graph.runner import TicketRun, config_for, resume_review, run_batch
+from supportgraph.graph.incidents import one_line
+from supportgraph.graph.runner import config_for, resume_review
 from supportgraph.reports.records import ticket_record
-from supportgraph.reports.writer import write_reports
+from supportgraph.tools import escape
 from supportgraph.tools.durations import format_duration, parse_duration
-from supportgraph.tools.intake import read_tickets
 from supportgraph.tools.relay import LEDGER, Relay, transport_for
-from supportgraph.tools.sla import load_policy
 
 app = typer.Typer(
     help="Customer-support automation on a LangGraph state machine.", no_args_is_help=True
@@ -45,154 +51,40 @@ eval_app.command("triage")(triage_commands.eval_triage)
 eval_app.command("outcomes")(judgement_commands.eval_outcomes)
 
 
-OutOption = Annotated[
-    Path, typer.Option("--out", "-o", help="Folder for reports and the outbox ledger sent.jsonl.")
-]
-SmtpOption = Annotated[
-    str | None,
-    typer.Option(
-        "--smtp",
-        envvar="SUPPORTGRAPH_SMTP_URL",
-        help="Deliver outbox mail via smtp://HOST:PORT as well.",
-    ),
-]
+app.command()(run_command.run)
 
 
-def _deliver(snapshots: list[Any], out: Path, smtp: str | None) -> int:
-    """Relay every outbox message of these threads not yet in OUT/sent.jsonl."""
-    relay = Relay(out, transport_for(smtp))
-    return relay.deliver(m for snapshot in snapshots for m in snapshot.values.get("outbox", []))
+def _relay(out: Path, smtp: str | None) -> Relay:
+    """A relay for ``--out`` and ``--smtp``, checked before anything is decided or sent."""
+    check_out(out)
+    try:
+        return Relay(out, transport_for(smtp))
+    except SupportGraphError as exc:
+        raise _fail(str(exc)) from None
+
+
+def _deliver(snapshots: list[Any], relay: Relay) -> int:
+    """Relay every outbox message of these threads not yet in OUT/sent.jsonl.
+
+    A message that cannot be sent is printed and stays in the outbox (``relay`` retries).
+    """
+    try:
+        sent = relay.deliver(m for snapshot in snapshots for m in snapshot.values.get("outbox", []))
+    except OSError as exc:
+        raise _fail(
+            f"cannot write the ledger {relay.path} ({one_line(exc)}); "
+            "undelivered messages stay in the outbox"
+        ) from None
+    for failure in relay.failures:
+        errors.print(
+            f"[red]not delivered:[/] {escape.console(failure.key)}: "
+            f"{escape.console(failure.reason, 300)}; it stays in the outbox, run relay again"
+        )
+    return sent
 
 
 def _fail(message: str) -> typer.Exit:
-    errors.print(f"[bold red]error:[/] {message}")
-    return typer.Exit(code=2)
-
-
-@app.command()
-def run(
-    file: Annotated[Path, typer.Argument(help="Tickets as a JSON list or JSONL.")],
-    out: OutOption = Path("out"),
-    checkpoint: CheckpointOption = None,
-    smtp: SmtpOption = None,
-    triage_model: Annotated[
-        Path | None,
-        typer.Option(
-            help="Model folder from `supportgraph train triage` (default: $SUPPORTGRAPH_TRIAGE_MODEL, else the shipped model)."
-        ),
-    ] = None,
-    label_map: Annotated[
-        Path | None,
-        typer.Option(help="JSON map of the model's labels to routes (default: the model's own)."),
-    ] = None,
-) -> None:
-    """Run every ticket in FILE through the support graph and write the reports."""
-    from supportgraph.graph.builder import build_graph
-    from supportgraph.tools.engines import engine_for
-
-    context = Context()
-    context = replace(
-        context,
-        triage_model=triage_model or context.triage_model,
-        label_map=label_map or context.label_map,
-    )
-    started = context.now()
-    try:
-        engine_for(context)  # a bad model or label map stops the run before any ticket
-        intake = read_tickets(file, started)
-    except SupportGraphError as exc:
-        raise _fail(str(exc)) from None
-    for problem in intake.errors:
-        errors.print(f"[yellow]skipped:[/] {problem}")
-    try:
-        with open_checkpointer(checkpoint) as saver:
-            graph = build_graph(saver)
-            with Progress(
-                TextColumn("[bold]Processing tickets"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeElapsedColumn(),
-                console=console,
-                transient=not sys.stdout.isatty(),
-            ) as progress:
-                task = progress.add_task("tickets", total=len(intake.tickets))
-                relay = Relay(out, transport_for(smtp))
-                delivered = 0
-
-                def finish(run: TicketRun) -> None:
-                    # Deliver each ticket's outbox as soon as its checkpoint is durable.
-                    nonlocal delivered
-                    delivered += relay.deliver(run.snapshot.values.get("outbox", []))
-                    progress.advance(task)
-
-                runs = run_batch(graph, intake.tickets, context, on_done=finish)
-    except SupportGraphError as exc:
-        raise _fail(str(exc)) from None
-    by_id = {t.ticket_id: t for t in intake.tickets}
-    records = [ticket_record(r.snapshot, r.status, r.error, by_id[r.ticket_id]) for r in runs]
-    for failed in (r for r in runs if r.error):
-        errors.print(
-            f"[red]failed:[/] {failed.ticket_id}: {failed.error} (its checkpoint is kept; rerun to resume)"
-        )
-    health = _maintain_kb(records, context)
-    folder = write_reports(
-        records,
-        out,
-        context.now(),
-        rejected=[str(e) for e in intake.errors],
-        policy=load_policy(context.sla_policy),
-        kb_health=health,
-    )
-    _print_table(records)
-    console.print(
-        f"Reports written to [bold]{folder}[/]; {delivered} outbox message(s) delivered to {out / LEDGER}"
-    )
-    if intake.errors:
-        errors.print(
-            f"[yellow]{len(intake.errors)} ticket(s) rejected; the others were processed.[/]"
-        )
-        raise typer.Exit(code=1)
-
-
-def _maintain_kb(records: list[dict[str, Any]], context: Context) -> Any:
-    """Log the run's KB searches and gaps, propose drafts; return KB health for the reports."""
-    from supportgraph.tools.kb import read_articles
-    from supportgraph.tools.kb_health import kb_health, record_run
-    from supportgraph.tools.kb_store import kb_key
-
-    key = kb_key(context.kb_path)
-    record_run(records, key, context.now(), context.kb_min_score)
-    _propose_drafts(records, context)
-    return kb_health(read_articles(context.kb_path), key, context.now().date())
-
-
-def _print_table(records: list[dict[str, Any]]) -> None:
-    table = Table(title="Support run")
-    for column in ("Ticket", "Priority", "Category", "Route", "Outcome", "SLA"):
-        table.add_column(column)
-    for r in records:
-        sla = r["sla"] or {}
-        sla_text = (
-            "breached"
-            if sla.get("first_response_breached")
-            else f"ok ({sla.get('first_response_time_left', '-')} left)"
-        )
-        if sla.get("first_response_at") and not sla.get("first_response_breached"):
-            sla_text = "met"
-        outcome = r["outcome"] + (f" ({r['escalation_team']})" if r["escalated"] else "")
-        table.add_row(
-            r["ticket_id"],
-            r["priority"] or "-",
-            r["category"] or "-",
-            " → ".join(
-                step.replace("human_review", "review")
-                for step in r["route"]
-                if step not in ("triage", "respond")
-            ),
-            outcome,
-            sla_text,
-        )
-    console.print(table)
+    return fail(message)
 
 
 def _snapshot(ticket_id: str, checkpoint: str | None, tenant: str | None) -> Any:
@@ -204,7 +96,7 @@ def _snapshot(ticket_id: str, checkpoint: str | None, tenant: str | None) -> Any
     except SupportGraphError as exc:
         raise _fail(str(exc)) from None
     if not snapshot.values:
-        raise _fail(f"unknown ticket {ticket_id}: no checkpoint thread in this store")
+        raise _fail(f"unknown ticket {ticket_id[:80]}: no checkpoint thread in this store")
     return snapshot
 
 
@@ -220,31 +112,37 @@ def show(
     if as_json:
         console.print_json(json.dumps(record))
         return
+    e = escape.console
     console.print(
-        f"[bold]{record['ticket_id']}[/] {record['customer']} ({record['customer_tier']}, {record['channel']})"
+        f"[bold]{e(record['ticket_id'])}[/]"
+        + (f" (tenant {e(record['tenant'])})" if record.get("tenant") else "")
+        + f" {e(record['customer'])} ({e(record['customer_tier'])}, {e(record['channel'])})"
     )
-    console.print(f"  {record['subject']}")
-    console.print(
-        f"  priority {record['priority']} · category {record['category']} ({record['confidence']}) · "
-        f"sentiment {record['sentiment']} · language {record['language']}"
+    console.print(f"  {e(record['subject'], 300)}")
+    console.print(  # an old store may hold anything, even where today's models allow a few words
+        f"  priority {e(record['priority'])} · category {e(record['category'])} "
+        f"({e(record['confidence'])}) · sentiment {e(record['sentiment'])} · "
+        f"language {e(record['language'])}"
     )
     console.print(
-        f"  outcome [bold]{record['outcome']}[/]"
-        + (f" · escalated to {record['escalation_team']}" if record["escalated"] else "")
+        f"  outcome [bold]{e(record['outcome'])}[/]"
+        + (f" · escalated to {e(record['escalation_team'])}" if record["escalated"] else "")
     )
     table = Table(title="Decision log")
     for column in ("At", "From", "To", "Reason"):
         table.add_column(column)
     for d in record["decisions"]:
-        table.add_row(d["at"], d["from"], d["to"], d["reason"])
+        table.add_row(e(d["at"]), e(d["from"]), e(d["to"]), e(d["reason"], 500))
     console.print(table)
     for review in record["audit"]:
         detail = review.get("reason") or (f"to {review['team']}" if review.get("team") else "")
         console.print(
-            f"Review: {review['action']} by {review['reviewer']} at {review['decided_at']} {detail}".rstrip()
+            f"Review: {e(review['action'])} by {e(review['reviewer'])} at {e(review['decided_at'])} "
+            f"{e(detail, 500)}".rstrip()
         )
     if record["reply"]:
-        console.print(f"[bold]Reply ({record['reply_status']}):[/]\n{record['reply']}")
+        reply = e(record["reply"], 20_000, keep_newlines=True)
+        console.print(f"[bold]Reply ({e(record['reply_status'])}):[/]\n{reply}")
 
 
 @review_app.command("list")
@@ -270,7 +168,10 @@ def review_list(
     except SupportGraphError as exc:
         raise _fail(str(exc)) from None
     table = Table(title=f"Waiting for review ({len(reviews)})")
-    for column in ("Ticket", "Team", "Asks", "Reasons", "Waiting", "First response"):
+    tenants = any(r.tenant for r in reviews)
+    for column in ("Ticket", *(("Tenant",) if tenants else ()), "Team", "Asks", "Reasons"):
+        table.add_column(column)
+    for column in ("Waiting", "First response"):
         table.add_column(column)
     for r in reviews:
         left = format_duration(r.time_left)
@@ -280,13 +181,24 @@ def review_list(
             else f"[red]late by {left.lstrip('-')}[/]"
         )
         waiting = format_duration(context.now() - r.waiting_since)
-        table.add_row(r.thread_id, r.team, ", ".join(r.asks), "\n".join(r.reasons), waiting, due)
+        e = escape.console
+        table.add_row(
+            e(r.ticket_id, 60),
+            *((e(r.tenant or "", 60),) if tenants else ()),
+            e(r.team),
+            e(", ".join(r.asks), 300),
+            "\n".join(e(reason, 300) for reason in r.reasons),
+            waiting,
+            due,
+        )
     console.print(table)
 
 
 def _decide(ticket_id: str, answer: dict[str, Any], options: DecisionOptions) -> None:
     from supportgraph.graph.builder import build_graph
 
+    answer = answer | {"reviewer": check_reviewer(str(answer.get("reviewer", "")))}
+    relay = _relay(options.out, options.smtp) if options.out is not None else None
     context = Context()
     try:
         with open_checkpointer(options.checkpoint, create=False) as saver:
@@ -296,27 +208,14 @@ def _decide(ticket_id: str, answer: dict[str, Any], options: DecisionOptions) ->
             )
     except SupportGraphError as exc:
         raise _fail(str(exc)) from None
-    _deliver([snapshot], options.out, options.smtp)
+    if relay is not None:  # reassign sends nothing, so it touches no ledger
+        _deliver([snapshot], relay)
     record = ticket_record(snapshot)
     console.print(
-        f"{ticket_id}: {answer['action']} → outcome [bold]{record['outcome']}[/], reply {record['reply_status']}"
+        f"{escape.console(ticket_id, 80)}: {answer['action']} → outcome "
+        f"[bold]{record['outcome']}[/], reply {record['reply_status']}"
     )
-    _propose_drafts([record], context)
-
-
-def _propose_drafts(records: list[dict[str, Any]], context: Context) -> None:
-    """Turn tickets just resolved without the KB (gap or reviewer's answer) into drafts."""
-    from supportgraph.tools.embeddings import default_encoder
-    from supportgraph.tools.kb_drafts import propose_drafts, worth_a_draft
-    from supportgraph.tools.kb_store import load_index
-
-    if not any(worth_a_draft(r) for r in records):
-        return
-    drafts = propose_drafts(
-        records, load_index(context.kb_path), default_encoder(), context.now().date()
-    )
-    if drafts:
-        console.print(f"{len(drafts)} KB draft(s) proposed; see `supportgraph kb drafts`")
+    propose_drafts([record], context)
 
 
 ReviewerOption = Annotated[str, typer.Option(help="Who decided (kept in the audit log).")]
@@ -332,7 +231,7 @@ class DecisionOptions:
     checkpoint: str | None
     tenant: str | None
     interrupt: str | None
-    out: Path
+    out: Path | None  # None: the decision sends nothing (reassign), so no ledger is touched
     smtp: str | None
 
 
@@ -412,7 +311,7 @@ def review_reassign(
 ) -> None:
     """Hand the review to another team; the ticket keeps waiting, in their queue."""
     answer = {"action": "reassign", "reviewer": reviewer, "team": team, "reason": reason}
-    _decide(ticket_id, answer, DecisionOptions(checkpoint, tenant, interrupt, Path("out"), None))
+    _decide(ticket_id, answer, DecisionOptions(checkpoint, tenant, interrupt, None, None))
 
 
 @app.command()
@@ -425,6 +324,7 @@ def relay(
     from supportgraph.graph.builder import build_graph
     from supportgraph.graph.inbox import thread_ids
 
+    relay = _relay(out, smtp)
     try:
         with open_checkpointer(checkpoint, create=False) as saver:
             graph = build_graph(saver)
@@ -434,13 +334,10 @@ def relay(
             ]
     except SupportGraphError as exc:
         raise _fail(str(exc)) from None
-    try:
-        sent = _deliver(snapshots, out, smtp)
-    except OSError as exc:
-        raise _fail(
-            f"delivery failed ({exc}); undelivered messages stay in the outbox, run relay again"
-        ) from None
-    console.print(f"{sent} message(s) delivered; ledger {out / LEDGER}")
+    sent = _deliver(snapshots, relay)
+    console.print(f"{sent} message(s) delivered; ledger {escape.console(out / LEDGER, 300)}")
+    if relay.failures:
+        raise typer.Exit(code=1)
 
 
 @app.command("graph")

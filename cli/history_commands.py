@@ -14,12 +14,13 @@ from supportgraph.checkpoints import open_checkpointer
 from supportgraph.checkpoints.maintenance import history, replay
 from supportgraph.checkpoints.retention import prune, thread_bytes
 from supportgraph.checkpoints.savers import thread_id
-from supportgraph.cli.console import console, errors
-from supportgraph.cli.options import CheckpointOption, TenantOption
+from supportgraph.cli.console import console
+from supportgraph.cli.options import CheckpointOption, TenantOption, fail
 from supportgraph.graph.context import Context
 from supportgraph.graph.errors import SupportGraphError
 from supportgraph.graph.runner import config_for
 from supportgraph.reports.records import ticket_record
+from supportgraph.tools import escape
 from supportgraph.tools.durations import parse_duration
 
 history_app = typer.Typer()
@@ -28,8 +29,7 @@ history_app = typer.Typer()
 
 
 def _fail(message: str) -> typer.Exit:
-    errors.print(f"[bold red]error:[/] {message}")
-    return typer.Exit(code=2)
+    return fail(message)  # escapes the message: it may quote a ticket id or a path
 
 
 def _kb(size: int) -> str:
@@ -51,7 +51,9 @@ def show_history(
             size = thread_bytes(saver, thread_id(ticket_id, tenant))
     except SupportGraphError as exc:
         raise _fail(str(exc)) from None
-    table = Table(title=f"History of {ticket_id} (* = current branch)", box=box.SIMPLE)
+    table = Table(
+        title=f"History of {escape.console(ticket_id, 80)} (* = current branch)", box=box.SIMPLE
+    )
     table.add_column("")
     table.add_column("Checkpoint", no_wrap=True)
     for column in ("Step", "Wrote", "Saved at (UTC)", "Next"):
@@ -102,13 +104,14 @@ def replay_ticket(
             support = build_graph(saver)
             current = support.get_state(config_for(ticket_id, tenant))
             if not current.values:
-                raise _fail(f"unknown ticket {ticket_id}: no checkpoint thread in this store")
+                raise _fail(f"unknown ticket {ticket_id[:80]}: no checkpoint thread in this store")
             before = ticket_record(current)
             after = ticket_record(replay(support, ticket_id, from_checkpoint, context, tenant))
     except SupportGraphError as exc:
         raise _fail(str(exc)) from None
     console.print(
-        f"{ticket_id}: replayed from {from_checkpoint}: outcome [bold]{before['outcome']}[/] → "
+        f"{escape.console(ticket_id, 80)}: replayed from {escape.console(from_checkpoint, 80)}: "
+        f"outcome [bold]{before['outcome']}[/] → "
         f"[bold]{after['outcome']}[/] (priority {before['priority']} → {after['priority']}, "
         f"route {' → '.join(after['route'])})"
     )
@@ -144,7 +147,11 @@ def prune_checkpoints(
     console.print(
         f"Deleted {report.checkpoints_deleted} checkpoints from {report.threads_pruned} finished "
         f"tickets; kept {len(report.kept_unfinished)} unfinished tickets whole"
-        + (f" ({', '.join(report.kept_unfinished)})" if report.kept_unfinished else "")
+        + (
+            f" ({escape.console(', '.join(report.kept_unfinished), 500)})"
+            if report.kept_unfinished
+            else ""
+        )
     )
     console.print(
         f"Store size {_kb(report.bytes_before)} → {_kb(report.bytes_after)}; "

@@ -10,9 +10,11 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from supportgraph.cli.console import console, errors
+from supportgraph.cli.console import console
+from supportgraph.cli.options import fail
 from supportgraph.graph.context import Context
 from supportgraph.graph.errors import SupportGraphError
+from supportgraph.tools import escape
 from supportgraph.tools.retrieval import Mode
 
 kb_app = typer.Typer(help="Index, search and maintain the knowledge base.", no_args_is_help=True)
@@ -25,8 +27,7 @@ KBOption = Annotated[
 
 
 def _fail(message: str) -> typer.Exit:
-    errors.print(f"[bold red]error:[/] {message}")
-    return typer.Exit(code=2)
+    return fail(message)  # escapes the message: it may quote a ticket id or a path
 
 
 def _today() -> datetime:
@@ -80,13 +81,19 @@ def search(
             hit=answered,
             at=_today(),
         )
-    table = Table(title=f"KB search: {query}")
+    table = Table(title=f"KB search: {escape.console(query, 100)}")
     for column in ("#", "Article", "Title", "Score", "Passage"):
         table.add_column(column)
     for rank, hit in enumerate(hits, start=1):
         mark = "" if hit.score >= context.kb_min_score else " (below threshold)"
-        snippet = " ".join(hit.passage.split())[:100]
-        table.add_row(str(rank), hit.article_id, hit.title, f"{hit.score:.3f}{mark}", snippet)
+        snippet = escape.console(" ".join(hit.passage.split()), 100)
+        table.add_row(
+            str(rank),
+            escape.console(hit.article_id),
+            escape.console(hit.title),
+            f"{hit.score:.3f}{mark}",
+            snippet,
+        )
     console.print(table)
     if not answered:
         console.print(f"No article scores above {context.kb_min_score}: logged as a content gap.")
@@ -118,13 +125,18 @@ def drafts(
             made = propose_drafts(records, load_index(kb), default_encoder(), _today().date())
         except SupportGraphError as exc:
             raise _fail(str(exc)) from None
-        console.print(f"{len(made)} draft(s) proposed from {from_records}")
+        console.print(f"{len(made)} draft(s) proposed from {escape.console(from_records, 300)}")
     table = Table(title="Draft articles (publish with: supportgraph kb publish ID --kb FOLDER)")
     for column in ("Draft", "Proposal", "Title", "Source tickets"):
         table.add_column(column)
     for d in read_drafts():
         proposal = f"update {d.target}" if d.target else "new article"
-        table.add_row(d.article.id, proposal, d.article.title, ", ".join(d.source_tickets))
+        table.add_row(
+            escape.console(d.article.id),
+            escape.console(proposal),
+            escape.console(d.article.title),
+            escape.console(", ".join(d.source_tickets), 300),
+        )
     console.print(table)
 
 
@@ -192,7 +204,8 @@ def stats(
     )
     console.print(f"Open content gaps: {health.gap_queries} queries in {len(gaps)} topic(s)")
     for gap in gaps:
-        console.print(f"  - {gap.label}: {gap.count} — e.g. {gap.examples[0]!r}")
+        example = escape.console(repr(gap.examples[0]), 200)
+        console.print(f"  - {escape.console(gap.label)}: {gap.count} — e.g. {example}")
 
 
 @eval_app.command("retrieval")

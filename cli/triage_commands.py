@@ -12,9 +12,11 @@ import typer
 from rich.table import Table
 from sklearn.metrics import accuracy_score, f1_score
 
-from supportgraph.cli.console import console, errors
+from supportgraph.cli.console import console
+from supportgraph.cli.options import fail
 from supportgraph.graph.context import Context, home_dir
 from supportgraph.graph.errors import SupportGraphError
+from supportgraph.tools import escape
 from supportgraph.tools.evaluation import markdown_report, score_predictions
 from supportgraph.tools.label_map import read_label_map
 from supportgraph.tools.training_data import (
@@ -42,8 +44,7 @@ PriorityOption = Annotated[
 
 
 def _fail(message: str) -> typer.Exit:
-    errors.print(f"[bold red]error:[/] {message}")
-    return typer.Exit(code=2)
+    return fail(message)  # escapes the message: it may quote a ticket id or a path
 
 
 def _cv_scores(model: TriageModel, data: LabelledTickets) -> dict[str, Any]:
@@ -145,10 +146,10 @@ def _confusion_table(scores: dict[str, Any]) -> Table:
     confusion = scores["confusion"]
     table = Table(title="Confusion matrix (rows: true, columns: predicted)")
     table.add_column("true")
-    for name in confusion["labels"]:
-        table.add_column(name[:12], justify="right")
+    for name in confusion["labels"]:  # labels come from the user's data file
+        table.add_column(escape.console(name, 12), justify="right")
     for name, row in zip(confusion["labels"], confusion["matrix"], strict=True):
-        table.add_row(name, *map(str, row))
+        table.add_row(escape.console(name, 60), *map(str, row))
     return table
 
 
@@ -158,7 +159,11 @@ def _class_table(per_class: dict[str, Any], title: str) -> Table:
         table.add_column(column, justify="left" if column == "class" else "right")
     for name, s in per_class.items():
         table.add_row(
-            name, f"{s['precision']:.3f}", f"{s['recall']:.3f}", f"{s['f1']:.3f}", str(s["support"])
+            escape.console(name, 60),
+            f"{s['precision']:.3f}",
+            f"{s['recall']:.3f}",
+            f"{s['f1']:.3f}",
+            str(s["support"]),
         )
     return table
 

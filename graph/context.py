@@ -30,6 +30,18 @@ def home_dir() -> Path:
     return Path(_env("HOME", ".supportgraph"))
 
 
+def keep_caches_under_home() -> None:
+    """Point library caches at ``$SUPPORTGRAPH_HOME/cache`` instead of ``~/.cache``.
+
+    onnxruntime writes a device id and a small database under ``$XDG_CACHE_HOME`` (else
+    ``~/.cache``) the moment it is imported, and Hugging Face libraries default there
+    too. The command line calls this before importing them, so a run writes nothing
+    outside ``--out`` and ``$SUPPORTGRAPH_HOME``. Embedding applications decide for
+    themselves (set ``XDG_CACHE_HOME``).
+    """
+    os.environ["XDG_CACHE_HOME"] = str((home_dir() / "cache").absolute())
+
+
 def _utc_now() -> datetime:
     return datetime.now(UTC)
 

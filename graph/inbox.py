@@ -10,6 +10,7 @@ from typing import Any
 from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.base import BaseCheckpointSaver
 
+from supportgraph.checkpoints.savers import parse_thread_id
 from supportgraph.graph.builder import SupportGraph
 
 
@@ -19,6 +20,7 @@ class PendingReview:
 
     thread_id: str
     ticket_id: str
+    tenant: str | None
     interrupt_id: str
     team: str
     asks: list[str]
@@ -58,6 +60,7 @@ def pending_reviews(
             review = PendingReview(
                 thread_id=thread,
                 ticket_id=request["ticket_id"],
+                tenant=parse_thread_id(thread)[0],
                 interrupt_id=pending.id,
                 team=request["team"],
                 asks=list(request["asks"]),

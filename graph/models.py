@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import datetime
 from typing import Annotated, Literal
 
@@ -42,6 +44,59 @@ CATEGORIES: tuple[Category, ...] = (
 )
 
 
+# Limits at the edge (tools/intake.py cuts subjects and cleans text before these apply).
+ID_MAX_CHARS = 128
+ID_PUNCTUATION = "-_.:#@+"
+CUSTOMER_MAX_CHARS = 200
+SUBJECT_MAX_CHARS = 300
+DECLARED_MAX_CHARS = 40
+
+
+def _describe(char: str) -> str:
+    name = "a control character" if unicodedata.category(char) in ("Cc", "Cs") else ascii(char)
+    return f"{name} (U+{ord(char):04X})"
+
+
+def check_identifier(value: str, what: str = "ticket id") -> str:
+    """Return ``value`` if it is a safe identifier (ticket id, tenant), else raise ValueError.
+
+    Identifiers end up in file names, thread ids, shell commands and report tables, so
+    they are short and plain: letters, digits and ``- _ . : # @ +``, starting with a
+    letter or digit, at most 128 characters. The error names the offending character.
+    """
+    if not value.strip():
+        raise ValueError(f"{what} is blank")
+    if len(value) > ID_MAX_CHARS:
+        raise ValueError(
+            f"{what} is {len(value):,} characters long; at most {ID_MAX_CHARS} are allowed"
+        )
+    allowed = f"letters, digits and {' '.join(ID_PUNCTUATION)}"
+    for position, char in enumerate(value, start=1):
+        if not (char.isalnum() or char in ID_PUNCTUATION):
+            raise ValueError(
+                f"{what} has {_describe(char)} at position {position}; use {allowed} only"
+            )
+    if not value[0].isalnum():
+        raise ValueError(f"{what} must start with a letter or digit, not {value[0]!r}")
+    return value
+
+
+# Control characters and unpaired surrogates (which no UTF-8 file, database or email can
+# hold); a message may keep its line breaks and tabs.
+_NOT_IN_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+_NOT_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def _check_text(value: str, what: str, single_line: bool) -> str:
+    found = (_NOT_IN_LINE if single_line else _NOT_IN_TEXT).search(value)
+    if found:
+        raise ValueError(
+            f"{what} has {_describe(found.group())} at position {found.start() + 1}; "
+            "remove it (tools/intake.py cleans text this way)"
+        )
+    return value
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -49,8 +104,8 @@ class _Model(BaseModel):
 class Ticket(_Model):
     """A customer inquiry as it arrives from any channel."""
 
-    ticket_id: str = Field(min_length=1, max_length=200)
-    customer: str = Field(min_length=1)
+    ticket_id: str
+    customer: str
     customer_tier: Tier
     channel: Channel
     subject: str
@@ -58,7 +113,7 @@ class Ticket(_Model):
     submitted_at: datetime
     tenant: str | None = None
     customer_id: str | None = Field(default=None, min_length=1, max_length=100)
-    contact_name: str | None = Field(default=None, max_length=200)
+    contact_name: str | None = Field(default=None, min_length=1, max_length=200)
     contact_email: str | None = Field(default=None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+$")
     declared_priority: Priority | None = None
     declared_category: str | None = None
@@ -66,6 +121,45 @@ class Ticket(_Model):
     # the whole text sits in the blob store under this sha256 (tools/blobs.py).
     body_sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
     body_bytes: int | None = Field(default=None, ge=0)
+
+    @field_validator("ticket_id")
+    @classmethod
+    def _ticket_id_plain(cls, value: str) -> str:
+        return check_identifier(value, "ticket id")
+
+    @field_validator("tenant")
+    @classmethod
+    def _tenant_plain(cls, value: str | None) -> str | None:
+        return None if value is None else check_identifier(value, "tenant")
+
+    @field_validator("customer")
+    @classmethod
+    def _customer_name(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("customer name is blank")
+        if len(value) > CUSTOMER_MAX_CHARS:
+            raise ValueError(
+                f"customer name is {len(value):,} characters long; "
+                f"at most {CUSTOMER_MAX_CHARS} are allowed"
+            )
+        return _check_text(value, "customer name", single_line=True)
+
+    @field_validator("subject")
+    @classmethod
+    def _subject_line(cls, value: str) -> str:
+        if len(value) > SUBJECT_MAX_CHARS:
+            raise ValueError(
+                f"subject is {len(value):,} characters long; at most {SUBJECT_MAX_CHARS} "
+                "(tools/intake.py cuts longer ones)"
+            )
+        return _check_text(value, "subject", single_line=True)
+
+    @field_validator("declared_category")
+    @classmethod
+    def _declared_label(cls, value: str | None) -> str | None:
+        if value is not None and len(value) > DECLARED_MAX_CHARS:
+            raise ValueError(f"category is longer than {DECLARED_MAX_CHARS} characters")
+        return None if value is None else _check_text(value, "category", single_line=True)
 
     @field_validator("customer", "subject", "message")
     @classmethod
@@ -82,7 +176,7 @@ class Ticket(_Model):
     def _message_not_blank(cls, value: str) -> str:
         if not value.strip():
             raise ValueError("message is empty; a ticket needs the customer's words")
-        return value
+        return _check_text(value, "message", single_line=False)
 
     @field_validator("submitted_at")
     @classmethod

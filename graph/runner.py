@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any, Literal
 
 from langchain_core.runnables import RunnableConfig
@@ -15,22 +17,30 @@ from supportgraph.checkpoints.leases import FencedSaver
 from supportgraph.checkpoints.savers import store_errors, thread_id
 from supportgraph.graph.builder import SupportGraph
 from supportgraph.graph.context import Context
-from supportgraph.graph.errors import ReviewError, StoreError, SupportGraphError
+from supportgraph.graph.errors import ReviewError, SupportGraphError, TicketBusyError
+from supportgraph.graph.incidents import one_line, record_incident
 from supportgraph.graph.models import Ticket
 from supportgraph.tools.blobs import offload_body
 from supportgraph.tools.redaction import mask_sensitive
 
-RunStatus = Literal["processed", "resumed", "already_done", "failed"]
+RunStatus = Literal["processed", "resumed", "already_done", "busy", "failed"]
+# How long a batch waits, at its end, for tickets that another process was running.
+BUSY_WAIT = timedelta(seconds=30)
 
 
 @dataclass(frozen=True)
 class TicketRun:
-    """What happened to one ticket in a batch, and its final snapshot."""
+    """What happened to one ticket in a batch, and its final snapshot.
+
+    ``busy`` means another process held the ticket for the whole wait: not a failure
+    (that process reports it); ``note`` then says who holds it.
+    """
 
     ticket_id: str
     status: RunStatus
     snapshot: StateSnapshot
     error: str | None = None
+    note: str | None = None
 
 
 def config_for(ticket_id: str, tenant: str | None = None) -> RunnableConfig:
@@ -104,23 +114,66 @@ def run_batch(
     tickets: Iterable[Ticket],
     context: Context,
     on_done: Callable[[TicketRun], None] | None = None,
+    busy_wait: timedelta = BUSY_WAIT,
 ) -> list[TicketRun]:
-    """Run every ticket in turn; ``on_done`` is told after each one (progress bars).
+    """Run every ticket in turn; ``on_done`` is told after each one (progress, delivery).
 
-    A ticket that fails with a SupportGraphError (a broken policy file, a checkpoint
-    database that went down) is reported as failed with its checkpoint kept, so a
-    later run resumes it; the other tickets still run.
+    Each ticket is its own failure boundary. A SupportGraphError (a broken policy file, a
+    checkpoint database that went down) or an unexpected exception (its traceback goes
+    to ``$SUPPORTGRAPH_HOME/logs/``) makes that ticket "failed" with the reason, its
+    checkpoint kept so a later run resumes it; the other tickets still run. A ticket
+    another process is running is retried at the end, for up to ``busy_wait``, so the
+    result shows what that process did instead of a failure.
+
+    Returns:
+        One run per ticket, in the order of ``tickets``.
     """
-    runs = []
-    for ticket in tickets:
-        try:
-            run = run_ticket(graph, ticket, context)
-        except SupportGraphError as exc:
-            run = TicketRun(ticket.ticket_id, "failed", _last_state(graph, ticket), error=str(exc))
-        runs.append(run)
+    runs: dict[int, TicketRun] = {}
+    deferred: list[tuple[int, Ticket]] = []
+    for index, ticket in enumerate(tickets):
+        run = _run_guarded(graph, ticket, context)
+        if run.status == "busy":
+            deferred.append((index, ticket))
+            continue
+        runs[index] = run
         if on_done:
             on_done(run)
-    return runs
+    deadline = time.monotonic() + busy_wait.total_seconds()
+    for index, ticket in deferred:
+        runs[index] = run = _wait_for_other(graph, ticket, context, deadline)
+        if on_done:
+            on_done(run)
+    return [runs[i] for i in sorted(runs)]
+
+
+def _run_guarded(graph: SupportGraph, ticket: Ticket, context: Context) -> TicketRun:
+    """One ticket's run, with every failure turned into a recorded outcome."""
+    try:
+        return run_ticket(graph, ticket, context)
+    except TicketBusyError as exc:
+        return TicketRun(ticket.ticket_id, "busy", _last_state(graph, ticket), note=str(exc))
+    except SupportGraphError as exc:
+        return TicketRun(ticket.ticket_id, "failed", _last_state(graph, ticket), error=str(exc))
+    except Exception as exc:  # the per-ticket boundary: one ticket, one failure
+        log = record_incident(f"running ticket {ticket.ticket_id}", exc)
+        reason = f"unexpected {type(exc).__name__}: {one_line(exc)}"
+        where = f"; traceback in {log}" if log else ""
+        return TicketRun(
+            ticket.ticket_id, "failed", _last_state(graph, ticket), error=reason + where
+        )
+
+
+def _wait_for_other(
+    graph: SupportGraph, ticket: Ticket, context: Context, deadline: float
+) -> TicketRun:
+    """Retry a ticket another process holds until it is free or the deadline passes."""
+    pause = 0.05
+    while True:
+        run = _run_guarded(graph, ticket, context)
+        if run.status != "busy" or time.monotonic() >= deadline:
+            return run
+        time.sleep(min(pause, max(deadline - time.monotonic(), 0)))
+        pause = min(pause * 2, 1.0)
 
 
 def _last_state(graph: SupportGraph, ticket: Ticket) -> StateSnapshot:
@@ -129,7 +182,7 @@ def _last_state(graph: SupportGraph, ticket: Ticket) -> StateSnapshot:
     try:
         with store_errors(None):
             return graph.get_state(config)
-    except StoreError:
+    except Exception:  # part of the per-ticket boundary: report the ticket without its state
         return StateSnapshot({}, (), config, None, None, None, (), ())
 
 

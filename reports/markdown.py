@@ -9,6 +9,7 @@ from typing import Any
 from supportgraph.graph.models import CHANNELS, PRIORITIES
 from supportgraph.reports.metrics import Metrics, share, sla_compliance
 from supportgraph.reports.records import masked
+from supportgraph.tools import escape
 from supportgraph.tools.kb_health import KBHealth
 from supportgraph.tools.redaction import redact
 
@@ -28,11 +29,22 @@ def _counts(counter: Counter[str], order: tuple[str, ...] | None, total: int) ->
     return [f"- **{k}:** {counter.get(k, 0)} ({share(counter.get(k, 0), total)})" for k in keys]
 
 
-def _cell(text: object) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+def _cell(text: object, limit: int = escape.DISPLAY_CHARS) -> str:
+    """Untrusted text as inline markdown: safe in a table cell, heading or list item."""
+    return escape.markdown(text, limit)
 
 
-def triage_report(records: list[Record], m: Metrics, now: datetime, rejected: list[str]) -> str:
+def _ids(ids: list[str]) -> str:
+    return ", ".join(_cell(i, 80) for i in ids)
+
+
+def triage_report(
+    records: list[Record],
+    m: Metrics,
+    now: datetime,
+    rejected: list[str],
+    notes: list[str] | None = None,
+) -> str:
     """Per-ticket triage: category, priority and why, sentiment, language, agreement."""
     lines = _header("Support Inquiry Triage Report", now, m.total)
     lines += [
@@ -44,15 +56,16 @@ def triage_report(records: list[Record], m: Metrics, now: datetime, rejected: li
             " / ".join(x for x in (r["declared_priority"], r["declared_category"]) if x) or "—"
         )
         lines.append(
-            f"| {r['ticket_id']} | {_cell(r['customer'])} | {r['customer_tier']} | {r['channel']} | "
+            f"| {_cell(r['ticket_id'], 80)} | {_cell(r['customer'])} | {r['customer_tier']} | {r['channel']} | "
             f"{r['category']} ({r['confidence']:.2f}) | {r['priority']} | {r['sentiment']} ({r['sentiment_score']:+.2f}) | "
             f"{r['language']} | {_cell(declared)} |"
             if r["category"]
-            else f"| {r['ticket_id']} | {_cell(r['customer'])} | {r['customer_tier']} | {r['channel']} | not triaged | | | | |"
+            else f"| {_cell(r['ticket_id'], 80)} | {_cell(r['customer'])} | {r['customer_tier']} | "
+            f"{r['channel']} | not triaged | | | | |"
         )
     lines += ["", "## Why each priority", ""]
     lines += [
-        f"- **{r['ticket_id']}** {r['priority']}: {'; '.join(r['priority_reasons'])}"
+        f"- **{_cell(r['ticket_id'], 80)}** {r['priority']}: {_cell('; '.join(r['priority_reasons']), 1000)}"
         for r in records
         if r["priority"]
     ]
@@ -63,14 +76,21 @@ def triage_report(records: list[Record], m: Metrics, now: datetime, rejected: li
     lines.append(
         f"- Category: {m.category_agreed} of {m.category_checked} ({share(m.category_agreed, m.category_checked)})"
     )
-    lines += [f"- Disagreement: {d}" for d in m.disagreements]
+    lines += [f"- Disagreement: {_cell(d, 400)}" for d in m.disagreements]
     if m.mean_confidence is not None:
         lines.append(
-            f"- Mean category confidence: {m.mean_confidence:.2f}; below threshold: {', '.join(m.low_confidence) or 'none'}"
+            f"- Mean category confidence: {m.mean_confidence:.2f}; below threshold: {_ids(m.low_confidence) or 'none'}"
         )
     if rejected:
         # An intake error may quote the raw field it rejected: mask it like the records.
-        lines += ["", "## Rejected at intake", "", *[f"- {masked(e)}" for e in rejected]]
+        lines += [
+            "",
+            "## Rejected at intake",
+            "",
+            *[f"- {_cell(masked(e), 500)}" for e in rejected],
+        ]
+    if notes:
+        lines += ["", "## Changed at intake", "", *[f"- {_cell(n, 500)}" for n in notes]]
     return "\n".join(lines) + "\n"
 
 
@@ -81,24 +101,25 @@ def technical_report(records: list[Record], now: datetime) -> str:
     if not technical:
         lines.append("No ticket in this run needed technical support.")
     for r in technical:
-        lines += [f"## {r['ticket_id']} — {r['subject']}", ""]
+        lines += [f"## {_cell(r['ticket_id'], 80)} — {_cell(r['subject'], 300)}", ""]
         lines.append(
-            f"- **Customer:** {r['customer']} ({r['customer_tier']}) · "
+            f"- **Customer:** {_cell(r['customer'])} ({r['customer_tier']}) · "
             f"**Priority:** {r['priority']} · **Outcome:** {r['outcome']}"
         )
         entities = r["entities"].get("technical", {})
         if entities:
             lines.append(
-                "- **Extracted:** " + "; ".join(f"{k}: {', '.join(v)}" for k, v in entities.items())
+                "- **Extracted:** "
+                + "; ".join(f"{_cell(k)}: {_cell(', '.join(v), 500)}" for k, v in entities.items())
             )
-        lines += [f"- **Finding:** {f}" for f in r["findings"].get("technical", [])]
+        lines += [f"- **Finding:** {_cell(f, 1000)}" for f in r["findings"].get("technical", [])]
         steps = r["steps"].get("technical", [])
         if steps:
             lines += [
                 "",
                 "Troubleshooting steps:",
                 "",
-                *[f"{n}. {s}" for n, s in enumerate(steps, start=1)],
+                *[f"{n}. {_cell(s, 1000)}" for n, s in enumerate(steps, start=1)],
             ]
         else:
             lines.append(
@@ -119,14 +140,17 @@ def success_report(records: list[Record], m: Metrics, now: datetime) -> str:
     ]
     for r in success:
         lines += [
-            f"## {r['ticket_id']} — {r['customer']} ({r['customer_tier']})",
+            f"## {_cell(r['ticket_id'], 80)} — {_cell(r['customer'])} ({r['customer_tier']})",
             "",
-            f"_{r['subject']}_ · outcome **{r['outcome']}**",
+            f"_{_cell(r['subject'], 300)}_ · outcome **{r['outcome']}**",
             "",
         ]
-        lines += [f"{f}\n" for f in r["findings"].get("success", [])]
-        lines += [f"- Next step: {s}" for s in r["steps"].get("success", [])]
-        lines += [f"- Proposed, not executed (needs approval): {a['detail']}" for a in r["actions"]]
+        lines += [f"{escape.markdown_block(f)}\n" for f in r["findings"].get("success", [])]
+        lines += [f"- Next step: {_cell(s, 1000)}" for s in r["steps"].get("success", [])]
+        lines += [
+            f"- Proposed, not executed (needs approval): {_cell(a['detail'], 500)}"
+            for a in r["actions"]
+        ]
         lines.append("")
     return "\n".join(lines) + "\n"
 
@@ -174,11 +198,12 @@ def knowledge_report(
             ", ".join(f"{h['article_id']} {h['title']} ({h['score']:.2f})" for h in r["kb_hits"])
             or "**gap**"
         )
-        lines.append(f"| {r['ticket_id']} | {_cell(hits)} |")
+        lines.append(f"| {_cell(r['ticket_id'], 80)} | {_cell(hits, 1000)} |")
     lines += ["", "## Content gaps (queries with no article above the score threshold)", ""]
     # Gap queries are read by KB writers, like the search log: redacted the same way.
     lines += [
-        f"- {r['ticket_id']}: {_cell(redact(r['kb_query'], [r['customer']]))}" for r in m.kb_gaps
+        f"- {_cell(r['ticket_id'], 80)}: {_cell(redact(r['kb_query'], [r['customer']]), 300)}"
+        for r in m.kb_gaps
     ] or ["- none in this run"]
     return "\n".join(lines) + "\n"
 
@@ -215,12 +240,13 @@ def escalation_report(records: list[Record], m: Metrics, now: datetime) -> str:
                 else f"{sla.get('first_response_time_left')} left"
             )
             lines.append(
-                f"| {r['ticket_id']} | {r['escalation_team']} | {', '.join(r['escalation_rules'])} | {r['outcome']} | {state} |"
+                f"| {_cell(r['ticket_id'], 80)} | {r['escalation_team']} | "
+                f"{', '.join(r['escalation_rules'])} | {r['outcome']} | {state} |"
             )
     lines += ["", "## Why", ""]
     for r in records:
         lines += [
-            f"- {r['ticket_id']} `{rule}`: {_cell(detail)}"
+            f"- {_cell(r['ticket_id'], 80)} `{rule}`: {_cell(detail, 500)}"
             for rule, detail in zip(r["escalation_rules"], r["escalation_details"], strict=True)
         ]
     return "\n".join(lines) + "\n"
@@ -246,8 +272,8 @@ def dashboard(
         "",
         f"- **Compliance:** {sla_compliance(m)} of tickets not late "
         f"({m.total - len(m.first_response_breached)} of {m.total})",
-        f"- **Breached:** {len(m.first_response_breached)} ({', '.join(m.first_response_breached) or 'none'})",
-        f"- **Resolution SLA breached:** {len(m.resolution_breached)} ({', '.join(m.resolution_breached) or 'none'})",
+        f"- **Breached:** {len(m.first_response_breached)} ({_ids(m.first_response_breached) or 'none'})",
+        f"- **Resolution SLA breached:** {len(m.resolution_breached)} ({_ids(m.resolution_breached) or 'none'})",
         "",
         "| Priority | Met | Breached | Open, on time | Mean time to first response |",
         "|---|---|---|---|---|",
@@ -299,7 +325,7 @@ def summary(records: list[Record], m: Metrics, now: datetime, rejected: list[str
         f"- Replied automatically: {m.automated} ({share(m.automated, m.total)})",
         f"- Waiting for human review: {len(waiting)}",
         f"- Escalated: {m.escalated} ({share(m.escalated, m.total)})",
-        f"- First-response SLA compliance: {sla_compliance(m)}; breached: {', '.join(m.first_response_breached) or 'none'}",
+        f"- First-response SLA compliance: {sla_compliance(m)}; breached: {_ids(m.first_response_breached) or 'none'}",
         f"- KB search success: {share(m.kb_answered, m.total)}; content gaps: {len(m.kb_gaps)}",
         "",
         "## Tickets",
@@ -310,12 +336,14 @@ def summary(records: list[Record], m: Metrics, now: datetime, rejected: list[str
     for r in records:
         team = f" → {r['escalation_team']}" if r["escalated"] else ""
         lines.append(
-            f"| {r['ticket_id']} | {r['priority']} | {r['category']} | {' → '.join(r['route'])} | {r['outcome']}{team} |"
+            f"| {_cell(r['ticket_id'], 80)} | {r['priority']} | {r['category']} | "
+            f"{' → '.join(r['route'])} | {r['outcome']}{team} |"
         )
     if waiting:
         lines += ["", "## Waiting for a reviewer", ""]
         lines += [
-            f"- `supportgraph review approve {r['ticket_id']}` — {r['escalation_team']}: {', '.join(r['escalation_rules'])}"
+            f"- {escape.markdown_code(escape.review_command('approve', r['ticket_id'], r.get('tenant')))}"
+            f" — {r['escalation_team']}: {', '.join(r['escalation_rules'])}"
             for r in waiting
         ]
     lines += [

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -28,6 +30,7 @@ def write_reports(
     rejected: list[str] | None = None,
     policy: SlaPolicy | None = None,
     kb_health: KBHealth | None = None,
+    notes: list[str] | None = None,
 ) -> Path:
     """Write every report for ``records`` and return the folder.
 
@@ -38,13 +41,16 @@ def write_reports(
         rejected: Intake errors for tickets that could not be accepted.
         policy: SLA policy the playbook shows (the default policy when None).
         kb_health: KB-wide health across runs (article counts, search log), if known.
+        notes: What intake changed in accepted tickets (subjects cut, controls removed).
     """
     folder = report_folder(out, now)
     folder.mkdir(parents=True, exist_ok=True)
     metrics = compute(records)
     rejected = rejected or []
     files = {
-        "support_inquiry_triage_report.md": markdown.triage_report(records, metrics, now, rejected),
+        "support_inquiry_triage_report.md": markdown.triage_report(
+            records, metrics, now, rejected, notes or []
+        ),
         "technical_issue_resolution_report.md": markdown.technical_report(records, now),
         "customer_success_management_report.md": markdown.success_report(records, metrics, now),
         "knowledge_base_maintenance_report.md": markdown.knowledge_report(
@@ -55,12 +61,33 @@ def write_reports(
         "support_playbook.md": render_playbook(policy or load_policy(None), now),
         "CUSTOMER_SUPPORT_SUMMARY.md": markdown.summary(records, metrics, now, rejected),
     }
+    files["tickets.jsonl"] = "".join(
+        json.dumps(record, ensure_ascii=False) + "\n" for record in records
+    )
     for name, text in files.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    # Written to a temporary file and renamed, so a crash never leaves half a file.
-    partial = folder / "tickets.jsonl.partial"
-    with partial.open("w", encoding="utf-8") as handle:
-        for record in records:
-            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-    partial.replace(folder / "tickets.jsonl")
+        _write_atomically(folder / name, text)
     return folder
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write a temporary file of this process and rename it over ``path``.
+
+    A crash never leaves half a file, and two runs writing the same report folder at
+    once each replace whole files instead of interleaving. Characters no UTF-8 file can
+    hold (unpaired surrogates from an old store) are replaced.
+    """
+    with tempfile.NamedTemporaryFile(
+        "w",
+        dir=path.parent,
+        prefix=f".{path.name}.",
+        suffix=".partial",
+        delete=False,
+        encoding="utf-8",
+        errors="replace",
+    ) as handle:
+        handle.write(text)
+    try:
+        os.replace(handle.name, path)
+    except OSError:
+        os.unlink(handle.name)
+        raise

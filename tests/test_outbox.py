@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 import socket
+import threading
+import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from email.message import Message
 from email.parser import BytesParser
 from pathlib import Path
@@ -15,7 +18,7 @@ from aiosmtpd.controller import Controller
 
 from supportgraph.graph.builder import build_graph
 from supportgraph.graph.context import Context
-from supportgraph.graph.models import Ticket
+from supportgraph.graph.models import OutboxMessage, Ticket
 from supportgraph.graph.runner import resume_review, run_ticket
 from supportgraph.tools.relay import LEDGER, Relay, SmtpTransport, delivered_keys
 
@@ -119,3 +122,90 @@ def test_smtp_delivery_carries_the_idempotency_key(
     reply = inbox.messages[0]
     assert reply["Subject"] == "Re: Question about pricing plans and features [SUPPORT-002]"
     assert "Growth vs Enterprise" in reply.get_payload()
+
+
+def _message(key: str, subject: str = "Re: plans", to: str = "Acme Ltd") -> OutboxMessage:
+    return OutboxMessage(
+        key=key,
+        ticket_id=key.split("/")[0],
+        action="customer_reply",
+        to=to,
+        subject=subject,
+        body="Thanks for asking.",
+        created_at=datetime(2026, 11, 25, 12, 0, tzinfo=UTC),
+    )
+
+
+def test_crlf_subject_from_an_old_store_is_sent_as_one_header_line(
+    smtp_server: tuple[str, _Inbox], tmp_path: Path
+) -> None:
+    url, inbox = smtp_server
+    message = _message("OLD-1/customer_reply", subject="Re: Plans\r\nBcc: victim@example.com")
+    relay = Relay(tmp_path, SmtpTransport(url))
+    assert relay.deliver([message]) == 1 and relay.failures == []
+    [email] = inbox.messages
+    assert email["Subject"] == "Re: Plans Bcc: victim@example.com"
+    assert email["Bcc"] is None
+
+
+def test_non_ascii_customer_name_gets_an_ascii_address(
+    smtp_server: tuple[str, _Inbox], tmp_path: Path
+) -> None:
+    url, inbox = smtp_server
+    relay = Relay(tmp_path, SmtpTransport(url))
+    assert relay.deliver([_message("T-1/customer_reply", to="Müller GmbH – Zürich")]) == 1
+    assert inbox.messages[0]["To"] == "muller-gmbh-zurich@customers.invalid"
+
+
+def test_smtp_outage_is_reported_per_message_and_relay_retries_later(tmp_path: Path) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # nothing listens here
+    messages = [_message(f"T-{n}/customer_reply") for n in range(3)]
+    relay = Relay(tmp_path, SmtpTransport(f"smtp://127.0.0.1:{port}"))
+    assert relay.deliver(messages) == 0
+    assert [f.key for f in relay.failures] == [m.key for m in messages]
+    assert "ConnectionRefusedError" in relay.failures[0].reason
+    assert relay.failures[1].reason.startswith("not attempted:")  # one refusal stops the rest
+    assert delivered_keys(tmp_path / LEDGER) == []  # still in the outbox
+    inbox = _Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        later = Relay(tmp_path, SmtpTransport(f"smtp://127.0.0.1:{port}"))
+        assert later.deliver(messages) == 3 and later.failures == []
+    finally:
+        controller.stop()
+    assert len(inbox.messages) == 3
+
+
+class _SlowTransport:
+    name = "slow"
+
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+
+    def send(self, message: OutboxMessage) -> None:
+        time.sleep(0.002)  # long enough for the two relays to overlap
+        self.sent.append(message.key)
+
+
+def test_two_relays_on_one_ledger_deliver_each_key_once(tmp_path: Path) -> None:
+    messages = [_message(f"T-{n}/customer_reply") for n in range(60)]
+    transport = _SlowTransport()
+    relays = [Relay(tmp_path, transport), Relay(tmp_path, transport)]
+    threads = [
+        threading.Thread(target=lambda r=r: [r.deliver([m]) for m in messages]) for r in relays
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    keys = delivered_keys(tmp_path / LEDGER)
+    assert sorted(keys) == sorted(m.key for m in messages)
+    assert sorted(transport.sent) == sorted(keys)
+
+
+def test_nothing_to_send_creates_no_folder(tmp_path: Path) -> None:
+    assert Relay(tmp_path / "out").deliver([]) == 0
+    assert not (tmp_path / "out").exists()

@@ -17,7 +17,12 @@ def parse_duration(text: str) -> timedelta:
             f"{text!r} is not a duration; write a number and a unit s/m/h/d/w, e.g. 15m or -2h"
         )
     sign, amount, unit = match.groups()
-    delta = timedelta(**{_UNITS[unit]: float(amount)})
+    try:
+        delta = timedelta(**{_UNITS[unit]: float(amount)})
+    except OverflowError:
+        raise ValueError(
+            f"{text.strip()!r} is too long a duration; at most 999,999,999 days"
+        ) from None
     return -delta if sign == "-" else delta
 
 

@@ -1,19 +1,36 @@
-"""Read tickets from JSON or JSONL files and validate each one on its own."""
+"""Read tickets from JSON or JSONL files and validate each one on its own.
+
+What a support lead can expect from intake:
+
+- One bad record (bad JSON, bytes that are not UTF-8, nesting past 32 levels, a bad
+  field) is rejected with its position and reason; every other record goes on.
+- Ids and tenants are never altered: one with a character outside letters, digits and
+  ``- _ . : # @ +``, longer than 128 characters, or blank, is rejected (the error names
+  the character and its position).
+- Text is cleaned, not rejected, and each change is reported as a note: unpaired
+  surrogates (backslash-u escapes such as D800) become U+FFFD; control characters (ANSI escapes,
+  CR/LF in a subject or name) are removed from the subject and customer name, and from
+  the message except line breaks and tabs; a subject longer than 300 characters is cut
+  to 299 and "…". Bodies of any size are kept: big ones go to the blob store.
+- ``submitted_at`` must lie between 5 years ago and 5 minutes from now.
+"""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from supportgraph.graph.errors import IntakeError, TicketFileError
-from supportgraph.graph.models import Ticket
+from supportgraph.graph.errors import IntakeError
+from supportgraph.graph.models import SUBJECT_MAX_CHARS, Ticket, check_identifier
+from supportgraph.tools import ticket_files
 from supportgraph.tools.durations import parse_duration
+from supportgraph.tools.escape import ELLIPSIS, strip_controls
 
 REQUIRED_FIELDS = (
     "ticket_id",
@@ -33,14 +50,26 @@ _OPTIONAL_FIELDS = {
     "contact_email": None,
 }
 MAX_CLOCK_SKEW_SECONDS = 300
+MAX_TICKET_AGE = timedelta(days=5 * 365)
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+# What cleaning removes (and notes): in one-line fields every control character and line
+# break; in the message, controls other than tab and line breaks. Bidi overrides in both.
+_BIDI = "\u202a-\u202e\u2066-\u2069"
+_LINE_CONTROLS = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f\u2028\u2029{_BIDI}]")
+_TEXT_CONTROLS = re.compile(f"[\\x00-\\x08\\x0e-\\x1f\\x7f-\\x84\\x86-\\x9f{_BIDI}]")
 
 
 @dataclass
 class Intake:
-    """Tickets that passed validation, and one error per ticket that did not."""
+    """Tickets that passed validation, one error per record that did not, and notes.
+
+    ``notes`` name what intake changed in an accepted ticket (a subject cut, control
+    characters removed), so nothing is altered silently.
+    """
 
     tickets: list[Ticket] = field(default_factory=list)
     errors: list[IntakeError] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 def parse_timestamp(value: object, now: datetime) -> datetime:
@@ -51,44 +80,104 @@ def parse_timestamp(value: object, now: datetime) -> datetime:
         raise ValueError("expected an ISO-8601 timestamp or a relative time such as -30m")
     text = value.strip()
     if text[0] in "+-" and text[-1:].isalpha():
-        return now + parse_duration(text)
+        try:
+            return now + parse_duration(text)
+        except OverflowError:
+            raise ValueError(f"{text[:40]!r} is further from now than any calendar date") from None
     try:
         return datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         raise ValueError(
-            f"{text!r} is neither ISO-8601 (2026-11-25T09:30:00+00:00) nor relative (-30m)"
+            f"{text[:40]!r} is neither ISO-8601 (2026-11-25T09:30:00+00:00) nor relative (-30m)"
         ) from None
 
 
-def _ticket_id(raw: Mapping[str, Any], position: int) -> str:
+def _label(raw: Mapping[str, Any], position: str) -> str:
+    """The ticket's id if it is a valid one, else its position (a bad id is never echoed)."""
     value = raw.get("ticket_id")
-    return str(value) if isinstance(value, str | int) and str(value).strip() else f"#{position}"
+    try:
+        return check_identifier(value) if isinstance(value, str) else position
+    except ValueError:
+        return position
 
 
-def validate_ticket(raw: object, now: datetime, position: int = 1) -> Ticket:
+def _clean(raw: Mapping[str, Any], label: str, notes: list[str]) -> dict[str, Any]:
+    """The record with its text fields cleaned; each change is added to ``notes``."""
+    data = dict(raw)
+    for name in ("subject", "customer", "contact_name", "message"):
+        value = data.get(name)
+        if not isinstance(value, str):
+            continue
+        single_line = name != "message"
+        surrogates = len(_SURROGATE.findall(value))
+        if surrogates:
+            notes.append(
+                f"ticket {label}: {name}: {surrogates} unpaired surrogate(s) replaced with U+FFFD"
+            )
+        if (_LINE_CONTROLS if single_line else _TEXT_CONTROLS).search(value):
+            notes.append(f"ticket {label}: {name}: control characters removed")
+        cleaned = strip_controls(value, keep_newlines=not single_line, keep_tabs=not single_line)
+        if single_line:
+            cleaned = " ".join(cleaned.split())
+        if name == "subject" and len(cleaned) > SUBJECT_MAX_CHARS:
+            notes.append(
+                f"ticket {label}: subject cut from {len(cleaned):,} to {SUBJECT_MAX_CHARS} "
+                "characters"
+            )
+            cleaned = cleaned[: SUBJECT_MAX_CHARS - 1] + ELLIPSIS
+        data[name] = cleaned
+    return data
+
+
+def _check_window(ticket: Ticket, label: str, now: datetime) -> None:
+    if (ticket.submitted_at - now).total_seconds() > MAX_CLOCK_SKEW_SECONDS:
+        raise IntakeError(
+            label, "submitted_at", f"{ticket.submitted_at.isoformat()} is in the future"
+        )
+    if now - ticket.submitted_at > MAX_TICKET_AGE:
+        raise IntakeError(
+            label,
+            "submitted_at",
+            f"{ticket.submitted_at.isoformat()} is more than 5 years ago; "
+            "check the date (tickets older than that are not taken)",
+        )
+
+
+def validate_ticket(
+    raw: object,
+    now: datetime,
+    position: int = 1,
+    notes: list[str] | None = None,
+    where: str | None = None,
+) -> Ticket:
     """Build a Ticket from one raw record, or raise IntakeError naming the field.
 
     Args:
         raw: One decoded JSON object using the seed's field names.
-        now: Reference time for relative timestamps and the future check.
-        position: 1-based position in the file, used when the ticket has no id.
+        now: Reference time for relative timestamps and the time window.
+        position: 1-based position in the file, used when the ticket has no valid id.
+        notes: Where to record what cleaning changed (see the module docstring).
+        where: How to name the record when its id is not usable (``line 7``, ``#3``).
     """
+    place = where or f"#{position}"
     if not isinstance(raw, Mapping):
-        raise IntakeError(
-            f"#{position}", "<record>", f"expected a JSON object, got {type(raw).__name__}"
-        )
-    ticket_id = _ticket_id(raw, position)
+        raise IntakeError(place, "<record>", f"expected a JSON object, got {type(raw).__name__}")
+    label = _label(raw, place)
     for name in REQUIRED_FIELDS:
         if name not in raw or raw[name] is None:
-            raise IntakeError(ticket_id, name, "required field is missing")
+            raise IntakeError(label, name, "required field is missing")
     unknown = set(raw) - set(REQUIRED_FIELDS) - set(_OPTIONAL_FIELDS)
     if unknown:
-        raise IntakeError(ticket_id, sorted(unknown)[0], "unknown field; check its spelling")
+        name = sorted(unknown, key=str)[0]
+        shown = name if len(name) <= 40 and name.isprintable() else ascii(name[:40])
+        raise IntakeError(label, shown, "unknown field; check its spelling")
     try:
         submitted_at = parse_timestamp(raw["submitted_at"], now)
     except ValueError as exc:
-        raise IntakeError(ticket_id, "submitted_at", str(exc)) from None
-    data: dict[str, Any] = {name: raw[name] for name in REQUIRED_FIELDS}
+        raise IntakeError(label, "submitted_at", str(exc)) from None
+    changes: list[str] = []
+    cleaned = _clean(raw, label, changes)
+    data: dict[str, Any] = {name: cleaned[name] for name in REQUIRED_FIELDS}
     data["submitted_at"] = submitted_at
     for source, target in _OPTIONAL_FIELDS.items():
         if raw.get(source) is not None:
@@ -101,39 +190,49 @@ def validate_ticket(raw: object, now: datetime, position: int = 1) -> Ticket:
         field_name = {"declared_priority": "priority", "declared_category": "category"}.get(
             loc, loc
         )
-        raise IntakeError(ticket_id, field_name, _explain(first)) from None
-    if (ticket.submitted_at - now).total_seconds() > MAX_CLOCK_SKEW_SECONDS:
-        raise IntakeError(
-            ticket_id, "submitted_at", f"{ticket.submitted_at.isoformat()} is in the future"
-        )
+        raise IntakeError(label, field_name, _explain(first)) from None
+    _check_window(ticket, label, now)
+    if notes is not None:
+        notes.extend(changes)
     return ticket
 
 
 def _explain(error: Mapping[str, Any]) -> str:
     message = str(error["msg"]).removeprefix("Value error, ")
     if error["type"] == "literal_error":
-        return f"{error['input']!r} is not allowed; {message.lower()}"
+        shown = error["input"]
+        shown = ascii(shown[:40]) if isinstance(shown, str) else type(shown).__name__
+        return f"{shown} is not allowed; {message.lower()}"
     return message
 
 
-def validate_records(records: Iterable[object], now: datetime) -> Intake:
-    """Validate records one by one; a bad one is reported and never stops the rest."""
+def validate_records(
+    records: Iterable[object], now: datetime, labels: Sequence[str] | None = None
+) -> Intake:
+    """Validate records one by one; a bad one is reported and never stops the rest.
+
+    Args:
+        records: Decoded JSON values, one per ticket.
+        now: Reference time for relative timestamps and the time window.
+        labels: How to name each record when its id is unusable (default ``#1``, ``#2``…).
+    """
     intake = Intake()
-    seen: set[str] = set()
+    seen: set[tuple[str | None, str]] = set()
     for position, raw in enumerate(records, start=1):
+        where = labels[position - 1] if labels else None
         try:
-            ticket = validate_ticket(raw, now, position)
+            ticket = validate_ticket(raw, now, position, intake.notes, where)
         except IntakeError as exc:
             intake.errors.append(exc)
             continue
-        if ticket.ticket_id in seen:
+        if (ticket.tenant, ticket.ticket_id) in seen:
             intake.errors.append(
                 IntakeError(
                     ticket.ticket_id, "ticket_id", "duplicate id in this file; ids must be unique"
                 )
             )
             continue
-        seen.add(ticket.ticket_id)
+        seen.add((ticket.tenant, ticket.ticket_id))
         intake.tickets.append(ticket)
     return intake
 
@@ -142,40 +241,13 @@ def read_tickets(path: Path, now: datetime) -> Intake:
     """Read a JSON list or JSONL file of tickets and validate each.
 
     Raises:
-        TicketFileError: the file is missing or is not a JSON list / JSONL at all.
+        TicketFileError: the file is missing, a folder, or is not a JSON list / JSONL
+            (one bad record is an error in the result, not an exception).
     """
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise TicketFileError(str(path), "file does not exist") from None
-    except UnicodeDecodeError:
-        raise TicketFileError(str(path), "file is not UTF-8 text") from None
-    stripped = text.lstrip()
-    if not stripped:
-        raise TicketFileError(str(path), "file is empty; expected a JSON list or JSONL of tickets")
-    if stripped.startswith("["):
-        try:
-            records = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise TicketFileError(
-                str(path), f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
-            ) from None
-        return validate_records(records, now)
-    return _read_jsonl(path, text, now)
-
-
-def _read_jsonl(path: Path, text: str, now: datetime) -> Intake:
-    records: list[object] = []
-    bad_lines: list[IntakeError] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            records.append(json.loads(line))
-        except json.JSONDecodeError as exc:
-            bad_lines.append(IntakeError(f"line {number}", "<json>", f"invalid JSON: {exc.msg}"))
-    if not records and bad_lines:
-        raise TicketFileError(str(path), "no line is valid JSON; expected a JSON list or JSONL")
-    intake = validate_records(records, now)
-    intake.errors[:0] = bad_lines
+    items = ticket_files.read_items(path)
+    good = [item for item in items if item.problem is None]
+    intake = validate_records([i.value for i in good], now, [i.label for i in good])
+    intake.errors[:0] = [
+        IntakeError(item.label, "<json>", item.problem) for item in items if item.problem
+    ]
     return intake

@@ -8,7 +8,7 @@ the ``category``. They
 are logistic regressions over one feature row: the multilingual sentence vector of the
 ticket (tools/multilingual.py), word and character TF-IDF n-grams, and the tier and
 channel. They learn from tickets written for the project and labelled against the
-rubric (tests/data/judgement/tuning: 880 tickets, English, German, Spanish, French),
+rubric (tests/data/judgement/tuning: 1,040 tickets, English, German, Spanish, French),
 plus the shipped category examples. Priority is not learned here: tools/severity.py
 derives it from these signals with the rubric's impact × urgency matrix.
 

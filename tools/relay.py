@@ -4,25 +4,42 @@
 idempotency key. A message whose key is already there is never delivered again, so a
 relay that crashed between delivering and writing the line resends at most that one
 message (SMTP receivers can drop it by its Message-ID).
+
+Several processes may deliver into one ledger at once (two ``supportgraph run`` of the
+same file, a ``relay`` next to a ``run``): each delivery holds an exclusive lock on the
+ledger file and re-reads it under the lock, so a key is sent by one process only.
+
+A message that cannot be sent (the SMTP server refuses it or is down) is reported in
+``Relay.failures`` and stays out of the ledger, so the next ``relay`` retries it; the
+other messages still go. Nothing is created under OUT until there is something to send.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
+import re
 import smtplib
-from collections.abc import Iterable
+import unicodedata
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Protocol
+from typing import IO, Protocol
 from urllib.parse import urlsplit
 
 from supportgraph.graph.errors import ConfigurationError
 from supportgraph.graph.models import OutboxMessage
+from supportgraph.tools.escape import header
 from supportgraph.tools.refunds import RefundClaim, claim
 
 LEDGER = "sent.jsonl"
+# What of a subject the ledger keeps: enough to recognise the message.
+LEDGER_SUBJECT_CHARS = 300
+_ADDRESS = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9.-]{1,253}")
 
 
 class Transport(Protocol):
@@ -31,7 +48,7 @@ class Transport(Protocol):
     name: str
 
     def send(self, message: OutboxMessage) -> None:
-        """Deliver ``message``; raise on failure so that it is retried later."""
+        """Deliver ``message``; raise OSError on failure so that it is retried later."""
         ...
 
 
@@ -50,26 +67,46 @@ class SmtpTransport:
     name = "smtp"
 
     def __init__(self, url: str, sender: str = "support@supportgraph.invalid") -> None:
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+            port = parts.port or 25
+        except ValueError as exc:  # "[::1" or a port that is not a number
+            raise ConfigurationError(
+                f"{url!r} is not an SMTP URL ({exc}); write smtp://HOST:PORT"
+            ) from None
         if parts.scheme != "smtp" or not parts.hostname:
             raise ConfigurationError(f"{url!r} is not an SMTP URL; write smtp://HOST:PORT")
-        self.host, self.port, self.sender = parts.hostname, parts.port or 25, sender
+        self.host, self.port, self.sender = parts.hostname, port, sender
 
     def send(self, message: OutboxMessage) -> None:
-        """Send one email whose Message-ID carries the idempotency key."""
+        """Send one email whose Message-ID carries the idempotency key.
+
+        Header values are made safe first (one line, no control characters, bounded),
+        so a ticket's subject can never make the email fail or add headers.
+        """
         email = EmailMessage()
         email["From"] = self.sender
-        email["To"] = message.to if "@" in message.to else f"{_slug(message.to)}@customers.invalid"
-        email["Subject"] = message.subject
-        email["Message-ID"] = f"<{_slug(message.key)}@supportgraph.invalid>"
-        email["X-Idempotency-Key"] = message.key
+        email["To"] = recipient(message.to)
+        email["Subject"] = header(message.subject)
+        email["Message-ID"] = f"<{_slug(message.key, 200)}@supportgraph.invalid>"
+        email["X-Idempotency-Key"] = header(message.key)
         email.set_content(message.body)
         with smtplib.SMTP(self.host, self.port, timeout=30) as smtp:
             smtp.send_message(email)
 
 
-def _slug(text: str) -> str:
-    return "".join(c if c.isalnum() else "-" for c in text.lower()).strip("-")
+def recipient(to: str) -> str:
+    """An ASCII address for ``to``: itself if it is a plain address, else a slug at .invalid."""
+    if _ADDRESS.fullmatch(to):
+        return to
+    return f"{_slug(to, 64) or 'customer'}@customers.invalid"
+
+
+def _slug(text: str, limit: int) -> str:
+    # ASCII only: an SMTP server without SMTPUTF8 refuses other addresses.
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = "".join(c if c.isalnum() else "-" for c in ascii_text.lower())
+    return re.sub(r"-{2,}", "-", slug).strip("-")[:limit].strip("-")
 
 
 def transport_for(url: str | None) -> Transport:
@@ -77,52 +114,118 @@ def transport_for(url: str | None) -> Transport:
     return SmtpTransport(url) if url else LedgerOnly()
 
 
+@dataclass(frozen=True)
+class DeliveryFailure:
+    """A message that could not be delivered this time; it stays in the outbox."""
+
+    key: str
+    ticket_id: str
+    reason: str
+
+
 class Relay:
     """Delivers outbox messages once each, recording them in ``OUT/sent.jsonl``."""
 
     def __init__(self, out: Path, transport: Transport | None = None) -> None:
+        self.out = out
         self.path = out / LEDGER
         self.transport = transport or LedgerOnly()
-        out.mkdir(parents=True, exist_ok=True)
-        self.delivered = set(delivered_keys(self.path))
-        if (
-            self.path.exists()
-            and not self.path.read_bytes().endswith(b"\n")
-            and self.path.stat().st_size
-        ):
-            with self.path.open("a", encoding="utf-8") as ledger:
-                ledger.write("\n")  # end a line torn by a crash, so the next one starts clean
+        self.failures: list[DeliveryFailure] = []
+        self.sent = 0  # messages this relay delivered
+        # Set when the transport itself is unreachable: the rest of the run stops trying.
+        self._down: str | None = None
+        # Keys seen in the ledger and how far it was read, so each delivery reads only
+        # the lines other processes appended since.
+        self._delivered: set[str] = set()
+        self._read_to = 0
 
     def deliver(self, messages: Iterable[OutboxMessage]) -> int:
-        """Deliver every message not yet in the ledger; return how many were sent."""
+        """Deliver every message not yet in the ledger; return how many were sent.
+
+        Raises:
+            OSError: the ledger cannot be created or written (a failed *send* is not
+                raised but recorded in ``failures``).
+        """
+        pending = list(messages)
+        if not pending:
+            return 0
         sent = 0
-        with self.path.open("a", encoding="utf-8") as ledger:
-            for message in messages:
-                if message.key in self.delivered:
+        with self._locked_ledger() as ledger:
+            for message in pending:
+                if message.key in self._delivered:
                     continue
                 duplicate = _already_refunded(message)
-                if duplicate is None:
-                    self.transport.send(message)
-                line = {
-                    "key": message.key,
-                    "ticket_id": message.ticket_id,
-                    "action": message.action,
-                    "to": message.to,
-                    "subject": message.subject,
-                    "transport": self.transport.name if duplicate is None else "none",
-                    "delivered_at": datetime.now(UTC).isoformat(timespec="seconds"),
-                }
+                if duplicate is None and not self._send(message):
+                    continue
+                line = self._line(message)
                 if duplicate is not None:
+                    line["transport"] = "none"
                     line["suppressed"] = (
                         f"charge {duplicate.charge_id} was already requested by ticket "
                         f"{duplicate.ticket_id} on {duplicate.requested_at[:10]}"
                     )
-                ledger.write(json.dumps(line) + "\n")
+                ledger.write(json.dumps(line).encode() + b"\n")
                 ledger.flush()
                 os.fsync(ledger.fileno())
-                self.delivered.add(message.key)
+                self._delivered.add(message.key)
                 sent += duplicate is None
+            self._read_to = ledger.tell()
+        self.sent += sent
         return sent
+
+    def _send(self, message: OutboxMessage) -> bool:
+        if self._down is not None:
+            self.failures.append(DeliveryFailure(message.key, message.ticket_id, self._down))
+            return False
+        try:
+            self.transport.send(message)
+        except (OSError, ValueError) as exc:
+            reason = f"{self.transport.name} delivery failed: {type(exc).__name__}: {exc}"
+            if isinstance(exc, ConnectionError | TimeoutError | smtplib.SMTPConnectError):
+                self._down = f"not attempted: {reason}"
+            self.failures.append(DeliveryFailure(message.key, message.ticket_id, reason))
+            return False
+        return True
+
+    def _line(self, message: OutboxMessage) -> dict[str, str]:
+        return {
+            "key": message.key,
+            "ticket_id": message.ticket_id,
+            "action": message.action,
+            "to": message.to,
+            "subject": header(message.subject, LEDGER_SUBJECT_CHARS),
+            "transport": self.transport.name,
+            "delivered_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        }
+
+    @contextmanager
+    def _locked_ledger(self) -> Iterator[IO[bytes]]:
+        """The ledger open for appending under an exclusive lock, its new lines read."""
+        self.out.mkdir(parents=True, exist_ok=True)
+        with self.path.open("a+b") as ledger:
+            fcntl.flock(ledger.fileno(), fcntl.LOCK_EX)
+            try:
+                if os.fstat(ledger.fileno()).st_size < self._read_to:  # replaced meanwhile
+                    self._delivered.clear()
+                    self._read_to = 0
+                ledger.seek(self._read_to)
+                new = ledger.read()
+                self._delivered.update(_keys(new.decode("utf-8", "replace").splitlines()))
+                if new and not new.endswith(b"\n"):
+                    ledger.write(b"\n")  # end a line torn by a crash, so the next starts clean
+                yield ledger
+            finally:
+                fcntl.flock(ledger.fileno(), fcntl.LOCK_UN)
+
+
+def _keys(lines: Iterable[str]) -> list[str]:
+    keys = []
+    for line in lines:
+        try:
+            keys.append(json.loads(line)["key"])
+        except (json.JSONDecodeError, KeyError, TypeError):
+            continue
+    return keys
 
 
 def _already_refunded(message: OutboxMessage) -> RefundClaim | None:
@@ -138,10 +241,4 @@ def delivered_keys(path: Path) -> list[str]:
     """Keys in a ledger file, in order; a torn last line (a crash mid-write) is ignored."""
     if not path.exists():
         return []
-    keys = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        try:
-            keys.append(json.loads(line)["key"])
-        except (json.JSONDecodeError, KeyError, TypeError):
-            continue
-    return keys
+    return _keys(path.read_text(encoding="utf-8", errors="replace").splitlines())

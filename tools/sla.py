@@ -51,6 +51,11 @@ def load_policy(path: Path | None = None) -> SlaPolicy:
         raw = json.loads(text)["targets"]
     except FileNotFoundError as exc:
         raise ConfigurationError(f"SLA policy file {path} does not exist") from exc
+    except OSError as exc:  # a folder, no permission
+        raise ConfigurationError(
+            f"SLA policy file {path} cannot be read ({exc.strerror or exc}); "
+            "point SUPPORTGRAPH_SLA_POLICY at a JSON file"
+        ) from exc
     except (json.JSONDecodeError, KeyError, TypeError) as exc:
         raise ConfigurationError(
             f"{source}: expected JSON with a 'targets' object keyed by priority ({exc})"

@@ -50,10 +50,14 @@ def parse_columns(spec: str) -> tuple[str, ...]:
 
 
 def _decode(path: Path) -> str:
+    if path.is_dir():
+        raise TrainingDataError(str(path), "is a folder; pass a CSV or JSONL file")
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
         raise TrainingDataError(str(path), "no such file") from None
+    except OSError as exc:
+        raise TrainingDataError(str(path), f"cannot be read: {exc.strerror or exc}") from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
