@@ -154,6 +154,11 @@ class Ticket(_Model):
             )
         return _check_text(value, "subject", single_line=True)
 
+    @field_validator("contact_name")
+    @classmethod
+    def _contact_name(cls, value: str | None) -> str | None:
+        return None if value is None else _check_text(value, "contact name", single_line=True)
+
     @field_validator("declared_category")
     @classmethod
     def _declared_label(cls, value: str | None) -> str | None:
