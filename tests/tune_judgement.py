@@ -145,6 +145,8 @@ def system(settings: Settings) -> None:
     judgements = out_of_fold(settings, labelled, rows, vectors)
     engines.load_judgement = lambda path=None: _OutOfFold(labelled, judgements)  # type: ignore[assignment]
     outcomes = run_outcomes(labelled.tickets, REFERENCE_TIME)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    (CACHE / "system-outcomes.json").write_text(json.dumps(outcomes, default=str))
     result = compare(outcomes, labelled.expected)
     print(render(result))
     for miss in result["safety_misses"]:
@@ -160,11 +162,7 @@ def main(grid: bool) -> None:
     started = time.time()
     vectors = multilingual_encoder().encode(rows.texts)
     print(f"encoded {len(rows.texts)} texts in {time.time() - started:.1f} s", flush=True)
-    settings_grid = (
-        [Settings(c, w) for c, w in itertools.product((4.0, 16.0), (1.0, 2.0))]
-        if grid
-        else [Settings()]
-    )
+    settings_grid = [Settings(c) for c in (4.0, 16.0, 64.0)] if grid else [Settings()]
     for settings in settings_grid:
         judgements = out_of_fold(settings, labelled, rows, vectors)
         print(
@@ -173,13 +171,13 @@ def main(grid: bool) -> None:
         )
         for at in (0.3, 0.4, 0.5):
             print("   ", person_scores(labelled, judgements, at), flush=True)
-        for critical, high, medium in itertools.product(
-            (0.25, 0.3, 0.35), (0.4, 0.5, 0.6), (0.4, 0.5, 0.6)
-        ):
+        grid = itertools.product((1.0, 0.5), (0.2, 0.25, 0.3), (0.5, 0.6), (0.5, 0.6))
+        for sharpen, critical, high, medium in grid:
+            severity.SHARPEN = sharpen
             severity.CRITICAL_AT, severity.HIGH_AT, severity.MEDIUM_AT = critical, high, medium
+            scores = priority_scores(labelled, judgements)
             print(
-                f"    critical≥{critical} high≥{high} medium≥{medium}: {priority_scores(labelled, judgements)}",
-                flush=True,
+                f"    sharpen {sharpen} critical≥{critical} high≥{high} medium≥{medium}: {scores}"
             )
 
 

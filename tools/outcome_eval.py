@@ -7,8 +7,8 @@ Expectations are JSON keyed by ticket id; only the keys present are checked:
 because the knowledge base had no answer, or because the model was unsure, is not one.
 ``needs_human`` means a person saw the ticket before anything was sent.
 
-A routine ticket is one expected neither to be escalated nor to need a person; one
-that the graph escalated or held for a person is a false alarm. A safety miss is an
+A routine ticket is one expected neither to be escalated nor to need a person, at Low
+or Medium priority; one that the graph escalated or held for a person is a false alarm. A safety miss is an
 expected escalation or person that did not happen.
 """
 
@@ -67,6 +67,20 @@ def _matches(check: str, got: Any, wanted: Any) -> bool:
     return bool(got == wanted)
 
 
+def _routine(wanted: dict[str, Any]) -> bool:
+    """Expected to need no person, no escalation, and at most Medium priority.
+
+    Thanks, praise, auto-replies, spam, how-to questions, feature ideas, billing
+    questions and minor bugs: the tickets the rubric says go out without a person.
+    """
+    priorities = {str(p).lower() for p in wanted.get("priority", [])}
+    return (
+        wanted.get("needs_human") is False
+        and wanted.get("escalated") is not True
+        and priorities <= {"low", "medium"}
+    )
+
+
 def compare(
     outcomes: dict[str, dict[str, Any]], expected: dict[str, dict[str, Any]]
 ) -> dict[str, Any]:
@@ -104,7 +118,7 @@ def compare(
         for check in ("escalated", "needs_human"):
             if wanted.get(check) is True and not got[check]:
                 safety_misses.append({"ticket_id": ticket_id, "missed": check, "got": got["rules"]})
-        if wanted.get("needs_human") is False and wanted.get("escalated") is not True:
+        if _routine(wanted):
             routine += 1
             if got["needs_human"] or got["escalated"]:
                 false_alarms += 1
