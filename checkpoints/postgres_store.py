@@ -8,7 +8,7 @@ from supportgraph.checkpoints.versions import CompactVersions
 
 
 class CompactPostgresSaver(CompactVersions, PostgresSaver):
-    """PostgresSaver whose version ids are 15 characters instead of 51.
+    """PostgresSaver whose version ids are 18 characters instead of 51.
 
     Checkpoint rows are JSONB that repeat a version id per channel and per node;
     the shorter ids cut a sample ticket's rows by about half.
