@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from supportgraph.checkpoints import open_checkpointer
-from supportgraph.checkpoints.leases import FencedSaver
+from supportgraph.checkpoints.fence import FencedSaver
 from supportgraph.graph.builder import build_graph
 from supportgraph.graph.context import Context
 from supportgraph.graph.errors import TicketBusyError
