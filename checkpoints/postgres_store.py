@@ -52,7 +52,11 @@ class CompactPostgresSaver(CompactVersions, PostgresSaver):
     def _cursor(self, *, pipeline: bool = False) -> Iterator[Cursor[DictRow]]:
         joined = self._transaction
         if joined is not None and joined[0] == threading.get_ident():
-            yield joined[1]
+            if pipeline and self.supports_pipeline:  # batch the writes, as upstream does
+                with joined[1].connection.pipeline():
+                    yield joined[1]
+            else:
+                yield joined[1]
             return
         with super()._cursor(pipeline=pipeline) as cur:
             yield cur
