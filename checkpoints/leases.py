@@ -1,11 +1,13 @@
-"""One writer per ticket: leases with fencing tokens, checked before every checkpoint write.
+"""One writer per ticket: leases with fencing tokens, in the checkpoint database.
 
 LangGraph lets two processes resume the same thread, and the later write silently
 wins. Here a process takes the ticket's lease (owner, expiry, fencing token) before it
-runs the ticket; every checkpoint write then checks that the token is still current,
-so a stale writer fails with ``TicketBusyError`` instead of forking the history. A
-lease whose owner process is gone (same host, dead pid) or whose time ran out can be
-taken over.
+runs the ticket, and every checkpoint write checks that the token is still current
+(``FencedSaver`` in ``fence.py``), so a stale writer fails with ``TicketBusyError``
+instead of forking the history. The check and the write are one transaction with
+the project's savers (SQLite ``BEGIN IMMEDIATE``; PostgreSQL a row lock on the lease),
+so a takeover cannot land between them. A lease whose owner process is gone (same
+host, dead pid) or whose time ran out can be taken over.
 """
 
 from __future__ import annotations
@@ -14,20 +16,13 @@ import os
 import socket
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from langchain_core.runnables import RunnableConfig
-from langgraph.checkpoint.base import (
-    BaseCheckpointSaver,
-    ChannelVersions,
-    Checkpoint,
-    CheckpointMetadata,
-    CheckpointTuple,
-)
+from langgraph.checkpoint.base import BaseCheckpointSaver
 
 from supportgraph.graph.errors import TicketBusyError
 
@@ -67,6 +62,16 @@ def _refuse_if_held(current: Lease | None, owner: str, now: datetime) -> None:
         )
 
 
+def _still_held(lease: Lease, current: Lease | None) -> None:
+    """Raise TicketBusyError unless ``current`` is ``lease``: nobody took the ticket over."""
+    if current is None or (current.token, current.owner) != (lease.token, lease.owner):
+        taker = current.owner if current and current.owner else "nobody (released)"
+        raise TicketBusyError(
+            f"ticket {lease.thread_id} was taken over by {taker}; this process ({lease.owner}) "
+            "stops writing so that the ticket's history does not fork"
+        )
+
+
 @dataclass(frozen=True)
 class Lease:
     """Who holds a ticket, until when, under which fencing token."""
@@ -97,11 +102,7 @@ class LeaseTable:
         if self._conn is None:
             return self._memory.get(thread_id)
         with self._lock:
-            row = self._conn.execute(
-                "SELECT owner, token, expires_at FROM supportgraph_leases WHERE thread_id = ?",
-                (thread_id,),
-            ).fetchone()
-        return Lease(thread_id, row[0], row[1], datetime.fromisoformat(row[2])) if row else None
+            return self._read(thread_id)
 
     def acquire(self, thread_id: str, owner: str, ttl: timedelta = DEFAULT_TTL) -> Lease:
         """Take the lease, or raise TicketBusyError naming the live holder."""
@@ -137,21 +138,45 @@ class LeaseTable:
 
     def check(self, lease: Lease) -> None:
         """Raise TicketBusyError if someone took the lease over since we got it."""
-        current = self.holder(lease.thread_id)
-        if current is None or (current.token, current.owner) != (lease.token, lease.owner):
-            taker = current.owner if current else "nobody (released)"
-            raise TicketBusyError(
-                f"ticket {lease.thread_id} was taken over by {taker}; this process ({lease.owner}) "
-                "stops writing so that the ticket's history does not fork"
-            )
+        _still_held(lease, self.holder(lease.thread_id))
 
-    def _read(self, thread_id: str) -> Lease | None:
+    @contextmanager
+    def fence(self, lease: Lease, saver: BaseCheckpointSaver[str]) -> Iterator[None]:
+        """Check ``lease``, then run the block's writes so that no takeover lands in between.
+
+        With a saver that has ``write_transaction`` (BlobSqliteSaver) the lease is read
+        inside the write's ``BEGIN IMMEDIATE`` transaction: a taker's own ``BEGIN
+        IMMEDIATE`` waits until the write is committed. In memory, the table's lock is
+        held across both. Any other SQLite saver is checked just before it writes.
+
+        Raises:
+            TicketBusyError: the lease was taken over; nothing in the block ran.
+        """
+        if self._conn is None:
+            with self._lock:
+                _still_held(lease, self._memory.get(lease.thread_id))
+                yield
+            return
+        begin = getattr(saver, "write_transaction", None)
+        if begin is None:
+            self.check(lease)
+            yield
+            return
+        with begin() as cur:
+            _still_held(lease, self._read(lease.thread_id, cur))
+            yield
+
+    def _read(self, thread_id: str, cursor: sqlite3.Cursor | None = None) -> Lease | None:
         if self._conn is None:
             return self._memory.get(thread_id)
-        row = self._conn.execute(
-            "SELECT owner, token, expires_at FROM supportgraph_leases WHERE thread_id = ?",
-            (thread_id,),
-        ).fetchone()
+        row = (
+            (cursor or self._conn)
+            .execute(
+                "SELECT owner, token, expires_at FROM supportgraph_leases WHERE thread_id = ?",
+                (thread_id,),
+            )
+            .fetchone()
+        )
         return Lease(thread_id, row[0], row[1], datetime.fromisoformat(row[2])) if row else None
 
     def _write(self, lease: Lease) -> None:
@@ -211,29 +236,45 @@ class PostgresLeaseTable(LeaseTable):
                 (lease.thread_id, lease.token),
             )
 
-    def check(self, lease: Lease) -> None:
-        """Raise TicketBusyError if someone took the lease over since we got it."""
-        current = self.holder(lease.thread_id)
-        if current is None or current.token != lease.token or current.owner != lease.owner:
-            taker = current.owner if current and current.owner else "nobody (released)"
-            raise TicketBusyError(
-                f"ticket {lease.thread_id} was taken over by {taker}; this process ({lease.owner}) "
-                "stops writing so that the ticket's history does not fork"
-            )
+    @contextmanager
+    def fence(self, lease: Lease, saver: BaseCheckpointSaver[str]) -> Iterator[None]:
+        """Check ``lease``, then run the block's writes so that no takeover lands in between.
 
-    def _pg_read(self, thread_id: str, lock: bool) -> Lease | None:
-        row = self._pg.execute(
-            "SELECT owner, token, expires_at FROM supportgraph_leases WHERE thread_id = %s"
-            + (" FOR UPDATE" if lock else ""),
-            (thread_id,),
-        ).fetchone()
+        With a saver that has ``write_transaction`` (CompactPostgresSaver) the lease
+        row is locked (``SELECT ... FOR UPDATE``) in the write's transaction: a taker's
+        ``acquire`` waits on that row until the write is committed, then sees it.
+        Any other PostgreSQL saver is checked just before it writes.
+
+        Raises:
+            TicketBusyError: the lease was taken over; nothing in the block ran.
+        """
+        begin = getattr(saver, "write_transaction", None)
+        if begin is None:
+            self.check(lease)
+            yield
+            return
+        with begin() as cur:
+            _still_held(lease, self._pg_read(lease.thread_id, lock=True, cursor=cur))
+            yield
+
+    def _pg_read(self, thread_id: str, lock: bool, cursor: Any = None) -> Lease | None:
+        row = (
+            (cursor or self._pg)
+            .execute(
+                "SELECT owner, token, expires_at FROM supportgraph_leases WHERE thread_id = %s"
+                + (" FOR UPDATE" if lock else ""),
+                (thread_id,),
+            )
+            .fetchone()
+        )
         if row is None:
             return None
         values = list(row.values()) if isinstance(row, dict) else list(row)
         return Lease(thread_id, values[0], int(values[1]), values[2])
 
 
-def _lease_table(inner: BaseCheckpointSaver[str]) -> LeaseTable:
+def lease_table(inner: BaseCheckpointSaver[str]) -> LeaseTable:
+    """The lease table in the saver's own database (same connection and lock), or in memory."""
     conn = getattr(inner, "conn", None)
     lock = getattr(inner, "lock", None)
     if isinstance(conn, sqlite3.Connection):
@@ -241,81 +282,3 @@ def _lease_table(inner: BaseCheckpointSaver[str]) -> LeaseTable:
     if type(conn).__module__.startswith("psycopg"):
         return PostgresLeaseTable(conn, lock)
     return LeaseTable()  # in memory: one process
-
-
-class FencedSaver(BaseCheckpointSaver[str]):
-    """A checkpointer that refuses writes to a thread whose lease this process lost."""
-
-    def __init__(self, inner: BaseCheckpointSaver[str]) -> None:
-        super().__init__(serde=inner.serde)
-        self.inner = inner
-        self.leases = _lease_table(inner)
-        self._held: dict[str, Lease] = {}
-
-    @contextmanager
-    def lease(
-        self, thread_id: str, owner: str | None = None, ttl: timedelta = DEFAULT_TTL
-    ) -> Iterator[Lease]:
-        """Hold the thread's lease while the block runs."""
-        lease = self.leases.acquire(thread_id, owner or this_process(), ttl)
-        self._held[thread_id] = lease
-        try:
-            yield lease
-        finally:
-            self._held.pop(thread_id, None)
-            self.leases.release(lease)
-
-    def _check(self, config: RunnableConfig) -> None:
-        lease = self._held.get(config["configurable"]["thread_id"])
-        if lease is not None:
-            self.leases.check(lease)
-
-    def get_tuple(self, config: RunnableConfig) -> CheckpointTuple | None:
-        """Read a checkpoint (no lease needed)."""
-        return self.inner.get_tuple(config)
-
-    def list(
-        self,
-        config: RunnableConfig | None,
-        *,
-        filter: dict[str, Any] | None = None,  # noqa: A002 - LangGraph's signature
-        before: RunnableConfig | None = None,
-        limit: int | None = None,
-    ) -> Iterator[CheckpointTuple]:
-        """List checkpoints (no lease needed)."""
-        return self.inner.list(config, filter=filter, before=before, limit=limit)
-
-    def put(
-        self,
-        config: RunnableConfig,
-        checkpoint: Checkpoint,
-        metadata: CheckpointMetadata,
-        new_versions: ChannelVersions,
-    ) -> RunnableConfig:
-        """Write a checkpoint if this process still holds the thread's lease."""
-        self._check(config)
-        return self.inner.put(config, checkpoint, metadata, new_versions)
-
-    def put_writes(
-        self,
-        config: RunnableConfig,
-        writes: Sequence[tuple[str, Any]],
-        task_id: str,
-        task_path: str = "",
-    ) -> None:
-        """Write pending task writes if this process still holds the thread's lease."""
-        self._check(config)
-        self.inner.put_writes(config, writes, task_id, task_path)
-
-    def delete_thread(self, thread_id: str) -> None:
-        """Delete a thread's checkpoints."""
-        self.inner.delete_thread(thread_id)
-
-    def get_next_version(self, current: str | None, channel: None) -> str:
-        """Use the wrapped saver's version scheme."""
-        return self.inner.get_next_version(current, channel)
-
-
-def fenced(saver: BaseCheckpointSaver[str]) -> FencedSaver:
-    """Wrap ``saver`` with per-ticket leases (idempotent)."""
-    return saver if isinstance(saver, FencedSaver) else FencedSaver(saver)

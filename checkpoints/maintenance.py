@@ -8,6 +8,7 @@ from datetime import datetime
 from langchain_core.runnables import RunnableConfig
 from langgraph.types import StateSnapshot
 
+from supportgraph.checkpoints.fence import holding_lease
 from supportgraph.graph.builder import SupportGraph
 from supportgraph.graph.context import Context
 from supportgraph.graph.errors import HistoryError
@@ -104,6 +105,7 @@ def replay(
     Raises:
         HistoryError: the checkpoint is not in the ticket's history, or the ticket
             finished at it, so there is nothing to run.
+        TicketBusyError: another process is running or deciding the ticket right now.
     """
     config = config_for(ticket_id, tenant)
     known = {e.checkpoint_id: e for e in history(graph, ticket_id, tenant)}
@@ -119,5 +121,6 @@ def replay(
             "from there: pick an earlier one (its `next` column names what would run)"
         )
     fork = RunnableConfig(configurable={**config["configurable"], "checkpoint_id": checkpoint_id})
-    graph.invoke(None, fork, context=context, durability="sync")
+    with holding_lease(graph.checkpointer, config["configurable"]["thread_id"]):
+        graph.invoke(None, fork, context=context, durability="sync")
     return graph.get_state(config)

@@ -19,8 +19,7 @@ from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 from supportgraph.checkpoints.zdict import ZDICT_V1
 from supportgraph.graph.context import home_dir
 from supportgraph.graph.errors import ConfigurationError, StoreError
-from supportgraph.graph.models import EscalationTrigger, ProposedAction
-from supportgraph.graph.state import STATE_MODELS
+from supportgraph.graph.state import checkpoint_types
 
 # Which URL each open saver came from, so errors can name the store (passwords removed).
 _LABELS: WeakKeyDictionary[BaseCheckpointSaver[Any], str] = WeakKeyDictionary()
@@ -95,10 +94,14 @@ class CompressingSerializer(JsonPlusSerializer):
 
 
 def serializer() -> JsonPlusSerializer:
-    """A compressing serializer that allows exactly our state models to be read back."""
-    allowed = [
-        (m.__module__, m.__name__) for m in (*STATE_MODELS, EscalationTrigger, ProposedAction)
-    ]
+    """A compressing serializer that allows exactly our state models to be read back.
+
+    Registering them (``allowed_msgpack_modules``) is what LangGraph asks of custom
+    types: it reads them without a warning today, and still reads them when unlisted
+    types are refused (``LANGGRAPH_STRICT_MSGPACK=true`` now, the default later). Every
+    saver this project opens uses it, and so does ``langgraph dev`` (``studio.py``).
+    """
+    allowed = [(m.__module__, m.__name__) for m in checkpoint_types()]
     return CompressingSerializer(allowed_msgpack_modules=allowed)
 
 

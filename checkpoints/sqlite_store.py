@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import sqlite3
+import threading
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import closing
+from contextlib import closing, contextmanager
 from typing import Any
 
 from langchain_core.runnables import RunnableConfig
@@ -56,6 +58,9 @@ class BlobSqliteSaver(CompactVersions, SqliteSaver):
     checkpoint row keeps the versions, so reading it joins the blobs back in.
     """
 
+    # The write transaction open on this saver, and the thread that opened it.
+    _transaction: tuple[int, sqlite3.Cursor] | None = None
+
     def setup(self) -> None:
         """Create LangGraph's tables and the blob table (idempotent)."""
         if self.is_setup:
@@ -63,6 +68,43 @@ class BlobSqliteSaver(CompactVersions, SqliteSaver):
         super().setup()
         self.conn.execute(_SCHEMA)
         self.conn.commit()
+
+    @contextmanager
+    def write_transaction(self) -> Iterator[sqlite3.Cursor]:
+        """Run the block's reads and writes as one SQLite transaction, committed at its end.
+
+        ``BEGIN IMMEDIATE`` takes the database's write lock before the block reads
+        anything, so no other connection (another process) can write between what the
+        block reads and what it writes. This saver's writes inside the block (``put``,
+        ``put_writes``, ``delete_thread``) join the transaction instead of committing
+        their own; an exception rolls all of it back. The lease fence
+        (``checkpoints/leases.py``) reads the ticket's lease in it.
+        """
+        with self.lock:
+            self.setup()
+            cur = self.conn.cursor()
+            cur.execute("BEGIN IMMEDIATE")
+            self._transaction = (threading.get_ident(), cur)
+            try:
+                yield cur
+            except BaseException:
+                self.conn.rollback()
+                raise
+            else:
+                self.conn.commit()
+            finally:
+                self._transaction = None
+                cur.close()
+
+    @contextmanager
+    def cursor(self, transaction: bool = True) -> Iterator[sqlite3.Cursor]:
+        """A cursor that commits when done; inside :meth:`write_transaction`, that one's."""
+        joined = self._transaction
+        if joined is not None and joined[0] == threading.get_ident():
+            yield joined[1]
+            return
+        with super().cursor(transaction) as cur:
+            yield cur
 
     def put(
         self,

@@ -44,7 +44,7 @@ def build_graph(checkpointer: BaseCheckpointSaver[str] | None = None) -> Support
             wrapped so that only the process holding a ticket's lease writes to it.
     """
     if checkpointer is not None:
-        from supportgraph.checkpoints.leases import fenced
+        from supportgraph.checkpoints.fence import fenced
 
         checkpointer = fenced(checkpointer)
     return builder.compile(checkpointer=checkpointer, name="supportgraph")

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Literal
@@ -13,7 +13,7 @@ from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.types import Command, StateSnapshot
 
-from supportgraph.checkpoints.leases import FencedSaver
+from supportgraph.checkpoints.fence import holding_lease
 from supportgraph.checkpoints.savers import store_errors, thread_id
 from supportgraph.graph.builder import SupportGraph
 from supportgraph.graph.context import Context
@@ -98,15 +98,9 @@ def _nothing_to_run(snapshot: StateSnapshot) -> bool:
     return finished(snapshot) or bool(snapshot.values and snapshot.interrupts)
 
 
-@contextmanager
-def _lease(graph: SupportGraph, config: RunnableConfig) -> Iterator[None]:
+def _lease(graph: SupportGraph, config: RunnableConfig) -> AbstractContextManager[None]:
     """Hold the ticket's lease while writing, when the graph has a checkpointer."""
-    saver = graph.checkpointer
-    if isinstance(saver, FencedSaver):
-        with saver.lease(config["configurable"]["thread_id"]):
-            yield
-    else:
-        yield
+    return holding_lease(graph.checkpointer, config["configurable"]["thread_id"])
 
 
 def run_batch(

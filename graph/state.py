@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import operator
-from typing import Annotated, Literal, TypedDict
+from typing import Annotated, Literal, TypedDict, get_args, get_type_hints
+
+from pydantic import BaseModel
 
 from supportgraph.graph.models import (
     Decision,
@@ -12,7 +14,6 @@ from supportgraph.graph.models import (
     OutboxMessage,
     Reply,
     ReviewDecision,
-    Signals,
     SlaStatus,
     SpecialistReport,
     Ticket,
@@ -47,16 +48,25 @@ class SupportState(InputState, total=False):
     error: str  # why the run stopped early, when it did
 
 
-STATE_MODELS: tuple[type, ...] = (
-    Decision,
-    Escalation,
-    KnowledgeReport,
-    OutboxMessage,
-    Reply,
-    ReviewDecision,
-    Signals,
-    SlaStatus,
-    SpecialistReport,
-    Ticket,
-    TriageResult,
-)
+def checkpoint_types() -> tuple[type[BaseModel], ...]:
+    """Every Pydantic model a checkpoint of the state can hold, nested ones included.
+
+    The checkpoint serializer allows exactly these to be read back (``checkpoints/
+    savers.py``). They are found from the annotations, as LangGraph's strict mode does,
+    so a model added to the state or to another model is registered with it.
+    """
+    found: dict[type[BaseModel], None] = {}
+    for annotation in get_type_hints(SupportState, include_extras=True).values():
+        _collect_models(annotation, found)
+    return tuple(found)
+
+
+def _collect_models(annotation: object, found: dict[type[BaseModel], None]) -> None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        if annotation not in found:
+            found[annotation] = None
+            for field in annotation.model_fields.values():
+                _collect_models(field.annotation, found)
+        return
+    for arg in get_args(annotation):  # unions, containers, Annotated[...]
+        _collect_models(arg, found)

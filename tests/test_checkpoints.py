@@ -247,14 +247,60 @@ def test_a_thread_written_by_langgraphs_own_sqlite_saver_reads_and_resumes(
     assert all("ticket" in s.values for s in steps[:-1])  # old and new checkpoints alike
 
 
-def test_new_channel_versions_sort_after_langgraphs_own() -> None:
+def test_new_channel_versions_sort_after_langgraphs_own_and_our_first_ones() -> None:
     from supportgraph.checkpoints.versions import next_version
 
     old = "00000000000000000000000000000011.0.6374149117562405"
     new = next_version(old)
-    assert new.startswith("000012.") and len(new) == 15 and new > old
+    assert new.startswith("000012.") and len(new) == 18 and new > old
+    first_compact = "000012.3f9a0c1b"  # 32 random bits, as written before
+    assert next_version(first_compact) > first_compact > old
     assert next_version(new) > new and next_version("000009.ab") > "000009.ff"
     assert next_version(None).startswith("000001.") and next_version(3).startswith("000004.")
+
+
+def test_channel_versions_carry_64_random_bits() -> None:
+    import base64
+
+    from supportgraph.checkpoints.versions import next_version
+
+    tails = {next_version(5).split(".", 1)[1] for _ in range(2000)}
+    assert len(tails) == 2000  # 32 bits would already collide now and then across forks
+    assert all(len(base64.urlsafe_b64decode(t + "=")) == 8 for t in tails)
+
+
+# sha256 of checkpoints/zdict.py's ZDICT_V1, written out here on purpose: every stored
+# "+zdict1" value decompresses only with exactly these bytes.
+ZDICT_V1_PINNED = "b5e310f7d28ad624543c4a2d48cbef8e3ec356f2060476b46d4f8adf26bc7ec8"
+
+
+def test_zlib_preset_dictionary_never_changes() -> None:
+    import hashlib
+
+    from supportgraph.checkpoints.zdict import ZDICT_V1, ZDICT_V1_SHA256
+
+    assert hashlib.sha256(ZDICT_V1).hexdigest() == ZDICT_V1_PINNED, (
+        "ZDICT_V1 changed: checkpoints written with it can no longer be read. Restore it "
+        "and add a new dictionary with a new tag (+zdict2) for new writes instead."
+    )
+    assert ZDICT_V1_SHA256 == ZDICT_V1_PINNED
+
+
+def test_a_value_stored_with_the_first_dictionary_still_reads() -> None:
+    from supportgraph.checkpoints.savers import serializer
+
+    # Written by serializer().dumps_typed(...) when the dictionary shipped; kept verbatim.
+    stored = (
+        "msgpack+zdict1",
+        bytes.fromhex(
+            "78f9e75092c73bbe9faa8edc9b975aae002909ac14808da1e2e2ccb44a85cc12"
+            "05707012f081a1a1ae916988a111693e000019fb4e27"
+        ),
+    )
+    decision = serializer().loads_typed(stored)
+    assert (decision.source, decision.target) == ("supervisor", "triage")
+    assert decision.reason == "new ticket: classify it first"
+    assert decision.at == NOW
 
 
 def test_prune_drops_the_values_only_deleted_checkpoints_named(

@@ -1,10 +1,11 @@
-"""LangGraph's checkpointer conformance suite against our SQLite and PostgreSQL set-up.
+"""LangGraph's checkpointer conformance suite against the savers the project ships.
 
-The suite (``langgraph-checkpoint-conformance``) drives the async API, so it runs
-against the async twins of the savers ``open_checkpointer`` returns, opened the same
-way: a SQLite file in WAL mode, a PostgreSQL database with ``setup()`` run, and our
-allow-list serializer in both. Our own SQLite saver (values once per version) has no
-async twin; it runs through a thin adapter that awaits its sync methods. A fresh store is made for every capability suite.
+The suite (``langgraph-checkpoint-conformance``) drives the async API. It runs on what
+``open_checkpointer`` yields (BlobSqliteSaver in WAL mode, CompactPostgresSaver with its
+tables set up, our allow-list serializer in both) wrapped by the lease fence as a ticket
+run has it: this process holds the lease of every thread the suite writes, so every
+write goes through the fence's transaction. It also runs on the saver ``langgraph dev``
+uses (``checkpoints/studio.py``). A fresh store is made for every capability suite.
 The report prints with ``pytest -s``; the base capabilities must all pass.
 """
 
@@ -12,16 +13,46 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
+import pytest
+from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.checkpoint.conformance import checkpointer_test, validate
 from langgraph.checkpoint.conformance.capabilities import BASE_CAPABILITIES
 from langgraph.checkpoint.conformance.report import CapabilityReport
 
-from supportgraph.checkpoints.savers import serializer
+from supportgraph.checkpoints import open_checkpointer
+from supportgraph.checkpoints.fence import FencedSaver
+from supportgraph.checkpoints.leases import Lease
+from supportgraph.checkpoints.postgres_store import CompactPostgresSaver
+from supportgraph.checkpoints.sqlite_store import BlobSqliteSaver
 
 from .pg_server import PostgresServer
+
+
+class EveryThreadLeased(FencedSaver):
+    """The fence as a ticket run has it, for every thread: the lease is taken on first write."""
+
+    def __init__(self, inner: BaseCheckpointSaver[str], stack: ExitStack) -> None:
+        super().__init__(inner)
+        self._stack = stack
+        self.leased: list[str] = []  # threads whose writes went through the fence
+
+    def held(self, thread_id: str) -> Lease | None:
+        """This process's lease on the thread, taken now if it has none yet."""
+        lease = super().held(thread_id)
+        if lease is None:
+            lease = self._stack.enter_context(self.lease(thread_id))
+            self.leased.append(thread_id)
+        return lease
+
+
+@contextmanager
+def _fenced_store(url: str) -> Iterator[EveryThreadLeased]:
+    with open_checkpointer(url) as saver, ExitStack() as leases:
+        yield EveryThreadLeased(saver, leases)
 
 
 def _check(report: CapabilityReport) -> None:
@@ -34,83 +65,48 @@ def _check(report: CapabilityReport) -> None:
         assert report.results[capability.value].tests_passed > 0, capability
 
 
-def test_sqlite_store_passes_the_base_conformance_suite(tmp_path: Path) -> None:
-    import aiosqlite
-    from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
+def test_fenced_blob_sqlite_store_passes_the_base_conformance_suite(tmp_path: Path) -> None:
+    seen: list[FencedSaver] = []
 
-    @checkpointer_test(name="supportgraph SQLite (WAL, allow-list serde)")
-    async def sqlite_saver() -> AsyncIterator[AsyncSqliteSaver]:
-        path = tmp_path / f"{uuid.uuid4().hex}.sqlite"  # a fresh store per capability suite
-        async with aiosqlite.connect(path) as conn:
-            await conn.execute("PRAGMA journal_mode=WAL")
-            saver = AsyncSqliteSaver(conn, serde=serializer())
-            await saver.setup()
+    @checkpointer_test(name="supportgraph SQLite (values once per version) behind the fence")
+    async def fenced_sqlite() -> AsyncIterator[FencedSaver]:
+        url = f"sqlite:///{tmp_path / uuid.uuid4().hex}.sqlite"  # a fresh store per suite
+        with _fenced_store(url) as saver:
+            seen.append(saver)
             yield saver
 
-    _check(asyncio.run(validate(sqlite_saver)))
+    _check(asyncio.run(validate(fenced_sqlite)))
+    assert all(isinstance(s.inner, BlobSqliteSaver) for s in seen)
+    print("  threads written under a lease:", sum(len(s.leased) for s in seen))
+    assert sum(len(s.leased) for s in seen) > 20  # the suite's writes were fenced
 
 
-def test_blob_sqlite_store_passes_the_base_conformance_suite(tmp_path: Path) -> None:
-    """Our SQLite saver (values once per version) through a thin async adapter."""
-    import sqlite3
-    from collections.abc import Sequence
-    from typing import Any
+def test_fenced_compact_postgres_store_passes_the_base_conformance_suite(
+    postgres_server: PostgresServer,
+) -> None:
+    seen: list[FencedSaver] = []
 
-    from langchain_core.runnables import RunnableConfig
-    from langgraph.checkpoint.base import CheckpointTuple
-
-    from supportgraph.checkpoints.sqlite_store import BlobSqliteSaver
-
-    class AsyncBlobSqliteSaver(BlobSqliteSaver):
-        """The suite awaits the async API; these run the sync methods in place."""
-
-        async def aget_tuple(self, config: RunnableConfig) -> CheckpointTuple | None:
-            return self.get_tuple(config)
-
-        async def alist(  # type: ignore[override]
-            self, config: RunnableConfig | None, **kwargs: Any
-        ) -> AsyncIterator[CheckpointTuple]:
-            for found in list(self.list(config, **kwargs)):
-                yield found
-
-        async def aput(self, config: RunnableConfig, *args: Any) -> RunnableConfig:  # type: ignore[override]
-            return self.put(config, *args)
-
-        async def aput_writes(
-            self,
-            config: RunnableConfig,
-            writes: Sequence[tuple[str, Any]],
-            task_id: str,
-            task_path: str = "",
-        ) -> None:
-            self.put_writes(config, writes, task_id, task_path)
-
-        async def adelete_thread(self, thread_id: str) -> None:
-            self.delete_thread(thread_id)
-
-    @checkpointer_test(name="supportgraph SQLite, values once per version")
-    async def blob_saver() -> AsyncIterator[BlobSqliteSaver]:
-        path = tmp_path / f"{uuid.uuid4().hex}.sqlite"
-        conn = sqlite3.connect(path, check_same_thread=False)
-        conn.execute("PRAGMA journal_mode=WAL")
-        saver = AsyncBlobSqliteSaver(conn, serde=serializer())
-        saver.setup()
-        try:
-            yield saver
-        finally:
-            conn.close()
-
-    _check(asyncio.run(validate(blob_saver)))
-
-
-def test_postgres_store_passes_the_base_conformance_suite(postgres_server: PostgresServer) -> None:
-    from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
-
-    @checkpointer_test(name="supportgraph PostgreSQL (allow-list serde)")
-    async def postgres_saver() -> AsyncIterator[AsyncPostgresSaver]:
-        url = postgres_server.create_database("conformance")
-        async with AsyncPostgresSaver.from_conn_string(url, serde=serializer()) as saver:
-            await saver.setup()
+    @checkpointer_test(name="supportgraph PostgreSQL (compact versions) behind the fence")
+    async def fenced_postgres() -> AsyncIterator[FencedSaver]:
+        with _fenced_store(postgres_server.create_database("conformance")) as saver:
+            seen.append(saver)
             yield saver
 
-    _check(asyncio.run(validate(postgres_saver)))
+    _check(asyncio.run(validate(fenced_postgres)))
+    assert all(isinstance(s.inner, CompactPostgresSaver) for s in seen)
+    print("  threads written under a lease:", sum(len(s.leased) for s in seen))
+    assert sum(len(s.leased) for s in seen) > 20  # the suite's writes were fenced
+
+
+def test_studio_saver_passes_the_base_conformance_suite(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from supportgraph.checkpoints.studio import studio_checkpointer
+
+    @checkpointer_test(name="langgraph dev's saver (AsyncSqliteSaver, allow-list serde)")
+    async def studio_saver() -> AsyncIterator[BaseCheckpointSaver[str]]:
+        monkeypatch.setenv("SUPPORTGRAPH_HOME", str(tmp_path / uuid.uuid4().hex))
+        async with studio_checkpointer() as saver:
+            yield saver
+
+    _check(asyncio.run(validate(studio_saver)))

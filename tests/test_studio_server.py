@@ -1,4 +1,9 @@
-"""The graph served by `langgraph dev` (what Studio talks to), driven over real HTTP."""
+"""The graph served by `langgraph dev` (what Studio talks to), driven over real HTTP.
+
+The server runs with ``LANGGRAPH_STRICT_MSGPACK=true`` (LangGraph's coming default:
+unregistered types are refused when a checkpoint is read), so a resume that works here
+keeps working after that upgrade.
+"""
 
 from __future__ import annotations
 
@@ -38,12 +43,21 @@ def _call(base: str, path: str, body: dict[str, Any] | None = None) -> Any:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def server_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("studio") / "server.log"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory, server_log: Path) -> Iterator[str]:
     if not LANGGRAPH.exists():
         pytest.fail("langgraph CLI missing from the virtualenv: pip install -e '.[dev]'")
     port = _free_port()
-    log = tmp_path_factory.mktemp("studio") / "server.log"
-    env = os.environ | {"LANGGRAPH_CLI_NO_ANALYTICS": "1"}
+    log = server_log
+    env = os.environ | {
+        "LANGGRAPH_CLI_NO_ANALYTICS": "1",
+        "LANGGRAPH_STRICT_MSGPACK": "true",
+        "SUPPORTGRAPH_HOME": str(tmp_path_factory.mktemp("studio-home")),
+    }
     with log.open("w") as out:
         process = subprocess.Popen(
             [
@@ -114,3 +128,24 @@ def test_studio_review_round_trip(server: str) -> None:
         {"assistant_id": "supportgraph", "command": {"resume": answer}},
     )
     assert (done["outcome"], done["reply"]["status"]) == ("replied", "sent")
+
+
+@pytest.mark.slow
+def test_studio_resume_reads_every_model_back_without_a_warning(
+    server: str, server_log: Path
+) -> None:
+    thread = _call(server, "/threads", {})["thread_id"]
+    _call(
+        server,
+        f"/threads/{thread}/runs/wait",
+        {"assistant_id": "supportgraph", "input": {"ticket": _sample("SUPPORT-001")}},
+    )
+    done = _call(
+        server,
+        f"/threads/{thread}/runs/wait",
+        {"assistant_id": "supportgraph", "command": {"resume": {"action": "approve"}}},
+    )
+    assert done["outcome"] == "replied", done.get("__error__")
+    log = server_log.read_text()
+    for warning in ("Deserializing unregistered type", "Blocked deserialization"):
+        assert warning not in log, log[log.index(warning) - 200 :][:600]
