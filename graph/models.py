@@ -219,6 +219,7 @@ class Signals(_Model):
     urgency_p: float
     critical: float
     person: float
+    reason: str = "none"  # the most likely reason a person must act (tools/judgement.py)
 
 
 class TriageResult(_Model):

@@ -18,6 +18,7 @@ from supportgraph.graph.models import (
     Escalation,
     EscalationTrigger,
     SpecialistReport,
+    TriggerKind,
 )
 from supportgraph.graph.state import SupportState
 from supportgraph.tools.judgement import content_text
@@ -187,27 +188,49 @@ def critical_priority(state: SupportState, policy: Policy) -> EscalationTrigger 
     )
 
 
+# Why the learned judgement says a person must act, and what that means: the role
+# that handles it and whether it is a severity escalation (a team takes the ticket over)
+# or a check before anything is sent.
+REASON_ROLE: dict[str, tuple[Role, TriggerKind]] = {
+    "critical_incident": ("engineering", "severity"),
+    "data_loss": ("engineering", "severity"),
+    "security_incident": ("security", "severity"),
+    "privacy_incident": ("security", "severity"),
+    "other_customer_data": ("security", "review"),
+    "secrets_request": ("security", "review"),
+    "legal_threat": ("legal", "severity"),
+    "gdpr_request": ("legal", "review"),
+    "deletion": ("legal", "severity"),
+    "refund_or_credit": ("billing", "severity"),
+    "chargeback": ("billing", "severity"),
+    "downgrade": ("billing", "severity"),
+    "cancellation": ("billing", "severity"),
+    "angry_high_value": ("success", "severity"),
+}
+
+
 def person_needed(state: SupportState, policy: Policy) -> EscalationTrigger | None:
-    """The learned judgement reads something a person must handle → a person checks first.
+    """The learned judgement reads something a person must handle → that team acts first.
 
     The safe side for what the request patterns (tools/intents.py) do not name: an
     indirect refund request, a privacy worry, a possible incident described vaguely.
+    The learned reason picks the team, and whether it is a severity escalation.
     """
     triage = state["triage"]
     signals = triage.signals
     if signals is None or signals.person < PERSON_AT or triage.priority == "Critical":
         return None
-    exposure = signals.effect in EXPOSURE_EFFECTS
+    role, kind = REASON_ROLE.get(signals.reason, (OWNER_ROLE[triage.category], "review"))
     return EscalationTrigger(
         rule="person_needed",
-        team=policy.team("security") if exposure else policy.owner(triage.category),
+        team=policy.team(role),
         reason="low_confidence",
         needs_human=True,
         detail=(
-            f"a person should act first (p={signals.person:.2f}): {signals.effect} for "
-            f"{signals.who}"
+            f"a person should act first (p={signals.person:.2f}), most likely "
+            f"{signals.reason.replace('_', ' ')}: {signals.effect} for {signals.who}"
         ),
-        kind="review",
+        kind=kind,
     )
 
 

@@ -45,7 +45,7 @@ _ACTION_KINDS: dict[str, ActionKind] = {
     "downgrade": "downgrade",
     "deletion": "account_deletion",
 }
-_TIER_RANK = {name: rank for rank, name in enumerate(TIERS)}
+_TIER_RANK: dict[str, int] = {name: rank for rank, name in enumerate(TIERS)}
 
 
 def _has(cue: str, text: str) -> bool:

@@ -273,7 +273,7 @@ EXPECTED = {
         "language": "de",
         "fr_breached": True,
     },
-    "E-2": {"priority": ["high"], "needs_human": False, "language": "en"},
+    "E-2": {"priority": ["low"], "needs_human": False, "language": "fr"},
 }
 
 
@@ -299,7 +299,7 @@ def test_eval_outcomes_counts_checks_misses_and_alarms(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     assert (report["checks"], report["accuracy"]) == (9, round(8 / 9, 4))
-    assert report["by_check"]["priority"] == {"right": 1, "checked": 2, "accuracy": 0.5}
+    assert report["by_check"]["language"] == {"right": 1, "checked": 2, "accuracy": 0.5}
     assert report["critical_recall"] == 1.0 and report["safety_misses"] == []
     assert (report["false_alarms"], report["routine_tickets"], report["false_alarm_rate"]) == (
         0,
@@ -307,4 +307,4 @@ def test_eval_outcomes_counts_checks_misses_and_alarms(tmp_path: Path) -> None:
         0.0,
     )
     assert report["priority_confusion"]["critical"] == {"critical": 1}
-    assert report["priority_confusion"]["high"] == {"low": 1}
+    assert report["priority_confusion"]["low"] == {"low": 1}

@@ -132,8 +132,8 @@ def test_dashboard_counts_come_from_the_run(sample_run: tuple[Path, Path, Any]) 
     for line in (
         "**Critical:** 1 (20%)",
         "**High:** 1 (20%)",
-        "**Medium:** 3 (60%)",
-        "**Low:** 0 (0%)",
+        "**Medium:** 1 (20%)",
+        "**Low:** 2 (40%)",
         "**Email:** 2 (40%)",
         "**Phone:** 2 (40%)",
         "**Chat:** 1 (20%)",

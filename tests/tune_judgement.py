@@ -31,7 +31,7 @@ from supportgraph.tools.multilingual import multilingual_encoder
 
 TUNING = Path(__file__).parent / "data" / "judgement" / "tuning"
 CACHE = Path("build/tune_judgement")
-HEADS = ("who", "effect", "urgency", "impact", "routine", "person", "category")
+HEADS = ("who", "effect", "urgency", "impact", "routine", "person", "reason", "category")
 
 
 def out_of_fold(

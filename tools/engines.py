@@ -134,6 +134,7 @@ def signals_of(judgement: Judgement, critical: float) -> Signals:
         urgency_p=round(up, 3),
         critical=round(critical, 3),
         person=round(judgement.p("person", "yes"), 3),
+        reason=judgement.top_reason()[0],
     )
 
 

@@ -1,10 +1,11 @@
 """The learned half of triage: what happened, to whom, how pressing, and who must act.
 
-Seven heads read one ticket: ``who`` is affected, what happened (``effect``), what
+Eight heads read one ticket: ``who`` is affected, what happened (``effect``), what
 makes it pressing (``urgency``), the rubric's ``impact`` level that follows from who and
 what (learned directly: it is what the priority matrix needs), ``routine`` (thanks,
-auto-reply, spam, how-to…), whether a ``person`` must act before anything is sent, and
-the ``category``. They
+auto-reply, spam, how-to…), whether a ``person`` must act before anything is sent and
+the ``reason`` why (a refund, a privacy incident, a GDPR request…), and the
+``category``. They
 are logistic regressions over one feature row: the multilingual sentence vector of the
 ticket (tools/multilingual.py), word and character TF-IDF n-grams, and the tier and
 channel. They learn from tickets written for the project and labelled against the
@@ -22,7 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from importlib import resources
@@ -53,6 +54,23 @@ HEADS: dict[str, tuple[str, ...]] = {
     "impact": ("none", "minor", "money", "moderate", "significant", "extensive"),
     "routine": ("none", "howto", "feature_idea", "auto_reply", "spam", "thanks", "praise"),
     "person": ("no", "yes"),
+    "reason": (
+        "none",
+        "critical_incident",
+        "security_incident",
+        "privacy_incident",
+        "data_loss",
+        "legal_threat",
+        "gdpr_request",
+        "other_customer_data",
+        "secrets_request",
+        "refund_or_credit",
+        "chargeback",
+        "downgrade",
+        "cancellation",
+        "deletion",
+        "angry_high_value",
+    ),
     "category": CATEGORIES,
 }
 _WORDS = {"ngram_range": (1, 2), "sublinear_tf": True, "min_df": 2, "max_features": 20000}
@@ -107,6 +125,12 @@ class Judgement:
         best = max(scores, key=scores.__getitem__)
         return best, scores[best]
 
+    def top_reason(self) -> tuple[str, float]:
+        """The most likely reason a person must act, other than none."""
+        scores = {k: v for k, v in self.probabilities["reason"].items() if k != "none"}
+        best = max(scores, key=scores.__getitem__)
+        return best, scores[best]
+
     def p(self, head: str, *classes: str) -> float:
         """Probability that ``head`` is any of ``classes``."""
         return sum(self.probabilities[head].get(c, 0.0) for c in classes)
@@ -116,9 +140,9 @@ def _meta(tiers: Sequence[str | None], channels: Sequence[str | None], weight: f
     rows = np.zeros((len(tiers), len(TIERS) + len(CHANNELS)), np.float32)
     for i, (tier, channel) in enumerate(zip(tiers, channels, strict=True)):
         if tier in TIERS:
-            rows[i, TIERS.index(tier)] = weight  # type: ignore[arg-type]
+            rows[i, TIERS.index(tier)] = weight
         if channel in CHANNELS:
-            rows[i, len(TIERS) + CHANNELS.index(channel)] = weight  # type: ignore[arg-type]
+            rows[i, len(TIERS) + CHANNELS.index(channel)] = weight
     return rows
 
 
@@ -221,7 +245,7 @@ class JudgementModel:
         texts: Sequence[str],
         tiers: Sequence[str | None],
         channels: Sequence[str | None],
-        labels: dict[str, Sequence[str | None]],
+        labels: Mapping[str, Sequence[str | None]],
         settings: Settings = Settings(),
         vectors: np.ndarray | None = None,
     ) -> JudgementModel:
@@ -263,7 +287,7 @@ class JudgementModel:
             arrays[f"{head}_coef"] = coef.astype(np.float16)
             arrays[f"{head}_intercept"] = intercept
         path.parent.mkdir(parents=True, exist_ok=True)
-        np.savez_compressed(path.with_suffix(".npz"), **arrays)
+        np.savez_compressed(path.with_suffix(".npz"), allow_pickle=False, **arrays)
         meta = {
             "format": FORMAT,
             "settings": self.settings.__dict__,

@@ -73,6 +73,7 @@ def _labels_of(entry: dict[str, Any]) -> dict[str, str | None]:
         "impact": IMPACT[effect][who] if who and effect else None,
         "routine": (signals.get("routine") or "none") if signals else None,
         "person": None if human is None else ("yes" if human else "no"),
+        "reason": (signals.get("human_reason") or "none") if signals else None,
         "category": (entry.get("category") or [None])[0],
     }
 

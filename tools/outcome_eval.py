@@ -97,10 +97,10 @@ def compare(
         for check in CHECKS:
             if check not in wanted:
                 continue
-            right = _matches(check, got[check], wanted[check])
+            matched = _matches(check, got[check], wanted[check])
             by_check[check]["checked"] += 1
-            by_check[check]["right"] += right
-            if not right:
+            by_check[check]["right"] += matched
+            if not matched:
                 wrong.append(
                     {
                         "ticket_id": ticket_id,
