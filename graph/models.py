@@ -220,6 +220,7 @@ class Signals(_Model):
     critical: float
     person: float
     reason: str = "none"  # the most likely reason a person must act (tools/judgement.py)
+    exposure: float = 0.0  # probability that data or credentials were exposed
 
 
 class TriageResult(_Model):

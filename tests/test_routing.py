@@ -27,6 +27,7 @@ from supportgraph.graph.routing import (
     low_triage_confidence,
     money_or_account_action,
     person_needed,
+    possible_exposure,
     route_ticket,
     sla_breached,
     specialist_tool_failure,
@@ -178,6 +179,25 @@ def test_a_person_checks_what_the_judgement_says_a_person_must_handle() -> None:
     assert trigger is not None and (trigger.needs_human, trigger.kind) == (True, "review")
     calm = triage(priority="Medium", signals=signals(effect="none", person=0.2))
     assert person_needed(state(triage=calm), THRESHOLD) is None
+
+
+def test_a_plausible_exposure_goes_to_security_even_below_critical() -> None:
+    unsure = triage(priority="Medium", signals=signals(exposure=0.3, person=0.2))
+    trigger = possible_exposure(state(triage=unsure), THRESHOLD)
+    assert trigger is not None
+    assert (trigger.team, trigger.needs_human, trigger.kind) == ("Security", True, "severity")
+    assert "possible security or privacy incident" in trigger.detail
+    calm = triage(priority="Medium", signals=signals(exposure=0.05, person=0.2))
+    assert possible_exposure(state(triage=calm), THRESHOLD) is None
+
+
+def test_the_learned_reason_picks_the_team_and_the_kind() -> None:
+    refund = triage(priority="Medium", signals=signals(person=0.8, reason="refund_or_credit"))
+    trigger = person_needed(state(triage=refund), THRESHOLD)
+    assert trigger is not None and (trigger.team, trigger.kind) == ("Billing", "severity")
+    gdpr = triage(priority="Low", signals=signals(person=0.8, reason="gdpr_request"))
+    trigger = person_needed(state(triage=gdpr), THRESHOLD)
+    assert trigger is not None and (trigger.team, trigger.kind) == ("Legal", "review")
 
 
 def test_thanks_and_spam_close_without_specialists_or_knowledge() -> None:

@@ -135,6 +135,7 @@ def signals_of(judgement: Judgement, critical: float) -> Signals:
         critical=round(critical, 3),
         person=round(judgement.p("person", "yes"), 3),
         reason=judgement.top_reason()[0],
+        exposure=round(judgement.p("effect", "exposure"), 3),
     )
 
 

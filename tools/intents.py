@@ -171,6 +171,9 @@ _PATTERNS: dict[Intent, tuple[str, ...]] = {
         r"\b(?:changer|passer|basculer) (?:\w+ ){0,2}(?:forfait|plan|offre|abonnement|starter|growth|professional|enterprise)",
     ),
     "deletion": (
+        r"\b(?:erasure|right to be forgotten|derecho al olvido|droit a l'oubli|recht auf vergessenwerden)\b",
+        r"\b(?:art(?:icle|\.)? ?17)\b.{0,60}\b(?:gdpr|dsgvo|rgpd|erase|erasure|delet|losch|supres|borr|effac|suppr)|\b(?:gdpr|dsgvo|rgpd)\b.{0,40}\bart(?:icle|\.)? ?17\b",
+        r"\b(?:loschung|effacement|supresion|borrado) (?:\w+ ){0,3}(?:personenbezogen\w*|personlich\w*|donnees|datos|daten|konto\w*|compte|cuenta|account)",
         r"\b(?:remove|take|wipe|erase|delete|purge|get)\w* (?:\w+ ){0,5}(?:off|from) (?:your|the|all your) (?:servers|systems|platform|database|cloud)",
         r"\b(?:delete|erase|purge|wipe|remove)\w* (?:all |all of |everything of |the entire )?(?:our|my) (?:\w+ )?(?:history|historical data|records|archives?)\b",
         r"\b(?:eliminar|eliminen|borrar|borren|suprimir|supriman|borreis)\w* (?:\w+ ){0,5}(?:historico|historial|registros|archivos|datos|informacion)\b",
