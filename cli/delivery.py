@@ -5,8 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import typer
-
 from supportgraph.cli.console import errors
 from supportgraph.cli.options import check_out, fail
 from supportgraph.graph.errors import SupportGraphError
@@ -42,8 +40,3 @@ def deliver(snapshots: list[Any], relay: Relay) -> int:
             f"{escape.console(failure.reason, 300)}; it stays in the outbox, run relay again"
         )
     return sent
-
-
-def exit_code_for(relay: Relay) -> typer.Exit | None:
-    """Exit 1 when a message could not be delivered, so scripts notice."""
-    return typer.Exit(code=1) if relay.failures else None

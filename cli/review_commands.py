@@ -10,7 +10,6 @@ answered.
 from __future__ import annotations
 
 import json
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -26,7 +25,9 @@ from supportgraph.cli.options import (
     SmtpOption,
     TenantOption,
     check_reviewer,
+    check_team,
     fail,
+    read_reply_file,
 )
 from supportgraph.cli.report_command import refresh_after_decision
 from supportgraph.cli.review_view import print_card, print_list
@@ -38,11 +39,8 @@ from supportgraph.reports.records import ticket_record
 from supportgraph.reports.review_card import review_card
 from supportgraph.tools import escape
 from supportgraph.tools.durations import parse_duration
-from supportgraph.tools.teams import load_teams
 
 review_app = typer.Typer(help="Tickets waiting for a human reviewer.", no_args_is_help=True)
-# A reply file bigger than this is a wrong file, not a reply.
-REPLY_FILE_MAX_BYTES = 1_000_000
 
 
 def _snapshot(ticket_id: str, checkpoint: str | None, tenant: str | None) -> Any:
@@ -56,14 +54,6 @@ def _snapshot(ticket_id: str, checkpoint: str | None, tenant: str | None) -> Any
     if not snapshot.values:
         raise fail(f"unknown ticket {ticket_id[:80]}: no checkpoint thread in this store")
     return snapshot
-
-
-def _team(name: str, context: Context) -> str:
-    """The configured team called ``name`` (any case); a one-line error listing them if none."""
-    try:
-        return load_teams(context.teams_path).get(name).name
-    except SupportGraphError as exc:
-        raise fail(f"--team: {exc}") from None
 
 
 def show(
@@ -138,7 +128,7 @@ def review_list(
     age = _duration("--older-than", older_than)
     waited = _duration("--waiting-longer-than", waiting_longer_than)
     context = Context()
-    team = _team(team, context) if team is not None else None
+    team = check_team(team, context.teams_path) if team is not None else None
     now = context.now()
     try:
         with open_checkpointer(checkpoint, create=False) as saver:
@@ -235,39 +225,6 @@ def review_reject(
     _decide(ticket_id, answer, DecisionOptions(checkpoint, tenant, interrupt, out, smtp))
 
 
-def read_reply_file(path: Path) -> str:
-    """The reply text in ``path`` (``-``: standard input): UTF-8, not empty.
-
-    Stops with a one-line error when the file is missing, a folder, unreadable, too big,
-    not UTF-8 or blank. A UTF-8 byte-order mark and surrounding blank lines are dropped.
-    """
-    where = "standard input" if str(path) == "-" else str(path)
-    try:
-        if str(path) == "-":
-            data = sys.stdin.buffer.read(REPLY_FILE_MAX_BYTES + 1)
-        elif path.is_dir():
-            raise fail(f"--reply-file {where} is a folder; pass the file holding the reply")
-        else:
-            with path.open("rb") as handle:
-                data = handle.read(REPLY_FILE_MAX_BYTES + 1)
-    except FileNotFoundError:
-        raise fail(f"--reply-file {where}: no such file") from None
-    except OSError as exc:
-        raise fail(f"--reply-file {where}: cannot read it ({exc.strerror})") from None
-    if len(data) > REPLY_FILE_MAX_BYTES:
-        raise fail(f"--reply-file {where} is over {REPLY_FILE_MAX_BYTES:,} bytes; is it the reply?")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise fail(
-            f"--reply-file {where} is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset "
-            f"{exc.start}); save it as UTF-8"
-        ) from None
-    if not text.strip():
-        raise fail(f"--reply-file {where} is empty; write the reply to send in it")
-    return text.strip()
-
-
 @review_app.command("edit")
 def review_edit(
     ticket_id: str,
@@ -332,7 +289,7 @@ def review_reassign(
     answer = {
         "action": "reassign",
         "reviewer": reviewer,
-        "team": _team(team, Context()),
+        "team": check_team(team, Context().teams_path),
         "reason": reason,
     }
     options = DecisionOptions(checkpoint, tenant, interrupt, out, None, sends=False)

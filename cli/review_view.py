@@ -24,7 +24,7 @@ Card = dict[str, Any]
 FULL_TEXT_CHARS = 200_000
 EXCERPT_CHARS = 120
 
-e = escape.console
+_e = escape.console
 
 
 def _ago(seconds: int | None) -> str:
@@ -121,11 +121,11 @@ def _print(text: object, indent: int = 2, limit: int = 2000) -> None:
 
 def print_card(card: Card) -> None:
     """Print one ticket for a reviewer: who and when, the message, the findings, the draft."""
-    contact = f" · contact {e(card['contact_name'])}" if card["contact_name"] else ""
+    contact = f" · contact {_e(card['contact_name'])}" if card["contact_name"] else ""
     console.print(
-        f"[bold]{e(card['ticket_id'])}[/]"
-        + (f" (tenant {e(card['tenant'])})" if card["tenant"] else "")
-        + f" {e(card['customer'])} ({e(card['customer_tier'])}, {e(card['channel'])}){contact}"
+        f"[bold]{_e(card['ticket_id'])}[/]"
+        + (f" (tenant {_e(card['tenant'])})" if card["tenant"] else "")
+        + f" {_e(card['customer'])} ({_e(card['customer_tier'])}, {_e(card['channel'])}){contact}"
     )
     _print(card["subject"], limit=300)
     _print(
@@ -146,20 +146,22 @@ def print_card(card: Card) -> None:
         _print(line, indent)
     draft = card["draft"]
     if draft["text"] is not None:
-        console.print(f"\n[bold]Reply ({e(draft['status'])}):[/]")
+        console.print(f"\n[bold]Reply ({_e(draft['status'])}):[/]")
         _print(draft["text"], limit=FULL_TEXT_CHARS)
         if draft["citations"]:
             _print(f"cites {', '.join(draft['citations'])}")
 
 
 def _excerpt(text: str | None) -> str:
-    return e(" ".join((text or "").split()), EXCERPT_CHARS)
+    return _e(" ".join((text or "").split()), EXCERPT_CHARS)
 
 
 def _why(card: Card) -> str:
     """The rules that asked for a person, by name (their details are in ``show``)."""
     rules = [r["rule"] for r in card["findings"]["rules"] if r["needs_human"]]
-    return "\n".join(e(rule, 80) for rule in dict.fromkeys(rules)) or e("; ".join(card["reasons"]))
+    return "\n".join(_e(rule, 80) for rule in dict.fromkeys(rules)) or _e(
+        "; ".join(card["reasons"])
+    )
 
 
 def print_list(cards: list[Card]) -> None:
@@ -175,9 +177,9 @@ def print_list(cards: list[Card]) -> None:
         table.add_column(column)
     for c in cards:
         table.add_row(
-            e(c["ticket_id"], 60),
-            *((e(c["tenant"] or "", 60),) if tenants else ()),
-            f"{e(c['team'])}\n{e(', '.join(c['asks']), 300)}",
+            _e(c["ticket_id"], 60),
+            *((_e(c["tenant"] or "", 60),) if tenants else ()),
+            f"{_e(c['team'])}\n{_e(', '.join(c['asks']), 300)}",
             _excerpt(c["message"]),
             _why(c),
             _excerpt(strip_salutations(c["draft"]["text"] or "")),

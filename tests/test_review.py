@@ -476,3 +476,23 @@ def test_report_rebuilds_every_report_from_the_store(ws: Workspace, tmp_path: Pa
 
     empty = runner.invoke(app, ["report", "-c", f"sqlite:///{tmp_path / 'none.sqlite'}"])
     assert empty.exit_code == 2 and "no checkpoint database at" in _flat(empty.output)
+
+
+def test_refreshes_of_one_folder_at_once_lose_no_update(ws: Workspace) -> None:
+    """Two reviewers deciding tickets of one run at the same moment: both records land."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from supportgraph.reports.refresh import refresh_folder
+
+    folder, records = ws.folder(), ws.records()
+    now = datetime.now(UTC)
+
+    def decide(ticket_id: str) -> None:
+        for step in range(1, 11):
+            refresh_folder(folder, records[ticket_id] | {"hops": 100 + step}, now)
+
+    with ThreadPoolExecutor(2) as pool:
+        list(pool.map(decide, ["SUPPORT-001", "SUPPORT-004"]))
+    after = ws.records()
+    assert (after["SUPPORT-001"]["hops"], after["SUPPORT-004"]["hops"]) == (110, 110)
+    assert len(after) == 5
