@@ -99,9 +99,10 @@ def read_reply_file(path: Path) -> str:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        offset = exc.start + len(data) - len(exc.object)  # the codec reports past a BOM
         raise fail(
-            f"--reply-file {where} is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset "
-            f"{exc.start}); save it as UTF-8"
+            f"--reply-file {where} is not UTF-8 text (byte 0x{data[offset]:02x} at offset "
+            f"{offset}); save it as UTF-8"
         ) from None
     if not text.strip():
         raise fail(f"--reply-file {where} is empty; write the reply to send in it")

@@ -353,9 +353,13 @@ def test_edit_sends_the_reply_written_in_a_file(ws: Workspace, tmp_path: Path) -
             b"Caf\xe9 refund done",
             "--reply-file {path} is not UTF-8 text (byte 0xe9 at offset 3); save it as UTF-8",
         ),
+        (
+            b"\xef\xbb\xbfCaf\xe9 refund done",  # after a BOM, the offset is still in the file
+            "--reply-file {path} is not UTF-8 text (byte 0xe9 at offset 6); save it as UTF-8",
+        ),
         ("folder", "--reply-file {path} is a folder; pass the file holding the reply"),
     ],
-    ids=["missing", "empty", "not-utf8", "folder"],
+    ids=["missing", "empty", "not-utf8", "not-utf8-after-bom", "folder"],
 )
 def test_a_reply_file_that_cannot_be_sent_is_refused_and_nothing_is_decided(
     ws: Workspace, tmp_path: Path, content: bytes | str | None, message: str
