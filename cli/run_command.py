@@ -100,7 +100,14 @@ def run(
         raise fail(str(exc)) from None
     records = [_record(r, t) for r, t in zip(runs, intake.tickets, strict=True)]
     _print_problems(runs, relay, undelivered)
-    folder = _write_reports(records, out, context, [str(e) for e in intake.errors], intake.notes)
+    folder = _write_reports(
+        records,
+        out,
+        context,
+        [str(e) for e in intake.errors],
+        intake.notes,
+        names_of(intake.tickets),
+    )
     print_table(records)
     console.print(
         f"Reports written to [bold]{escape.console(folder, 300)}[/]; "
@@ -166,8 +173,9 @@ def _write_reports(
     context: Context,
     rejected: list[str],
     notes: list[str],
+    names: dict[str, list[str]],
 ) -> Path:
-    health = maintain_kb(records, context)
+    health = maintain_kb(records, context, names)
     try:
         return write_reports(
             records,
@@ -185,7 +193,9 @@ def _write_reports(
         ) from None
 
 
-def maintain_kb(records: list[dict[str, Any]], context: Context) -> Any:
+def maintain_kb(
+    records: list[dict[str, Any]], context: Context, names: dict[str, list[str]] | None = None
+) -> Any:
     """Log the run's KB searches and gaps, propose drafts; return KB health for the reports.
 
     A failure here is reported and leaves the reports without KB health; it never costs
@@ -198,15 +208,28 @@ def maintain_kb(records: list[dict[str, Any]], context: Context) -> Any:
     try:
         key = kb_key(context.kb_path)
         record_run(records, key, context.now(), context.kb_min_score)
-        propose_drafts(records, context)
+        propose_drafts(records, context, names)
         return kb_health(read_articles(context.kb_path), key, context.now().date())
     except (OSError, SupportGraphError) as exc:
         errors.print(f"[yellow]warning:[/] KB maintenance skipped: {escape.console(one_line(exc))}")
         return None
 
 
-def propose_drafts(records: list[dict[str, Any]], context: Context) -> None:
-    """Turn tickets just resolved without the KB (gap or reviewer's answer) into drafts."""
+def names_of(tickets: list[Ticket]) -> dict[str, list[str]]:
+    """The people each ticket names (its contact), for redacting them from KB drafts."""
+    return {t.ticket_id: [t.contact_name] for t in tickets if t.contact_name}
+
+
+def propose_drafts(
+    records: list[dict[str, Any]], context: Context, names: dict[str, list[str]] | None = None
+) -> None:
+    """Turn gap tickets just answered (by the reply or a reviewer's edit) into KB drafts.
+
+    Args:
+        records: The tickets' records.
+        context: Run settings (KB path, clock).
+        names: People each ticket names, by ticket id (see :func:`names_of`).
+    """
     from supportgraph.tools.embeddings import default_encoder
     from supportgraph.tools.kb_drafts import propose_drafts as propose
     from supportgraph.tools.kb_drafts import worth_a_draft
@@ -214,7 +237,9 @@ def propose_drafts(records: list[dict[str, Any]], context: Context) -> None:
 
     if not any(worth_a_draft(r) for r in records):
         return
-    drafts = propose(records, load_index(context.kb_path), default_encoder(), context.now().date())
+    drafts = propose(
+        records, load_index(context.kb_path), default_encoder(), context.now().date(), names
+    )
     if drafts:
         console.print(f"{len(drafts)} KB draft(s) proposed; see `supportgraph kb drafts`")
 

@@ -11,6 +11,7 @@ SupportGraphError
 ├── ReviewError            a review decision does not fit the ticket's state
 ├── TicketBusyError        another process holds the ticket's lease
 ├── HistoryError           a history, replay or prune request does not fit the store
+├── ReportError            a report folder cannot be read or rewritten (names the file)
 └── RoutingError           the graph exceeded its hop limit or reached a dead end
 """
 
@@ -70,6 +71,10 @@ class ReviewError(SupportGraphError):
 
 class HistoryError(SupportGraphError):
     """A history, replay or prune request names no known ticket or checkpoint."""
+
+
+class ReportError(SupportGraphError):
+    """A report folder's tickets.jsonl or run.json cannot be read, or the folder written."""
 
 
 class RoutingError(SupportGraphError):

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.base import BaseCheckpointSaver
+from langgraph.types import StateSnapshot
 
 from supportgraph.checkpoints.savers import parse_thread_id
 from supportgraph.graph.builder import SupportGraph
@@ -16,7 +17,12 @@ from supportgraph.graph.builder import SupportGraph
 
 @dataclass(frozen=True)
 class PendingReview:
-    """One open review request and how urgent it is."""
+    """One open review request, how old the ticket is and how urgent the review.
+
+    ``submitted_at`` is when the customer wrote (the ticket's age counts from it);
+    ``waiting_since`` is when the ticket entered the review queue. ``snapshot`` is the
+    thread's state, for a view of the message, findings and draft.
+    """
 
     thread_id: str
     ticket_id: str
@@ -25,9 +31,11 @@ class PendingReview:
     team: str
     asks: list[str]
     reasons: list[str]
+    submitted_at: datetime
     waiting_since: datetime
     first_response_due: datetime
     time_left: timedelta
+    snapshot: StateSnapshot = field(compare=False, repr=False)
 
 
 def thread_ids(saver: BaseCheckpointSaver[str]) -> list[str]:
@@ -42,22 +50,46 @@ def thread_ids(saver: BaseCheckpointSaver[str]) -> list[str]:
 
 
 def pending_reviews(
-    graph: SupportGraph, now: datetime, team: str | None = None, older_than: timedelta | None = None
+    graph: SupportGraph,
+    now: datetime,
+    team: str | None = None,
+    older_than: timedelta | None = None,
+    waiting_longer_than: timedelta | None = None,
 ) -> list[PendingReview]:
-    """Open review requests, oldest deadline first, optionally for one team or waiting long."""
+    """Open review requests, earliest first-response deadline first.
+
+    Args:
+        graph: The support graph, compiled with the store to scan.
+        now: The time ages and deadlines are measured at.
+        team: Only this team's reviews (case-insensitive).
+        older_than: Only tickets submitted at least this long ago (the ticket's age).
+        waiting_longer_than: Only tickets in the review queue for at least this long.
+    """
     if graph.checkpointer is None or not isinstance(graph.checkpointer, BaseCheckpointSaver):
         return []
     found = []
     for thread in thread_ids(graph.checkpointer):
         snapshot = graph.get_state(RunnableConfig(configurable={"thread_id": thread}))
-        for pending in snapshot.interrupts:
-            request = pending.value
-            asked = [
-                d.at for d in snapshot.values.get("decisions", []) if d.target == "human_review"
-            ]
-            since = asked[-1] if asked else now
-            due = datetime.fromisoformat(request["first_response_due"])
-            review = PendingReview(
+        for review in reviews_in(thread, snapshot, now):
+            if team and review.team.casefold() != team.casefold():
+                continue
+            if older_than is not None and now - review.submitted_at < older_than:
+                continue
+            if waiting_longer_than is not None and now - review.waiting_since < waiting_longer_than:
+                continue
+            found.append(review)
+    return sorted(found, key=lambda r: r.first_response_due)
+
+
+def reviews_in(thread: str, snapshot: StateSnapshot, now: datetime) -> list[PendingReview]:
+    """The open review requests of one thread (none when it does not wait for a person)."""
+    asked = [d.at for d in snapshot.values.get("decisions", []) if d.target == "human_review"]
+    reviews = []
+    for pending in snapshot.interrupts:
+        request: Any = pending.value
+        due = datetime.fromisoformat(request["first_response_due"])
+        reviews.append(
+            PendingReview(
                 thread_id=thread,
                 ticket_id=request["ticket_id"],
                 tenant=parse_thread_id(thread)[0],
@@ -65,13 +97,11 @@ def pending_reviews(
                 team=request["team"],
                 asks=list(request["asks"]),
                 reasons=list(request["reasons"]),
-                waiting_since=since,
+                submitted_at=snapshot.values["ticket"].submitted_at,
+                waiting_since=asked[-1] if asked else now,
                 first_response_due=due,
                 time_left=due - now,
+                snapshot=snapshot,
             )
-            if team and review.team.casefold() != team.casefold():
-                continue
-            if older_than is not None and now - since < older_than:
-                continue
-            found.append(review)
-    return sorted(found, key=lambda r: r.first_response_due)
+        )
+    return reviews

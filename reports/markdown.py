@@ -312,13 +312,23 @@ def dashboard(
     return "\n".join(lines) + "\n"
 
 
-def summary(records: list[Record], m: Metrics, now: datetime, rejected: list[str]) -> str:
-    """The run summary: what came in, where it went, what is waiting."""
+def summary(
+    records: list[Record],
+    m: Metrics,
+    now: datetime,
+    rejected: list[str],
+    updated: datetime | None = None,
+) -> str:
+    """The run summary: what came in, where it went, what is waiting.
+
+    ``updated`` is when a review decision last changed a record of this run.
+    """
     waiting = [r for r in records if r["outcome"] == "waiting_for_review"]
     lines = [
         "# Customer Support Summary",
         "",
-        f"**Run:** {now:%B %d, %Y %H:%M %Z}",
+        f"**Run:** {now:%B %d, %Y %H:%M %Z}"
+        + (f" · **Updated:** {updated:%B %d, %Y %H:%M %Z} (review decisions)" if updated else ""),
         "",
         f"- Tickets processed: {m.total}"
         + (f" (plus {len(rejected)} rejected at intake)" if rejected else ""),

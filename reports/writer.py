@@ -1,4 +1,9 @@
-"""Write a run's report folder: tickets.jsonl, six reports, the playbook and the summary."""
+"""Write a run's report folder: tickets.jsonl, six reports, the playbook and the summary.
+
+``run.json`` beside them keeps what the records alone cannot give back (when the run
+was, the tickets rejected at intake, what intake changed), so a folder can be rewritten
+later from its records (reports/refresh.py) without losing those lines.
+"""
 
 from __future__ import annotations
 
@@ -12,10 +17,13 @@ from typing import Any
 from supportgraph.reports import markdown
 from supportgraph.reports.metrics import compute
 from supportgraph.reports.playbook import render_playbook
+from supportgraph.reports.records import masked
 from supportgraph.tools.kb_health import KBHealth
 from supportgraph.tools.sla import SlaPolicy, load_policy
 
 Record = dict[str, Any]
+TICKETS_FILE = "tickets.jsonl"
+RUN_FILE = "run.json"
 
 
 def report_folder(out: Path, now: datetime) -> Path:
@@ -31,6 +39,8 @@ def write_reports(
     policy: SlaPolicy | None = None,
     kb_health: KBHealth | None = None,
     notes: list[str] | None = None,
+    folder: Path | None = None,
+    updated: datetime | None = None,
 ) -> Path:
     """Write every report for ``records`` and return the folder.
 
@@ -42,8 +52,11 @@ def write_reports(
         policy: SLA policy the playbook shows (the default policy when None).
         kb_health: KB-wide health across runs (article counts, search log), if known.
         notes: What intake changed in accepted tickets (subjects cut, controls removed).
+        folder: Write here instead of the dated folder under ``out`` (a refresh).
+        updated: When records changed after the run (a review decision): shown as the
+            dashboard's "last updated" and in the summary; the run time stays ``now``.
     """
-    folder = report_folder(out, now)
+    folder = folder or report_folder(out, now)
     folder.mkdir(parents=True, exist_ok=True)
     metrics = compute(records)
     rejected = rejected or []
@@ -57,13 +70,20 @@ def write_reports(
             records, metrics, now, kb_health
         ),
         "escalation_management_report.md": markdown.escalation_report(records, metrics, now),
-        "support_dashboard.md": markdown.dashboard(records, metrics, now, kb_health),
+        "support_dashboard.md": markdown.dashboard(records, metrics, updated or now, kb_health),
         "support_playbook.md": render_playbook(policy or load_policy(None), now),
-        "CUSTOMER_SUPPORT_SUMMARY.md": markdown.summary(records, metrics, now, rejected),
+        "CUSTOMER_SUPPORT_SUMMARY.md": markdown.summary(records, metrics, now, rejected, updated),
     }
-    files["tickets.jsonl"] = "".join(
+    files[TICKETS_FILE] = "".join(
         json.dumps(record, ensure_ascii=False) + "\n" for record in records
     )
+    run = {
+        "run_at": now.isoformat(timespec="seconds"),
+        "updated_at": updated.isoformat(timespec="seconds") if updated else None,
+        "rejected": masked(rejected),
+        "notes": masked(notes or []),
+    }
+    files[RUN_FILE] = json.dumps(run, ensure_ascii=False, indent=2) + "\n"
     for name, text in files.items():
         _write_atomically(folder / name, text)
     return folder

@@ -41,9 +41,21 @@ def test_inbox_lists_every_waiting_ticket_most_urgent_first(waiting: Any) -> Non
     assert "approve_reply" in critical.asks and critical.reasons[0].startswith("critical_priority")
 
 
-def test_inbox_filters_by_team_and_age(waiting: Any) -> None:
+def test_inbox_filters_by_team_ticket_age_and_time_in_queue(waiting: Any) -> None:
     assert [r.ticket_id for r in pending_reviews(waiting, NOW, team="billing")] == ["SUPPORT-004"]
-    assert pending_reviews(waiting, NOW, older_than=timedelta(hours=1)) == []
+    # SUPPORT-004 was written an hour before NOW, SUPPORT-001 half an hour; both reached
+    # the queue at NOW, when they were run.
+    older = pending_reviews(waiting, NOW, older_than=timedelta(minutes=45))
+    assert [(r.ticket_id, NOW - r.submitted_at) for r in older] == [
+        ("SUPPORT-004", timedelta(hours=1))
+    ]
+    assert pending_reviews(waiting, NOW, waiting_longer_than=timedelta(minutes=45)) == []
+    later = NOW + timedelta(hours=1)
+    waited = pending_reviews(waiting, later, waiting_longer_than=timedelta(minutes=45))
+    assert [r.ticket_id for r in waited] == ["SUPPORT-001", "SUPPORT-004"]
+    assert [
+        r.ticket_id for r in pending_reviews(waiting, later, older_than=timedelta(hours=2))
+    ] == ["SUPPORT-004"]
 
 
 def test_reassign_keeps_the_ticket_waiting_for_the_new_team(waiting: Any, context: Context) -> None:

@@ -173,3 +173,82 @@ def test_a_reviewers_answer_to_a_gap_ticket_becomes_a_draft_at_once(tmp_path: Pa
     assert approved.exit_code == 0, approved.output
     assert "draft" not in approved.output  # the placeholder reply teaches the KB nothing
     assert [d.source_tickets for d in read_drafts()] == [("GAP-1",)]
+
+
+# Off-topic questions the KB cannot answer, in four languages, and a reviewer's answer to
+# each written as people write mail: greeting, thanks, the answer (naming the contact,
+# with a phone or e-mail), sign-off, signature.
+GAP_ANSWERS = [
+    (
+        {"ticket_id": "GAP-EN", "contact_name": "Olga Petrova", "subject": "Sourdough proofing"},
+        "How long should I proof sourdough dough overnight?",
+        "Hi Olga,\n\nThanks for reaching out!\n"
+        "Proof the dough 12 to 14 hours in the fridge at 4 °C. If it stays flat, Olga Petrova "
+        "can call us on +1 415 555 0132.\n\nBest regards,\nDana Miller\nSupport team",
+        "Proof the dough 12 to 14 hours in the fridge at 4 °C.",
+    ),
+    (
+        {"ticket_id": "GAP-DE", "contact_name": "Jana Weber", "subject": "Zimmerpflanzen gießen"},
+        "Wie oft soll ich meine Zimmerpflanzen im Winter gießen?",
+        "Hallo Frau Weber,\n\nvielen Dank für Ihre Nachricht. Gießen Sie Zimmerpflanzen im "
+        "Winter einmal pro Woche. Jana Weber erreicht uns unter jana.weber@pflanzen.example.\n\n"
+        "Mit freundlichen Grüßen\nKlaus Becker\nACME Support",
+        "Gießen Sie Zimmerpflanzen im Winter einmal pro Woche.",
+    ),
+    (
+        {"ticket_id": "GAP-ES", "contact_name": "Lucía Romero", "subject": "Receta de paella"},
+        "¿Cuánto tiempo debe reposar el arroz de la paella?",
+        "Hola Lucía:\n\nGracias por escribirnos. Deje reposar el arroz de la paella cinco "
+        "minutos. Lucía Romero puede llamarnos al +34 612 345 678.\n\nUn saludo,\nMarc",
+        "Deje reposar el arroz de la paella cinco minutos.",
+    ),
+    (
+        {"ticket_id": "GAP-FR", "contact_name": "Marc Dubois", "subject": "Chaîne de vélo"},
+        "Tous les combien faut-il graisser la chaîne de mon vélo ?",
+        "Bonjour Marc,\n\nMerci pour votre message. Graissez la chaîne du vélo tous les 300 km. "
+        "Marc Dubois peut écrire à marc.dubois@velo.example.\n\nCordialement,\nLéa Martin\n"
+        "Service client",
+        "Graissez la chaîne du vélo tous les 300 km.",
+    ),
+]
+SALUTATIONS = ["Hi ", "Thanks for", "Best regards", "Dana Miller", "Hallo", "vielen Dank"]
+SALUTATIONS += ["Mit freundlichen", "Klaus Becker", "Hola", "Gracias", "Un saludo", "Marc\n"]
+SALUTATIONS += ["Bonjour", "Merci", "Cordialement", "Léa Martin", "Support team"]
+CONTACTS = ["Olga Petrova", "Jana Weber", "Lucía Romero", "Marc Dubois"]
+CONTACTS += ["555 0132", "jana.weber@", "612 345 678", "marc.dubois@"]
+
+
+def test_only_an_answered_gap_becomes_a_draft_without_salutations_or_pii(tmp_path: Path) -> None:
+    samples = json.loads((Path(__file__).parents[1] / "examples/sample_inquiries.json").read_text())
+    double_charge = next(t for t in samples if t["ticket_id"] == "SUPPORT-004")
+    gaps = [{**OFF_TOPIC, **fields, "message": question} for fields, question, _, _ in GAP_ANSWERS]
+    tickets, store = tmp_path / "tickets.json", f"sqlite:///{tmp_path / 'runs.sqlite'}"
+    tickets.write_text(json.dumps([*gaps, double_charge]))
+    out = ["--out", str(tmp_path / "out"), "--checkpoint", store]
+    assert runner.invoke(app, ["run", str(tickets), *out]).exit_code == 0
+    records = {
+        r["ticket_id"]: r
+        for r in map(json.loads, next((tmp_path / "out").glob("*/tickets.jsonl")).open())
+    }
+    assert [t for t, r in records.items() if r["kb_gap"]] == [t["ticket_id"] for t in gaps]
+    assert {r["outcome"] for r in records.values()} == {"waiting_for_review"}
+
+    # SUPPORT-004 was answered from the KB (KB-007): a reviewer's rewrite is no article
+    fixed = "We refunded the duplicate charge; it reaches your card within 10 days."
+    edited = runner.invoke(app, ["review", "edit", "SUPPORT-004", "--reply", fixed, *out])
+    assert edited.exit_code == 0, edited.output
+    assert "KB draft" not in edited.output and read_drafts() == []
+
+    for fields, _, reply, _ in GAP_ANSWERS:
+        edited = runner.invoke(app, ["review", "edit", fields["ticket_id"], "--reply", reply, *out])
+        assert edited.exit_code == 0, edited.output
+        assert "1 KB draft(s) proposed" in edited.output, fields["ticket_id"]
+    drafts = {d.source_tickets[0]: d.path.read_text() for d in read_drafts()}
+    assert sorted(drafts) == sorted(t["ticket_id"] for t in gaps)
+    for fields, _, _, answer in GAP_ANSWERS:
+        text = drafts[fields["ticket_id"]]
+        body = text.split("## Answer\n\n", 1)[1]
+        assert body.startswith(answer), text
+        assert [s for s in SALUTATIONS if s in body] == [], text
+        assert [c for c in CONTACTS if c in text] == [], text
+        assert "[NAME]" in body and ("[PHONE]" in body or "[EMAIL]" in body), text

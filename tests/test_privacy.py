@@ -150,7 +150,8 @@ def test_drafts_and_the_search_log_lose_names_addresses_emails_and_phones(
     drafts = {p.name: p.read_text() for p in (home / "drafts").glob("*.md")}
     assert _leaks([home / "drafts"], PERSONAL) == {}
     assert any("me llamo [NAME]" in d and "mi dirección [ADDRESS]" in d for d in drafts.values())
-    assert any("Hi [NAME], proof it 12 hours cold" in d for d in drafts.values())
+    # the reviewer's greeting ("Hi Olga Petrova,") is no part of an article
+    assert any("## Answer\n\nproof it 12 hours cold" in d for d in drafts.values())
     with closing(sqlite3.connect(home / "kb.sqlite")) as db:
         queries = [q for (q,) in db.execute("SELECT query FROM kb_searches")]
     assert len(queries) == 5
@@ -178,4 +179,4 @@ def test_replies_and_reports_say_card_not_the_number(
         m["subject"] for m in sent
     ]
     success = next(out.glob("*/customer_success_management_report.md")).read_text()
-    assert "Erstattung auf IBAN [IBAN]" in success
+    assert "Erstattung auf IBAN \\[IBAN\\]" in success  # the subject, escaped as markdown

@@ -157,6 +157,7 @@ def test_every_report_is_written(sample_run: tuple[Path, Path, Any]) -> None:
         "support_playbook.md",
         "CUSTOMER_SUPPORT_SUMMARY.md",
         "tickets.jsonl",
+        "run.json",
     }
 
 

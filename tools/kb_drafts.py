@@ -1,16 +1,21 @@
 """Draft KB articles from resolved tickets, de-duplicated, redacted, published on approval.
 
 Drafts are markdown articles (``status: draft``, ``source_tickets: [...]``) kept in
-``$SUPPORTGRAPH_HOME/drafts`` until a human publishes them. A ticket answered without
-the KB (a gap, or a reply a reviewer wrote) is worth an article; if a published article
-is already close to it, the draft proposes an update to that article instead of a
-duplicate. Everything is PII-redacted before it is written.
+``$SUPPORTGRAPH_HOME/drafts`` until a human publishes them. A ticket the KB had no
+answer for (a content gap) that was then answered — by a reviewer's own words, or by a
+reply that says more than "no documented answer" — is worth an article; a reviewer's
+edit of a ticket the KB did answer is not (the article already exists). If a published
+article is already close to the draft, it proposes an update to that article instead of
+a duplicate. The answer keeps only its substance (greeting, thanks and sign-off are
+stripped in English, German, Spanish and French) and everything is PII-redacted before
+it is written.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -24,6 +29,7 @@ from supportgraph.tools.kb import Article, parse_article, read_articles
 from supportgraph.tools.redaction import redact
 from supportgraph.tools.replies import NO_DOCUMENTED_ANSWER
 from supportgraph.tools.retrieval import HybridIndex, TextEncoder
+from supportgraph.tools.salutations import strip_salutations
 
 UPDATE_SIMILARITY = 0.75  # draft vs article cosine above which we propose an update
 SAME_DRAFT_SIMILARITY = 0.85  # two drafts this close are one proposal
@@ -35,32 +41,34 @@ def drafts_dir() -> Path:
     return home_dir() / "drafts"
 
 
+def _edited(record: Record) -> bool:
+    return (record.get("review") or {}).get("action") == "edit"
+
+
 def worth_a_draft(record: Record) -> bool:
-    """A ticket resolved with an answer the KB lacks: a reviewer's own reply, or a gap answered.
+    """A ticket the KB had no answer for, answered since: the answer may become an article.
 
-    A gap ticket whose sent reply only says that no documented answer exists (a reviewer
-    approved the placeholder) has nothing to teach the KB yet.
+    Only a content gap counts: a reviewer who rewrote the reply to a ticket the KB did
+    answer has fixed one reply, not found a missing article. A gap ticket whose sent
+    reply only says that no documented answer exists (a reviewer approved the
+    placeholder) has nothing to teach the KB yet.
     """
-    if record.get("reply_status") != "sent":
+    if record.get("reply_status") != "sent" or not record.get("kb_gap"):
         return False
-    if (record.get("review") or {}).get("action") == "edit":
-        return True
-    return bool(record.get("kb_gap")) and NO_DOCUMENTED_ANSWER not in (record.get("reply") or "")
+    return _edited(record) or NO_DOCUMENTED_ANSWER not in (record.get("reply") or "")
 
 
-def _reply_body(reply: str) -> str:
-    """The substance of a reply: greeting, thanks, priority line and signature dropped."""
-    lines = reply.splitlines()
-    keep = [
-        line
-        for line in lines
-        if line.strip()
-        and not re.match(
-            r"(Hello|Hi|Dear) .*,$|Thank you for contacting|Priority: |Best regards|Support team",
-            line,
-        )
-    ]
-    return "\n".join(keep)
+def answer_of(record: Record) -> str:
+    """The answer a draft would keep: the reviewer's words when they edited, else the reply.
+
+    Greeting, thanks-for-writing opener and sign-off are stripped, and so are internal
+    lines (``Priority: …``) and blank lines.
+    """
+    text = (record.get("review") or {}).get("reply") if _edited(record) else None
+    body = strip_salutations(text or record.get("reply") or "")
+    return "\n".join(
+        line for line in body.splitlines() if line.strip() and not line.startswith("Priority: ")
+    )
 
 
 def _front_matter(meta: dict[str, Any]) -> str:
@@ -120,7 +128,11 @@ def _write_draft(
 
 
 def propose_drafts(
-    records: list[Record], index: HybridIndex, encoder: TextEncoder, today: date
+    records: list[Record],
+    index: HybridIndex,
+    encoder: TextEncoder,
+    today: date,
+    names: Mapping[str, Sequence[str]] | None = None,
 ) -> list[Draft]:
     """Write drafts for resolved tickets the KB could not answer; return new or changed ones.
 
@@ -129,6 +141,8 @@ def propose_drafts(
         index: The published KB, to detect articles a draft would duplicate.
         encoder: Embeds drafts for the similarity checks.
         today: Date written as ``updated_at``.
+        names: People named by each ticket (by ticket id: its contact's name), redacted
+            wherever they appear, beside the customer's name every record carries.
     """
     existing = read_drafts()
     candidates = [r for r in records if worth_a_draft(r)]
@@ -136,10 +150,10 @@ def propose_drafts(
         return []
     texts, bodies, titles = [], [], []
     for record in candidates:
-        names = [record.get("customer") or ""]
-        title = redact(record["subject"], names)
-        question = redact(record.get("kb_query") or record["subject"], names)
-        answer = redact(_reply_body(record.get("reply") or ""), names)
+        known = [record.get("customer") or "", *(names or {}).get(record["ticket_id"], ())]
+        title = redact(record["subject"], known)
+        question = redact(record.get("kb_query") or record["subject"], known)
+        answer = redact(answer_of(record), known)
         titles.append(title)
         bodies.append(f"## Question\n\n{question}\n\n## Answer\n\n{answer}")
         texts.append(f"{title}. {question}")
