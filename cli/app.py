@@ -12,7 +12,7 @@ from langchain_core.runnables import RunnableConfig
 from rich.table import Table
 
 from supportgraph.checkpoints import open_checkpointer
-from supportgraph.cli import judgement_commands, run_command, triage_commands
+from supportgraph.cli import judgement_commands, reply_commands, run_command, triage_commands
 from supportgraph.cli.console import console, errors
 from supportgraph.cli.history_commands import history_app
 from supportgraph.cli.kb_commands import eval_app, kb_app
@@ -49,6 +49,8 @@ app.add_typer(kb_app, name="kb")
 app.add_typer(eval_app, name="eval")  # eval retrieval (kb_commands) and eval triage
 eval_app.command("triage")(triage_commands.eval_triage)
 eval_app.command("outcomes")(judgement_commands.eval_outcomes)
+eval_app.command("replies")(reply_commands.eval_replies)
+app.add_typer(reply_commands.macros_app, name="macros")
 
 
 app.command()(run_command.run)

@@ -101,11 +101,19 @@ def respond(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
 def _send_edit(
     state: SupportState, review: ReviewDecision, writer: ReplyWriter, now: datetime
 ) -> dict[str, Any]:
-    """Send the reviewer's own text, as written; the internal parts stay for the record."""
+    """Send the reviewer's own text, as written; the internal parts stay for the record.
+
+    What the text promises is backed like a macro's promise: each team it says will act
+    is notified with it.
+    """
     ticket = state["ticket"]
     text = review.reply or ""
     draft = state.get("reply")
     internal = [p for p in (draft.parts if draft else ()) if p.audience == "internal"]
+    language = draft.language if draft and draft.language else state["triage"].language
+    plan = ReplyPlan(macro="edit", internal=internal)
+    for team in writer.promised_teams(text, state):
+        plan.relies_on(team, "reviewer_promise", follow_up=False)
     reply = Reply(
         text=text,
         citations=draft.citations if draft else (),
@@ -113,12 +121,16 @@ def _send_edit(
         sent_at=now,
         parts=(ReplyPart(audience="customer", kind="message", text=text), *internal),
         macro=None,
-        language=state["triage"].language,
+        language=language,
         acknowledged_at=draft.acknowledged_at if draft else None,
     )
+    rendered = Rendered(
+        text=text, html=writer.html(text, ticket, language), language=language, macro="edit"
+    )
     outbox = [
-        customer_reply(ticket, text, now, _revision(state, text)),
+        customer_reply(ticket, text, now, _revision(state, text), rendered.html),
         status_change(ticket, "replied", f"reply edited and sent by {review.reviewer}", now),
+        *_notifications(state, plan, rendered, writer, now),
         *_effects(state, review, writer, now),
     ]
     return {"reply": reply, "outcome": "replied", "outbox": outbox}
@@ -170,6 +182,7 @@ _PROMISED = {
     "cancellation": "will contact the account owner to confirm the cancellation",
     "plan_change": "will contact them to confirm the new plan",
     "gdpr": "handles their data protection request within one month",
+    "reviewer_promise": "will act on what the reviewer's reply promises",
 }
 
 

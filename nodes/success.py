@@ -219,11 +219,16 @@ def _kb_answer(
     text = content_text(ticket)
     hits = index.search(text, k=len(index), min_score=context.kb_min_score)
     for hit in hits:
-        if index.get(hit.article_id).product_area not in SUCCESS_AREAS:
+        article = index.get(hit.article_id)
+        if article.product_area not in SUCCESS_AREAS:
             continue
-        sentence = supporting_sentence(
-            hit.passage, text, skip=lambda s: _recommends_what_they_have(s, current, catalog)
-        )
+
+        def unfit(sentence: str, body: str = article.body) -> bool:
+            # A passage window may open mid-sentence: quote whole sentences only.
+            whole = re.search(rf"(?:^|[.!?:]\s+|\n\s*(?:\d+\.\s+)?){re.escape(sentence)}", body)
+            return whole is None or _recommends_what_they_have(sentence, current, catalog)
+
+        sentence = supporting_sentence(hit.passage, text, skip=unfit)
         if sentence:
             return sentence, hit.article_id
     return None
@@ -277,7 +282,8 @@ def advise_customer(state: SupportState, runtime: Runtime[Context]) -> dict[str,
                 handback_note=str(exc),
             )
         }
-    if category == "product" or triage.routine == "feature_idea" or _has("feature_request", text):
+    idea = triage.routine == "feature_idea" or _has("feature_request", text)
+    if idea or (category == "product" and triage.routine != "howto"):
         findings.append(f"Feature request logged for {ticket.customer}: {ticket.subject}.")
         offers.append("feature_logged")
     if current == "Enterprise" and (

@@ -59,6 +59,24 @@ def format_money(amount: float, currency: str | None, lang: str = DEFAULT_LANGUA
     return f"{text} {currency}".strip() if currency else text
 
 
+def format_number(value: float, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A whole number with the thousands separator of ``lang``: 6,000 / 6.000 / 6 000."""
+    text = f"{round(value):,}"
+    return text.replace(",", {"de": ".", "es": ".", "fr": "\u202f"}.get(lang, ","))
+
+
+_FORMAL_PRONOUN = re.compile(r"^(Sie|Ihr\w*)\b")
+
+
+def lower_first(text: str) -> str:
+    """``text`` with its first letter in lower case, as German text after "Hallo X," needs.
+
+    The polite ``Sie``/``Ihr…`` keep their capital; German templates avoid opening with
+    a noun, which would keep it too.
+    """
+    return text if _FORMAL_PRONOUN.match(text) else text[:1].lower() + text[1:]
+
+
 def format_date(value: date, lang: str = DEFAULT_LANGUAGE) -> str:
     """A date written out in ``lang``: 3 November 2026, 3. November 2026, 3 de noviembre…."""
     month = _MONTHS.get(lang, _MONTHS["en"]).split()[value.month - 1]
@@ -163,6 +181,8 @@ class Macros:
             )
             env.filters["longdate"] = partial(format_date, lang=lang)
             env.filters["cap"] = lambda text: str(text)[:1].upper() + str(text)[1:]
+            env.filters["number"] = partial(format_number, lang=lang)
+            env.filters["lowerfirst"] = lower_first
             self._environments[key] = env
         return self._environments[key]
 

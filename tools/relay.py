@@ -215,6 +215,8 @@ class Relay:
             "delivered_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "body": message.body,
         }
+        if message.reference is not None:
+            line["reference"] = message.reference
         if message.html is not None:
             line["html"] = message.html
         return line

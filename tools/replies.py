@@ -20,6 +20,7 @@ from supportgraph.tools.catalog import load_catalog
 from supportgraph.tools.kb import Article
 from supportgraph.tools.kb_store import load_index
 from supportgraph.tools.macros import KB_LANGUAGE, Macros, load_macros
+from supportgraph.tools.reply_markers import PROMISES, ROLE_WORDS
 from supportgraph.tools.reply_plan import ReplyPlan, Sources, plan_acknowledgement, plan_reply
 from supportgraph.tools.teams import load_teams
 
@@ -38,6 +39,22 @@ _DEFAULTS: dict[str, Any] = {
     "money": False,
     "fault": False,
 }
+
+
+class TeamName(str):
+    """How a team is named to the customer; ``acc`` and ``dat`` for languages with cases.
+
+    ``{{ team }}`` is the nominative; German templates write ``{{ team.acc }}`` after
+    "an" and ``{{ team.dat }}`` after "bei".
+    """
+
+    acc: str
+    dat: str
+
+    def __new__(cls, nominative: str, acc: str, dat: str) -> TeamName:  # noqa: D102
+        name = super().__new__(cls, nominative)
+        name.acc, name.dat = acc, dat
+        return name
 
 
 @dataclass(frozen=True)
@@ -127,20 +144,47 @@ class ReplyWriter:
             signature=self.context.signature,
             reference=ticket.ticket_id,
         )
-        html = None
-        if ticket.channel == "Email":
-            html = self.macros.render_html(
-                lang=language,
-                subject=f"Re: {ticket.subject}",
-                brand=self.context.brand,
-                blocks=text_blocks(text),
-            )
+        html = self.html(text, ticket, language)
         return Rendered(text=text, html=html, language=language, macro=plan.macro)
 
-    def _team_phrase(self, team: str, language: str, ticket: Ticket) -> str:
+    def html(self, text: str, ticket: Ticket, language: str) -> str | None:
+        """The HTML alternative of an email reply (None for the other channels)."""
+        if ticket.channel != "Email":
+            return None
+        return self.macros.render_html(
+            lang=language,
+            subject=f"Re: {ticket.subject}",
+            brand=self.context.brand,
+            blocks=text_blocks(text),
+        )
+
+    def promised_teams(self, text: str, state: SupportState) -> list[str]:
+        """The teams a person's own reply promises something from (tools/reply_markers.py).
+
+        A promise that names a role ("our billing team will…") is the team of that role;
+        one that names none is the team the ticket is escalated to.
+        """
+        escalation = state.get("escalation")
+        teams = self.sources.teams
+        found: list[str] = []
+        for sentence in re.split(r"(?<=[.!?:;])\s+|\n+", text):
+            if not PROMISES.search(sentence):
+                continue
+            roles = [role for role, words in ROLE_WORDS.items() if words.search(sentence)]
+            named = [teams.for_role(role) for role in roles]
+            if not named and escalation is not None:
+                named = [escalation.team]
+            found += [team for team in named if team not in found]
+        return found
+
+    def _team_phrase(self, team: str, language: str, ticket: Ticket) -> TeamName:
         role = next((t.roles[0] for t in self.sources.teams.teams if t.name == team), "")
         enterprise = ticket.customer_tier == "Enterprise"
-        return self.macros.render("_team", language, role=role, enterprise=enterprise)
+        forms = {
+            case: self.macros.render("_team", language, role=role, enterprise=enterprise, case=case)
+            for case in ("nom", "acc", "dat")
+        }
+        return TeamName(forms["nom"], acc=forms["acc"], dat=forms["dat"])
 
     def _steps(self, steps: list[dict[str, str]], channel: str, language: str) -> dict[str, Any]:
         shown = steps[: MAX_STEPS.get(channel, 6)]

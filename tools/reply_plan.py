@@ -86,6 +86,7 @@ class Sources:
     teams: Teams
     article: Callable[[str], Article | None]
     catalog: dict[str, Plan]
+    currency: str = "USD"  # the plan catalog's currency
 
 
 def split_cited(line: str) -> dict[str, str] | None:
@@ -184,11 +185,20 @@ def _incident(state: SupportState, team: str, sources: Sources) -> ReplyPlan:
 
 
 def _gdpr_kind(state: SupportState) -> str:
+    """Access or erasure: from the words that showed the request, else the subject, else the text.
+
+    The nearest evidence decides, so "delete it" in a legal footer does not turn an
+    access request into an erasure.
+    """
     triage = state["triage"]
-    evidence = " ".join(triage.request_evidence) + " " + state["ticket"].text
-    if "deletion" in triage.requests or _ERASURE.search(evidence):
+    if "deletion" in triage.requests:
         return "erasure"
-    return "access" if _ACCESS.search(evidence) else "other"
+    ticket = state["ticket"]
+    for text in (" ".join(triage.request_evidence), ticket.subject, ticket.message):
+        access, erasure = bool(_ACCESS.search(text)), bool(_ERASURE.search(text))
+        if access != erasure:
+            return "access" if access else "erasure"
+    return "other"
 
 
 def _money_or_account(
@@ -289,7 +299,7 @@ def _plans(state: SupportState, success: SpecialistReport, sources: Sources) -> 
     current = _current_plan(state)
     shown = [p for p in success.plans if p in sources.catalog]
     owned = [p for p in shown if p != current and _TIER_RANK[p] < _TIER_RANK[current]]
-    rows = [_plan_row(sources.catalog[p]) for p in shown if p not in owned]
+    rows = [_plan_row(sources.catalog[p], sources.currency) for p in shown if p not in owned]
     steps = _steps(success)[:1]
     if len(rows) < 2 and not owned and not steps:
         return None
@@ -299,11 +309,18 @@ def _plans(state: SupportState, success: SpecialistReport, sources: Sources) -> 
     return plan
 
 
-def _plan_row(plan: Plan) -> dict[str, Any]:
+def _plan_row(plan: Plan, currency: str) -> dict[str, Any]:
+    """A plan as the templates show it.
+
+    ``price``, ``integrations`` and ``support`` are the catalog's own (English) words;
+    the rest are numbers a template writes in its own language.
+    """
     return {
         "name": plan.name,
+        "monthly": plan.price_per_month,
+        "currency": currency,
         "price": plan.price,
-        "api": f"{plan.api_requests_per_minute:,}",
+        "api": plan.api_requests_per_minute,
         "seats": plan.seats if plan.seats is not None else "unlimited",
         "integrations": ", ".join(plan.integrations),
         "support": plan.support,
@@ -318,7 +335,7 @@ def _answer(state: SupportState, owner: str, sources: Sources) -> ReplyPlan:
         lead = sources.article(knowledge.hits[0].article_id)
         if lead is not None:
             steps = [{"text": s, "source": lead.id} for s in lead.steps[:5]]
-    if state["triage"].category == "billing" and not state.get("technical"):
+    if state["triage"].category == "billing" and not state.get("technical") and steps:
         plan = ReplyPlan("billing_answer", {"steps": steps})
         plan.citations = tuple(dict.fromkeys(s["source"] for s in steps))
         return plan
