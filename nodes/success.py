@@ -20,7 +20,7 @@ from supportgraph.graph.models import (
     Tier,
 )
 from supportgraph.graph.state import SupportState
-from supportgraph.tools.catalog import Plan, compare, load_catalog, mentioned_plans
+from supportgraph.tools.catalog import Plan, compare, load_catalog, mentioned_plans, named_plans
 from supportgraph.tools.customers import Verification, load_directory, verify
 from supportgraph.tools.entities import extract_entities
 from supportgraph.tools.intents import MONEY_INTENTS
@@ -238,7 +238,7 @@ def _plans_to_compare(
     text: str, category: str, current: Tier, catalog: dict[str, Plan]
 ) -> list[Tier]:
     """The customer's plan first, then the plans they ask about (or the next one up)."""
-    asked = [p for p in mentioned_plans(text, catalog) if p != current and p in TIERS]
+    asked = [p for p in named_plans(text, catalog) if p != current and p in TIERS]
     if not asked and category == "sales":
         above = [t for t in TIERS if _TIER_RANK[t] == _TIER_RANK[current] + 1 and t in catalog]
         asked = above
@@ -264,7 +264,7 @@ def advise_customer(state: SupportState, runtime: Runtime[Context]) -> dict[str,
         verification = verify(ticket, load_directory(context.customers_path))
         current = _current_plan(ticket, verification)
         plans = _plans_to_compare(text, category, current, catalog)
-        if category == "sales" or len(mentioned_plans(text, catalog)) >= 2:
+        if category == "sales" or len(named_plans(text, catalog)) >= 2:
             shown = plans or [current]
             findings.append(
                 f"Plan comparison ({' vs '.join(shown)}) from the plan catalog:\n\n{compare(shown, catalog)}"

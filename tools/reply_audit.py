@@ -204,8 +204,8 @@ def _greeting(text: str, ticket: Ticket) -> str:
     lines = [line for line in text.splitlines() if line.strip()]
     if not lines:
         return "empty message"
-    # A phone note names whom to call and greets in its script: its opening lines count.
-    greeting = " / ".join(lines[:6]) if ticket.channel == "Phone" else lines[0]
+    # A phone note names whom to call, then greets in its script: those four lines count.
+    greeting = " / ".join(lines[:4]) if ticket.channel == "Phone" else lines[0]
     company = " ".join(ticket.customer.split())
     contact = " ".join((ticket.contact_name or "").split())
     if re.search(r"\b(?:team|Team|equipo|équipe)\s*[,:!]", greeting):

@@ -260,10 +260,10 @@ def _current_plan(state: SupportState) -> Tier:
 
 
 def _lower_plan(state: SupportState, current: str, sources: Sources) -> str | None:
-    from supportgraph.tools.catalog import mentioned_plans
+    from supportgraph.tools.catalog import named_plans
     from supportgraph.tools.judgement import content_text
 
-    named = mentioned_plans(content_text(state["ticket"]), sources.catalog)
+    named = named_plans(content_text(state["ticket"]), sources.catalog)
     lower = [p for p in named if _TIER_RANK.get(p, 99) < _TIER_RANK.get(current, 0)]
     return lower[-1] if lower else None
 
