@@ -9,7 +9,13 @@ import typer
 from langchain_core.runnables import RunnableConfig
 
 from supportgraph.checkpoints import open_checkpointer
-from supportgraph.cli import judgement_commands, report_command, run_command, triage_commands
+from supportgraph.cli import (
+    judgement_commands,
+    reply_commands,
+    report_command,
+    run_command,
+    triage_commands,
+)
 from supportgraph.cli.console import console
 from supportgraph.cli.delivery import deliver, relay_for
 from supportgraph.cli.history_commands import history_app
@@ -33,6 +39,8 @@ app.add_typer(kb_app, name="kb")
 app.add_typer(eval_app, name="eval")  # eval retrieval (kb_commands) and eval triage
 eval_app.command("triage")(triage_commands.eval_triage)
 eval_app.command("outcomes")(judgement_commands.eval_outcomes)
+eval_app.command("replies")(reply_commands.eval_replies)
+app.add_typer(reply_commands.macros_app, name="macros")
 
 
 app.command()(run_command.run)

@@ -33,6 +33,14 @@ SmtpOption = Annotated[
         help="Deliver outbox mail via smtp://HOST:PORT as well.",
     ),
 ]
+TemplatesOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--templates",
+        help="Folder of reply templates (one sub-folder per language) over "
+        "$SUPPORTGRAPH_HOME/templates and the shipped ones; default $SUPPORTGRAPH_TEMPLATES.",
+    ),
+]
 REVIEWER_MAX_CHARS = 100
 # A reply file bigger than this is a wrong file, not a reply.
 REPLY_FILE_MAX_BYTES = 1_000_000

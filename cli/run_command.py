@@ -20,7 +20,14 @@ from rich.table import Table
 
 from supportgraph.checkpoints import open_checkpointer
 from supportgraph.cli.console import console, errors
-from supportgraph.cli.options import CheckpointOption, OutOption, SmtpOption, check_out, fail
+from supportgraph.cli.options import (
+    CheckpointOption,
+    OutOption,
+    SmtpOption,
+    TemplatesOption,
+    check_out,
+    fail,
+)
 from supportgraph.graph.context import Context
 from supportgraph.graph.errors import SupportGraphError
 from supportgraph.graph.incidents import one_line, record_incident
@@ -30,6 +37,7 @@ from supportgraph.reports.records import ticket_record
 from supportgraph.reports.writer import write_reports
 from supportgraph.tools import escape
 from supportgraph.tools.intake import read_tickets
+from supportgraph.tools.macros import load_macros
 from supportgraph.tools.relay import LEDGER, Relay, transport_for
 from supportgraph.tools.sla import load_policy
 
@@ -52,6 +60,7 @@ def run(
     smtp: SmtpOption = None,
     triage_model: TriageModelOption = None,
     label_map: LabelMapOption = None,
+    templates: TemplatesOption = None,
 ) -> None:
     """Run every ticket in FILE through the support graph and write the reports."""
     from supportgraph.graph.builder import build_graph
@@ -62,6 +71,7 @@ def run(
         context,
         triage_model=triage_model or context.triage_model,
         label_map=label_map or context.label_map,
+        templates_path=templates or context.templates_path,
     )
     started = context.now()
     check_out(out)
@@ -70,6 +80,7 @@ def run(
         relay = Relay(out, transport_for(smtp))
         engine_for(context)  # a bad model or label map stops the run before any ticket
         load_policy(context.sla_policy)  # so does an unreadable SLA policy
+        load_macros(context.templates_path)  # and a --templates that is not a folder
     except SupportGraphError as exc:
         raise fail(str(exc)) from None
     for problem in intake.errors:

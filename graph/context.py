@@ -71,6 +71,12 @@ class Context:
             None uses the shipped model for the default taxonomy.
         label_map: JSON file mapping the triage model's labels to graph routes
             (tools/label_map.py); None uses the map saved with the model.
+        templates_path: Folder of reply templates (``SUPPORTGRAPH_TEMPLATES``) that
+            overrides ``$SUPPORTGRAPH_HOME/templates`` and the shipped ones, file by
+            file (tools/macros.py).
+        brand: The product name the replies speak for (``SUPPORTGRAPH_BRAND``).
+        signature: How replies are signed (``SUPPORTGRAPH_SIGNATURE``); None signs as
+            the brand's support team, in the reply's language.
         clock: Returns "now"; tests and replays pin it.
     """
 
@@ -90,6 +96,9 @@ class Context:
     teams_path: Path | None = field(default_factory=lambda: _env_path("TEAMS"))
     triage_model: Path | None = field(default_factory=lambda: _env_path("TRIAGE_MODEL"))
     label_map: Path | None = field(default_factory=lambda: _env_path("LABEL_MAP"))
+    templates_path: Path | None = field(default_factory=lambda: _env_path("TEMPLATES"))
+    brand: str = field(default_factory=lambda: _env("BRAND", "Acme Insights"))
+    signature: str | None = field(default_factory=lambda: os.environ.get("SUPPORTGRAPH_SIGNATURE"))
     clock: Callable[[], datetime] = _utc_now
 
     def __post_init__(self) -> None:
@@ -98,6 +107,10 @@ class Context:
         if not 0.0 <= self.low_confidence <= 1.0:
             raise ConfigurationError(
                 f"low_confidence must be within 0..1, got {self.low_confidence}"
+            )
+        if not self.brand.strip():
+            raise ConfigurationError(
+                "brand is empty; set SUPPORTGRAPH_BRAND to your product's name"
             )
         if self.max_hops < 4:
             raise ConfigurationError(f"max_hops must be at least 4, got {self.max_hops}")

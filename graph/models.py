@@ -270,7 +270,16 @@ class SpecialistReport(_Model):
     handback: HandbackReason | None = None
     handback_note: str = ""
     unverified: str = ""  # why account data was withheld: the sender is not verified
+    current_plan: Tier | None = (
+        None  # the customer's plan: on file when verified, else the ticket's
+    )
+    plans: tuple[Tier, ...] = ()  # plans to compare for the customer, current plan first
+    offers: tuple[Offer, ...] = ()  # what the reply offers the customer (see Offer)
 
+
+# What the success node offers the customer; each one the reply states is backed by an
+# internal notification (feature idea to Product, strategy session to the CSM's team).
+Offer = Literal["feature_logged", "strategy_session"]
 
 ActionKind = Literal[
     "refund", "credit", "chargeback", "plan_change", "downgrade", "cancellation", "account_deletion"
@@ -372,6 +381,15 @@ class ReviewDecision(_Model):
         return None if value is None else mask_sensitive(value)
 
 
+OutboxAction = Literal[
+    "customer_reply",
+    "status_change",
+    "refund_request",
+    "action_request",
+    "internal_notification",
+]
+
+
 class OutboxMessage(_Model):
     """An outward effect recorded in the checkpoint, delivered later by the relay.
 
@@ -381,13 +399,14 @@ class OutboxMessage(_Model):
 
     key: str
     ticket_id: str
-    action: Literal["customer_reply", "status_change", "refund_request", "action_request"]
+    action: OutboxAction
     to: str
     subject: str
     body: str
     created_at: datetime
     reference: str | None = None  # what the effect acts on, e.g. the charge id of a refund
     tenant: str | None = None  # whose charge ``reference`` is, for multi-tenant stores
+    html: str | None = None  # the HTML alternative of an email reply (``body`` is its text)
 
     @field_validator("to", "subject", "body")
     @classmethod
@@ -395,9 +414,35 @@ class OutboxMessage(_Model):
         """Nothing leaves with a card number, IBAN, SSN, national id or key in it."""
         return mask_sensitive(value)
 
+    @field_validator("html")
+    @classmethod
+    def _mask_html(cls, value: str | None) -> str | None:
+        return None if value is None else mask_sensitive(value)
+
+
+Audience = Literal["customer", "internal"]
+
+
+class ReplyPart(_Model):
+    """One piece of a reply, and who may read it.
+
+    ``customer`` parts are what the customer reads (the rendered macro); ``internal``
+    parts (ledger checks, rules fired, priority, verification) are for the reviewer,
+    the audit log and the reports, and never share a string with the customer text.
+    """
+
+    audience: Audience
+    kind: str = Field(min_length=1, max_length=40)  # e.g. message, finding, priority, rule
+    text: str
+
 
 class Reply(_Model):
-    """The reply for the customer, with the KB articles it cites."""
+    """The reply for the customer, with the KB articles it cites.
+
+    ``text`` is the customer text as last rendered: a preview of what an approval
+    would send while it is a draft, and what was sent once it is sent. It is rendered
+    from the state at send time (tools/replies.py), never kept from the draft.
+    """
 
     text: str
     citations: tuple[str, ...] = ()
@@ -406,6 +451,16 @@ class Reply(_Model):
     # When a handoff's acknowledgement went out: the first response, while a person
     # prepares the answer (the draft).
     acknowledged_at: datetime | None = None
+    parts: tuple[ReplyPart, ...] = ()  # customer and internal parts (see ReplyPart)
+    macro: str | None = None  # the template the customer text came from; None: a person wrote it
+    language: str | None = None  # the language the customer text is written in
+    # The team that still owes the customer something (an incident, a hand-over): the
+    # ticket is not resolved by this reply.
+    follow_up: str | None = None
+
+    def notes(self, audience: Audience = "internal") -> list[str]:
+        """The texts of the parts for ``audience``, in order."""
+        return [p.text for p in self.parts if p.audience == audience]
 
 
 class SlaStatus(_Model):

@@ -1,4 +1,12 @@
-"""Respond node: draft the reply, or send it once no human needs to see it first."""
+"""Respond node: draft the reply, or send it once no human needs to see it first.
+
+What the customer reads is rendered from the state at the moment it is sent
+(tools/replies.py): after a review it says what was decided (a refund approved with
+its amount and charge, a hand-over), never what a draft said before. Each team the
+text relies on gets an internal notification in the same outbox write, and each new
+reply gets its own idempotency key (a revision), so a reply after a replay or an edit
+is delivered once and the earlier one is never sent again.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +16,26 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from supportgraph.graph.context import Context, context_of
-from supportgraph.graph.models import OutboxMessage, ProposedAction, Reply, Ticket
+from supportgraph.graph.models import (
+    OutboxMessage,
+    ProposedAction,
+    Reply,
+    ReplyPart,
+    ReviewDecision,
+    Ticket,
+)
 from supportgraph.graph.routing import ACTION_ROLE, closes_silently
 from supportgraph.graph.state import SupportState
-from supportgraph.tools.outbox import action_request, customer_reply, refund_request, status_change
-from supportgraph.tools.replies import acknowledgement, compose_reply
-from supportgraph.tools.teams import load_teams
+from supportgraph.tools.outbox import (
+    action_request,
+    customer_reply,
+    internal_notification,
+    refund_request,
+    revision,
+    status_change,
+)
+from supportgraph.tools.replies import Rendered, ReplyWriter, reply_from
+from supportgraph.tools.reply_plan import ReplyPlan
 
 
 def respond(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
@@ -22,8 +44,8 @@ def respond(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
     now = context.now()
     escalation = state.get("escalation")
     review = state.get("review")
-    draft = state.get("reply")
-    if draft is None and closes_silently(state):
+    ticket = state["ticket"]
+    if state.get("reply") is None and closes_silently(state):
         triage = state["triage"]
         note = (
             f"closed without a reply: {triage.routine.replace('_', ' ') if triage.routine else ''}"
@@ -31,51 +53,151 @@ def respond(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
         return {
             "reply": Reply(text="", status="withheld"),
             "outcome": "closed",
-            "outbox": [status_change(state["ticket"], "closed", note, now)],
+            "outbox": [status_change(ticket, "closed", note, now)],
         }
-    if draft is None:
-        reports = [r for r in (state.get("technical"), state.get("success")) if r is not None]
-        text, citations = compose_reply(
-            state["ticket"], state["triage"], reports, state.get("knowledge"), escalation
-        )
-        draft = Reply(text=text, citations=citations)
-        if escalation is not None and escalation.needs_human:
-            return {"reply": draft, "outcome": "waiting_for_review"}
-        if escalation is not None and escalation.handoff:
-            # The customer hears at once that a person is on it; the person answers later.
-            ticket = state["ticket"]
-            note = f"acknowledged; {escalation.team} answers"
-            return {
-                "reply": draft.model_copy(update={"acknowledged_at": now}),
-                "outcome": "handed_to_human",
-                "outbox": [
-                    customer_reply(ticket, acknowledgement(ticket, escalation), now, "ack"),
-                    status_change(ticket, "handed_to_human", note, now),
-                ],
-            }
-    ticket = state["ticket"]
-    if review is not None and review.action == "reject":
-        note = f"rejected by {review.reviewer}: {review.reason}"
+    writer = ReplyWriter(context)
+    if review is None and escalation is not None and escalation.needs_human:
+        # The reviewer sees what an approval would send, and the internal findings beside it.
+        preview = ReviewDecision(action="approve", reviewer="preview", decided_at=now)
+        plan, rendered = writer.compose(state, preview)
+        return {"reply": reply_from(plan, rendered), "outcome": "waiting_for_review"}
+    if review is None and escalation is not None and escalation.handoff:
+        # The customer hears at once that a person is on it; the person answers later.
+        ack_plan, ack = writer.acknowledge(state)
+        plan, rendered = writer.compose(state, ReviewDecision(action="approve", decided_at=now))
+        note = f"acknowledged; {escalation.team} answers"
         return {
-            "reply": draft.model_copy(update={"status": "withheld"}),
+            "reply": reply_from(plan, rendered, acknowledged_at=now),
             "outcome": "handed_to_human",
-            "outbox": [status_change(ticket, "handed_to_human", note, now)],
+            "outbox": [
+                customer_reply(ticket, ack.text, now, "ack", ack.html),
+                *_notifications(state, ack_plan, ack, writer, now),
+                status_change(ticket, "handed_to_human", note, now),
+            ],
         }
-    edited = review is not None and review.action == "edit" and review.reply
-    text = review.reply if edited and review is not None and review.reply else draft.text
-    sent = draft.model_copy(update={"text": text, "status": "sent", "sent_at": now})
+    if review is not None and review.action == "edit" and review.reply:
+        return _send_edit(state, review, writer, now)
+    plan, rendered = writer.compose(state, review)
+    draft = state.get("reply")
+    acknowledged = draft.acknowledged_at if draft is not None else None
+    reply = reply_from(plan, rendered, status="sent", sent_at=now, acknowledged_at=acknowledged)
+    if review is not None and review.action == "reject":
+        status = "handed_to_human"
+        note = f"rejected by {review.reviewer}: {review.reason}"
+    else:
+        status, note = "replied", "reply sent"
+        if plan.follow_up:
+            note = f"reply sent; {plan.follow_up} follows up"
     outbox = [
-        customer_reply(ticket, text, now),
-        status_change(ticket, "replied", "reply sent", now),
+        customer_reply(ticket, rendered.text, now, _revision(state, rendered.text), rendered.html),
+        status_change(ticket, status, note, now),
+        *_notifications(state, plan, rendered, writer, now),
+        *_effects(state, review, writer, now),
     ]
+    outcome = "handed_to_human" if status == "handed_to_human" else "replied"
+    return {"reply": reply, "outcome": outcome, "outbox": outbox}
+
+
+def _send_edit(
+    state: SupportState, review: ReviewDecision, writer: ReplyWriter, now: datetime
+) -> dict[str, Any]:
+    """Send the reviewer's own text, as written; the internal parts stay for the record.
+
+    What the text promises is backed like a macro's promise: each team it says will act
+    is notified with it.
+    """
+    ticket = state["ticket"]
+    text = review.reply or ""
+    draft = state.get("reply")
+    internal = [p for p in (draft.parts if draft else ()) if p.audience == "internal"]
+    language = draft.language if draft and draft.language else state["triage"].language
+    plan = ReplyPlan(macro="edit", internal=internal)
+    for team in writer.promised_teams(text, state):
+        plan.relies_on(team, "reviewer_promise", follow_up=False)
+    reply = Reply(
+        text=text,
+        citations=draft.citations if draft else (),
+        status="sent",
+        sent_at=now,
+        parts=(ReplyPart(audience="customer", kind="message", text=text), *internal),
+        macro=None,
+        language=language,
+        acknowledged_at=draft.acknowledged_at if draft else None,
+    )
+    rendered = Rendered(
+        text=text, html=writer.html(text, ticket, language), language=language, macro="edit"
+    )
+    outbox = [
+        customer_reply(ticket, text, now, _revision(state, text), rendered.html),
+        status_change(ticket, "replied", f"reply edited and sent by {review.reviewer}", now),
+        *_notifications(state, plan, rendered, writer, now),
+        *_effects(state, review, writer, now),
+    ]
+    return {"reply": reply, "outcome": "replied", "outbox": outbox}
+
+
+def _revision(state: SupportState, text: str) -> str:
+    earlier = [
+        m
+        for m in state.get("outbox") or []
+        if m.action == "customer_reply" and not m.key.endswith("/ack")
+    ]
+    return revision(text, len(earlier))
+
+
+def _notifications(
+    state: SupportState, plan: ReplyPlan, rendered: Rendered, writer: ReplyWriter, now: datetime
+) -> list[OutboxMessage]:
+    """One internal notification per team the customer text relies on."""
+    ticket = state["ticket"]
+    teams = writer.sources.teams
+    messages = []
+    for notice in plan.notices:
+        team = teams.get(notice.team)
+        body = "\n".join(
+            [
+                f"{ticket.customer} ({ticket.customer_tier}, {ticket.channel}) was told "
+                f"that {team.name} {_PROMISED.get(notice.purpose, 'follows up')}.",
+                f"Ticket {ticket.ticket_id}: {ticket.subject}",
+                f"Contact: {ticket.contact_name or '(none on the ticket)'}",
+                "",
+                *(f"- {part.text}" for part in plan.internal if part.kind != "notice"),
+                "",
+                f"Sent to the customer ({rendered.language}, {rendered.macro}):",
+                rendered.text,
+            ]
+        )
+        messages.append(internal_notification(ticket, team, notice.purpose, body, now))
+    return messages
+
+
+_PROMISED = {
+    "handoff": "will reply personally",
+    "handover": "is looking at the request and will get back to them",
+    "incident": "is working on the incident and will keep them updated",
+    "csm": "(their customer success manager) is informed and will contact them",
+    "strategy_session": "(their customer success manager) will offer a strategy session",
+    "feature_idea": "has their feature idea logged",
+    "refund": "is checking the refund and will confirm it",
+    "cancellation": "will contact the account owner to confirm the cancellation",
+    "plan_change": "will contact them to confirm the new plan",
+    "gdpr": "handles their data protection request within one month",
+    "reviewer_promise": "will act on what the reviewer's reply promises",
+}
+
+
+def _effects(
+    state: SupportState, review: ReviewDecision | None, writer: ReplyWriter, now: datetime
+) -> list[OutboxMessage]:
+    """The refunds and account actions a decision carries out."""
     report = state.get("success")
-    if review is not None and review.executes_actions and report is not None:
-        teams = load_teams(context.teams_path)
-        outbox += [
-            _effect(ticket, a, teams.for_role(ACTION_ROLE[a.kind]), review.reviewer, now)
-            for a in report.actions
-        ]
-    return {"reply": sent, "outcome": "replied", "outbox": outbox}
+    if review is None or not review.executes_actions or report is None:
+        return []
+    teams = writer.sources.teams
+    return [
+        _effect(state["ticket"], a, teams.for_role(ACTION_ROLE[a.kind]), review.reviewer, now)
+        for a in report.actions
+    ]
 
 
 def _effect(

@@ -13,13 +13,15 @@ from supportgraph.graph.models import (
     TIERS,
     ActionKind,
     HandbackReason,
+    Offer,
     ProposedAction,
     SpecialistReport,
     Ticket,
+    Tier,
 )
 from supportgraph.graph.state import SupportState
-from supportgraph.tools.catalog import compare, load_catalog, mentioned_plans
-from supportgraph.tools.customers import load_directory, verify
+from supportgraph.tools.catalog import Plan, compare, load_catalog, mentioned_plans, named_plans
+from supportgraph.tools.customers import Verification, load_directory, verify
 from supportgraph.tools.entities import extract_entities
 from supportgraph.tools.intents import MONEY_INTENTS
 from supportgraph.tools.judgement import content_text
@@ -46,6 +48,12 @@ _ACTION_KINDS: dict[str, ActionKind] = {
     "deletion": "account_deletion",
 }
 _TIER_RANK: dict[str, int] = {name: rank for rank, name in enumerate(TIERS)}
+# Words of advice: try, buy, move to, need, only on… (what a plan-aware answer checks).
+_ADVICE = re.compile(
+    r"\b(trial|try|start|upgrade|move to|switch to|only (?:available|offered)|part of|agreement|"
+    r"requires?|needs?|contact (?:our )?sales|quote)\b",
+    re.IGNORECASE,
+)
 
 
 def _has(cue: str, text: str) -> bool:
@@ -144,7 +152,7 @@ def _account_actions(ticket: Ticket, intents: set[str], tier: str) -> list[Propo
 
 
 def _money_and_account(
-    ticket: Ticket, category: str, intents: set[str], context: Context
+    ticket: Ticket, category: str, intents: set[str], context: Context, verification: Verification
 ) -> tuple[list[str], list[ProposedAction], str]:
     """Findings, proposed actions, and why account data was withheld (empty when verified).
 
@@ -157,9 +165,7 @@ def _money_and_account(
         or _has("duplicate_charge", content_text(ticket))
         or bool(intents & MONEY_INTENTS)
     )
-    verification = verify(ticket, load_directory(context.customers_path))
-    tier = verification.customer.tier if verification.customer else ticket.customer_tier
-    actions = _account_actions(ticket, intents, tier)
+    actions = _account_actions(ticket, intents, _current_plan(ticket, verification))
     if not wants_ledger:
         return [], actions, ""
     if not verification.verified:
@@ -185,37 +191,86 @@ def _money_and_account(
     return findings, money + actions, ""
 
 
-def _kb_answer(ticket: Ticket, context: Context) -> tuple[str, str] | None:
-    """The best account/billing/plan article's supporting sentence, or None below threshold."""
+def _current_plan(ticket: Ticket, verification: Verification) -> Tier:
+    """The plan the customer is on: the directory's for a verified sender, else the ticket's."""
+    if verification.verified and verification.customer and verification.customer.tier in TIERS:
+        return verification.customer.tier  # type: ignore[return-value]
+    return ticket.customer_tier
+
+
+def _recommends_what_they_have(sentence: str, current: str, catalog: dict[str, Plan]) -> bool:
+    """Advice to try, buy or need a plan the customer already has (or one below it)."""
+    named = mentioned_plans(sentence, catalog)
+    if not named or not _ADVICE.search(sentence):
+        return False
+    rank = _TIER_RANK.get(current, 0)
+    return current in named or all(_TIER_RANK.get(p, 99) <= rank for p in named)
+
+
+def _kb_answer(
+    ticket: Ticket, context: Context, current: str, catalog: dict[str, Plan]
+) -> tuple[str, str] | None:
+    """The best account/billing/plan article's supporting sentence, or None below threshold.
+
+    Sentences that recommend what the customer already has (a Growth trial to a
+    Growth customer, an Enterprise agreement to an Enterprise customer) are passed over.
+    """
     index = load_index(context.kb_path)
     text = content_text(ticket)
     hits = index.search(text, k=len(index), min_score=context.kb_min_score)
-    hit = next((h for h in hits if index.get(h.article_id).product_area in SUCCESS_AREAS), None)
-    if hit is None:
-        return None
-    return supporting_sentence(hit.passage, text), hit.article_id
+    for hit in hits:
+        article = index.get(hit.article_id)
+        if article.product_area not in SUCCESS_AREAS:
+            continue
+
+        def unfit(sentence: str, body: str = article.body) -> bool:
+            # A passage window may open mid-sentence: quote whole sentences only.
+            whole = re.search(rf"(?:^|[.!?:]\s+|\n\s*(?:\d+\.\s+)?){re.escape(sentence)}", body)
+            return whole is None or _recommends_what_they_have(sentence, current, catalog)
+
+        sentence = supporting_sentence(hit.passage, text, skip=unfit)
+        if sentence:
+            return sentence, hit.article_id
+    return None
+
+
+def _plans_to_compare(
+    text: str, category: str, current: Tier, catalog: dict[str, Plan]
+) -> list[Tier]:
+    """The customer's plan first, then the plans they ask about (or the next one up)."""
+    asked = [p for p in named_plans(text, catalog) if p != current and p in TIERS]
+    if not asked and category == "sales":
+        above = [t for t in TIERS if _TIER_RANK[t] == _TIER_RANK[current] + 1 and t in catalog]
+        asked = above
+    return [current, *asked] if asked else []  # type: ignore[list-item]
 
 
 def advise_customer(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
-    """Answer plan, billing, account and product questions from the catalog and ledger."""
+    """Answer plan, billing, account and product questions from the catalog and ledger.
+
+    Findings (ledger checks, the plan comparison) are internal, for the reviewer and
+    the reports; what the customer reads is rendered from ``plans``, ``offers`` and the
+    cited ``steps`` by the reply templates.
+    """
     context = context_of(runtime)
     ticket = state["ticket"]
-    category = state["triage"].category
+    triage = state["triage"]
+    category = triage.category
     text = content_text(ticket)
     findings: list[str] = []
-    steps: list[str] = []
-    actions: list[ProposedAction] = []
+    offers: list[Offer] = []
     try:
         catalog = load_catalog(context.plans_path)
-        plans = mentioned_plans(text, catalog)
-        if category == "sales" or len(plans) >= 2:
-            shown = plans if len(plans) >= 2 else [ticket.customer_tier, "Enterprise"]
-            shown = list(dict.fromkeys(p for p in shown if p in catalog))
+        verification = verify(ticket, load_directory(context.customers_path))
+        current = _current_plan(ticket, verification)
+        plans = _plans_to_compare(text, category, current, catalog)
+        if category == "sales" or len(named_plans(text, catalog)) >= 2:
+            shown = plans or [current]
             findings.append(
                 f"Plan comparison ({' vs '.join(shown)}) from the plan catalog:\n\n{compare(shown, catalog)}"
             )
         account_findings, actions, unverified = _money_and_account(
-            ticket, category, set(state["triage"].requests), context
+            ticket, category, set(triage.requests), context, verification
         )
         findings += account_findings
     except ConfigurationError as exc:
@@ -227,26 +282,19 @@ def advise_customer(state: SupportState, runtime: Runtime[Context]) -> dict[str,
                 handback_note=str(exc),
             )
         }
-    if category == "product" or _has("feature_request", text):
+    idea = triage.routine == "feature_idea" or _has("feature_request", text)
+    if idea or (category == "product" and triage.routine != "howto"):
         findings.append(f"Feature request logged for {ticket.customer}: {ticket.subject}.")
-        steps.append(
-            "Your request is logged with our product team, who review requests every quarter."
-        )
-    if ticket.customer_tier == "Enterprise" and (
+        offers.append("feature_logged")
+    if current == "Enterprise" and (
         category in ("product", "sales") or _has("strategy_session", text)
     ):
-        steps.append(
-            "Your customer success manager will contact you to schedule a strategy session with our product team."
-        )
-    if ticket.customer_tier == "Enterprise" and state["triage"].priority == "Critical":
-        steps.append(
-            "Your customer success manager has been notified and will keep you updated until this is resolved."
-        )
+        offers.append("strategy_session")
+    steps: tuple[str, ...] = ()
     citations: tuple[str, ...] = ()
-    if grounded := _kb_answer(ticket, context):
+    if grounded := _kb_answer(ticket, context, current, catalog):
         sentence, article_id = grounded
-        steps.insert(0, f"{sentence} [{article_id}]")
-        citations = (article_id,)
+        steps, citations = (f"{sentence} [{article_id}]",), (article_id,)
     entities = extract_entities(text)
     technical_symptom = "http_status" in entities or re.search(
         r"\b(not working|error|crash|timing out)\b", text, re.I
@@ -259,7 +307,7 @@ def advise_customer(state: SupportState, runtime: Runtime[Context]) -> dict[str,
         "success": SpecialistReport(
             specialist="success",
             summary=", ".join(summary_bits),
-            steps=tuple(steps),
+            steps=steps,
             citations=citations,
             entities=entities,
             actions=tuple(actions),
@@ -267,5 +315,8 @@ def advise_customer(state: SupportState, runtime: Runtime[Context]) -> dict[str,
             handback=handback,
             handback_note="the ticket also describes a technical fault" if handback else "",
             unverified=unverified,
+            current_plan=current,
+            plans=tuple(plans),
+            offers=tuple(offers),
         )
     }

@@ -47,14 +47,17 @@ def coordinate(state: SupportState, runtime: Runtime[Context]) -> Command[Destin
     if "triage" in state:
         reply = state.get("reply")
         sent_at = reply.sent_at if reply is not None and reply.status == "sent" else None
-        first_response = sent_at or (reply.acknowledged_at if reply is not None else None)
+        acknowledged = reply.acknowledged_at if reply is not None else None
+        first_response = min((t for t in (sent_at, acknowledged) if t is not None), default=None)
+        # A reply that leaves a team to follow up (an incident, a hand-over) does not resolve.
+        resolved = sent_at if reply is not None and reply.follow_up is None else None
         sla = sla_status(
             state["ticket"],
             state["triage"].priority,
             now,
             load_policy(context.sla_policy),
             first_response_at=first_response,
-            resolved_at=sent_at,
+            resolved_at=resolved,
         )
         if sla != state.get("sla"):  # an unchanged value written again costs a checkpoint copy
             update["sla"] = sla

@@ -288,6 +288,8 @@ def dashboard(
         "## Resolution",
         "",
         f"- **Automation rate:** {share(m.automated, m.total)} ({m.automated} replied without a human)",
+        f"- **Handed to a team:** {m.handed_to_team} (a team still owes the customer an answer: "
+        "not resolved by the first reply)",
         f"- **Escalation rate:** {share(m.escalated, m.total)} "
         f"({m.escalated} escalated, {m.needs_human} waiting for or needing a human)",
         "- **Triage agreement with declared labels:** "

@@ -38,7 +38,8 @@ class Metrics:
     first_response_minutes: dict[str, list[float]] = field(default_factory=dict)
     escalated: int = 0
     needs_human: int = 0
-    automated: int = 0
+    automated: int = 0  # replied without a person and resolved by that reply
+    handed_to_team: int = 0  # a team still owes the customer an answer
     kb_answered: int = 0
     kb_gaps: list[Record] = field(default_factory=list)
     citations: Counter[str] = field(default_factory=Counter)
@@ -80,7 +81,10 @@ def compute(records: list[Record]) -> Metrics:
             m.waiting_by_team[r["escalation_team"]] += r["outcome"] == "waiting_for_review"
             m.triggers_by_rule.update(r["escalation_rules"])
         m.needs_human += bool(r["needs_human"])
-        m.automated += r["outcome"] == "replied" and not r["needs_human"]
+        # A reply that leaves a team to follow up (an incident, a hand-over) resolves nothing yet.
+        handed = bool(r.get("follow_up_team")) or r["outcome"] == "handed_to_human"
+        m.handed_to_team += handed
+        m.automated += r["outcome"] == "replied" and not r["needs_human"] and not handed
         _count_sla(m, r)
         m.kb_answered += bool(r["kb_hits"])
         if r["kb_gap"]:

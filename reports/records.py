@@ -107,6 +107,10 @@ def ticket_record(
         "outcome": outcome,
         "reply": reply.text if reply else None,
         "reply_status": reply.status if reply else None,
+        "reply_macro": reply.macro if reply else None,
+        "reply_language": reply.language if reply else None,
+        "reply_notes": reply.notes("internal") if reply else [],
+        "follow_up_team": reply.follow_up if reply else None,
         "citations": list(reply.citations) if reply else [],
         "kb_hits": [
             {"article_id": h.article_id, "title": h.title, "score": h.score, "passage": h.passage}

@@ -19,7 +19,8 @@ from supportgraph.graph.builder import build_graph
 from supportgraph.graph.context import Context
 from supportgraph.graph.errors import HistoryError
 from supportgraph.graph.models import Ticket
-from supportgraph.graph.runner import config_for, run_batch, run_ticket
+from supportgraph.graph.runner import config_for, resume_review, run_batch, run_ticket
+from supportgraph.tools.relay import LEDGER, Relay, delivered_keys
 
 from .conftest import NOW, SAMPLES
 
@@ -57,13 +58,14 @@ def test_replay_before_triage_with_a_stricter_threshold_forks_to_a_handoff(
     assert original.values["outcome"] == "replied"
     before = history(support, "SUPPORT-002")
 
-    strict = Context(clock=lambda: NOW, low_confidence=0.99)
+    strict = Context(clock=lambda: NOW, low_confidence=1.0)
     forked = replay(support, "SUPPORT-002", _before_triage(before), strict)
 
     # Unsure now: the customer is told a person answers, and the person gets the ticket.
     assert forked.values["outcome"] == "handed_to_human" and forked.interrupts
-    assert [m.key for m in forked.values["outbox"]][-2:] == [
+    assert [m.key for m in forked.values["outbox"]][-3:] == [
         "SUPPORT-002/customer_reply/ack",
+        "SUPPORT-002/internal_notification/Sales/handoff",  # the team the ack promises
         "SUPPORT-002/status_change/handed_to_human",
     ]
     handoff = forked.values["escalation"]
@@ -170,7 +172,7 @@ def test_cli_history_replay_and_prune_on_a_sqlite_file(tmp_path: Path) -> None:
     assert before_triage in listed.output  # ids print whole, ready for --from
 
     replayed = _cli(
-        "replay", "SUPPORT-002", "--from", before_triage, "--low-confidence", "0.99", "-c", url
+        "replay", "SUPPORT-002", "--from", before_triage, "--low-confidence", "1.0", "-c", url
     )
     assert replayed.exit_code == 0, replayed.output
     assert "replied → waiting_for_review" in replayed.output  # unsure now: a person answers
@@ -204,3 +206,29 @@ def test_cli_replay_of_an_unknown_ticket_says_so(tmp_path: Path) -> None:
 def test_cli_prune_rejects_a_bad_age(tmp_path: Path) -> None:
     result = _cli("prune", "--older-than", "a month", "-c", f"sqlite:///{tmp_path / 'x.sqlite'}")
     assert result.exit_code == 2 and "--older-than" in result.output
+
+
+def test_replay_then_edit_delivers_exactly_one_new_reply(
+    saver: Any, samples: dict[str, Ticket], context: Context, tmp_path: Path
+) -> None:
+    support = build_graph(saver)
+    out = tmp_path / "out"
+    original = run_ticket(support, samples["SUPPORT-002"], context).snapshot
+    Relay(out).deliver(original.values["outbox"])
+    strict = Context(clock=lambda: NOW, low_confidence=1.0)
+    forked = replay(support, "SUPPORT-002", _before_triage(history(support, "SUPPORT-002")), strict)
+    Relay(out).deliver(forked.values["outbox"])  # the hand-over acknowledgement
+    before = delivered_keys(out / LEDGER)
+
+    answer = {"action": "edit", "reviewer": "dana", "reply": "Hi Leo, Growth has 600 requests/min."}
+    edited = resume_review(support, "SUPPORT-002", answer, strict)
+    assert Relay(out).deliver(edited.values["outbox"]) >= 1
+    assert Relay(out).deliver(edited.values["outbox"]) == 0  # delivered once, not again
+
+    lines = [json.loads(line) for line in (out / LEDGER).read_text().splitlines()]
+    new = [
+        line for line in lines if line["key"] not in before and line["action"] == "customer_reply"
+    ]
+    assert [line["body"] for line in new] == [answer["reply"]]
+    replies = [line["key"] for line in lines if line["action"] == "customer_reply"]
+    assert len(replies) == len(set(replies)) == 3  # the first answer, the ack, the edit

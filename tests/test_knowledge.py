@@ -43,7 +43,11 @@ def test_unanswerable_ticket_is_a_logged_gap_not_an_invented_answer(tmp_path: Pa
     record = json.loads(next((tmp_path / "out").glob("*/tickets.jsonl")).read_text())
     assert record["kb_gap"] and record["kb_hits"] == [] and record["citations"] == []
     assert "missing_knowledge" in record["escalation_reasons"]
-    assert "could not find a documented answer" in record["reply"]
+    # The customer is told a person answers, and the draft invents nothing for them.
+    sent = [json.loads(line) for line in (tmp_path / "out" / "sent.jsonl").read_text().splitlines()]
+    [ack] = [m for m in sent if m["action"] == "customer_reply"]
+    assert "needs a closer look than our help articles can give" in ack["body"]
+    assert record["reply_macro"] == "handover" and "[KB-" not in record["reply"]
 
     with sqlite3.connect(store_path()) as db:
         ((query, hit),) = db.execute("SELECT query, hit FROM kb_searches").fetchall()

@@ -186,7 +186,7 @@ def test_review_request_says_what_is_asked(samples: dict[str, Ticket], context: 
         (
             {"action": "reject", "reason": "customer already refunded by phone"},
             "handed_to_human",
-            "withheld",
+            "sent",  # the hand-over: a person takes the ticket, and the customer is told
         ),
     ],
     ids=["approve", "edit", "reject"],
@@ -201,6 +201,8 @@ def test_respond_applies_the_review(
     assert (update["outcome"], update["reply"].status) == (outcome, status)
     if answer["action"] == "edit":
         assert update["reply"].text == "Refund issued."
+    if answer["action"] == "reject":
+        assert update["reply"].macro == "handover" and "approved" not in update["reply"].text
     if status == "sent":
         assert update["reply"].sent_at == NOW
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import socket
 import threading
 import time
@@ -10,6 +11,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from email.message import Message
 from email.parser import BytesParser
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +24,8 @@ from supportgraph.graph.models import OutboxMessage, Ticket
 from supportgraph.graph.runner import resume_review, run_ticket
 from supportgraph.tools.relay import LEDGER, Relay, SmtpTransport, delivered_keys
 
+from .conftest import NOW, ROOT
+
 
 def _outbox(snapshot: Any) -> list[Any]:
     return list(snapshot.values.get("outbox", []))
@@ -31,10 +35,10 @@ def test_auto_reply_records_reply_and_status_change(
     saver: Any, samples: dict[str, Ticket], context: Context
 ) -> None:
     snapshot = run_ticket(build_graph(saver), samples["SUPPORT-002"], context).snapshot
-    assert [m.key for m in _outbox(snapshot)] == [
-        "SUPPORT-002/customer_reply",
-        "SUPPORT-002/status_change/replied",
-    ]
+    reply, status = [m.key for m in _outbox(snapshot)]
+    # The reply's key carries its revision: a later, different reply gets a new one.
+    assert re.fullmatch(r"SUPPORT-002/customer_reply/r1-[0-9a-f]{10}", reply)
+    assert status == "SUPPORT-002/status_change/replied"
 
 
 def test_nothing_leaves_before_the_reviewer_approves(
@@ -52,7 +56,7 @@ def test_nothing_leaves_before_the_reviewer_approves(
     assert f"Refund 49.00 USD of charge {refund.reference}" in refund.body
 
 
-def test_rejected_draft_sends_only_the_status_change(
+def test_rejected_draft_hands_over_and_refunds_nothing(
     saver: Any, samples: dict[str, Ticket], context: Context
 ) -> None:
     support = build_graph(saver)
@@ -60,7 +64,12 @@ def test_rejected_draft_sends_only_the_status_change(
     done = resume_review(
         support, "SUPPORT-004", {"action": "reject", "reason": "handled by phone"}, context
     )
-    assert [m.key for m in _outbox(done)] == ["SUPPORT-004/status_change/handed_to_human"]
+    assert [m.action for m in _outbox(done)] == [
+        "customer_reply",  # a person takes it over: the customer is told so
+        "status_change",
+        "internal_notification",  # … and that person's team is told what was promised
+    ]
+    assert _outbox(done)[2].to == "billing-team" and "handled by phone" not in _outbox(done)[0].body
 
 
 def test_relay_delivers_each_key_once_across_restarts(
@@ -121,7 +130,8 @@ def test_smtp_delivery_carries_the_idempotency_key(
     assert [m["X-Idempotency-Key"] for m in inbox.messages] == [m.key for m in messages]
     reply = inbox.messages[0]
     assert reply["Subject"] == "Re: Question about pricing plans and features [SUPPORT-002]"
-    assert "Growth vs Enterprise" in reply.get_payload()
+    assert "Here is how Growth and Enterprise compare" in reply.get_payload()
+    assert not reply.is_multipart()  # a chat reply has no HTML part
 
 
 def _message(key: str, subject: str = "Re: plans", to: str = "Acme Ltd") -> OutboxMessage:
@@ -209,3 +219,95 @@ def test_two_relays_on_one_ledger_deliver_each_key_once(tmp_path: Path) -> None:
 def test_nothing_to_send_creates_no_folder(tmp_path: Path) -> None:
     assert Relay(tmp_path / "out").deliver([]) == 0
     assert not (tmp_path / "out").exists()
+
+
+def test_email_replies_carry_an_html_alternative(
+    smtp_server: tuple[str, _Inbox],
+    saver: Any,
+    samples: dict[str, Ticket],
+    context: Context,
+    tmp_path: Path,
+) -> None:
+    url, inbox = smtp_server
+    support = build_graph(saver)
+    run_ticket(support, samples["SUPPORT-004"], context)
+    done = resume_review(support, "SUPPORT-004", {"action": "approve"}, context)
+    Relay(tmp_path, SmtpTransport(url)).deliver(_outbox(done))
+    reply = next(m for m in inbox.messages if m["Subject"].startswith("Re: "))
+    assert reply.get_content_type() == "multipart/alternative"
+    text, html = reply.get_payload()
+    assert (text.get_content_type(), html.get_content_type()) == ("text/plain", "text/html")
+    assert "refund of 49.00 USD" in text.get_payload(decode=True).decode()
+    assert "<p>Hi Sam,</p>" in html.get_payload(decode=True).decode()
+
+
+class _Hook(BaseHTTPRequestHandler):
+    received: list[tuple[str, dict[str, Any]]] = []
+
+    def do_POST(self) -> None:  # noqa: N802 - http.server's hook name
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        self.received.append((self.path, json.loads(body)))
+        self.send_response(200)
+        self.end_headers()
+        self.wfile.write(b"ok")
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def webhook_server() -> Iterator[tuple[str, list[tuple[str, dict[str, Any]]]]]:
+    received: list[tuple[str, dict[str, Any]]] = []
+    handler = type("Hook", (_Hook,), {"received": received})
+    server = HTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", received
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_team_with_a_webhook_is_notified_by_a_real_http_post(
+    webhook_server: tuple[str, list[tuple[str, dict[str, Any]]]],
+    saver: Any,
+    samples: dict[str, Ticket],
+    tmp_path: Path,
+) -> None:
+    url, received = webhook_server
+    teams = json.loads((ROOT / "tools" / "data" / "teams.json").read_text())
+    for team in teams["teams"]:
+        if team["name"] == "Engineering":
+            team["notify"] = f"{url}/services/T000/B000/secret-token"
+    teams_file = tmp_path / "teams.json"
+    teams_file.write_text(json.dumps(teams))
+    context = Context(clock=lambda: NOW, teams_path=teams_file)
+    support = build_graph(saver)
+    run_ticket(support, samples["SUPPORT-001"], context)
+    done = resume_review(support, "SUPPORT-001", {"action": "approve"}, context)
+    relay = Relay(tmp_path / "out")
+    relay.deliver(_outbox(done))
+    assert relay.failures == []
+    [(path, payload)] = received
+    assert path == "/services/T000/B000/secret-token"
+    assert payload["text"].startswith(
+        "*[Engineering] SUPPORT-001: incident for TechCorp Solutions*"
+    )
+    assert "Our engineering team is on it" in payload["text"]  # what the customer was promised
+    lines = [json.loads(line) for line in (tmp_path / "out" / LEDGER).read_text().splitlines()]
+    hook = next(line for line in lines if line["transport"] == "webhook")
+    assert hook["to"] == f"{url}/…"  # the secret path stays out of the ledger
+
+
+def test_a_webhook_that_refuses_is_retried_by_the_next_relay(tmp_path: Path) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # nothing listens here
+    message = _message(
+        "T-1/internal_notification/Engineering/incident", to=f"http://127.0.0.1:{port}/hook"
+    )
+    message = message.model_copy(update={"action": "internal_notification"})
+    relay = Relay(tmp_path)
+    assert relay.deliver([message]) == 0
+    assert "unreachable" in relay.failures[0].reason and delivered_keys(tmp_path / LEDGER) == []

@@ -167,7 +167,7 @@ def test_replies_and_reports_say_card_not_the_number(
         r["ticket_id"]: r
         for r in map(json.loads, next(out.glob("*/tickets.jsonl")).read_text().splitlines())
     }
-    assert 'about "Charged twice on card [CARD]"' in records["PII-EN-1"]["reply"]
+    assert records["PII-EN-1"]["subject"] == "Charged twice on card [CARD]"
     monkeypatch.setenv("SUPPORTGRAPH_HOME", str(home))
     shown = runner.invoke(app, ["show", "PII-ES-1", "--json"])
     assert shown.exit_code == 0, shown.output

@@ -69,6 +69,28 @@ def mentioned_plans(text: str, catalog: dict[str, Plan]) -> list[str]:
     return [name for name in catalog if re.search(rf"\b{re.escape(name)}\b", text, re.IGNORECASE)]
 
 
+_PLAN_WORDS = (
+    r"(?:plans?|tiers?|tarifs?|tarifa|abonnements?|abos?|offres?|paket|pakete|suscripci[oó]n)"
+)
+
+
+def named_plans(text: str, catalog: dict[str, Plan]) -> list[str]:
+    """Plans ``text`` names as plans, in catalog order.
+
+    Plan names are everyday words ("a sourdough starter", "growth"), so a name counts
+    when it is written as the catalog writes it (Starter) or next to a word for a plan
+    ("the starter plan", "le plan growth", "Tarif Professional").
+    """
+    found = []
+    for name in catalog:
+        word = re.escape(name)
+        if re.search(rf"\b{word}\b", text) or re.search(
+            rf"\b{word}\s+{_PLAN_WORDS}\b|\b{_PLAN_WORDS}\s+(?:\w+\s+)?{word}\b", text, re.I
+        ):
+            found.append(name)
+    return found
+
+
 def compare(names: list[str], catalog: dict[str, Plan]) -> str:
     """A markdown table comparing the named plans on price, API limit, integrations and support."""
     plans = [catalog[n] for n in names]

@@ -27,13 +27,14 @@ from supportgraph.graph.context import home_dir
 from supportgraph.graph.errors import KBError
 from supportgraph.tools.kb import Article, parse_article, read_articles
 from supportgraph.tools.redaction import redact
-from supportgraph.tools.replies import NO_DOCUMENTED_ANSWER
 from supportgraph.tools.retrieval import HybridIndex, TextEncoder
 from supportgraph.tools.salutations import strip_salutations
 
 UPDATE_SIMILARITY = 0.75  # draft vs article cosine above which we propose an update
 SAME_DRAFT_SIMILARITY = 0.85  # two drafts this close are one proposal
 Record = dict[str, Any]
+# Replies that answer nothing yet: a person takes the ticket over (tools/reply_plan.py).
+HAND_OVER_MACROS = frozenset({"handoff", "handover"})
 
 
 def drafts_dir() -> Path:
@@ -48,14 +49,14 @@ def _edited(record: Record) -> bool:
 def worth_a_draft(record: Record) -> bool:
     """A ticket the KB had no answer for, answered since: the answer may become an article.
 
-    Only a content gap counts: a reviewer who rewrote the reply to a ticket the KB did
-    answer has fixed one reply, not found a missing article. A gap ticket whose sent
-    reply only says that no documented answer exists (a reviewer approved the
-    placeholder) has nothing to teach the KB yet.
+    A gap ticket whose sent reply only hands it to a person (a reviewer approved the
+    hand-over macro) has nothing to teach the KB yet.
     """
     if record.get("reply_status") != "sent" or not record.get("kb_gap"):
         return False
-    return _edited(record) or NO_DOCUMENTED_ANSWER not in (record.get("reply") or "")
+    if (record.get("review") or {}).get("action") == "edit":
+        return True
+    return bool(record.get("kb_gap")) and record.get("reply_macro") not in HAND_OVER_MACROS
 
 
 def answer_of(record: Record) -> str:

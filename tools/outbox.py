@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 
 from supportgraph.graph.models import OutboxMessage, ProposedAction, Ticket
+from supportgraph.tools.teams import Team
 
 BILLING_ADDRESS = "billing-team"
 TICKETING_ADDRESS = "ticket-system"
+CALLBACK_ADDRESS = "phone-callbacks"  # the agents' queue of calls to return
 
 
 def _key(ticket: Ticket, action: str, detail: str = "") -> str:
@@ -15,15 +18,52 @@ def _key(ticket: Ticket, action: str, detail: str = "") -> str:
     return "/".join(p for p in parts if p)
 
 
-def customer_reply(ticket: Ticket, text: str, now: datetime, part: str = "") -> OutboxMessage:
-    """A reply to the customer; ``part`` tells apart an acknowledgement ("ack") from the answer."""
+def revision(text: str, earlier: int) -> str:
+    """The revision part of a customer reply's key: its number and a digest of its text.
+
+    Every reply produced after a replay or a review edit differs from the ones sent
+    before (a higher number, or another text), so its key is new and the relay delivers
+    it; a retry of the same step renders the same text and is recognised by its key.
+    """
+    return f"r{earlier + 1}-{hashlib.sha256(text.encode()).hexdigest()[:10]}"
+
+
+def customer_reply(
+    ticket: Ticket, text: str, now: datetime, part: str = "", html: str | None = None
+) -> OutboxMessage:
+    """A reply to the customer; ``part`` tells apart an acknowledgement ("ack") and revisions.
+
+    A phone ticket's reply is a call-back note for the agents' queue, not an email to
+    the customer.
+    """
+    phone = ticket.channel == "Phone"
     return OutboxMessage(
         key=_key(ticket, "customer_reply", part),
         ticket_id=ticket.ticket_id,
         action="customer_reply",
-        to=ticket.customer,
-        subject=f"Re: {ticket.subject} [{ticket.ticket_id}]",
+        to=CALLBACK_ADDRESS if phone else ticket.customer,
+        subject=f"{'Call back: ' if phone else 'Re: '}{ticket.subject} [{ticket.ticket_id}]",
         body=text,
+        created_at=now,
+        html=html,
+    )
+
+
+def internal_notification(
+    ticket: Ticket, team: Team, purpose: str, body: str, now: datetime
+) -> OutboxMessage:
+    """Tell ``team`` (at its ``notify`` address) what the customer was told it will do.
+
+    One per team and purpose: a replay that relies on the same team again does not
+    notify it twice.
+    """
+    return OutboxMessage(
+        key=_key(ticket, "internal_notification", f"{team.name}/{purpose}"),
+        ticket_id=ticket.ticket_id,
+        action="internal_notification",
+        to=team.notify,
+        subject=f"[{team.name}] {ticket.ticket_id}: {purpose.replace('_', ' ')} for {ticket.customer}",
+        body=body,
         created_at=now,
     )
 

@@ -7,6 +7,7 @@ cited sentence can be found in the article as written.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from supportgraph.tools.kb import Article
 from supportgraph.tools.text import pairs, tokens
@@ -42,8 +43,14 @@ def chunk_article(article: Article, chunk_words: int = 100, overlap_words: int =
     return [f"{article.title}. {window}" for window in windows]
 
 
-def supporting_sentence(passage: str, query: str) -> str:
-    """The sentence of ``passage`` sharing the most query terms, verbatim (for a citation)."""
+def supporting_sentence(
+    passage: str, query: str, skip: Callable[[str], bool] | None = None
+) -> str | None:
+    """The sentence of ``passage`` sharing the most query terms, verbatim (for a citation).
+
+    Sentences for which ``skip`` is true are passed over (advice that does not fit the
+    customer); None when every sentence is skipped.
+    """
     wanted = set(tokens(query))
     sentences = [
         re.sub(r"^\s*(?:\d+\.|[-*])\s+", "", part).strip()
@@ -52,8 +59,11 @@ def supporting_sentence(passage: str, query: str) -> str:
     # a window may open mid-sentence: only whole sentences (capitalised) are quoted
     sentences = [s for s in sentences if len(s) >= 30 and s[0].isupper()]
     if not sentences:
-        return passage.strip()
-    return max(sentences, key=lambda s: len(wanted & set(tokens(s))))
+        sentences = [passage.strip()]
+    kept = [s for s in sentences if skip is None or not skip(s)]
+    if not kept:
+        return None
+    return max(kept, key=lambda s: len(wanted & set(tokens(s))))
 
 
 def article_terms(article: Article) -> tuple[list[str], list[str]]:

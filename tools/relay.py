@@ -1,9 +1,13 @@
 """Deliver outbox messages: at-least-once transport, made effectively-once by their keys.
 
 ``OUT/sent.jsonl`` is the delivery ledger: one line per delivered message with its
-idempotency key. A message whose key is already there is never delivered again, so a
-relay that crashed between delivering and writing the line resends at most that one
-message (SMTP receivers can drop it by its Message-ID).
+idempotency key and the text that went out (with the file transport, the line is the
+delivery). A message addressed to a URL (a team's Slack-compatible webhook,
+tools/webhooks.py) is posted there whatever the main transport is.
+
+A message whose key is already in the ledger is never delivered again, so a relay that
+crashed between delivering and writing the line resends at most that one message (SMTP
+receivers can drop it by its Message-ID).
 
 Several processes may deliver into one ledger at once (two ``supportgraph run`` of the
 same file, a ``relay`` next to a ``run``): each delivery holds an exclusive lock on the
@@ -35,6 +39,7 @@ from supportgraph.graph.errors import ConfigurationError
 from supportgraph.graph.models import OutboxMessage
 from supportgraph.tools.escape import header
 from supportgraph.tools.refunds import RefundClaim, claim
+from supportgraph.tools.webhooks import WebhookTransport, is_webhook, shown_address
 
 LEDGER = "sent.jsonl"
 # What of a subject the ledger keeps: enough to recognise the message.
@@ -91,6 +96,8 @@ class SmtpTransport:
         email["Message-ID"] = f"<{_slug(message.key, 200)}@supportgraph.invalid>"
         email["X-Idempotency-Key"] = header(message.key)
         email.set_content(message.body)
+        if message.html is not None:  # multipart/alternative: mail clients show the HTML
+            email.add_alternative(message.html, subtype="html")
         with smtplib.SMTP(self.host, self.port, timeout=30) as smtp:
             smtp.send_message(email)
 
@@ -126,14 +133,18 @@ class DeliveryFailure:
 class Relay:
     """Delivers outbox messages once each, recording them in ``OUT/sent.jsonl``."""
 
-    def __init__(self, out: Path, transport: Transport | None = None) -> None:
+    def __init__(
+        self, out: Path, transport: Transport | None = None, webhooks: Transport | None = None
+    ) -> None:
         self.out = out
         self.path = out / LEDGER
         self.transport = transport or LedgerOnly()
+        # Messages addressed to a URL (a team's Slack-compatible hook) go through this one.
+        self.webhooks = webhooks or WebhookTransport()
         self.failures: list[DeliveryFailure] = []
         self.sent = 0  # messages this relay delivered
-        # Set when the transport itself is unreachable: the rest of the run stops trying.
-        self._down: str | None = None
+        # Transports found unreachable, with why: the rest of the run stops trying them.
+        self._down: dict[str, str] = {}
         # Keys seen in the ledger and how far it was read, so each delivery reads only
         # the lines other processes appended since.
         self._delivered: set[str] = set()
@@ -173,30 +184,42 @@ class Relay:
         self.sent += sent
         return sent
 
+    def _transport_for(self, message: OutboxMessage) -> Transport:
+        return self.webhooks if is_webhook(message.to) else self.transport
+
     def _send(self, message: OutboxMessage) -> bool:
-        if self._down is not None:
-            self.failures.append(DeliveryFailure(message.key, message.ticket_id, self._down))
+        transport = self._transport_for(message)
+        if transport.name in self._down:
+            down = self._down[transport.name]
+            self.failures.append(DeliveryFailure(message.key, message.ticket_id, down))
             return False
         try:
-            self.transport.send(message)
+            transport.send(message)
         except (OSError, ValueError) as exc:
-            reason = f"{self.transport.name} delivery failed: {type(exc).__name__}: {exc}"
+            reason = f"{transport.name} delivery failed: {type(exc).__name__}: {exc}"
             if isinstance(exc, ConnectionError | TimeoutError | smtplib.SMTPConnectError):
-                self._down = f"not attempted: {reason}"
+                self._down[transport.name] = f"not attempted: {reason}"
             self.failures.append(DeliveryFailure(message.key, message.ticket_id, reason))
             return False
         return True
 
     def _line(self, message: OutboxMessage) -> dict[str, str]:
-        return {
+        """The ledger line: what was delivered, to whom, how; the text as it was sent."""
+        line = {
             "key": message.key,
             "ticket_id": message.ticket_id,
             "action": message.action,
-            "to": message.to,
+            "to": shown_address(message.to),
             "subject": header(message.subject, LEDGER_SUBJECT_CHARS),
-            "transport": self.transport.name,
+            "transport": self._transport_for(message).name,
             "delivered_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "body": message.body,
         }
+        if message.reference is not None:
+            line["reference"] = message.reference
+        if message.html is not None:
+            line["html"] = message.html
+        return line
 
     @contextmanager
     def _locked_ledger(self) -> Iterator[IO[bytes]]:

@@ -1,0 +1,218 @@
+"""What customers read: rendered from the state when it is sent, in their language and channel.
+
+Each test runs tickets through the real graph and a real SQLite store, delivers the
+outbox with the relay and reads ``sent.jsonl``, where the file transport writes what
+went out.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from supportgraph.checkpoints import open_checkpointer
+from supportgraph.graph.builder import build_graph
+from supportgraph.graph.context import Context
+from supportgraph.graph.models import Ticket
+from supportgraph.graph.runner import resume_review, run_batch, run_ticket
+from supportgraph.nodes.success import advise_customer
+from supportgraph.tools.intake import validate_records
+from supportgraph.tools.relay import LEDGER, Relay
+
+from .conftest import NOW, ROOT, make_ticket
+from .test_nodes import runtime, triaged
+
+REPLIES_SET = ROOT / "tests" / "data" / "judgement" / "replies" / "tickets.json"
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Any:
+    with open_checkpointer(f"sqlite:///{tmp_path / 'store.sqlite'}") as saver:
+        yield build_graph(saver)
+
+
+def _sent(out: Path, action: str = "customer_reply") -> list[dict[str, Any]]:
+    lines = [json.loads(line) for line in (out / LEDGER).read_text().splitlines()]
+    return [line for line in lines if line["action"] == action]
+
+
+def _decide(store: Any, ticket: Ticket, answer: dict[str, Any], context: Context, out: Path) -> Any:
+    waiting = run_ticket(store, ticket, context).snapshot
+    assert waiting.interrupts, "the ticket should wait for a reviewer"
+    Relay(out).deliver(waiting.values.get("outbox", []))
+    done = resume_review(store, ticket.ticket_id, answer | {"reviewer": "dana"}, context)
+    Relay(out).deliver(done.values["outbox"])
+    return done
+
+
+@pytest.mark.parametrize("action", ["approve", "edit", "reject"])
+def test_the_review_decision_changes_what_the_customer_reads(
+    action: str, store: Any, samples: dict[str, Ticket], context: Context, tmp_path: Path
+) -> None:
+    answer: dict[str, Any] = {"action": action}
+    if action == "edit":
+        answer["reply"] = "Hi Sam, we refunded the second charge by phone today. Dana"
+    if action == "reject":
+        answer["reason"] = "the customer has a chargeback open"
+    done = _decide(store, samples["SUPPORT-004"], answer, context, tmp_path)
+    [reply] = _sent(tmp_path)
+    body = reply["body"]
+    assert "asked our" not in body and "to approve" not in body  # never the stale draft
+    if action == "approve":
+        [refund] = _sent(tmp_path, "refund_request")
+        assert f"refund of 49.00 USD for charge {refund['reference']}" in body
+        assert done.values["reply"].macro == "refund_approved"
+    elif action == "edit":
+        assert body == answer["reply"] and _sent(tmp_path, "refund_request") == []
+    else:
+        assert "Our billing team is looking at your request personally" in body
+        assert "Nothing has been refunded" in body and "ch_" not in body
+        [notice] = _sent(tmp_path, "internal_notification")
+        assert notice["to"] == "billing-team" and "chargeback open" not in body
+        assert done.values["outcome"] == "handed_to_human"
+
+
+def test_internal_notes_never_reach_the_customer(
+    store: Any, samples: dict[str, Ticket], context: Context, tmp_path: Path
+) -> None:
+    runs = run_batch(store, samples.values(), context)
+    for run in runs:
+        Relay(tmp_path).deliver(run.snapshot.values.get("outbox", []))
+        if run.snapshot.interrupts:
+            done = resume_review(store, run.ticket_id, {"action": "approve"}, context)
+            Relay(tmp_path).deliver(done.values["outbox"])
+    states = {r.ticket_id: store.get_state(r.snapshot.config).values for r in runs}
+    replies = _sent(tmp_path)
+    assert {r["ticket_id"] for r in replies} == set(samples)
+    for reply in replies:
+        state = states[reply["ticket_id"]]
+        notes = state["reply"].notes("internal")
+        assert any(n.startswith("Priority ") for n in notes)  # the reviewer sees them …
+        for note in notes:
+            assert note not in reply["body"]  # … the customer never does
+        assert not re.search(r"Priority|ledger|verified|rule|confidence|\|---", reply["body"])
+        assert state["triage"].priority not in reply["body"].split()
+
+
+def test_a_promise_goes_out_with_the_notification_of_its_team(
+    store: Any, samples: dict[str, Ticket], context: Context, tmp_path: Path
+) -> None:
+    done = _decide(store, samples["SUPPORT-001"], {"action": "approve"}, context, tmp_path)
+    [reply] = _sent(tmp_path)
+    assert "Our engineering team is on it" in reply["body"]
+    assert "Your customer success manager has been informed" in reply["body"]
+    notified = {n["to"]: n for n in _sent(tmp_path, "internal_notification")}
+    assert set(notified) == {"engineering-team", "success-team"}
+    assert "Priority Critical" in notified["engineering-team"]["body"]  # internal notes go here
+    # Engineering still owes the customer a fix: the reply does not resolve the ticket.
+    assert done.values["reply"].follow_up == "Engineering"
+    assert done.values["sla"].resolved_at is None and done.values["sla"].first_response_at
+
+
+def _replies_set(*ids: str) -> dict[str, Ticket]:
+    records = [r for r in json.loads(REPLIES_SET.read_text()) if r["ticket_id"] in ids]
+    return {t.ticket_id: t for t in validate_records(records, NOW).tickets}
+
+
+def test_a_ticket_is_answered_in_its_own_language_with_the_english_steps_marked(
+    store: Any, context: Context, tmp_path: Path
+) -> None:
+    ticket = _replies_set("RPL-010")["RPL-010"]  # German web form: SSO for new staff
+    run = run_ticket(store, ticket, context)
+    Relay(tmp_path).deliver(run.snapshot.values["outbox"])
+    [reply] = _sent(tmp_path)
+    lines = reply["body"].splitlines()
+    assert lines[0] == "Guten Tag," and lines[-1] == "Ihre Ticketnummer: RPL-010"
+    assert "(Die Schritte stammen aus unserem Hilfeartikel, den es nur auf Englisch gibt.)" in lines
+    assert any(line.startswith("1. ") and line.endswith("[KB-006]") for line in lines)
+    assert run.snapshot.values["reply"].language == "de"
+
+
+@pytest.mark.parametrize(
+    ("contact", "customer", "greeting"),
+    [
+        ("Priya Natarajan", "Harbourline Freight plc", "Hi Priya,"),
+        (None, "Harbourline Freight plc", "Hello,"),
+        ("Jane Doe", "Jane Doe", "Hello,"),  # a freelancer: no "Hello Jane Doe team"
+        ("Dr. Emre Yılmaz", "Praxis Albers", "Hi Emre,"),
+    ],
+    ids=["contact", "no-contact", "contact-is-the-customer", "title"],
+)
+def test_the_greeting_fits_the_contact(
+    contact: str | None, customer: str, greeting: str, store: Any, context: Context, tmp_path: Path
+) -> None:
+    ticket = make_ticket(
+        customer=customer,
+        contact_name=contact,
+        subject="Thank you!",
+        message="Just wanted to say thanks, the new dashboards are great. No question today.",
+    )
+    run = run_ticket(store, ticket, context)
+    Relay(tmp_path).deliver(run.snapshot.values["outbox"])
+    [reply] = _sent(tmp_path)
+    assert reply["body"].splitlines()[0] == greeting
+    assert "team," not in reply["body"].splitlines()[0]
+
+
+def test_each_channel_gets_its_own_shape(
+    store: Any, samples: dict[str, Ticket], context: Context, tmp_path: Path
+) -> None:
+    chat = run_ticket(store, samples["SUPPORT-002"], context).snapshot  # pricing question, Chat
+    phone = run_ticket(store, samples["SUPPORT-003"], context).snapshot  # export, Phone
+    for snapshot in (chat, phone):
+        Relay(tmp_path).deliver(snapshot.values["outbox"])
+    _decide(store, samples["SUPPORT-004"], {"action": "approve"}, context, tmp_path)
+    sent = {r["ticket_id"]: r for r in _sent(tmp_path)}
+    chat_text = sent["SUPPORT-002"]["body"]
+    assert "|" not in chat_text and "html" not in sent["SUPPORT-002"]
+    assert "- Growth: $199/month, 600 API requests per minute, 10 seats" in chat_text
+    assert len(chat_text) < 800
+    call = sent["SUPPORT-003"]
+    assert call["to"] == "phone-callbacks" and call["subject"].startswith("Call back: ")
+    assert call["body"].startswith("Call-back note · ticket SUPPORT-003\nCall: Dana Whitfield")
+    assert "Best regards" not in call["body"]
+    assert sum(line[:2] in ("1.", "2.", "3.", "4.") for line in call["body"].splitlines()) == 3
+    email = sent["SUPPORT-004"]
+    assert email["html"].startswith("<!DOCTYPE html>") and "<p>Hi Sam,</p>" in email["html"]
+
+
+def _advice(ticket: Ticket, context: Context) -> str:
+    state = triaged(ticket, context)
+    report = advise_customer(state, runtime(context))["success"]  # type: ignore[arg-type]
+    return " ".join(report.steps)
+
+
+@pytest.mark.parametrize(
+    ("tier", "question", "advice", "offered"),
+    [
+        ("Growth", "Can we test a higher plan with a free trial first?", "trial of Growth", False),
+        ("Starter", "Can we test a higher plan with a free trial first?", "trial of Growth", True),
+        (
+            "Enterprise",
+            "Could you build custom development for a single customer, a connector to our ERP?",
+            "Enterprise private connector agreement",
+            False,
+        ),
+        (
+            "Growth",
+            "Could you build custom development for a single customer, a connector to our ERP?",
+            "Enterprise private connector agreement",
+            True,
+        ),
+    ],
+    ids=[
+        "growth-no-growth-trial",
+        "starter-growth-trial",
+        "enterprise-no-agreement",
+        "growth-agreement",
+    ],
+)
+def test_advice_never_recommends_the_plan_the_customer_already_has(
+    tier: str, question: str, advice: str, offered: bool, context: Context
+) -> None:
+    ticket = make_ticket(customer_tier=tier, subject="Plans", message=question)
+    assert (advice in _advice(ticket, context)) is offered
