@@ -178,7 +178,7 @@ def _ticking_clock() -> Any:
 
 
 @pytest.mark.parametrize("clock", ["pinned", "ticking"])
-def test_every_sample_ticket_keeps_its_whole_history_in_20_kb_of_sqlite(
+def test_every_sample_ticket_keeps_its_whole_history_in_24_kb_of_sqlite(
     tmp_path: Path, samples: dict[str, Ticket], clock: str
 ) -> None:
     from supportgraph.checkpoints.retention import thread_bytes
@@ -195,8 +195,10 @@ def test_every_sample_ticket_keeps_its_whole_history_in_20_kb_of_sqlite(
         outcomes = {t: support.get_state(config_for(t)).values["outcome"] for t in samples}
     assert waiting == ["SUPPORT-001", "SUPPORT-004"]
     assert set(outcomes.values()) == {"replied"}
-    over = {t: n for t, n in {**sizes, **finished}.items() if n is None or n > 20_000}
-    assert not over, f"over 20 KB with the full history: {over}"
+    # The budget was 20 KB before replies kept their internal parts and every promise got
+    # its internal notification in the outbox (SUPPORT-001, reviewed: about 22 KB).
+    over = {t: n for t, n in {**sizes, **finished}.items() if n is None or n > 24_000}
+    assert not over, f"over 24 KB with the full history: {over}"
 
 
 def test_sqlite_stores_each_value_once_and_history_still_shows_it(

@@ -121,12 +121,19 @@ def _replies_set(*ids: str) -> dict[str, Ticket]:
 def test_a_ticket_is_answered_in_its_own_language_with_the_english_steps_marked(
     store: Any, context: Context, tmp_path: Path
 ) -> None:
-    ticket = _replies_set("RPL-010")["RPL-010"]  # German web form: SSO for new staff
+    ticket = make_ticket(
+        ticket_id="DE-1",
+        customer="Stadtwerke Lindenau GmbH",
+        channel="Web",
+        subject="SSO für neue Kollegen",
+        message="Hallo, wie richten wir SAML-SSO mit Azure AD ein, damit neue Kolleginnen "
+        "und Kollegen sich anmelden können? Gibt es eine Anleitung?",
+    )
     run = run_ticket(store, ticket, context)
     Relay(tmp_path).deliver(run.snapshot.values["outbox"])
     [reply] = _sent(tmp_path)
     lines = reply["body"].splitlines()
-    assert lines[0] == "Guten Tag," and lines[-1] == "Ihre Ticketnummer: RPL-010"
+    assert lines[0] == "Guten Tag," and lines[-1] == "Ihre Ticketnummer: DE-1"
     assert "(Die Schritte stammen aus unserem Hilfeartikel, den es nur auf Englisch gibt.)" in lines
     assert any(line.startswith("1. ") and line.endswith("[KB-006]") for line in lines)
     assert run.snapshot.values["reply"].language == "de"

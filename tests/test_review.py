@@ -168,7 +168,9 @@ def test_review_list_json_gives_each_waiting_ticket_its_message_findings_and_dra
     assert [r["request"] for r in findings["requests"]] == ["refund"]
     # and the draft, with the refund it would carry out
     draft = card["draft"]
-    assert draft["status"] == "draft" and "Duplicate charge found" in draft["text"]
+    # the customer's text: the refund it proposes, none of the internal findings
+    assert draft["status"] == "draft" and "refund of 49.00 USD" in draft["text"]
+    assert "Duplicate charge found" not in draft["text"]
     ((refund),) = draft["actions"]
     assert (refund["kind"], refund["amount"], refund["currency"]) == ("refund", 49.0, "USD")
 
@@ -186,7 +188,7 @@ def test_review_list_table_shows_an_excerpt_of_message_and_draft(ws: Workspace) 
     flat = _flat(listed.output)
     assert "I was charged twice" in flat and "money_or_account_action" in flat
     # the draft's excerpt starts with what it says, not with the greeting
-    assert "Duplicate charge found" in flat and "Hello CreativeAgency" not in flat
+    assert "Sorry about the double" in flat and "Hi Sam" not in flat
     assert "supportgraph show TICKET" in flat
 
 
@@ -431,7 +433,8 @@ def test_reports_are_refreshed_after_each_decision(ws: Workspace) -> None:
     assert ws.records()["SUPPORT-001"]["escalation_team"] == "Security"
     dashboard = ws.report("support_dashboard.md")
     assert "- **Security:** 1 escalated, 1 waiting for review" in dashboard
-    assert "**Engineering:**" not in dashboard
+    # SUPPORT-003 (High, SLA missed) stays Engineering's expedite; SUPPORT-001 moved
+    assert "- **Engineering:** 1 escalated, 0 waiting for review" in dashboard
     assert (ws.out / "sent.jsonl").read_text() == ledger  # a reassign sends nothing
 
 

@@ -137,9 +137,10 @@ def test_dashboard_counts_come_from_the_run(sample_run: tuple[Path, Path, Any]) 
         "**Email:** 2 (40%)",
         "**Phone:** 2 (40%)",
         "**Chat:** 1 (20%)",
-        # SUPPORT-005's customer success manager follows up: answered, not resolved.
+        # Engineering follows up SUPPORT-001's outage and SUPPORT-005's customer success
+        # manager the feature request: answered, not resolved by the first reply.
         "**Automation rate:** 40% (2 replied without a human)",
-        "**Handed to a team:** 1 (a team still owes the customer an answer",
+        "**Handed to a team:** 2 (a team still owes the customer an answer",
         "**Customer satisfaction:** not available",
         "**Articles:** 14 published",
         "**Search success rate, all runs:** 100% (5 of 5 logged searches)",

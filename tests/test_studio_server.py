@@ -106,7 +106,7 @@ def test_studio_runs_a_ticket_sent_as_json(server: str) -> None:
     )
     assert state["outcome"] == "replied"
     assert state["triage"]["category"] == "sales"
-    assert "Growth vs Enterprise" in state["reply"]["text"]
+    assert "Here is how Growth and Enterprise compare" in state["reply"]["text"]
 
 
 @pytest.mark.slow

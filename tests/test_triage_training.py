@@ -258,7 +258,8 @@ def test_low_calibrated_confidence_sends_the_ticket_to_review(
     assert values["triage"].confidence < 0.99
     low = [t for t in values["escalation"].triggers if t.reason == "low_confidence"]
     assert low and low[0].rule == "low_triage_confidence"
-    assert values["escalation"].needs_human
+    # unsure what the ticket is about: a person answers it (the customer hears so first)
+    assert values["outcome"] in {"handed_to_human", "waiting_for_review"}, values["outcome"]
     assert values["reply"].status == "draft"
 
 

@@ -131,7 +131,31 @@ def text_to_judge(text: str) -> Judged:
         last = end
     kept.append(text[last:])
     remaining = _tidy(" ".join(kept))
-    return Judged(_tidy(_calm(remaining)), remaining, tuple(d for d in dropped if d))
+    return Judged(_tidy(_calm(_once(remaining))), remaining, tuple(d for d in dropped if d))
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+")
+
+
+def _once(text: str) -> str:
+    """``text`` with every sentence after its first occurrence left out.
+
+    A sentence pasted seventy times (a signature per quoted mail, a filler paragraph)
+    would otherwise weigh seventy times in the word counts and push the ticket's point
+    out of the encoder's window.
+    """
+    seen: set[str] = set()
+    lines = []
+    for line in text.split("\n"):
+        kept = []
+        for sentence in _SENTENCE_END.split(line):
+            key = " ".join(sentence.lower().split())
+            if key and key not in seen:
+                seen.add(key)
+                kept.append(sentence)
+        if kept:
+            lines.append(" ".join(kept))
+    return "\n".join(lines)
 
 
 def _tidy(text: str) -> str:
