@@ -365,7 +365,7 @@ def test_folds_fitted_together_give_the_margins_of_separate_cross_validation() -
     split = StratifiedKFold(3, shuffle=True, random_state=0)
     for margins, labels in zip(together, (three, two), strict=True):
         alone = cross_val_predict(
-            LinearSVC(C=1.0, class_weight="balanced"),
+            LinearSVC(C=1.0, class_weight="balanced", random_state=0),
             x,
             labels,
             cv=split,
