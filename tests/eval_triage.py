@@ -298,7 +298,8 @@ def main(names: list[str]) -> None:
         for result in task_results:
             results.append(result)
             print(_line(result), flush=True)
-            print("\n".join(_per_class_lines(result)), flush=True)
+            for line in _per_class_lines(result):
+                print(line, flush=True)
     out = Path(os.environ.get("OUT", "out"))
     out.mkdir(parents=True, exist_ok=True)
     (out / "triage_eval.json").write_text(json.dumps(results, indent=2) + "\n")

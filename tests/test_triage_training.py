@@ -551,6 +551,30 @@ def test_a_model_that_read_the_subject_twice_keeps_reading_it_twice(tmp_path: Pa
     np.testing.assert_allclose(old.probabilities(fields[:6])[0], expected, atol=1e-9)
 
 
+def test_each_head_keeps_the_embeddings_only_where_they_clearly_help() -> None:
+    examples = load_examples()[::4]
+    fields = [(e.subject, e.message) for e in examples]
+    urgency = [
+        assess_priority(f"{e.subject}\n{e.message}", e.category, "Growth", "neutral")[0].lower()  # type: ignore[arg-type]
+        for e in examples
+    ]
+    model = TriageModel.fit(
+        fields, [e.category for e in examples], urgency, FeatureSettings(folds=3)
+    )
+    choice = model.metadata["features"]
+    for prefix in ("", "priority_"):
+        gain, error = choice[f"{prefix}cv_gain_of_embeddings"]
+        assert choice[f"{prefix}embeddings_used"] == (gain > error)
+    if not (choice["embeddings_used"] or choice["priority_embeddings_used"]):
+        assert model.features.get_params()["embeddings"] == "drop"
+    # Whatever each head chose, scoring a ticket block by block equals the joined matrix.
+    label_p, priority_p = model.probabilities(fields[:6])
+    joined = model.features.transform([ticket_text(f) for f in fields[:6]])
+    np.testing.assert_allclose(model.label_head.predict_proba(joined), label_p, atol=1e-9)
+    assert model.priority_head is not None and priority_p is not None
+    np.testing.assert_allclose(model.priority_head.predict_proba(joined), priority_p, atol=1e-9)
+
+
 def test_calibration_never_changes_the_predicted_class() -> None:
     # Temperature scaling is monotone: macro-F1 is the SVM's, calibrated or not.
     examples = load_examples()[::2]
