@@ -226,6 +226,7 @@ def _choose_embeddings(
     margins: dict[tuple[str, bool], np.ndarray],
     targets: dict[str, Sequence[str]],
     settings: FeatureSettings,
+    folds: int,
 ) -> tuple[dict[str, bool], dict[str, Any]]:
     """Per head, whether it uses the embeddings, and the scores behind each choice.
 
@@ -240,9 +241,7 @@ def _choose_embeddings(
     for head, y in targets.items():
         prefix = "" if head == "label" else f"{head}_"
         if (head, False) in margins and (head, True) in margins:
-            gain, error = _fold_gain(
-                margins[head, True], margins[head, False], y, settings.folds or 2
-            )
+            gain, error = _fold_gain(margins[head, True], margins[head, False], y, folds)
             uses[head] = gain > error
             choice[f"{prefix}cv_macro_f1_with_embeddings"] = round(
                 _cv_macro_f1(margins[head, True], y), 4
@@ -357,7 +356,7 @@ class TriageModel:
                 strict=True,
             )
         )
-        uses, choice = _choose_embeddings(margins, targets, settings)
+        uses, choice = _choose_embeddings(margins, targets, settings, folds)
         if settings.embeddings and not any(uses.values()):
             features.set_params(embeddings="drop")
         progress.step("fitting the final model" + ("s" if len(targets) > 1 else ""))
