@@ -55,6 +55,8 @@ crash-test: $(STAMP)
 bench-checkpoints: $(STAMP)
 	$(PY) -m tests.bench_checkpoints
 # Full triage evaluation on ../shared/data (or $$SUPPORTGRAPH_DATA): several minutes.
+# Every task also trains a plain TF-IDF + LinearSVC baseline on the same split and folds;
+# TASKS="tickets" runs only the tasks whose names start so.
 eval-triage: $(STAMP)
 	$(PY) -m tests.eval_triage $(TASKS)
 

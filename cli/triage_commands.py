@@ -6,18 +6,29 @@ import json
 import time
 from enum import StrEnum
 from pathlib import Path
+from types import TracebackType
 from typing import Annotated, Any
 
 import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 from sklearn.metrics import accuracy_score, f1_score
 
-from supportgraph.cli.console import console
+from supportgraph.cli.console import console, errors
 from supportgraph.cli.options import fail
 from supportgraph.graph.context import Context, home_dir
 from supportgraph.graph.errors import SupportGraphError
 from supportgraph.tools import escape
-from supportgraph.tools.evaluation import markdown_report, score_predictions
+from supportgraph.tools.evaluation import markdown_report, score_predictions, training_overlap
 from supportgraph.tools.label_map import read_label_map
 from supportgraph.tools.training_data import (
     LabelledTickets,
@@ -45,6 +56,71 @@ PriorityOption = Annotated[
 
 def _fail(message: str) -> typer.Exit:
     return fail(message)  # escapes the message: it may quote a ticket id or a path
+
+
+class TrainingSteps:
+    """Training progress on stderr: a live display on a terminal, one line per step otherwise.
+
+    Implements :class:`~supportgraph.tools.triage_model.TrainingProgress`. On a terminal
+    each step is a row with a spinner, the folds done (k/n) and its elapsed time; piped
+    (CI logs, files) each step is one line with the time since training started.
+    """
+
+    def __init__(self, console: Console) -> None:
+        self._console = console
+        self._started = time.perf_counter()
+        self._live: Progress | None = None
+        self._task: TaskID | None = None
+        if console.is_terminal:
+            self._live = Progress(
+                SpinnerColumn(finished_text="[green]✓[/]"),
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=console,
+            )
+
+    def __enter__(self) -> TrainingSteps:
+        if self._live is not None:
+            self._live.start()
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self._finish_step()
+        if self._live is not None:
+            self._live.stop()
+
+    def step(self, name: str, total: int | None = None) -> None:
+        """Start a step; ``total`` counts its parts (fold fits), shown as k/n on a terminal."""
+        if self._live is None:
+            elapsed = time.perf_counter() - self._started
+            parts = f": {total} fits" if total else ""
+            self._console.print(
+                f"train triage [{elapsed:6.1f} s] {name}{parts}",
+                markup=False,
+                highlight=False,
+                soft_wrap=True,
+            )
+            return
+        self._finish_step()
+        self._task = self._live.add_task(escape(name), total=total)
+
+    def advance(self) -> None:
+        """Count one part of the current step as done (thread-safe)."""
+        if self._live is not None and self._task is not None:
+            self._live.advance(self._task)
+
+    def _finish_step(self) -> None:
+        if self._live is not None and self._task is not None:
+            task = next(t for t in self._live.tasks if t.id == self._task)
+            self._live.update(self._task, total=task.total or 1, completed=task.total or 1)
+            self._task = None
 
 
 def _cv_scores(model: TriageModel, data: LabelledTickets) -> dict[str, Any]:
@@ -77,8 +153,9 @@ def train_triage(
     embeddings: Annotated[
         Embeddings,
         typer.Option(
-            help="MiniLM sentence embeddings next to TF-IDF: auto keeps them only when they "
-            "raise the cross-validated macro-F1; off trains fastest."
+            help="MiniLM sentence embeddings next to TF-IDF: auto keeps them for the label "
+            "and for the priority only where they raise its cross-validated macro-F1 by "
+            "more than the folds' noise; off trains fastest."
         ),
     ] = Embeddings.auto,
     folds: Annotated[
@@ -88,58 +165,76 @@ def train_triage(
 ) -> None:
     """Train a triage model on your own labelled tickets and print cross-validated scores."""
     started = time.perf_counter()
-    try:
-        columns = parse_columns(text)
-        tickets = read_labelled(data, columns, label, priority_label)
-        folds = folds or default_folds(len(tickets))
-        require_trainable(tickets, folds)
-        mapping = read_label_map(label_map) if label_map else {}
-        model = TriageModel.fit(
-            tickets.fields,
-            tickets.labels,
-            tickets.priorities,
-            FeatureSettings(
-                embeddings=embeddings != Embeddings.off,
-                choose_by_cv=embeddings == Embeddings.auto,
-                folds=folds,
-            ),
-        )
-    except SupportGraphError as exc:
-        raise _fail(str(exc)) from None
-    seconds = time.perf_counter() - started
-    scores = _cv_scores(model, tickets)
     folder = out or home_dir() / "models" / f"{data.stem}-{label}"
-    model = model.with_metadata(
-        text_columns=list(columns),
-        label_column=label,
-        priority_column=priority_label,
-        label_map=mapping,
-        cv=scores,
-        train_seconds=round(seconds, 1),
-        source=str(data),
-    )
-    model.save(folder)
+    with TrainingSteps(errors) as steps:
+        try:
+            columns = parse_columns(text)
+            steps.step(f"reading {data}")
+            tickets = read_labelled(data, columns, label, priority_label)
+            folds = folds or default_folds(len(tickets))
+            require_trainable(tickets, folds)
+            mapping = read_label_map(label_map) if label_map else {}
+            model = TriageModel.fit(
+                tickets.fields,
+                tickets.labels,
+                tickets.priorities,
+                FeatureSettings(
+                    embeddings=embeddings != Embeddings.off,
+                    choose_by_cv=embeddings == Embeddings.auto,
+                    folds=folds,
+                ),
+                progress=steps,
+            )
+        except SupportGraphError as exc:
+            raise _fail(str(exc)) from None
+        seconds = time.perf_counter() - started
+        scores = _cv_scores(model, tickets)
+        model = model.with_metadata(
+            text_columns=list(columns),
+            label_column=label,
+            priority_column=priority_label,
+            label_map=mapping,
+            cv=scores,
+            train_seconds=round(seconds, 1),
+            source=str(data),
+        )
+        steps.step(f"saving {folder}")
+        model.save(folder)
     size = (folder / MODEL_FILE).stat().st_size
     console.print(f"{folds}-fold cross-validation on {len(tickets)} tickets", soft_wrap=True)
+    console.print(_training_table(model, scores, label, priority_label))
+    console.print(
+        f"Model with {len(model.labels)} labels written to [bold]{escape(str(folder))}[/] "
+        f"({size / 1e6:.1f} MB, trained in {seconds:.1f} s)"
+    )
+
+
+def _training_table(
+    model: TriageModel, scores: dict[str, Any], label: str, priority_label: str | None
+) -> Table:
     table = Table()
     table.add_column("score")
     table.add_column("value", justify="right")
-    table.add_row(f"{label} accuracy", f"{scores['accuracy']:.4f}")
-    table.add_row(f"{label} macro-F1", f"{scores['macro_f1']:.4f}")
+    table.add_row(f"{escape(label)} accuracy", f"{scores['accuracy']:.4f}")
+    table.add_row(f"{escape(label)} macro-F1", f"{scores['macro_f1']:.4f}")
     choice = model.metadata["features"]
-    if "cv_macro_f1_tfidf_only" in choice:
-        table.add_row(
-            "macro-F1 TF-IDF only / with embeddings",
-            f"{choice['cv_macro_f1_tfidf_only']:.4f} / {choice['cv_macro_f1_with_embeddings']:.4f}",
-        )
-    table.add_row("embeddings used", "yes" if choice["embeddings_used"] else "no")
-    if "priority_macro_f1" in scores:
-        table.add_row(f"{priority_label} macro-F1", f"{scores['priority_macro_f1']:.4f}")
-    console.print(table)
-    console.print(
-        f"Model with {len(model.labels)} labels written to [bold]{folder}[/] "
-        f"({size / 1e6:.1f} MB, trained in {seconds:.1f} s)"
+    heads = [("", label)] + (
+        [("priority_", priority_label)] if "priority_macro_f1" in scores else []
     )
+    for prefix, name in heads:
+        if prefix:
+            table.add_row(f"{escape(str(name))} macro-F1", f"{scores['priority_macro_f1']:.4f}")
+        if f"{prefix}cv_macro_f1_tfidf_only" in choice:
+            table.add_row(
+                f"{escape(str(name))} macro-F1 TF-IDF only / with embeddings",
+                f"{choice[f'{prefix}cv_macro_f1_tfidf_only']:.4f} / "
+                f"{choice[f'{prefix}cv_macro_f1_with_embeddings']:.4f}",
+            )
+        table.add_row(
+            f"{escape(str(name))} embeddings used",
+            "yes" if choice.get(f"{prefix}embeddings_used") else "no",
+        )
+    return table
 
 
 def _confusion_table(scores: dict[str, Any]) -> Table:
@@ -205,6 +300,15 @@ def eval_triage(
         priority_p,
         meta.get("priorities"),
     )
+    overlap = scores["training_overlap"] = training_overlap(
+        tickets.fields, meta.get("training_texts")
+    )
+    if overlap["rows"]:
+        errors.print(
+            f"[bold yellow]warning:[/] {escape.console(overlap['note'], 1000)}", soft_wrap=True
+        )
+    elif not overlap["checked"]:
+        errors.print(f"note: {escape.console(overlap['note'], 1000)}", soft_wrap=True)
     path = report or model / f"eval-{data.stem}.md"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(markdown_report(scores, str(model), str(data)), encoding="utf-8")

@@ -8,18 +8,23 @@ to keep the suite fast (embeddings are measured by ``make eval-triage``).
 from __future__ import annotations
 
 import csv
+import io
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
+from rich.console import Console
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.svm import LinearSVC
 from typer.testing import CliRunner
 
 from supportgraph.cli.app import app
+from supportgraph.cli.triage_commands import TrainingSteps
 from supportgraph.graph.builder import build_graph
 from supportgraph.graph.context import Context
 from supportgraph.graph.errors import ModelFileError
@@ -30,12 +35,14 @@ from supportgraph.tools.engines import engine_for
 from supportgraph.tools.triage_features import default_folds, tfidf_rows, ticket_text
 from supportgraph.tools.triage_model import (
     METADATA_FILE,
+    CalibratedHead,
     FeatureSettings,
     TriageModel,
     out_of_fold_margins,
 )
 
 from .conftest import NOW, make_ticket
+from .eval_triage import Task, evaluate_task, plain_baseline
 
 runner = CliRunner()
 
@@ -369,7 +376,7 @@ def test_folds_fitted_together_give_the_margins_of_separate_cross_validation() -
     split = StratifiedKFold(3, shuffle=True, random_state=0)
     for margins, labels in zip(together, (three, two), strict=True):
         alone = cross_val_predict(
-            LinearSVC(C=1.0, class_weight="balanced"),
+            LinearSVC(C=1.0, class_weight="balanced", random_state=0),
             x,
             labels,
             cv=split,
@@ -426,3 +433,197 @@ def test_per_ticket_tfidf_equals_scikit_learns_transform(vectorizer: TfidfVector
         np.testing.assert_allclose(
             tfidf_rows(vectorizer, [text]).toarray(), expected[i : i + 1], atol=1e-12
         )
+
+
+def test_training_reports_each_step_with_its_time_when_piped(
+    trained: Any, files: dict[str, Path]
+) -> None:
+    # CliRunner's stderr is not a terminal: one line per step, no live display.
+    steps = [line for line in trained.stderr.splitlines() if line.startswith("train triage")]
+    assert [re.sub(r"\[ *[\d.]+ s\] ", "", line) for line in steps] == [
+        f"train triage reading {files['train']}",
+        "train triage computing TF-IDF",
+        "train triage cross-validating (5 folds): 10 fits",  # queue and urgency heads
+        "train triage fitting the final models",
+        "train triage calibrating probabilities",
+        f"train triage saving {files['model']}",
+    ]
+    seconds = [float(re.search(r"\[ *([\d.]+) s\]", line)[1]) for line in steps]  # type: ignore[index]
+    assert seconds == sorted(seconds)
+
+
+def test_training_on_a_terminal_shows_the_folds_done() -> None:
+    examples = load_examples()[::4]
+    screen = io.StringIO()
+    with TrainingSteps(Console(file=screen, force_terminal=True, width=100)) as steps:
+        TriageModel.fit(
+            [(e.subject, e.message) for e in examples],
+            [e.category for e in examples],
+            settings=FeatureSettings(embeddings=False, folds=3),
+            progress=steps,
+        )
+    shown = screen.getvalue()
+    assert "cross-validating (3 folds)" in shown
+    assert "3/3" in shown  # every fold fit counted
+    assert "calibrating probabilities" in shown
+
+
+def _eval_json(files: dict[str, Path], data: Path, model: Path | None = None) -> Any:
+    return runner.invoke(
+        app,
+        [
+            "eval",
+            "triage",
+            "--model",
+            str(model or files["model"]),
+            "--data",
+            str(data),
+            "--report",
+            str(data.with_suffix(".md")),
+            "--json",
+        ],
+    )
+
+
+def test_eval_warns_when_test_tickets_were_in_the_training_data(
+    trained: Any, files: dict[str, Path], tmp_path: Path
+) -> None:
+    with files["train"].open(encoding="utf-8") as handle:
+        seen = list(csv.DictReader(handle))[:12]
+    with files["test"].open(encoding="utf-8") as handle:
+        unseen = list(csv.DictReader(handle))
+    # The same tickets retyped: other case and spacing are still the same text.
+    retyped = [
+        r | {"subject": r["subject"].upper(), "body": "  " + r["body"].replace(" ", "\n ")}
+        for r in seen
+    ]
+    mixed = _write_csv(tmp_path / "mixed.csv", unseen + retyped)
+
+    result = _eval_json(files, mixed)
+
+    assert result.exit_code == 0, result.output
+    warning = " ".join(result.stderr.split())
+    assert warning.startswith(
+        "warning: 12 of 96 evaluated tickets (12.5%) are in the model's training data"
+    )
+    assert "overstate" in warning
+    assert json.loads(result.stdout)["training_overlap"] == {
+        "checked": True,
+        "rows": 12,
+        "share": 0.125,
+        "note": warning.removeprefix("warning: "),
+    }
+
+
+def test_eval_on_tickets_the_model_never_saw_reports_no_overlap(
+    trained: Any, files: dict[str, Path]
+) -> None:
+    result = _eval_json(files, files["test"])
+    assert result.exit_code == 0, result.output
+    assert "warning" not in result.stderr
+    overlap = json.loads(result.stdout)["training_overlap"]
+    assert (overlap["checked"], overlap["rows"]) == (True, 0)
+
+
+def test_a_model_trained_before_overlap_checks_still_evaluates_with_a_note(
+    trained: Any, files: dict[str, Path], tmp_path: Path
+) -> None:
+    old = tmp_path / "old-model"
+    old.mkdir()
+    for item in files["model"].iterdir():
+        (old / item.name).write_bytes(item.read_bytes())
+    metadata = json.loads((old / METADATA_FILE).read_text())
+    del metadata["training_texts"]
+    (old / METADATA_FILE).write_text(json.dumps(metadata))
+
+    result = _eval_json(files, files["train"], old)
+
+    assert result.exit_code == 0, result.output
+    assert "cannot be checked" in " ".join(result.stderr.split())
+    scores = json.loads(result.stdout)
+    assert scores["training_overlap"]["checked"] is False
+    assert scores["training_overlap"]["rows"] is None
+    assert scores["accuracy"] > 0.9  # its own training tickets
+
+
+def test_a_model_that_read_the_subject_twice_keeps_reading_it_twice(tmp_path: Path) -> None:
+    # Models trained before subject_repeats existed have no such setting in their metadata.
+    examples = load_examples()[::3]
+    fields = [(e.subject, e.message) for e in examples]
+    model = TriageModel.fit(
+        fields,
+        [e.category for e in examples],
+        settings=FeatureSettings(embeddings=False, subject_repeats=2),
+    )
+    features = {k: v for k, v in model.metadata["features"].items() if k != "subject_repeats"}
+    old = TriageModel.load(model.with_metadata(features=features).save(tmp_path / "old"))
+    joined = model.features.transform([ticket_text(f, 2) for f in fields[:6]])
+    expected = model.label_head.predict_proba(joined)
+    np.testing.assert_allclose(old.probabilities(fields[:6])[0], expected, atol=1e-9)
+
+
+def test_each_head_keeps_the_embeddings_only_where_they_clearly_help() -> None:
+    examples = load_examples()[::4]
+    fields = [(e.subject, e.message) for e in examples]
+    shipped = Path(__file__).parents[1] / "tools" / "data" / "triage_examples.jsonl"
+    rows = [json.loads(line) for line in shipped.read_text(encoding="utf-8").splitlines()]
+    urgency = [r["priority"][0] for r in rows[::4]]  # the rubric's priority of each example
+    model = TriageModel.fit(
+        fields, [e.category for e in examples], urgency, FeatureSettings(folds=3)
+    )
+    choice = model.metadata["features"]
+    for prefix in ("", "priority_"):
+        gain, error = choice[f"{prefix}cv_gain_of_embeddings"]
+        assert choice[f"{prefix}embeddings_used"] == (gain > error)
+    if not (choice["embeddings_used"] or choice["priority_embeddings_used"]):
+        assert model.features.get_params()["embeddings"] == "drop"
+    # Whatever each head chose, scoring a ticket block by block equals the joined matrix.
+    label_p, priority_p = model.probabilities(fields[:6])
+    joined = model.features.transform([ticket_text(f) for f in fields[:6]])
+    np.testing.assert_allclose(model.label_head.predict_proba(joined), label_p, atol=1e-9)
+    assert model.priority_head is not None and priority_p is not None
+    np.testing.assert_allclose(model.priority_head.predict_proba(joined), priority_p, atol=1e-9)
+
+
+def test_calibration_never_changes_the_predicted_class() -> None:
+    # Temperature scaling is monotone: macro-F1 is the SVM's, calibrated or not.
+    examples = load_examples()[::2]
+    x = TfidfVectorizer().fit_transform([f"{e.subject} {e.message}" for e in examples])
+    labels = [e.category for e in examples]
+    head = CalibratedHead(folds=3).fit(x, labels)
+    assert head.temperature_ != 1.0
+    assert list(head.predict(x)) == list(head.svm_.predict(x))
+
+
+def test_a_head_fitted_without_embeddings_ignores_the_embedding_block() -> None:
+    # When only the other head keeps the embeddings, this one reads the TF-IDF columns.
+    rng = np.random.default_rng(0)
+    tfidf = sp.random(60, 30, density=0.2, random_state=0, format="csr")
+    embeddings = rng.normal(size=(60, 8))
+    labels = np.repeat(["low", "high"], 30)
+    head = CalibratedHead(folds=3).fit(tfidf, labels)
+    joined = sp.hstack([tfidf, sp.csr_matrix(embeddings)]).tocsr()
+    alone = head.predict_proba(tfidf)
+    np.testing.assert_allclose(head.predict_proba(joined), alone, atol=1e-12)
+    np.testing.assert_allclose(head.block_proba([tfidf, embeddings]), alone, atol=1e-12)
+
+
+def test_eval_compares_the_default_with_a_plain_baseline_on_the_same_split(
+    files: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SUPPORTGRAPH_DATA", str(files["train"].parent))
+    task = Task("team queue", files["train"].name, ("subject", "body"), "queue", "urgency")
+
+    baseline, (default,) = evaluate_task(task, (FeatureSettings(embeddings=False),))
+
+    # Plain means scikit-learn's LinearSVC as it comes: C = 1, no class weights.
+    svm = plain_baseline().named_steps["svm"]
+    assert (svm.C, svm.class_weight) == (1.0, None)
+    assert (baseline["train_rows"], baseline["test_rows"]) == (268, 68)
+    assert (default["train_rows"], default["test_rows"]) == (268, 68)
+    for part in ("held_out", "cv"):
+        for key in ("macro_f1", "priority_macro_f1"):
+            assert 0.3 < baseline[part][key] <= 1.0
+            assert default["vs_plain"][f"{part}_{key}"] == pytest.approx(
+                default[part][key] - baseline[part][key], abs=1e-4
+            )

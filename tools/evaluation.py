@@ -1,6 +1,7 @@
 """Triage quality as numbers: accuracy, macro-F1, per-class scores, calibration, coverage.
 
-``score_predictions`` returns one JSON-ready dict; ``markdown_report`` renders it.
+``score_predictions`` returns one JSON-ready dict; ``markdown_report`` renders it;
+``training_overlap`` says how many evaluated tickets the model was trained on.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from typing import Any
 import numpy as np
 from sklearn.metrics import accuracy_score, confusion_matrix, f1_score
 from sklearn.metrics import precision_recall_fscore_support as prfs
+
+from supportgraph.tools.training_data import TEXT_NORMALISATION, text_fingerprint
 
 ECE_BINS = 15
 
@@ -49,6 +52,42 @@ def coverage_at(confidence: np.ndarray, correct: np.ndarray, threshold: float) -
         "coverage": float(kept.mean()) if len(kept) else 0.0,
         "accuracy_on_rest": float(correct[kept].mean()) if kept.any() else 0.0,
     }
+
+
+def training_overlap(
+    tickets: Sequence[Sequence[str]], training_texts: dict[str, Any] | None
+) -> dict[str, Any]:
+    """Count the evaluated tickets whose text the model was trained on, word for word.
+
+    Texts are compared after collapsing whitespace and case (:func:`text_fingerprint`).
+    Such tickets score as if remembered, so the scores overstate how the model does on
+    new tickets.
+
+    Args:
+        tickets: Text fields of each evaluated ticket, in the model's column order.
+        training_texts: The ``training_texts`` entry of the model's metadata (hashes of
+            its training tickets), or None for a model trained before it existed.
+    """
+    if not training_texts or training_texts.get("normalised") != TEXT_NORMALISATION:
+        return {
+            "checked": False,
+            "rows": None,
+            "share": None,
+            "note": "this model was saved without the hashes of its training tickets "
+            "(trained by an older supportgraph), so overlap with its training rows cannot "
+            "be checked; retrain it to check",
+        }
+    known = set(training_texts["hashes"])
+    rows = sum(text_fingerprint(fields) in known for fields in tickets)
+    share = rows / len(tickets) if tickets else 0.0
+    note = (
+        f"{rows} of {len(tickets)} evaluated tickets ({share:.1%}) are in the model's "
+        "training data (same text, ignoring case and spacing): the scores overstate how it "
+        "does on new tickets; evaluate on tickets it was not trained on"
+        if rows
+        else "no evaluated ticket is in the model's training data"
+    )
+    return {"checked": True, "rows": rows, "share": round(share, 4), "note": note}
 
 
 def _per_class(truth: Sequence[str], predicted: Sequence[str], labels: list[str]) -> dict[str, Any]:
@@ -145,6 +184,8 @@ def markdown_report(scores: dict[str, Any], model: str, data: str) -> str:
     ]
     if scores.get("priority_macro_f1") is not None:
         lines.append(f"- priority macro-F1: **{scores['priority_macro_f1']:.4f}**")
+    if scores.get("training_overlap"):
+        lines.append(f"- overlap with the training tickets: {scores['training_overlap']['note']}")
     lines += ["", "## Per class", "", *_class_table(scores["per_class"])]
     if scores.get("priority_per_class"):
         lines += ["", "## Priority per class", "", *_class_table(scores["priority_per_class"])]

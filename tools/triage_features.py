@@ -1,9 +1,9 @@
 """Triage features: TF-IDF n-grams of the ticket text, optionally joined by MiniLM vectors.
 
-The text is ``subject. subject. body`` (the subject states the topic densely); word
-(1-2) and character (2-5) TF-IDF n-grams describe it, and offline MiniLM sentence
-embeddings of its first tokens can join them (:class:`FeatureSettings`). Fitted
-feature unions are pickled with the model (``tools.triage_model``).
+The text is ``subject. body``; word (1-2) and character (2-5) TF-IDF n-grams describe
+it, and offline MiniLM sentence embeddings of its first tokens can join them
+(:class:`FeatureSettings`). Fitted feature unions are pickled with the model
+(``tools.triage_model``).
 """
 
 from __future__ import annotations
@@ -22,12 +22,15 @@ from sklearn.pipeline import FeatureUnion
 from supportgraph.tools.embeddings import DIMENSIONS
 
 
-def ticket_text(fields: Sequence[str]) -> str:
-    """Join a ticket's text fields, repeating the first (the subject) when there are several."""
+def ticket_text(fields: Sequence[str], subject_repeats: int = 1) -> str:
+    """Join a ticket's text fields, the first (the subject) ``subject_repeats`` times.
+
+    Models trained before ``FeatureSettings.subject_repeats`` existed used 2.
+    """
     if len(fields) < 2:
         return " ".join(fields)
     subject, *rest = fields
-    return ". ".join([subject, subject, *rest])
+    return ". ".join([subject] * subject_repeats + rest)
 
 
 _MEMO_SIZE = 20_000
@@ -82,13 +85,17 @@ class FeatureSettings:
 
     Attributes:
         embeddings: Compute MiniLM sentence embeddings next to the TF-IDF blocks.
-        choose_by_cv: With embeddings, also fit TF-IDF alone and keep whichever has
-            the better cross-validated macro-F1 on the label (embeddings help short
-            English intents a lot and long bilingual tickets not at all).
+        choose_by_cv: With embeddings, also cross-validate TF-IDF alone, and let each
+            head (label, priority) keep the embeddings only where they raise its
+            macro-F1 by more than one standard error over the folds (embeddings help
+            short English intents a lot and long bilingual tickets not at all).
         embedding_weight: Scale of the unit-length embedding block.
         embedding_tokens: Tokens of each ticket the encoder reads. 32 keeps a trained
             model's per-ticket latency under 10 ms; 256 took 13 ms at p95 for +0.003
             banking77 accuracy (docs/triage_eval.md).
+        subject_repeats: Times the first text field (the subject) is written before the
+            others. Twice, the earlier default, cost ticket priority ~0.01 macro-F1 in
+            cross-validation and helped nothing (docs/triage_eval.md).
         c: Regularisation of the linear SVM (smaller is stronger).
         folds: Cross-validation folds for the calibration and the reported scores;
             None picks :func:`default_folds` for the file's size.
@@ -98,6 +105,7 @@ class FeatureSettings:
     choose_by_cv: bool = True
     embedding_weight: float = 2.0
     embedding_tokens: int = 32
+    subject_repeats: int = 1
     c: float = 1.0
     folds: int | None = None
 

@@ -19,8 +19,9 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import joblib
 import numpy as np
@@ -34,6 +35,7 @@ from sklearn.svm import LinearSVC
 
 from supportgraph.graph.errors import ModelFileError
 from supportgraph.tools.embeddings import DIMENSIONS
+from supportgraph.tools.training_data import TEXT_NORMALISATION, text_fingerprints
 from supportgraph.tools.triage_features import (
     FeatureSettings,
     SentenceEmbeddings,  # noqa: F401 - models saved before the split pickle it under this module
@@ -67,17 +69,23 @@ def _in_threads(jobs: Sequence[Callable[[], Any]]) -> list[Any]:
 
 
 def _svm(c: float) -> LinearSVC:
-    return LinearSVC(C=c, class_weight="balanced")
+    # liblinear visits rows in a random order; where it stops before converging (dense
+    # embedding columns), an unseeded SVM made every training of the same file differ.
+    return LinearSVC(C=c, class_weight="balanced", random_state=0)
 
 
 def out_of_fold_margins(
-    problems: Sequence[tuple[Any, Sequence[str] | np.ndarray]], c: float, folds: int
+    problems: Sequence[tuple[Any, Sequence[str] | np.ndarray]],
+    c: float,
+    folds: int,
+    done: Callable[[], None] | None = None,
 ) -> list[np.ndarray]:
     """SVM margins of every row from a model that did not see it, for several problems.
 
     The folds of all problems (each a feature matrix with its labels) are fitted
-    together in threads, so comparing two feature sets costs one round of fits.
-    Folds are stratified and fixed (seed 0).
+    together in threads, so comparing feature sets costs one round of fits.
+    Folds are stratified and fixed (seed 0). ``done`` is called after each fold's fit,
+    from the thread that fitted it.
     """
     split = StratifiedKFold(folds, shuffle=True, random_state=0)
     plans = []
@@ -87,7 +95,13 @@ def out_of_fold_margins(
             plans.append((x, labels, train, test))
 
     def fold(x: Any, labels: np.ndarray, train: np.ndarray, test: np.ndarray) -> Callable[[], Any]:
-        return lambda: _svm(c).fit(x[train], labels[train]).decision_function(x[test])
+        def fit() -> np.ndarray:
+            scores = _svm(c).fit(x[train], labels[train]).decision_function(x[test])
+            if done is not None:
+                done()
+            return np.asarray(scores)
+
+        return fit
 
     scores = _in_threads([fold(*plan) for plan in plans])
     margins: list[np.ndarray] = []
@@ -155,12 +169,18 @@ class CalibratedHead(ClassifierMixin, BaseEstimator):
         return self
 
     def predict_proba(self, x: Any) -> np.ndarray:
-        """Calibrated class probabilities, columns in ``classes_`` order."""
-        return _softmax(self.svm_.decision_function(x), self.temperature_)
+        """Calibrated class probabilities, columns in ``classes_`` order.
+
+        A head fitted on the TF-IDF columns only reads those of a matrix that also
+        holds the embedding columns (they come last).
+        """
+        return _softmax(
+            self.svm_.decision_function(x[:, : self.svm_.coef_.shape[1]]), self.temperature_
+        )
 
     def block_proba(self, blocks: Sequence[Any]) -> np.ndarray:
         """:meth:`predict_proba` of features given as unjoined blocks (faster per ticket)."""
-        margins = linear_margins(self.svm_.coef_, self.svm_.intercept_, blocks)
+        margins = linear_margins(self.svm_.coef_, self.svm_.intercept_, _leading(blocks, self))
         return _softmax(margins[:, 0] if margins.shape[1] == 1 else margins, self.temperature_)
 
     def predict(self, x: Any) -> np.ndarray:
@@ -168,10 +188,93 @@ class CalibratedHead(ClassifierMixin, BaseEstimator):
         return np.asarray(self.classes_[self.predict_proba(x).argmax(axis=1)])
 
 
-def _cv_macro_f1(margins: np.ndarray, labels: Sequence[str]) -> float:
-    classes = np.unique(np.asarray(labels))
+def _leading(blocks: Sequence[Any], head: CalibratedHead) -> Sequence[Any]:
+    """The first blocks, as many as the head was fitted on (all, or all but embeddings)."""
+    width, kept = head.svm_.coef_.shape[1], 0
+    for count, block in enumerate(blocks, start=1):
+        kept += block.shape[1]
+        if kept >= width:
+            return blocks[:count]
+    return blocks
+
+
+def _cv_macro_f1(
+    margins: np.ndarray, labels: Sequence[str], classes: np.ndarray | None = None
+) -> float:
+    """Macro-F1 of the classes the margins pick (``classes``: their columns' labels)."""
+    classes = np.unique(np.asarray(labels)) if classes is None else classes
     predicted = classes[_softmax(margins, 1.0).argmax(axis=1)]
     return float(f1_score(list(labels), predicted, average="macro"))
+
+
+def _fold_gain(
+    with_m: np.ndarray, without_m: np.ndarray, labels: Sequence[str], folds: int
+) -> tuple[float, float]:
+    """Mean and standard error over the folds of the macro-F1 gain of ``with_m``."""
+    y = np.asarray(labels)
+    classes = np.unique(y)
+    split = StratifiedKFold(folds, shuffle=True, random_state=0)
+    gains = [
+        _cv_macro_f1(with_m[test], y[test], classes)
+        - _cv_macro_f1(without_m[test], y[test], classes)
+        for _, test in split.split(np.zeros(len(y)), y)
+    ]
+    return float(np.mean(gains)), float(np.std(gains, ddof=1) / np.sqrt(len(gains)))
+
+
+def _choose_embeddings(
+    margins: dict[tuple[str, bool], np.ndarray],
+    targets: dict[str, Sequence[str]],
+    settings: FeatureSettings,
+    folds: int,
+) -> tuple[dict[str, bool], dict[str, Any]]:
+    """Per head, whether it uses the embeddings, and the scores behind each choice.
+
+    With both feature sets cross-validated, a head keeps the embeddings only when
+    their macro-F1 gain, fold by fold, is more than one standard error above zero:
+    a gain inside the folds' noise keeps the smaller model (about 1 ms a ticket
+    instead of 8). Keeping them on any gain let one lucky round of folds cost the
+    ticket priorities 0.03 (docs/triage_eval.md).
+    """
+    uses: dict[str, bool] = {}
+    choice: dict[str, Any] = {}
+    for head, y in targets.items():
+        prefix = "" if head == "label" else f"{head}_"
+        if (head, False) in margins and (head, True) in margins:
+            gain, error = _fold_gain(margins[head, True], margins[head, False], y, folds)
+            uses[head] = gain > error
+            choice[f"{prefix}cv_macro_f1_with_embeddings"] = round(
+                _cv_macro_f1(margins[head, True], y), 4
+            )
+            choice[f"{prefix}cv_macro_f1_tfidf_only"] = round(
+                _cv_macro_f1(margins[head, False], y), 4
+            )
+            choice[f"{prefix}cv_gain_of_embeddings"] = [round(gain, 4), round(error, 4)]
+        else:
+            uses[head] = settings.embeddings
+        choice[f"{prefix}embeddings_used"] = uses[head]
+    return uses, choice
+
+
+class TrainingProgress(Protocol):
+    """What :meth:`TriageModel.fit` reports while it runs (``train triage`` shows it)."""
+
+    def step(self, name: str, total: int | None = None) -> None:
+        """A step starts; ``total`` counts its parts (the fold fits), when it has any."""
+
+    def advance(self) -> None:
+        """One part of the current step is done (called from worker threads)."""
+
+
+class _Quiet:
+    def step(self, name: str, total: int | None = None) -> None:
+        pass
+
+    def advance(self) -> None:
+        pass
+
+
+_QUIET = _Quiet()
 
 
 @dataclass(frozen=True)
@@ -212,41 +315,62 @@ class TriageModel:
         labels: Sequence[str],
         priorities: Sequence[str] | None = None,
         settings: FeatureSettings | None = None,
+        progress: TrainingProgress | None = None,
     ) -> TriageModel:
-        """Train on tickets' text fields and labels (and priorities, when given)."""
+        """Train on tickets' text fields and labels (and priorities, when given).
+
+        With embeddings and ``settings.choose_by_cv``, each head keeps them only if they
+        raise its own cross-validated macro-F1 by more than the folds' noise (they help
+        short English intents and cost the noisy ticket priorities 0.02-0.03,
+        docs/triage_eval.md); the block is dropped when no head keeps it.
+
+        Args:
+            fields: Per ticket, its text fields, the subject first.
+            labels: Per ticket, the label to learn.
+            priorities: Per ticket, the priority to learn, or None for no priority head.
+            settings: Features and classifier; the defaults are the measured best.
+            progress: Told each step (features, folds, final fits, calibration).
+        """
         settings = settings or FeatureSettings()
+        progress = progress or _QUIET
         folds = settings.folds or default_folds(len(labels))
         settings = replace(settings, folds=folds)
         features = build_features(settings)
-        x = features.fit_transform([ticket_text(f) for f in fields])
-        head = CalibratedHead(settings.c, folds)
-        choice: dict[str, Any] = {"embeddings_used": settings.embeddings}
+        progress.step("computing " + ("TF-IDF + MiniLM" if settings.embeddings else "TF-IDF"))
+        x = features.fit_transform([ticket_text(f, settings.subject_repeats) for f in fields])
+        options = {settings.embeddings: x}
         if settings.embeddings and settings.choose_by_cv:
-            x_tfidf = x.tocsc()[:, : x.shape[1] - DIMENSIONS].tocsr()
-            # The final fit with embeddings runs beside the folds: they usually win.
-            (with_m, without_m), with_svm = _in_threads(
-                [
-                    lambda: out_of_fold_margins(
-                        [(x, labels), (x_tfidf, labels)], settings.c, folds
-                    ),
-                    lambda: _svm(settings.c).fit(x, labels),
-                ]
+            options[False] = x.tocsc()[:, : x.shape[1] - DIMENSIONS].tocsr()
+        targets = {"label": labels} | ({"priority": priorities} if priorities else {})
+        problems = [(head, option) for head in targets for option in options]
+        progress.step(f"cross-validating ({folds} folds)", total=folds * len(problems))
+        margins = dict(
+            zip(
+                problems,
+                out_of_fold_margins(
+                    [(options[o], targets[h]) for h, o in problems],
+                    settings.c,
+                    folds,
+                    progress.advance,
+                ),
+                strict=True,
             )
-            with_f1, without_f1 = _cv_macro_f1(with_m, labels), _cv_macro_f1(without_m, labels)
-            choice = {
-                "cv_macro_f1_with_embeddings": round(with_f1, 4),
-                "cv_macro_f1_tfidf_only": round(without_f1, 4),
-                "embeddings_used": with_f1 > without_f1,
-            }
-            if choice["embeddings_used"]:
-                label_head = head.fit(x, labels, with_m, with_svm)
-            else:
-                features.set_params(embeddings="drop")
-                x = x_tfidf
-                label_head = head.fit(x, labels, without_m)
-        else:
-            label_head = head.fit(x, labels)
-        priority_head = CalibratedHead(settings.c, folds).fit(x, priorities) if priorities else None
+        )
+        uses, choice = _choose_embeddings(margins, targets, settings, folds)
+        if settings.embeddings and not any(uses.values()):
+            features.set_params(embeddings="drop")
+        progress.step("fitting the final model" + ("s" if len(targets) > 1 else ""))
+        finals = _in_threads(
+            [partial(_svm(settings.c).fit, options[uses[h]], targets[h]) for h in targets]
+        )
+        progress.step("calibrating probabilities")
+        heads = {
+            head: CalibratedHead(settings.c, folds).fit(
+                options[uses[head]], y, margins[head, uses[head]], final
+            )
+            for (head, y), final in zip(targets.items(), finals, strict=True)
+        }
+        label_head, priority_head = heads["label"], heads.get("priority")
         metadata = {
             "format": FORMAT,
             "labels": [str(c) for c in label_head.classes_],
@@ -255,6 +379,10 @@ class TriageModel:
             "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "sklearn_version": sklearn.__version__,
             "training_rows": len(labels),
+            "training_texts": {
+                "normalised": TEXT_NORMALISATION,
+                "hashes": text_fingerprints(fields),
+            },
         }
         return cls(features, label_head, priority_head, metadata)
 
@@ -272,7 +400,9 @@ class TriageModel:
         self, fields: Sequence[Sequence[str]]
     ) -> tuple[np.ndarray, np.ndarray | None]:
         """Calibrated label and priority probabilities (columns in class order)."""
-        blocks = feature_blocks(self.features, [ticket_text(f) for f in fields])
+        # Models trained before the setting existed read the subject twice.
+        repeats = self.metadata.get("features", {}).get("subject_repeats", 2)
+        blocks = feature_blocks(self.features, [ticket_text(f, repeats) for f in fields])
         priority = self.priority_head.block_proba(blocks) if self.priority_head else None
         return self.label_head.block_proba(blocks), priority
 
