@@ -109,7 +109,7 @@ class TrainingSteps:
             )
             return
         self._finish_step()
-        self._task = self._live.add_task(escape(name), total=total)
+        self._task = self._live.add_task(escape.console(name, 1000), total=total)
 
     def advance(self) -> None:
         """Count one part of the current step as done (thread-safe)."""
@@ -204,7 +204,7 @@ def train_triage(
     console.print(f"{folds}-fold cross-validation on {len(tickets)} tickets", soft_wrap=True)
     console.print(_training_table(model, scores, label, priority_label))
     console.print(
-        f"Model with {len(model.labels)} labels written to [bold]{escape(str(folder))}[/] "
+        f"Model with {len(model.labels)} labels written to [bold]{escape.console(str(folder), 1000)}[/] "
         f"({size / 1e6:.1f} MB, trained in {seconds:.1f} s)"
     )
 
@@ -215,23 +215,25 @@ def _training_table(
     table = Table()
     table.add_column("score")
     table.add_column("value", justify="right")
-    table.add_row(f"{escape(label)} accuracy", f"{scores['accuracy']:.4f}")
-    table.add_row(f"{escape(label)} macro-F1", f"{scores['macro_f1']:.4f}")
+    table.add_row(f"{escape.console(label, 1000)} accuracy", f"{scores['accuracy']:.4f}")
+    table.add_row(f"{escape.console(label, 1000)} macro-F1", f"{scores['macro_f1']:.4f}")
     choice = model.metadata["features"]
     heads = [("", label)] + (
         [("priority_", priority_label)] if "priority_macro_f1" in scores else []
     )
     for prefix, name in heads:
         if prefix:
-            table.add_row(f"{escape(str(name))} macro-F1", f"{scores['priority_macro_f1']:.4f}")
+            table.add_row(
+                f"{escape.console(str(name), 1000)} macro-F1", f"{scores['priority_macro_f1']:.4f}"
+            )
         if f"{prefix}cv_macro_f1_tfidf_only" in choice:
             table.add_row(
-                f"{escape(str(name))} macro-F1 TF-IDF only / with embeddings",
+                f"{escape.console(str(name), 1000)} macro-F1 TF-IDF only / with embeddings",
                 f"{choice[f'{prefix}cv_macro_f1_tfidf_only']:.4f} / "
                 f"{choice[f'{prefix}cv_macro_f1_with_embeddings']:.4f}",
             )
         table.add_row(
-            f"{escape(str(name))} embeddings used",
+            f"{escape.console(str(name), 1000)} embeddings used",
             "yes" if choice.get(f"{prefix}embeddings_used") else "no",
         )
     return table

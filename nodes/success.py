@@ -194,7 +194,7 @@ def _money_and_account(
 def _current_plan(ticket: Ticket, verification: Verification) -> Tier:
     """The plan the customer is on: the directory's for a verified sender, else the ticket's."""
     if verification.verified and verification.customer and verification.customer.tier in TIERS:
-        return verification.customer.tier  # type: ignore[return-value]
+        return verification.customer.tier
     return ticket.customer_tier
 
 
@@ -242,7 +242,7 @@ def _plans_to_compare(
     if not asked and category == "sales":
         above = [t for t in TIERS if _TIER_RANK[t] == _TIER_RANK[current] + 1 and t in catalog]
         asked = above
-    return [current, *asked] if asked else []  # type: ignore[list-item]
+    return [current, *asked] if asked else []
 
 
 def advise_customer(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:

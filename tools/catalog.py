@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -91,7 +92,7 @@ def named_plans(text: str, catalog: dict[str, Plan]) -> list[str]:
     return found
 
 
-def compare(names: list[str], catalog: dict[str, Plan]) -> str:
+def compare(names: Sequence[str], catalog: dict[str, Plan]) -> str:
     """A markdown table comparing the named plans on price, API limit, integrations and support."""
     plans = [catalog[n] for n in names]
     rows = [

@@ -43,8 +43,7 @@ def internal_parts(state: SupportState) -> list[ReplyPart]:
             _part("rule", f"{t.rule} → {t.team} ({t.kind}): {t.detail}")
             for t in escalation.triggers
         ]
-    for name in ("technical", "success"):
-        report = state.get(name)  # type: ignore[misc]
+    for report in (state.get("technical"), state.get("success")):
         if report is None:
             continue
         parts += [_part("finding", finding) for finding in report.findings]

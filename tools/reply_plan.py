@@ -48,7 +48,7 @@ _HANDOFF_REASON = {
     "specialist_tool_failure": "tool_failure",
 }
 _MONEY = ("refund", "credit", "chargeback")
-_TIER_RANK = {name: rank for rank, name in enumerate(TIERS)}
+_TIER_RANK: dict[str, int] = {name: rank for rank, name in enumerate(TIERS)}
 
 
 @dataclass(frozen=True)
@@ -162,9 +162,9 @@ def _situation(state: SupportState, decision: ReviewDecision | None, sources: So
     if success is not None and "feature_logged" in success.offers:
         return _feature_idea(state, success, sources)
     if success is not None and (success.plans or triage.category == "sales"):
-        plan = _plans(state, success, sources)
-        if plan is not None:
-            return plan
+        compared = _plans(state, success, sources)
+        if compared is not None:
+            return compared
     return _answer(state, owner, sources)
 
 
