@@ -137,7 +137,7 @@ def _batch_checks(
             for g in ("GOOD-1", "GOOD-2", "GOOD-3")
             if by_id.get(g, {}).get("outcome") == "replied"
         ]
-        delivered = [g for g in replied if f"{g}/customer_reply" in keys]
+        delivered = [g for g in replied if _replied_to(g, keys)]
         refund = by_id.get("GOOD-REFUND", {}).get("outcome")
         ok = len(delivered) == 3 and refund == "waiting_for_review"
         return ok, f"{len(delivered)}/3 replied and delivered; refund {refund}"
@@ -223,7 +223,12 @@ def jsonl(ws: Workspace, cases: list[Case]) -> list[Result]:
     keys = {line["key"] for line in ledger(out)}
     for case in (c for c in cases if c.scenario == "jsonl-check"):
         with recorded(results, case) as see:
-            good = [g for g in ("JL-GOOD-1", "JL-GOOD-2") if f"{g}/customer_reply" in keys]
+            good = [g for g in ("JL-GOOD-1", "JL-GOOD-2") if _replied_to(g, keys)]
             see(len(good) == 2, f"{len(good)}/2 good lines delivered")
             see(run.exit == 1 and not has_traceback(run), f"exit {run.exit}")
     return results
+
+
+def _replied_to(ticket_id: str, keys: list[str]) -> bool:
+    """Whether the ledger holds a customer reply of ``ticket_id`` (any revision)."""
+    return any(k.startswith(f"{ticket_id}/customer_reply/") for k in keys)
