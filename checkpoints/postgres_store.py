@@ -12,6 +12,12 @@ from psycopg.rows import DictRow, dict_row
 
 from supportgraph.checkpoints.versions import CompactVersions
 
+# Interrupt writes, found without a scan by checkpoints/index.py (review list).
+POSTGRES_INTERRUPT_INDEX = (
+    "CREATE INDEX IF NOT EXISTS checkpoint_writes_interrupts "
+    "ON checkpoint_writes (thread_id, checkpoint_id) WHERE channel = '__interrupt__'"
+)
+
 
 class CompactPostgresSaver(CompactVersions, PostgresSaver):
     """PostgresSaver whose version ids are 18 characters instead of 51.
@@ -22,6 +28,12 @@ class CompactPostgresSaver(CompactVersions, PostgresSaver):
 
     # The write transaction open on this saver, and the thread that opened it.
     _transaction: tuple[int, Cursor[DictRow]] | None = None
+
+    def setup(self) -> None:
+        """LangGraph's tables and migrations, then the index of interrupt writes."""
+        super().setup()
+        with self._cursor() as cur:  # review list finds waiting threads by it
+            cur.execute(POSTGRES_INTERRUPT_INDEX)
 
     @contextmanager
     def write_transaction(self) -> Iterator[Cursor[DictRow]]:

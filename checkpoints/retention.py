@@ -12,6 +12,7 @@ from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.checkpoint.postgres import PostgresSaver
 from langgraph.checkpoint.sqlite import SqliteSaver
 
+from supportgraph.checkpoints.index import thread_ids
 from supportgraph.checkpoints.savers import store_errors, store_label
 from supportgraph.checkpoints.sqlite_store import BlobSqliteSaver
 from supportgraph.graph.builder import SupportGraph
@@ -75,12 +76,6 @@ def thread_bytes(saver: BaseCheckpointSaver[Any], thread_id: str) -> int | None:
                 found = cur.execute(_POSTGRES_SIZE, {"t": thread_id}).fetchone()
             return int(found["size"]) if found else 0
     return None
-
-
-def thread_ids(saver: BaseCheckpointSaver[Any]) -> list[str]:
-    """Every thread in the store, sorted."""
-    with store_errors(saver):
-        return sorted({str(c.config["configurable"]["thread_id"]) for c in saver.list(None)})
 
 
 def _sqlite_file_bytes(saver: SqliteSaver) -> int:

@@ -41,6 +41,11 @@ CREATE TABLE IF NOT EXISTS checkpoint_blobs (
     PRIMARY KEY (thread_id, checkpoint_ns, channel, version)
 )
 """
+# Interrupt writes, found without a scan by checkpoints/index.py (review list).
+SQLITE_INTERRUPT_INDEX = (
+    "CREATE INDEX IF NOT EXISTS writes_interrupts ON writes (thread_id, checkpoint_id) "
+    "WHERE channel = '__interrupt__'"
+)
 _SCALARS = (str, int, float, bool)
 
 
@@ -67,6 +72,7 @@ class BlobSqliteSaver(CompactVersions, SqliteSaver):
             return
         super().setup()
         self.conn.execute(_SCHEMA)
+        self.conn.execute(SQLITE_INTERRUPT_INDEX)  # review list finds waiting threads by it
         self.conn.commit()
 
     @contextmanager

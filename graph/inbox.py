@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -11,6 +10,7 @@ from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.types import StateSnapshot
 
+from supportgraph.checkpoints.index import waiting_thread_ids
 from supportgraph.checkpoints.savers import parse_thread_id
 from supportgraph.graph.builder import SupportGraph
 
@@ -38,17 +38,6 @@ class PendingReview:
     snapshot: StateSnapshot = field(compare=False, repr=False)
 
 
-def thread_ids(saver: BaseCheckpointSaver[str]) -> list[str]:
-    """Every thread in the store, sorted."""
-    inner: Any = getattr(saver, "inner", saver)
-    conn = getattr(inner, "conn", None)
-    if isinstance(conn, sqlite3.Connection):
-        with inner.lock:
-            rows = conn.execute("SELECT DISTINCT thread_id FROM checkpoints").fetchall()
-        return sorted(str(row[0]) for row in rows)
-    return sorted({str(c.config["configurable"]["thread_id"]) for c in inner.list(None)})
-
-
 def pending_reviews(
     graph: SupportGraph,
     now: datetime,
@@ -68,7 +57,7 @@ def pending_reviews(
     if graph.checkpointer is None or not isinstance(graph.checkpointer, BaseCheckpointSaver):
         return []
     found = []
-    for thread in thread_ids(graph.checkpointer):
+    for thread in waiting_thread_ids(graph.checkpointer):  # not every thread ever run
         snapshot = graph.get_state(RunnableConfig(configurable={"thread_id": thread}))
         for review in reviews_in(thread, snapshot, now):
             if team and review.team.casefold() != team.casefold():

@@ -41,6 +41,23 @@ def test_inbox_lists_every_waiting_ticket_most_urgent_first(waiting: Any) -> Non
     assert "approve_reply" in critical.asks and critical.reasons[0].startswith("critical_priority")
 
 
+def test_the_store_names_the_waiting_threads_without_reading_the_finished_ones(
+    waiting: Any, checkpoint_url: str, context: Context
+) -> None:
+    from supportgraph.checkpoints.index import thread_ids, waiting_thread_ids
+
+    everything = ["SUPPORT-001", "SUPPORT-002", "SUPPORT-003", "SUPPORT-004", "SUPPORT-005"]
+    assert thread_ids(waiting.checkpointer) == everything
+    if checkpoint_url == "memory://":  # no SQL to ask: every thread is a candidate
+        assert waiting_thread_ids(waiting.checkpointer) == everything
+        return
+    # SQLite and PostgreSQL answer from their tables: the paused threads only
+    assert waiting_thread_ids(waiting.checkpointer) == ["SUPPORT-001", "SUPPORT-004"]
+    resume_review(waiting, "SUPPORT-004", {"action": "approve", "reviewer": "kim"}, context)
+    assert waiting_thread_ids(waiting.checkpointer) == ["SUPPORT-001"]
+    assert [r.ticket_id for r in pending_reviews(waiting, NOW)] == ["SUPPORT-001"]
+
+
 def test_inbox_filters_by_team_ticket_age_and_time_in_queue(waiting: Any) -> None:
     assert [r.ticket_id for r in pending_reviews(waiting, NOW, team="billing")] == ["SUPPORT-004"]
     # SUPPORT-004 was written an hour before NOW, SUPPORT-001 half an hour; both reached
