@@ -55,8 +55,8 @@ def relay(
     smtp: SmtpOption = None,
 ) -> None:
     """Deliver every outbox message in the store that OUT/sent.jsonl does not list yet."""
+    from supportgraph.checkpoints.index import thread_ids
     from supportgraph.graph.builder import build_graph
-    from supportgraph.graph.inbox import thread_ids
 
     relay = relay_for(out, smtp)
     try:

@@ -130,8 +130,8 @@ def eval_replies(
 
 
 def _audit(out: Path, url: str | None, tickets: Path | None, decide: str, context: Context) -> Any:
+    from supportgraph.checkpoints.index import thread_ids
     from supportgraph.graph.builder import build_graph
-    from supportgraph.graph.inbox import thread_ids
     from supportgraph.tools.kb import read_articles
     from supportgraph.tools.macros import load_macros
     from supportgraph.tools.relay import LEDGER, Relay

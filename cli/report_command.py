@@ -106,8 +106,8 @@ def report(
     checkpoint: CheckpointOption = None,
 ) -> None:
     """Rebuild the reports from every ticket in the store (all runs, decisions included)."""
+    from supportgraph.checkpoints.index import thread_ids
     from supportgraph.graph.builder import build_graph
-    from supportgraph.graph.inbox import thread_ids
 
     context = Context()
     check_out(out)
