@@ -23,12 +23,14 @@ from supportgraph.graph.context import Context
 from supportgraph.graph.models import Ticket
 from supportgraph.graph.runner import config_for, run_batch
 from supportgraph.tools.blobs import offload_body
+from supportgraph.tools.kb_store import load_index
 from supportgraph.tools.ticket_text import _judged
 
 
-def fresh_caches() -> None:
+def fresh_caches(context: Context) -> None:
     """Forget per-text caches so no variant reuses the work of the one before."""
     _judged.cache_clear()
+    load_index(context.kb_path).forget_queries()
 
 
 def run_without_store(tickets: list[Ticket], context: Context) -> list[float]:

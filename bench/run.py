@@ -82,7 +82,7 @@ def measure(count: int, rounds: int, with_postgres: bool, folder: Path) -> dict[
         wall: dict[str, float] = dict.fromkeys(latencies, 0.0)
         for part in _rounds(tickets, rounds):
             for variant in latencies:
-                graphs.fresh_caches()
+                graphs.fresh_caches(context)
                 started = time.perf_counter()
                 if variant == "floor":
                     floor = run_floor(part, context, folder / "floor.sqlite")
