@@ -18,7 +18,7 @@ import pytest
 from typer.testing import CliRunner
 
 from supportgraph.checkpoints import open_checkpointer
-from supportgraph.checkpoints.leases import FencedSaver
+from supportgraph.checkpoints.fence import FencedSaver
 from supportgraph.cli.app import app
 from supportgraph.graph.builder import build_graph
 from supportgraph.graph.context import Context
