@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 OUT ?= out
 export SUPPORTGRAPH_HOME ?= .supportgraph
 
-.PHONY: models tune-judgement eval-outcomes demo test test-postgres lint typecheck bench bench-checkpoints crash-test redteam eval-triage eval-pii eval-retrieval tune-retrieval bench-retrieval clean
+.PHONY: models tune-judgement eval-outcomes demo test test-postgres lint typecheck bench crash-test redteam eval-triage eval-pii eval-retrieval tune-retrieval bench-retrieval clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,8 +39,11 @@ typecheck: $(STAMP)
 	for d in graph nodes tools checkpoints cli reports; do ln -s ../../../$$d build/typecheck/supportgraph/$$d; done
 	cd build/typecheck && ../../$(VENV)/bin/mypy --config-file ../../pyproject.toml -p supportgraph
 
+# The graph against the floor (its node functions in a plain loop), every store side by side,
+# latency, node shares, checkpoint bytes, cold start, --help: a table and bench/results.json
+# (~5 min; ARGS=--quick for a small run). docs/benchmarks.md explains the figures.
 bench: $(STAMP)
-	$(PY) -m tests.bench
+	$(PY) -m bench $(ARGS)
 
 # The hostile corpus (tests/redteam/cases.jsonl) end to end through the CLI: a table of
 # case, expectation and result. `make test` runs it too (tests/test_redteam.py).
@@ -51,9 +54,6 @@ redteam: $(STAMP)
 crash-test: $(STAMP)
 	$(PY) scripts/crash_test.py --tickets 200 --kills 20
 
-# Bytes each sample ticket's checkpoints take in SQLite and PostgreSQL, before and after prune.
-bench-checkpoints: $(STAMP)
-	$(PY) -m tests.bench_checkpoints
 # Full triage evaluation on ../shared/data (or $$SUPPORTGRAPH_DATA): several minutes.
 # Every task also trains a plain TF-IDF + LinearSVC baseline on the same split and folds;
 # TASKS="tickets" runs only the tasks whose names start so.

@@ -6,9 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from langchain_core.runnables import RunnableConfig
 
-from supportgraph.checkpoints import open_checkpointer
 from supportgraph.cli import (
     judgement_commands,
     reply_commands,
@@ -17,17 +15,21 @@ from supportgraph.cli import (
     triage_commands,
 )
 from supportgraph.cli.console import console
-from supportgraph.cli.delivery import deliver, relay_for
 from supportgraph.cli.history_commands import history_app
 from supportgraph.cli.kb_commands import eval_app, kb_app
 from supportgraph.cli.options import CheckpointOption, OutOption, SmtpOption, fail
 from supportgraph.cli.review_commands import review_app, show
 from supportgraph.graph.errors import SupportGraphError
 from supportgraph.tools import escape
-from supportgraph.tools.relay import LEDGER
 
+# Plain help and usage errors: Rich-formatted help imports Markdown and traceback renderers
+# that alone take most of the 0.5 s `supportgraph --help` may cost. For the same reason
+# every command module imports LangGraph, the models and the stores inside its commands
+# (tests/test_startup.py checks what `--help` loads).
 app = typer.Typer(
-    help="Customer-support automation on a LangGraph state machine.", no_args_is_help=True
+    help="Customer-support automation on a LangGraph state machine.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
 )
 app.add_typer(review_app, name="review")  # list, approve, edit, reject, reassign
 app.add_typer(history_app)  # history, replay, prune
@@ -55,8 +57,13 @@ def relay(
     smtp: SmtpOption = None,
 ) -> None:
     """Deliver every outbox message in the store that OUT/sent.jsonl does not list yet."""
+    from langchain_core.runnables import RunnableConfig
+
+    from supportgraph.checkpoints import open_checkpointer
     from supportgraph.checkpoints.index import thread_ids
+    from supportgraph.cli.delivery import deliver, relay_for
     from supportgraph.graph.builder import build_graph
+    from supportgraph.tools.relay import LEDGER
 
     relay = relay_for(out, smtp)
     try:

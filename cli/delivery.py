@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from supportgraph.cli.console import errors
 from supportgraph.cli.options import check_out, fail
 from supportgraph.graph.errors import SupportGraphError
 from supportgraph.graph.incidents import one_line
 from supportgraph.tools import escape
-from supportgraph.tools.relay import Relay, transport_for
+
+if TYPE_CHECKING:
+    from supportgraph.tools.relay import Relay
 
 
 def relay_for(out: Path, smtp: str | None) -> Relay:
     """A relay for ``--out`` and ``--smtp``, checked before anything is decided or sent."""
+    from supportgraph.tools.relay import Relay, transport_for
+
     check_out(out)
     try:
         return Relay(out, transport_for(smtp))

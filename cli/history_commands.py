@@ -10,16 +10,10 @@ import typer
 from rich import box
 from rich.table import Table
 
-from supportgraph.checkpoints import open_checkpointer
-from supportgraph.checkpoints.maintenance import history, replay
-from supportgraph.checkpoints.retention import prune, thread_bytes
-from supportgraph.checkpoints.savers import thread_id
 from supportgraph.cli.console import console
 from supportgraph.cli.options import CheckpointOption, TenantOption, fail
 from supportgraph.graph.context import Context
 from supportgraph.graph.errors import SupportGraphError
-from supportgraph.graph.runner import config_for
-from supportgraph.reports.records import ticket_record
 from supportgraph.tools import escape
 from supportgraph.tools.durations import parse_duration
 
@@ -43,6 +37,9 @@ def show_history(
     tenant: TenantOption = None,
 ) -> None:
     """List a ticket's checkpoints: id, step, the node that wrote it, time and what runs next."""
+    from supportgraph.checkpoints import open_checkpointer, thread_id
+    from supportgraph.checkpoints.maintenance import history
+    from supportgraph.checkpoints.retention import thread_bytes
     from supportgraph.graph.builder import build_graph
 
     try:
@@ -91,7 +88,11 @@ def replay_ticket(
     tenant: TenantOption = None,
 ) -> None:
     """Run a ticket again from an earlier checkpoint; the original history stays as it was."""
+    from supportgraph.checkpoints import open_checkpointer
+    from supportgraph.checkpoints.maintenance import replay
     from supportgraph.graph.builder import build_graph
+    from supportgraph.graph.runner import config_for
+    from supportgraph.reports.records import ticket_record
 
     overrides: dict[str, object] = {}
     if sla_policy is not None:
@@ -127,6 +128,8 @@ def prune_checkpoints(
     checkpoint: CheckpointOption = None,
 ) -> None:
     """Delete old checkpoints of finished tickets (never of tickets waiting for review)."""
+    from supportgraph.checkpoints import open_checkpointer
+    from supportgraph.checkpoints.retention import prune
     from supportgraph.graph.builder import build_graph
 
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -15,7 +15,9 @@ from supportgraph.cli.options import fail
 from supportgraph.graph.context import Context
 from supportgraph.graph.errors import SupportGraphError
 from supportgraph.tools import escape
-from supportgraph.tools.retrieval import Mode
+
+if TYPE_CHECKING:
+    from supportgraph.tools.retrieval import Mode
 
 kb_app = typer.Typer(help="Index, search and maintain the knowledge base.", no_args_is_help=True)
 eval_app = typer.Typer(help="Measure supportgraph against labelled data.", no_args_is_help=True)

@@ -8,10 +8,8 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from langchain_core.runnables import RunnableConfig
 from rich.table import Table
 
-from supportgraph.checkpoints import open_checkpointer
 from supportgraph.cli.console import console
 from supportgraph.cli.options import (
     CheckpointOption,
@@ -130,6 +128,9 @@ def eval_replies(
 
 
 def _audit(out: Path, url: str | None, tickets: Path | None, decide: str, context: Context) -> Any:
+    from langchain_core.runnables import RunnableConfig
+
+    from supportgraph.checkpoints import open_checkpointer
     from supportgraph.checkpoints.index import thread_ids
     from supportgraph.graph.builder import build_graph
     from supportgraph.tools.kb import read_articles

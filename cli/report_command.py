@@ -10,22 +10,19 @@ or older than this version.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from langchain_core.runnables import RunnableConfig
 
-from supportgraph.checkpoints import open_checkpointer
 from supportgraph.cli.console import console, errors
 from supportgraph.cli.options import CheckpointOption, check_out, fail
 from supportgraph.graph.context import Context
 from supportgraph.graph.errors import SupportGraphError
 from supportgraph.graph.incidents import one_line, record_incident
-from supportgraph.reports.records import ticket_record
-from supportgraph.reports.refresh import folders_holding, refresh_folder
-from supportgraph.reports.writer import write_reports
 from supportgraph.tools import escape
-from supportgraph.tools.sla import SlaPolicy, load_policy
+
+if TYPE_CHECKING:
+    from supportgraph.tools.sla import SlaPolicy
 
 # A record rebuilt from the store was not produced by a run: its run_status says so.
 FROM_STORE = "from_store"
@@ -49,6 +46,8 @@ def _kb_health(context: Context) -> Any:
 
 
 def _policy(context: Context) -> SlaPolicy | None:
+    from supportgraph.tools.sla import load_policy
+
     try:
         return load_policy(context.sla_policy)
     except SupportGraphError as exc:
@@ -64,6 +63,8 @@ def refresh_after_decision(record: dict[str, Any], out: Path, context: Context) 
     The decision is already recorded: a folder that cannot be rewritten is a warning
     saying how to rebuild it, never an error that would invite deciding again.
     """
+    from supportgraph.reports.refresh import folders_holding, refresh_folder
+
     folders = folders_holding(out, record) if out.is_dir() else []
     if not folders:
         console.print(
@@ -87,6 +88,8 @@ def refresh_after_decision(record: dict[str, Any], out: Path, context: Context) 
 
 def _record(snapshot: Any) -> dict[str, Any] | None:
     """A thread's record, or None (printed, traceback logged) when it cannot be built."""
+    from supportgraph.reports.records import ticket_record
+
     try:
         return ticket_record(snapshot, FROM_STORE)
     except Exception as exc:  # one ticket, one failure: the others are still reported
@@ -106,8 +109,12 @@ def report(
     checkpoint: CheckpointOption = None,
 ) -> None:
     """Rebuild the reports from every ticket in the store (all runs, decisions included)."""
+    from langchain_core.runnables import RunnableConfig
+
+    from supportgraph.checkpoints import open_checkpointer
     from supportgraph.checkpoints.index import thread_ids
     from supportgraph.graph.builder import build_graph
+    from supportgraph.reports.writer import write_reports
 
     context = Context()
     check_out(out)

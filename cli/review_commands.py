@@ -16,7 +16,6 @@ from typing import Annotated, Any
 
 import typer
 
-from supportgraph.checkpoints import open_checkpointer
 from supportgraph.cli.console import console
 from supportgraph.cli.delivery import deliver, relay_for
 from supportgraph.cli.options import (
@@ -34,9 +33,6 @@ from supportgraph.cli.review_view import print_card, print_list
 from supportgraph.cli.run_command import propose_drafts
 from supportgraph.graph.context import Context
 from supportgraph.graph.errors import SupportGraphError
-from supportgraph.graph.runner import config_for, resume_review
-from supportgraph.reports.records import ticket_record
-from supportgraph.reports.review_card import review_card
 from supportgraph.tools import escape
 from supportgraph.tools.durations import parse_duration
 
@@ -44,7 +40,9 @@ review_app = typer.Typer(help="Tickets waiting for a human reviewer.", no_args_i
 
 
 def _snapshot(ticket_id: str, checkpoint: str | None, tenant: str | None) -> Any:
+    from supportgraph.checkpoints import open_checkpointer
     from supportgraph.graph.builder import build_graph
+    from supportgraph.graph.runner import config_for
 
     try:
         with open_checkpointer(checkpoint, create=False) as saver:
@@ -68,6 +66,8 @@ def show(
     from rich.table import Table
 
     from supportgraph.graph.inbox import reviews_in
+    from supportgraph.reports.records import ticket_record
+    from supportgraph.reports.review_card import review_card
 
     snapshot = _snapshot(ticket_id, checkpoint, tenant)
     now = Context().now()
@@ -122,8 +122,10 @@ def review_list(
     ] = False,
 ) -> None:
     """List every ticket waiting for a human reviewer, most urgent first."""
+    from supportgraph.checkpoints import open_checkpointer
     from supportgraph.graph.builder import build_graph
     from supportgraph.graph.inbox import pending_reviews
+    from supportgraph.reports.review_card import review_card
 
     age = _duration("--older-than", older_than)
     waited = _duration("--waiting-longer-than", waiting_longer_than)
@@ -158,7 +160,10 @@ class DecisionOptions:
 
 
 def _decide(ticket_id: str, answer: dict[str, Any], options: DecisionOptions) -> None:
+    from supportgraph.checkpoints import open_checkpointer
     from supportgraph.graph.builder import build_graph
+    from supportgraph.graph.runner import resume_review
+    from supportgraph.reports.records import ticket_record
 
     answer = answer | {"reviewer": check_reviewer(str(answer.get("reviewer", "")))}
     relay = relay_for(options.out, options.smtp) if options.sends else None

@@ -11,14 +11,10 @@ from __future__ import annotations
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from langgraph.types import StateSnapshot
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
-from supportgraph.checkpoints import open_checkpointer
 from supportgraph.cli.console import console, errors
 from supportgraph.cli.options import (
     CheckpointOption,
@@ -31,15 +27,12 @@ from supportgraph.cli.options import (
 from supportgraph.graph.context import Context
 from supportgraph.graph.errors import SupportGraphError
 from supportgraph.graph.incidents import one_line, record_incident
-from supportgraph.graph.models import Ticket
-from supportgraph.graph.runner import TicketRun, run_batch
-from supportgraph.reports.records import ticket_record
-from supportgraph.reports.writer import write_reports
 from supportgraph.tools import escape
-from supportgraph.tools.intake import read_tickets
-from supportgraph.tools.macros import load_macros
-from supportgraph.tools.relay import LEDGER, Relay, transport_for
-from supportgraph.tools.sla import load_policy
+
+if TYPE_CHECKING:
+    from supportgraph.graph.models import Ticket
+    from supportgraph.graph.runner import TicketRun
+    from supportgraph.tools.relay import Relay
 
 TriageModelOption = Annotated[
     Path | None,
@@ -63,8 +56,22 @@ def run(
     templates: TemplatesOption = None,
 ) -> None:
     """Run every ticket in FILE through the support graph and write the reports."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    from supportgraph.checkpoints import open_checkpointer
     from supportgraph.graph.builder import build_graph
+    from supportgraph.graph.runner import run_batch
     from supportgraph.tools.engines import engine_for
+    from supportgraph.tools.intake import read_tickets
+    from supportgraph.tools.macros import load_macros
+    from supportgraph.tools.relay import LEDGER, Relay, transport_for
+    from supportgraph.tools.sla import load_policy
 
     context = Context()
     context = replace(
@@ -147,6 +154,10 @@ def _deliver(relay: Relay, run: TicketRun) -> list[str]:
 
 def _record(run: TicketRun, ticket: Ticket) -> dict[str, Any]:
     """The ticket's report record; if it cannot be built, a failed record saying why."""
+    from langgraph.types import StateSnapshot
+
+    from supportgraph.reports.records import ticket_record
+
     try:
         return ticket_record(run.snapshot, run.status, run.error, ticket)
     except Exception as exc:  # the per-ticket boundary for reporting
@@ -186,6 +197,9 @@ def _write_reports(
     notes: list[str],
     names: dict[str, list[str]],
 ) -> Path:
+    from supportgraph.reports.writer import write_reports
+    from supportgraph.tools.sla import load_policy
+
     health = maintain_kb(records, context, names)
     try:
         return write_reports(
@@ -257,6 +271,8 @@ def propose_drafts(
 
 def print_table(records: list[dict[str, Any]]) -> None:
     """The run table: ticket, priority, category, route, outcome, SLA."""
+    from rich.table import Table
+
     table = Table(title="Support run")
     for column in ("Ticket", "Priority", "Category", "Route", "Outcome", "SLA"):
         table.add_column(column)

@@ -7,7 +7,7 @@ import time
 from enum import StrEnum
 from pathlib import Path
 from types import TracebackType
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -21,23 +21,17 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 from rich.table import Table
-from sklearn.metrics import accuracy_score, f1_score
 
 from supportgraph.cli.console import console, errors
 from supportgraph.cli.options import fail
 from supportgraph.graph.context import Context, home_dir
 from supportgraph.graph.errors import SupportGraphError
 from supportgraph.tools import escape
-from supportgraph.tools.evaluation import markdown_report, score_predictions, training_overlap
-from supportgraph.tools.label_map import read_label_map
-from supportgraph.tools.training_data import (
-    LabelledTickets,
-    parse_columns,
-    read_labelled,
-    require_trainable,
-)
-from supportgraph.tools.triage_features import default_folds
-from supportgraph.tools.triage_model import MODEL_FILE, FeatureSettings, TriageModel
+from supportgraph.tools.training_data import parse_columns, read_labelled, require_trainable
+
+if TYPE_CHECKING:
+    from supportgraph.tools.training_data import LabelledTickets
+    from supportgraph.tools.triage_model import TriageModel
 
 
 class Embeddings(StrEnum):
@@ -124,6 +118,8 @@ class TrainingSteps:
 
 
 def _cv_scores(model: TriageModel, data: LabelledTickets) -> dict[str, Any]:
+    from sklearn.metrics import accuracy_score, f1_score
+
     predicted = model.label_head.cv_predictions_
     scores: dict[str, Any] = {
         "folds": model.label_head.folds,
@@ -164,6 +160,10 @@ def train_triage(
     ] = None,
 ) -> None:
     """Train a triage model on your own labelled tickets and print cross-validated scores."""
+    from supportgraph.tools.label_map import read_label_map
+    from supportgraph.tools.triage_features import default_folds
+    from supportgraph.tools.triage_model import MODEL_FILE, FeatureSettings, TriageModel
+
     started = time.perf_counter()
     folder = out or home_dir() / "models" / f"{data.stem}-{label}"
     with TrainingSteps(errors) as steps:
@@ -282,6 +282,9 @@ def eval_triage(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Score a trained triage model on labelled tickets and write a markdown report."""
+    from supportgraph.tools.evaluation import markdown_report, score_predictions, training_overlap
+    from supportgraph.tools.triage_model import TriageModel
+
     try:
         trained = TriageModel.load(model)
         meta = trained.metadata

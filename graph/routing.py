@@ -21,8 +21,8 @@ from supportgraph.graph.models import (
     TriggerKind,
 )
 from supportgraph.graph.state import SupportState
-from supportgraph.tools.judgement import content_text
 from supportgraph.tools.teams import Role, Teams
+from supportgraph.tools.ticket_text import content_text
 
 Step = Literal["triage", "technical", "success", "knowledge", "human_review", "respond", "__end__"]
 Specialist = Literal["technical", "success"]

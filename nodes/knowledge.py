@@ -9,8 +9,7 @@ from langgraph.runtime import Runtime
 from supportgraph.graph.context import Context, context_of
 from supportgraph.graph.models import KnowledgeReport
 from supportgraph.graph.state import SupportState
-from supportgraph.tools.judgement import content_text
-from supportgraph.tools.kb_store import load_index
+from supportgraph.tools.ticket_text import content_text
 
 TOP_K = 3
 RELATIVE_FLOOR = 0.75  # a hit must score at least 3/4 of the best one to be worth citing
@@ -18,6 +17,8 @@ RELATIVE_FLOOR = 0.75  # a hit must score at least 3/4 of the best one to be wor
 
 def ground_answer(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
     """Search the KB with the ticket and specialist findings; no hit means a content gap."""
+    from supportgraph.tools.kb_store import load_index  # numpy, bm25s, MiniLM: not at import
+
     context = context_of(runtime)
     ticket = state["ticket"]
     query = content_text(ticket)

@@ -24,11 +24,10 @@ from supportgraph.tools.catalog import Plan, compare, load_catalog, mentioned_pl
 from supportgraph.tools.customers import Verification, load_directory, verify
 from supportgraph.tools.entities import extract_entities
 from supportgraph.tools.intents import MONEY_INTENTS
-from supportgraph.tools.judgement import content_text
-from supportgraph.tools.kb_store import load_index
 from supportgraph.tools.ledger import Charge, charges_for, duplicate_charges, load_ledger
 from supportgraph.tools.passages import supporting_sentence
 from supportgraph.tools.refunds import requested
+from supportgraph.tools.ticket_text import content_text
 
 SUCCESS_AREAS = {"billing", "plans", "account", "product"}
 
@@ -215,6 +214,8 @@ def _kb_answer(
     Sentences that recommend what the customer already has (a Growth trial to a
     Growth customer, an Enterprise agreement to an Enterprise customer) are passed over.
     """
+    from supportgraph.tools.kb_store import load_index  # numpy, bm25s, MiniLM: not at import
+
     index = load_index(context.kb_path)
     text = content_text(ticket)
     hits = index.search(text, k=len(index), min_score=context.kb_min_score)

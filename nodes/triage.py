@@ -8,7 +8,6 @@ from langgraph.runtime import Runtime
 
 from supportgraph.graph.context import Context, context_of
 from supportgraph.graph.state import SupportState
-from supportgraph.tools.engines import engine_for
 from supportgraph.tools.intents import find_requests
 
 
@@ -19,6 +18,8 @@ def triage_ticket(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
     deterministic check whichever engine classified the ticket, so the safety policy
     never depends on a model's mood.
     """
+    from supportgraph.tools.engines import engine_for  # scikit-learn, ONNX: not at import
+
     ticket = state["ticket"]
     result = engine_for(context_of(runtime)).triage(ticket)
     requests = find_requests(ticket.text)

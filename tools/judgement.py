@@ -34,8 +34,7 @@ import numpy as np
 
 from supportgraph.graph.errors import ModelFileError
 from supportgraph.graph.models import CATEGORIES, CHANNELS, TIERS, Ticket
-from supportgraph.tools.quoting import new_text
-from supportgraph.tools.steering import Judged, text_to_judge
+from supportgraph.tools.ticket_text import judged_text
 
 FORMAT = 1
 HEADS: dict[str, tuple[str, ...]] = {
@@ -90,25 +89,6 @@ class Settings:
     c: float = 16.0
     embedding_weight: float = 1.0
     meta_weight: float = 0.3
-
-
-def judged_text(ticket: Ticket) -> Judged:
-    """Subject and new message text, without quoted history, steering or shouting."""
-    return _judged(ticket.subject, ticket.message)
-
-
-@lru_cache(maxsize=256)
-def _judged(subject: str, message: str) -> Judged:
-    return text_to_judge(f"{subject}\n{new_text(message)}")
-
-
-def content_text(ticket: Ticket) -> str:
-    """What the ticket says, as written, without quoted history or steering clauses.
-
-    Every node that reads the ticket's words (knowledge search, entities, the success
-    node's cues) reads this, so a "do not escalate" line changes nothing anywhere.
-    """
-    return judged_text(ticket).kept
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,6 @@ from supportgraph.graph.models import Reply, ReplyPart, ReviewDecision, Ticket
 from supportgraph.graph.state import SupportState
 from supportgraph.tools.catalog import load_catalog
 from supportgraph.tools.kb import Article
-from supportgraph.tools.kb_store import load_index
 from supportgraph.tools.macros import KB_LANGUAGE, Macros, load_macros
 from supportgraph.tools.reply_markers import PROMISES, ROLE_WORDS
 from supportgraph.tools.reply_plan import ReplyPlan, Sources, plan_acknowledgement, plan_reply
@@ -100,6 +99,8 @@ class ReplyWriter:
     """Plans and renders replies with one run's settings (templates, brand, teams, KB)."""
 
     def __init__(self, context: Context) -> None:
+        from supportgraph.tools.kb_store import load_index  # numpy, bm25s: not at import
+
         self.context = context
         self.macros: Macros = load_macros(context.templates_path)
         index = load_index(context.kb_path)

@@ -261,7 +261,7 @@ def _current_plan(state: SupportState) -> Tier:
 
 def _lower_plan(state: SupportState, current: str, sources: Sources) -> str | None:
     from supportgraph.tools.catalog import named_plans
-    from supportgraph.tools.judgement import content_text
+    from supportgraph.tools.ticket_text import content_text
 
     named = named_plans(content_text(state["ticket"]), sources.catalog)
     lower = [p for p in named if _TIER_RANK.get(p, 99) < _TIER_RANK.get(current, 0)]
