@@ -123,7 +123,6 @@ def review_list(
 ) -> None:
     """List every ticket waiting for a human reviewer, most urgent first."""
     from supportgraph.checkpoints import open_checkpointer
-    from supportgraph.graph.builder import build_graph
     from supportgraph.graph.inbox import pending_reviews
     from supportgraph.reports.review_card import review_card
 
@@ -134,8 +133,8 @@ def review_list(
     now = context.now()
     try:
         with open_checkpointer(checkpoint, create=False) as saver:
-            reviews = pending_reviews(
-                build_graph(saver), now, team=team, older_than=age, waiting_longer_than=waited
+            reviews = pending_reviews(  # read from the store: no graph to compile
+                saver, now, team=team, older_than=age, waiting_longer_than=waited
             )
     except SupportGraphError as exc:
         raise fail(str(exc)) from None

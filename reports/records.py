@@ -8,12 +8,13 @@ become placeholders (``REPORTED`` in tools/redaction.py) in every text field.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
-
-from langgraph.types import StateSnapshot
+from typing import TYPE_CHECKING, Any
 
 from supportgraph.tools.durations import format_duration
 from supportgraph.tools.redaction import REPORTED, redact
+
+if TYPE_CHECKING:
+    from langgraph.types import StateSnapshot
 
 SPECIALIST_STEPS = ("triage", "technical", "success", "knowledge", "human_review", "respond")
 

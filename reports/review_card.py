@@ -12,15 +12,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from langgraph.types import StateSnapshot
-
 from supportgraph.graph.errors import ConfigurationError
 from supportgraph.graph.models import SpecialistReport, Ticket
 from supportgraph.reports.records import masked
 from supportgraph.tools.blobs import full_message
 
-if TYPE_CHECKING:  # the inbox imports the whole graph; a card only reads its fields
-    from supportgraph.graph.inbox import PendingReview
+if TYPE_CHECKING:  # a card only reads the fields
+    from supportgraph.graph.inbox import PendingReview, ThreadState
 
 Card = dict[str, Any]
 
@@ -134,9 +132,7 @@ def _queue(review: PendingReview | None, now: datetime) -> dict[str, Any]:
     }
 
 
-def review_card(
-    snapshot: StateSnapshot, now: datetime, review: PendingReview | None = None
-) -> Card:
+def review_card(snapshot: ThreadState, now: datetime, review: PendingReview | None = None) -> Card:
     """One ticket as a reviewer sees it (keys documented in README.md, "Review cards").
 
     Args:

@@ -58,6 +58,22 @@ def test_the_store_names_the_waiting_threads_without_reading_the_finished_ones(
     assert [r.ticket_id for r in pending_reviews(waiting, NOW)] == ["SUPPORT-001"]
 
 
+def test_the_store_gives_the_same_state_and_interrupts_as_the_graph(waiting: Any) -> None:
+    from supportgraph.checkpoints.index import thread_ids
+    from supportgraph.graph.inbox import stored_state
+
+    for thread in thread_ids(waiting.checkpointer):
+        snapshot = waiting.get_state({"configurable": {"thread_id": thread}})
+        stored = stored_state(waiting.checkpointer, thread)
+        # the graph also shows list channels no step has written yet, as []
+        written = {k: v for k, v in snapshot.values.items() if v != []}
+        assert stored is not None and stored.values == written, thread
+        assert [(i.id, i.value) for i in stored.interrupts] == [
+            (i.id, i.value) for i in snapshot.interrupts
+        ], thread
+    assert stored_state(waiting.checkpointer, "NO-SUCH-TICKET") is None
+
+
 def test_inbox_filters_by_team_ticket_age_and_time_in_queue(waiting: Any) -> None:
     assert [r.ticket_id for r in pending_reviews(waiting, NOW, team="billing")] == ["SUPPORT-004"]
     # SUPPORT-004 was written an hour before NOW, SUPPORT-001 half an hour; both reached
