@@ -62,6 +62,7 @@ def run(
         Progress,
         TextColumn,
         TimeElapsedColumn,
+        TimeRemainingColumn,
     )
 
     from supportgraph.checkpoints import open_checkpointer
@@ -102,7 +103,10 @@ def run(
                 TextColumn("[bold]Processing tickets"),
                 BarColumn(),
                 MofNCompleteColumn(),
+                _rate_column(),
                 TimeElapsedColumn(),
+                TextColumn("ETA"),
+                TimeRemainingColumn(),
                 console=console,
                 transient=not sys.stdout.isatty(),
             ) as progress:
@@ -302,3 +306,16 @@ def print_table(records: list[dict[str, Any]]) -> None:
             escape.console(sla_text),
         )
     console.print(table)
+
+
+def _rate_column() -> Any:
+    """A progress column with the tickets per second so far ("–" until there is a rate)."""
+    from rich.progress import ProgressColumn, Task
+    from rich.text import Text
+
+    class TicketRate(ProgressColumn):
+        def render(self, task: Task) -> Text:
+            speed = task.finished_speed or task.speed
+            return Text(f"{speed:.1f} tickets/s" if speed else "– tickets/s", style="cyan")
+
+    return TicketRate()
