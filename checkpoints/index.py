@@ -17,13 +17,16 @@ back to reading every thread.
 
 from __future__ import annotations
 
-from typing import Any
+import sys
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
-from langgraph.checkpoint.postgres import PostgresSaver
 from langgraph.checkpoint.sqlite import SqliteSaver
 
 from supportgraph.checkpoints.savers import store_errors
+
+if TYPE_CHECKING:
+    from langgraph.checkpoint.postgres import PostgresSaver
 
 _WAITING = """
 SELECT DISTINCT w.thread_id AS thread_id FROM {writes} AS w
@@ -34,6 +37,13 @@ WHERE w.channel = '__interrupt__' AND w.checkpoint_ns = ''
   )
 """
 _THREADS = "SELECT DISTINCT thread_id FROM checkpoints"
+
+
+def _is_postgres(saver: BaseCheckpointSaver[Any]) -> TypeGuard[PostgresSaver]:
+    # Only a store opened with a postgresql:// URL is one, and opening it loaded the
+    # module: SQLite users never pay for importing psycopg here.
+    module = sys.modules.get("langgraph.checkpoint.postgres")
+    return module is not None and isinstance(saver, module.PostgresSaver)
 
 
 def innermost(saver: BaseCheckpointSaver[Any]) -> BaseCheckpointSaver[Any]:
@@ -52,7 +62,7 @@ def thread_ids(saver: BaseCheckpointSaver[Any]) -> list[str]:
             with store.lock:
                 rows = store.conn.execute(_THREADS).fetchall()
             return sorted(str(r[0]) for r in rows)
-        if isinstance(store, PostgresSaver):
+        if _is_postgres(store):
             with store._cursor() as cur:
                 rows = cur.execute(_THREADS).fetchall()
             return sorted(str(r["thread_id"]) for r in rows)
@@ -72,7 +82,7 @@ def waiting_thread_ids(saver: BaseCheckpointSaver[Any]) -> list[str]:
             with store.lock:
                 rows = store.conn.execute(_WAITING.format(writes="writes")).fetchall()
             return sorted(str(r[0]) for r in rows)
-        if isinstance(store, PostgresSaver):
+        if _is_postgres(store):
             with store._cursor() as cur:
                 rows = cur.execute(_WAITING.format(writes="checkpoint_writes")).fetchall()
             return sorted(str(r["thread_id"]) for r in rows)
