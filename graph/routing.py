@@ -477,13 +477,17 @@ def route_ticket(state: SupportState) -> Route:
     if handed_back:
         return Route((handed_back[0],), handed_back[1])
     pending = tuple(s for s in specialists_for(state) if _report(state, s) is None)
+    search = "knowledge" not in state and not closes_without_answer(state)
     if pending:
+        # The KB search reads the ticket alone, so it runs beside the specialists: one
+        # step and one supervisor hop fewer than running it after them.
         triage = state["triage"]
         return Route(
-            pending,
-            f"{triage.category} ticket, {triage.priority} priority, {state['ticket'].customer_tier} tier",
+            (*pending, "knowledge") if search else pending,
+            f"{triage.category} ticket, {triage.priority} priority, {state['ticket'].customer_tier} tier"
+            + ("; the knowledge base searched alongside" if search else ""),
         )
-    if "knowledge" not in state and not closes_without_answer(state):
+    if search:
         return Route(("knowledge",), "ground the answer in the knowledge base")
     reply = state.get("reply")
     escalation = state.get("escalation")

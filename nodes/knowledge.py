@@ -16,7 +16,10 @@ RELATIVE_FLOOR = 0.75  # a hit must score at least 3/4 of the best one to be wor
 
 
 def ground_answer(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
-    """Search the KB with the ticket and specialist findings; no hit means a content gap."""
+    """Search the KB with the ticket's own words; no hit means a content gap.
+
+    It reads nothing the specialists write, so the supervisor runs it beside them.
+    """
     from supportgraph.tools.kb_store import load_index  # numpy, bm25s, MiniLM: not at import
 
     context = context_of(runtime)

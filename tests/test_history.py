@@ -164,7 +164,7 @@ def test_cli_history_replay_and_prune_on_a_sqlite_file(tmp_path: Path) -> None:
     listed = _cli("history", "SUPPORT-002", "-c", url)
     assert listed.exit_code == 0, listed.output
     assert "triage" in listed.output and "(finished)" in listed.output
-    assert "11 checkpoints" in listed.output and "bytes" in listed.output
+    assert "9 checkpoints" in listed.output and "bytes" in listed.output
     with sqlite3.connect(db) as conn:
         before_triage = conn.execute(
             "SELECT checkpoint_id FROM checkpoints WHERE thread_id = 'SUPPORT-002' ORDER BY checkpoint_id"

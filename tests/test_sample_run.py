@@ -168,8 +168,7 @@ def test_every_routing_step_is_logged(records: dict[str, dict[str, Any]]) -> Non
     r = records["SUPPORT-001"]
     assert [d["to"] for d in r["decisions"]] == [
         "triage",
-        "technical+success",
-        "knowledge",
+        "technical+success+knowledge",  # the KB search runs beside the specialists
         "respond",
         "human_review",
     ]
@@ -185,9 +184,9 @@ def test_second_run_processes_nothing_twice_and_reports_everything(
     records = _records(out)
     assert len(records) == 5
     assert {r["run_status"] for r in records.values()} == {"already_done"}
-    # a re-run would have appended to the same thread: it still holds one pass of five steps
-    assert records["SUPPORT-002"]["hops"] == 5
-    assert len(records["SUPPORT-002"]["decisions"]) == 5
+    # a re-run would have appended to the same thread: it still holds one pass of four steps
+    assert records["SUPPORT-002"]["hops"] == 4
+    assert len(records["SUPPORT-002"]["decisions"]) == 4
 
 
 def test_bad_ticket_is_rejected_and_the_rest_processed(tmp_path: Path) -> None:
