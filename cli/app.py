@@ -57,22 +57,16 @@ def relay(
     smtp: SmtpOption = None,
 ) -> None:
     """Deliver every outbox message in the store that OUT/sent.jsonl does not list yet."""
-    from langchain_core.runnables import RunnableConfig
-
     from supportgraph.checkpoints import open_checkpointer
-    from supportgraph.checkpoints.index import thread_ids
     from supportgraph.cli.delivery import deliver, relay_for
     from supportgraph.graph.builder import build_graph
+    from supportgraph.graph.runner import latest_states
     from supportgraph.tools.relay import LEDGER
 
     relay = relay_for(out, smtp)
     try:
         with open_checkpointer(checkpoint, create=False) as saver:
-            graph = build_graph(saver)
-            snapshots = [
-                graph.get_state(RunnableConfig(configurable={"thread_id": t}))
-                for t in thread_ids(saver)
-            ]
+            snapshots = latest_states(build_graph(saver))
     except SupportGraphError as exc:
         raise fail(str(exc)) from None
     sent = deliver(snapshots, relay)

@@ -128,11 +128,9 @@ def eval_replies(
 
 
 def _audit(out: Path, url: str | None, tickets: Path | None, decide: str, context: Context) -> Any:
-    from langchain_core.runnables import RunnableConfig
-
     from supportgraph.checkpoints import open_checkpointer
-    from supportgraph.checkpoints.index import thread_ids
     from supportgraph.graph.builder import build_graph
+    from supportgraph.graph.runner import latest_states
     from supportgraph.tools.kb import read_articles
     from supportgraph.tools.macros import load_macros
     from supportgraph.tools.relay import LEDGER, Relay
@@ -145,10 +143,7 @@ def _audit(out: Path, url: str | None, tickets: Path | None, decide: str, contex
         graph = build_graph(saver)
         if tickets is not None:
             _run_and_decide(graph, tickets, decide, context, Relay(out))
-        states = [
-            graph.get_state(RunnableConfig(configurable={"thread_id": t})).values
-            for t in thread_ids(saver)
-        ]
+        states = [snapshot.values for snapshot in latest_states(graph)]
     views = {
         view.ticket.ticket_id: view
         for values in states

@@ -109,22 +109,16 @@ def report(
     checkpoint: CheckpointOption = None,
 ) -> None:
     """Rebuild the reports from every ticket in the store (all runs, decisions included)."""
-    from langchain_core.runnables import RunnableConfig
-
     from supportgraph.checkpoints import open_checkpointer
-    from supportgraph.checkpoints.index import thread_ids
     from supportgraph.graph.builder import build_graph
+    from supportgraph.graph.runner import latest_states
     from supportgraph.reports.writer import write_reports
 
     context = Context()
     check_out(out)
     try:
         with open_checkpointer(checkpoint, create=False) as saver:
-            graph = build_graph(saver)
-            snapshots = [
-                graph.get_state(RunnableConfig(configurable={"thread_id": thread}))
-                for thread in thread_ids(saver)
-            ]
+            snapshots = latest_states(build_graph(saver))
     except SupportGraphError as exc:
         raise fail(str(exc)) from None
     records = [record for s in snapshots if s.values and (record := _record(s)) is not None]

@@ -48,6 +48,18 @@ def config_for(ticket_id: str, tenant: str | None = None) -> RunnableConfig:
     return {"configurable": {"thread_id": thread_id(ticket_id, tenant)}}
 
 
+def latest_states(graph: SupportGraph) -> list[StateSnapshot]:
+    """The latest state of every ticket in the graph's store (relay, reports, reply audit)."""
+    from supportgraph.checkpoints.index import thread_ids
+
+    if not isinstance(graph.checkpointer, BaseCheckpointSaver):
+        return []
+    return [
+        graph.get_state(RunnableConfig(configurable={"thread_id": thread}))
+        for thread in thread_ids(graph.checkpointer)
+    ]
+
+
 def run_ticket(graph: SupportGraph, ticket: Ticket, context: Context) -> TicketRun:
     """Process one ticket, skipping it if its thread already finished or waits for review.
 
