@@ -21,7 +21,7 @@ from supportgraph.checkpoints.retention import prune, thread_bytes
 from supportgraph.graph.builder import build_graph
 from supportgraph.graph.context import Context
 from supportgraph.graph.models import Ticket
-from supportgraph.graph.runner import config_for, run_batch
+from supportgraph.graph.runner import config_for, run_batch, step_config
 from supportgraph.tools.blobs import offload_body
 from supportgraph.tools.kb_store import load_index
 from supportgraph.tools.ticket_text import _judged
@@ -39,7 +39,7 @@ def run_without_store(tickets: list[Ticket], context: Context) -> list[float]:
     latencies = []
     for ticket in tickets:
         started = time.perf_counter()
-        graph.invoke({"ticket": offload_body(ticket)}, context=context)
+        graph.invoke({"ticket": offload_body(ticket)}, step_config({}, context), context=context)
         latencies.append(time.perf_counter() - started)
     return latencies
 
@@ -107,7 +107,12 @@ def _invoke_async(graph: Any, ticket: Ticket, context: Context) -> None:
     graph.get_state(config)
     with holding_lease(graph.checkpointer, config["configurable"]["thread_id"]):
         graph.get_state(config)
-        graph.invoke({"ticket": offload_body(ticket)}, config, context=context, durability="async")
+        graph.invoke(
+            {"ticket": offload_body(ticket)},
+            step_config(config, context),
+            context=context,
+            durability="async",
+        )
         graph.get_state(config)
 
 

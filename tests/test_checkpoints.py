@@ -334,3 +334,12 @@ def test_prune_drops_the_values_only_deleted_checkpoints_named(
         assert support.get_state(config_for("SUPPORT-005")).values == final
     # the one checkpoint left names one version per channel; older decision logs went
     assert after == channels < before
+
+
+def test_nodes_of_one_step_run_one_after_another_on_the_embedded_engine() -> None:
+    from supportgraph.graph.runner import step_config
+
+    # CPU-bound nodes in threads only contend on two cores; network-bound LLM calls overlap.
+    embedded = step_config(config_for("T1"), Context())
+    assert embedded == {"configurable": {"thread_id": "T1"}, "max_concurrency": 1}
+    assert "max_concurrency" not in step_config(config_for("T1"), Context(engine="llm"))
