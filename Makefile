@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 OUT ?= out
 export SUPPORTGRAPH_HOME ?= .supportgraph
 
-.PHONY: models tune-judgement eval-outcomes demo test test-postgres lint typecheck bench crash-test redteam eval-triage eval-pii eval-retrieval tune-retrieval bench-retrieval clean
+.PHONY: models tune-judgement eval-outcomes demo test test-postgres lint typecheck bench bench-volume crash-test redteam eval-triage eval-pii eval-retrieval tune-retrieval bench-retrieval clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,11 @@ typecheck: $(STAMP)
 # (~5 min; ARGS=--quick for a small run). docs/benchmarks.md explains the figures.
 bench: $(STAMP)
 	$(PY) -m bench $(ARGS)
+
+# TICKETS generated realistic tickets through one process on SQLite: rate, RSS along the
+# way, bytes per ticket before and after prune (bench/volume.py; default 1,000).
+bench-volume: $(STAMP)
+	$(PY) -m bench.volume --tickets $(or $(TICKETS),1000)
 
 # The hostile corpus (tests/redteam/cases.jsonl) end to end through the CLI: a table of
 # case, expectation and result. `make test` runs it too (tests/test_redteam.py).

@@ -58,3 +58,23 @@ def test_bench_writes_every_figure_for_a_small_run(tmp_path: Path) -> None:
     assert results["graph_postgres_tickets_per_s"] is None
     assert results["checkpoints"]["postgres_note"] == "skipped (--no-postgres)"
     assert "graph + SQLite (sync, as `run`)" in done.stdout
+
+
+def test_the_volume_generator_gives_the_same_valid_mixed_tickets_for_a_seed() -> None:
+    from bench.volume import NOW, generate
+    from supportgraph.tools.intake import validate_records
+
+    tickets = generate(1200)  # more than the 1,040 it draws from: copies get their own ids
+    assert tickets == generate(1200) and tickets != generate(1200, seed=1)
+    assert len({t["ticket_id"] for t in tickets}) == 1200
+    intake = validate_records(tickets, NOW)
+    assert not intake.errors and len(intake.tickets) == 1200
+    assert {t["channel"] for t in tickets} == {"Email", "Chat", "Phone", "Web"}
+    assert {t["customer_tier"] for t in tickets} == {
+        "Starter",
+        "Growth",
+        "Professional",
+        "Enterprise",
+    }
+    lengths = sorted(len(t["message"]) for t in tickets)
+    assert lengths[0] < 200 and lengths[-1] > 1000  # short chats and long e-mails
