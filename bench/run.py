@@ -43,7 +43,8 @@ def _tickets(count: int) -> tuple[list[Ticket], list[Ticket]]:
     return chosen, warm
 
 
-def _rss_mb() -> float:
+def rss_mb() -> float:
+    """This process's resident memory now, in MB (from /proc)."""
     with open("/proc/self/status", encoding="ascii") as status:
         for line in status:
             if line.startswith("VmRSS:"):
@@ -61,7 +62,7 @@ def measure(count: int, rounds: int, with_postgres: bool, folder: Path) -> dict[
     from supportgraph.tools.engines import engine_for
 
     loads = [os.getloadavg()]
-    rss_start = _rss_mb()
+    rss_start = rss_mb()
     tickets, warm = _tickets(count)
     context = Context(clock=lambda: NOW)
     urls = {
@@ -72,7 +73,7 @@ def measure(count: int, rounds: int, with_postgres: bool, folder: Path) -> dict[
     started = time.perf_counter()
     graphs.run_with_store(warm, context, f"sqlite:///{folder / 'warm.sqlite'}")
     warm_up_s = time.perf_counter() - started
-    rss_before = _rss_mb()
+    rss_before = rss_mb()
     with graphs.postgres_url(with_postgres) as (pg_url, pg_note):
         if pg_url:
             urls["graph_postgres"] = pg_url
@@ -101,7 +102,7 @@ def measure(count: int, rounds: int, with_postgres: bool, folder: Path) -> dict[
         pg_sizes = (
             graphs.store_size(urls["graph_postgres"], tickets) if "graph_postgres" in urls else None
         )
-    rss_after = _rss_mb()
+    rss_after = rss_mb()
     engine = engine_for(context)
     triage = []
     for ticket in tickets:

@@ -57,16 +57,9 @@ def generate(count: int, seed: int = 0) -> list[dict[str, Any]]:
     return records
 
 
-def _rss_mb() -> float:
-    with open("/proc/self/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
-
-
 def run(count: int, folder: Path) -> dict[str, Any]:
     """Run ``count`` generated tickets through the graph on SQLite; the figures as a dict."""
+    from bench.run import rss_mb
     from supportgraph.checkpoints import open_checkpointer
     from supportgraph.checkpoints.retention import prune, thread_bytes
     from supportgraph.graph.builder import build_graph
@@ -89,7 +82,7 @@ def run(count: int, folder: Path) -> dict[str, Any]:
             nonlocal done
             done += 1
             if done == 1 or done % every == 0:
-                samples.append((done, time.perf_counter() - started, _rss_mb()))
+                samples.append((done, time.perf_counter() - started, rss_mb()))
 
         run_batch(graph, intake.tickets, context, on_done=tick)
         seconds = time.perf_counter() - started

@@ -85,33 +85,10 @@ def smtp(ws: Workspace, cases: list[Case]) -> list[Result]:
     port = _free_port()
     url = f"smtp://127.0.0.1:{port}"
     with smtp_server(port) as inbox:
-        first = invoke(
-            ws,
-            [
-                "run",
-                str(folder / "t.json"),
-                "--out",
-                str(folder / "out"),
-                "-c",
-                store,
-                "--smtp",
-                url,
-            ],
-        )
+        run = ["run", str(folder / "t.json"), "--out", str(folder / "out"), "-c", store]
+        first = invoke(ws, [*run, "--smtp", url])
         after_first = list(inbox.messages)
-        again = invoke(
-            ws,
-            [
-                "run",
-                str(folder / "t.json"),
-                "--out",
-                str(folder / "out"),
-                "-c",
-                store,
-                "--smtp",
-                url,
-            ],
-        )
+        again = invoke(ws, [*run, "--smtp", url])  # the same run again: nothing re-sent
         legacy_store = _legacy_outbox_store(folder)
         legacy = invoke(
             ws, ["relay", "--out", str(folder / "legacy-out"), "-c", legacy_store, "--smtp", url]
