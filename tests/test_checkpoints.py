@@ -39,11 +39,15 @@ def test_finished_ticket_is_not_processed_twice(
 ) -> None:
     support = build_graph(saver)
     first = run_ticket(support, samples["SUPPORT-002"], context)
+    after_first = list(support.get_state_history(config_for("SUPPORT-002")))
     second = run_ticket(support, samples["SUPPORT-002"], context)
     assert (first.status, second.status) == ("processed", "already_done")
-    history = list(support.get_state_history(config_for("SUPPORT-002")))
-    assert second.snapshot.config == first.snapshot.config
-    assert len(history) == len(list(support.get_state_history(config_for("SUPPORT-002"))))
+    # The second run wrote no checkpoint: the thread's history is still the first run's,
+    # step for step, and its latest state is the reply the first run sent.
+    after_second = list(support.get_state_history(config_for("SUPPORT-002")))
+    assert [s.config for s in after_second] == [s.config for s in after_first]
+    assert after_second[0].values == first.snapshot.values
+    assert first.snapshot.values["reply"].status == "sent"
 
 
 def test_crashed_run_resumes_where_it_stopped(
