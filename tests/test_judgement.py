@@ -16,8 +16,9 @@ from supportgraph.tools import judgement as judgement_module
 from supportgraph.tools.engines import EmbeddedEngine
 from supportgraph.tools.judgement import Judgement, data_hash, load_judgement, shipped_model_path
 from supportgraph.tools.judgement_data import examples_file
-from supportgraph.tools.severity import assess, cell
+from supportgraph.tools.severity import assess, cell, passage_alarm
 from supportgraph.tools.steering import text_to_judge
+from supportgraph.tools.ticket_text import PASSAGE_CHARS, passages
 
 from .conftest import make_ticket
 
@@ -215,6 +216,79 @@ def test_a_security_incident_always_reaches_a_person(
     escalation = snapshot.values["escalation"]
     assert escalation.needs_human and escalation.team == "Security"
     assert snapshot.values["triage"].priority == "Critical"
+
+
+def test_a_ticket_is_cut_into_passages_of_whole_sentences() -> None:
+    text = (
+        "Quarterly review\nThanks for a great quarter, the team loves the new charts. "
+        "Onboarding went smoothly.\n\nP.S. Changing the number in the dashboard URL opens "
+        "dashboards of other organisations.\nBest, Kim"
+    )
+    found = passages(text)
+    assert found[-1].startswith("P.S. Changing the number"), "a P.S. stays with its sentence"
+    assert all(len(p) <= PASSAGE_CHARS for p in found)
+    assert " ".join(found).split() == text.split(), "nothing is lost or reordered"
+    assert passages("Thanks!") == ("Thanks!",)
+
+
+def test_one_alarming_passage_raises_a_harmless_ticket_and_is_quoted() -> None:
+    harmless = _judgement(
+        impact={"none": 1.0}, effect={"none": 1.0}, who={"none": 1.0}, person={"no": 1.0}
+    )
+    alarming = _judgement(effect={"exposure": 1.0}, who={"other_customers": 1.0})
+    ticket = Judgement(
+        harmless.probabilities,
+        passages=(
+            Judgement(harmless.probabilities, text="Thanks for the great quarter."),
+            Judgement(alarming.probabilities, text="P.S. I can open other companies' dashboards."),
+        ),
+    )
+    whole = assess(ticket, "Growth", "feedback")
+    assert whole.priority == "Low"
+    alarm = passage_alarm(ticket, "Growth", "feedback", whole)
+    assert alarm is not None and alarm.severity.priority == "Critical"
+    assert alarm.passage.text.startswith("P.S.")
+    assert "other companies' dashboards" in alarm.severity.reasons[-1]
+    # A ticket whose passages are all harmless is not raised.
+    calm = Judgement(harmless.probabilities, passages=(ticket.passages[0], ticket.passages[0]))
+    assert passage_alarm(calm, "Growth", "feedback", whole) is None
+
+
+@pytest.mark.parametrize(
+    ("subject", "message", "team"),
+    [
+        (
+            "Thank you!",
+            "Hi all, just wanted to say the new scheduled reports saved our analysts hours "
+            "this month, great work. Renewal is a no-brainer for us.\n\n"
+            "One odd thing while I'm writing: the shared link our intern sent me opened "
+            "the sales dashboards of a company called Hollis Freight, with their customer "
+            "names and order totals. We are not Hollis Freight.\n\nCheers, Dana",
+            "Security",
+        ),
+        (
+            "Rechnungsadresse ändern",
+            "Hallo, bitte ändern Sie unsere Rechnungsadresse auf Hafenstraße 12, 20457 Hamburg. "
+            "Außerdem ist uns aufgefallen, dass seit dem Import gestern in allen 40 Dashboards "
+            "jeder Umsatzwert doppelt so hoch ist wie in unserem ERP, auch in den Berichten, "
+            "die schon an den Vorstand gegangen sind. Viele Grüße, Petra Lang",
+            None,
+        ),
+    ],
+    ids=["exposure-in-a-thank-you", "corruption-in-an-address-change-de"],
+)
+def test_a_serious_line_in_a_routine_message_reaches_a_person(
+    subject: str, message: str, team: str | None, context: Context, tmp_path: Path
+) -> None:
+    with open_checkpointer(f"sqlite:///{tmp_path / 's.sqlite'}") as saver:
+        ticket = make_ticket(customer_tier="Growth", subject=subject, message=message)
+        snapshot = run_ticket(build_graph(saver), ticket, context).snapshot
+    assert snapshot.interrupts, "nothing is sent before a person has seen it"
+    escalation = snapshot.values["escalation"]
+    assert escalation.needs_human
+    if team:
+        assert escalation.team == team
+    assert snapshot.values["triage"].priority in ("Critical", "High")
 
 
 def test_the_shipped_model_was_built_from_the_data_in_the_repository() -> None:

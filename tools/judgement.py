@@ -34,7 +34,7 @@ import numpy as np
 
 from supportgraph.graph.errors import ModelFileError
 from supportgraph.graph.models import CATEGORIES, CHANNELS, TIERS, Ticket
-from supportgraph.tools.ticket_text import judged_text
+from supportgraph.tools.ticket_text import judged_text, passages
 
 FORMAT = 1
 HEADS: dict[str, tuple[str, ...]] = {
@@ -98,6 +98,9 @@ class Judgement:
     probabilities: dict[str, dict[str, float]]
     steering: tuple[str, ...] = ()
     text: str = ""  # the judged text, case kept (sentiment reads it)
+    # Each passage of a ticket of several, judged on its own (text: the passage): a line
+    # that matters, buried in a friendly message, reads as what it is there.
+    passages: tuple[Judgement, ...] = ()
 
     def top(self, head: str) -> tuple[str, float]:
         """The most likely class of ``head`` and its probability."""
@@ -114,6 +117,34 @@ class Judgement:
     def p(self, head: str, *classes: str) -> float:
         """Probability that ``head`` is any of ``classes``."""
         return sum(self.probabilities[head].get(c, 0.0) for c in classes)
+
+
+def mean_vectors(encoded: np.ndarray, spans: Sequence[int] | np.ndarray) -> np.ndarray:
+    """One L2-normalised vector per text: the mean of its passages' rows in ``encoded``.
+
+    ``spans`` are cumulative passage counts (text ``i`` owns rows ``spans[i]:spans[i+1]``).
+    """
+    means = (
+        np.vstack(
+            [
+                encoded[start:end].mean(axis=0)
+                for start, end in zip(spans[:-1], spans[1:], strict=True)
+            ]
+        )
+        if len(spans) > 1
+        else np.zeros((0, encoded.shape[1]), np.float32)
+    )
+    norms = np.linalg.norm(means, axis=1, keepdims=True)
+    return (means / np.where(norms == 0, 1.0, norms)).astype(np.float32)
+
+
+def text_vectors(texts: Sequence[str]) -> np.ndarray:
+    """The vector of each whole text as the model reads it: the mean of its passages."""
+    from supportgraph.tools.multilingual import multilingual_encoder
+
+    cuts = [passages(t) for t in texts]
+    encoded = multilingual_encoder().encode([p for cut in cuts for p in cut])
+    return mean_vectors(encoded, np.cumsum([0, *map(len, cuts)]))
 
 
 def _meta(tiers: Sequence[str | None], channels: Sequence[str | None], weight: float) -> np.ndarray:
@@ -152,10 +183,8 @@ class JudgementModel:
         """One feature row per text: sentence vector, word and char TF-IDF, tier and channel."""
         import scipy.sparse as sp
 
-        from supportgraph.tools.multilingual import multilingual_encoder
-
         if vectors is None:
-            vectors = multilingual_encoder().encode(list(texts))
+            vectors = text_vectors(texts)
         return sp.hstack(
             [
                 sp.csr_matrix(vectors * self.settings.embedding_weight),
@@ -193,25 +222,57 @@ class JudgementModel:
         return out
 
     def judge_many(self, tickets: Sequence[Ticket]) -> list[Judgement]:
-        """Judge several tickets at once (one encoder batch)."""
+        """Judge several tickets at once, each whole and passage by passage.
+
+        One encoder batch: every passage of every ticket. A ticket's vector is the mean
+        of its passages' vectors (as in training), so judging the passages costs no
+        second encoding; only the TF-IDF rows and one product per passage are added.
+        """
+        from supportgraph.tools.multilingual import multilingual_encoder
+
         judged = [judged_text(t) for t in tickets]
+        cuts = [passages(j.text) for j in judged]
+        flat = [p for cut in cuts for p in cut]
+        encoded = multilingual_encoder().encode(flat)
+        spans = np.cumsum([0, *map(len, cuts)])
+        several = [i for i, cut in enumerate(cuts) if len(cut) > 1]
+        texts = [j.text for j in judged] + [p for i in several for p in cuts[i]]
+        tiers = [t.customer_tier for t in tickets]
+        channels = [t.channel for t in tickets]
+        owner = [i for i in several for _ in cuts[i]]
+        vectors = np.vstack(
+            [
+                mean_vectors(encoded, spans),
+                encoded[[k for i in several for k in range(spans[i], spans[i + 1])]],
+            ]
+        )
         x = self.features(
-            [j.text for j in judged],
-            [t.customer_tier for t in tickets],
-            [t.channel for t in tickets],
+            texts,
+            tiers + [tiers[i] for i in owner],
+            channels + [channels[i] for i in owner],
+            vectors,
         )
         probs = self.probabilities(x)
-        return [
-            Judgement(
-                {
-                    head: dict(zip(self.heads[head][0], map(float, probs[head][i]), strict=True))
-                    for head in self.heads
-                },
-                judged[i].steering,
-                judged[i].kept,
+        found, k = [], len(tickets)
+        for i in range(len(tickets)):
+            parts: tuple[Judgement, ...] = ()
+            if len(cuts[i]) > 1:
+                parts = tuple(self.row(probs, k + n, text=p) for n, p in enumerate(cuts[i]))
+                k += len(cuts[i])
+            found.append(
+                self.row(probs, i, steering=judged[i].steering, text=judged[i].kept, passages=parts)
             )
-            for i in range(len(tickets))
-        ]
+        return found
+
+    def row(self, probs: dict[str, np.ndarray], k: int, **rest: Any) -> Judgement:
+        """Row ``k`` of :meth:`probabilities`' output as a Judgement (``rest``: its other fields)."""
+        return Judgement(
+            {
+                head: dict(zip(self.heads[head][0], map(float, probs[head][k]), strict=True))
+                for head in self.heads
+            },
+            **rest,
+        )
 
     def judge(self, ticket: Ticket) -> Judgement:
         """Judge one ticket."""
