@@ -14,7 +14,13 @@ from supportgraph.graph.context import Context
 from supportgraph.graph.runner import run_ticket
 from supportgraph.tools import judgement as judgement_module
 from supportgraph.tools.engines import EmbeddedEngine
-from supportgraph.tools.judgement import Judgement, data_hash, load_judgement, shipped_model_path
+from supportgraph.tools.judgement import (
+    Judgement,
+    data_hash,
+    load_judgement,
+    shipped_model_path,
+    tfidf_rows,
+)
 from supportgraph.tools.judgement_data import examples_file
 from supportgraph.tools.severity import assess, cell, passage_alarm
 from supportgraph.tools.steering import text_to_judge
@@ -382,3 +388,13 @@ def test_eval_outcomes_counts_checks_misses_and_alarms(tmp_path: Path) -> None:
     )
     assert report["priority_confusion"]["critical"] == {"critical": 1}
     assert report["priority_confusion"]["low"] == {"low": 1}
+
+
+def test_tfidf_rows_match_scikit_learn() -> None:
+    model = load_judgement()
+    texts = ["our dashboards show another company's data", "", "Danke! Alles gut. ¿Y la factura?"]
+    for vectorizer in (model.words, model.chars):
+        ours = tfidf_rows(vectorizer, texts)
+        theirs = vectorizer.transform(texts)
+        assert ours.shape == theirs.shape
+        assert abs(ours - theirs).max() < 1e-6
