@@ -177,15 +177,15 @@ def assess(judgement: Judgement, tier: str, category: str) -> Severity:
 
 # --- one passage that reads more serious than the whole ticket -------------------------
 # A ticket of several passages is also judged passage by passage (tools/judgement.py).
-# A passage raises the ticket when, read alone, it is Critical or High with at least
-# these probabilities, or a person must act or data may be exposed: stricter than for
-# the whole ticket, since a sentence alone has less context. Medium is never raised by
-# a passage. Chosen by cross-validation across the tuning set's authors
-# (tests/tune_judgement.py --passages).
-PASSAGE_CRITICAL_AT = 0.5
-PASSAGE_HIGH_AT = 0.8
-PASSAGE_PERSON_AT = 0.7
-PASSAGE_EXPOSURE_AT = 0.5
+# A passage raises the ticket when, read alone, it is Critical with at least
+# PASSAGE_CRITICAL_AT, or says a person must act (PASSAGE_PERSON_AT) or data may be
+# exposed (PASSAGE_EXPOSURE_AT): stricter than for the whole ticket, since a sentence
+# alone has less context. A passage never raises a ticket to High or Medium: that cost
+# priority accuracy and caught nothing more. Chosen by cross-validation across the
+# tuning set's authors (tests/tune_judgement.py --passages; docs/judgement_eval.md).
+PASSAGE_CRITICAL_AT = 0.7
+PASSAGE_PERSON_AT = 0.8
+PASSAGE_EXPOSURE_AT = 0.6
 
 
 @dataclass(frozen=True)
@@ -199,15 +199,14 @@ class Alarm:
 def passage_alarm(judgement: Judgement, tier: str, category: str, whole: Severity) -> Alarm | None:
     """The most serious passage of ``judgement`` when it raises the ticket, else None.
 
-    It raises the ticket when read alone it has a higher priority than the whole (at
-    the passage thresholds above), or a person must act or data may be exposed where
-    the whole ticket reads harmless. The ticket then takes the higher priority, and the
-    reasons quote the passage.
+    It raises the ticket when read alone it is Critical and the whole is not, or a
+    person must act or data may be exposed where the whole ticket reads harmless. The
+    ticket then takes the higher priority, and the reasons quote the passage.
     """
     best: tuple[tuple[int, float], Alarm] | None = None
     for passage in judgement.passages:
         distribution = _distribution(passage, tier, category)
-        priority, why = _decide(distribution, PASSAGE_CRITICAL_AT, PASSAGE_HIGH_AT, 1.01)
+        priority, why = _decide(distribution, PASSAGE_CRITICAL_AT, 1.01, 1.01)
         person = passage.p("person", "yes")
         exposure = passage.p("effect", "exposure")
         raises = PRIORITIES.index(priority) < PRIORITIES.index(whole.priority)
