@@ -19,6 +19,8 @@ from supportgraph.tools.judgement import (
     data_hash,
     load_judgement,
     shipped_model_path,
+    term_counts,
+    tfidf_from_counts,
     tfidf_rows,
 )
 from supportgraph.tools.judgement_data import examples_file
@@ -398,3 +400,27 @@ def test_tfidf_rows_match_scikit_learn() -> None:
         theirs = vectorizer.transform(texts)
         assert ours.shape == theirs.shape
         assert abs(ours - theirs).max() < 1e-6
+
+
+def test_a_tickets_char_rows_are_the_sum_of_its_passages() -> None:
+    """Judging a ticket analyses each passage's characters once, for both kinds of row."""
+    model = load_judgement()
+    ticket = make_ticket(
+        subject="Quarterly review",
+        message="Thanks for a great quarter! The new scheduled reports save our analysts "
+        "hours every week, and the board loved the revenue dashboard.\n\nP.S. Changing the "
+        "number in the URL opens dashboards of other organisations. Ça marche très bien "
+        "sinon, merci à toute l'équipe.",
+    )
+    judged = judgement_module.judged_text(ticket).text
+    assert len(passages(judged)) > 1
+    direct = model.features([judged], [ticket.customer_tier], [ticket.channel])
+    via_passages = model.features(
+        [judged],
+        [ticket.customer_tier],
+        [ticket.channel],
+        chars=tfidf_from_counts(
+            model.chars, [judgement_module._summed(term_counts(model.chars, passages(judged)))]
+        ),
+    )
+    assert abs(direct - via_passages).max() < 1e-6

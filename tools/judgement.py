@@ -22,6 +22,7 @@ a test checks it was built from the data in the repository.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -165,30 +166,46 @@ def tfidf_rows(vectorizer: Any, texts: Sequence[str]) -> Any:
     idf weights and applies the same sublinear tf, idf and L2 norm (tests/test_judgement.py
     checks the rows match).
     """
-    import scipy.sparse as sp
+    return tfidf_from_counts(vectorizer, term_counts(vectorizer, texts))
 
-    analyze, vocabulary, idf = _fitted(vectorizer)
-    indptr, indices, counts = [0], [], []
+
+def term_counts(vectorizer: Any, texts: Sequence[str]) -> list[dict[int, int]]:
+    """How often each vocabulary term (by column) occurs in each text."""
+    analyze, vocabulary, _ = _fitted(vectorizer)
+    found = []
     for text in texts:
-        found: dict[int, int] = {}
+        counts: dict[int, int] = {}
         for term in analyze(text):
             column = vocabulary.get(term)
             if column is not None:
-                found[column] = found.get(column, 0) + 1
-        indices.extend(found)
-        counts.extend(found.values())
-        indptr.append(len(indices))
-    values = np.log(np.asarray(counts, np.float32)) + 1.0  # sublinear tf
-    columns = np.asarray(indices, np.int32)
-    values *= idf[columns]
-    rows = np.repeat(np.arange(len(texts)), np.diff(indptr))
-    norms = np.sqrt(np.bincount(rows, values * values, minlength=len(texts))).astype(np.float32)
-    values /= np.where(norms == 0, 1.0, norms)[rows]
-    matrix = sp.csr_matrix(
-        (values, columns, np.asarray(indptr, np.int32)), shape=(len(texts), len(vocabulary))
-    )
+                counts[column] = counts.get(column, 0) + 1
+        found.append(counts)
+    return found
+
+
+def tfidf_from_counts(vectorizer: Any, rows: Sequence[Mapping[int, int]]) -> Any:
+    """TF-IDF rows (sublinear tf, the fitted idf, L2 norm) from term counts."""
+    import scipy.sparse as sp
+
+    _, vocabulary, idf = _fitted(vectorizer)
+    indptr = np.cumsum([0, *map(len, rows)]).astype(np.int32)
+    columns = np.fromiter((c for row in rows for c in row), np.int32, int(indptr[-1]))
+    counts = np.fromiter((n for row in rows for n in row.values()), np.float32, int(indptr[-1]))
+    values = (np.log(counts) + 1.0) * idf[columns]
+    owner = np.repeat(np.arange(len(rows)), np.diff(indptr))
+    norms = np.sqrt(np.bincount(owner, values * values, minlength=len(rows))).astype(np.float32)
+    values /= np.where(norms == 0, 1.0, norms)[owner]
+    matrix = sp.csr_matrix((values, columns, indptr), shape=(len(rows), len(vocabulary)))
     matrix.sort_indices()
     return matrix
+
+
+def _summed(rows: Sequence[dict[int, int]]) -> dict[int, int]:
+    total: dict[int, int] = {}
+    for row in rows:
+        for column, count in row.items():
+            total[column] = total.get(column, 0) + count
+    return total
 
 
 def _fitted(vectorizer: Any) -> tuple[Any, dict[str, int], np.ndarray]:
@@ -225,8 +242,12 @@ class JudgementModel:
         tiers: Sequence[str | None],
         channels: Sequence[str | None],
         vectors: np.ndarray | None = None,
+        chars: Any | None = None,
     ) -> Any:
-        """One feature row per text: sentence vector, word and char TF-IDF, tier and channel."""
+        """One feature row per text: sentence vector, word and char TF-IDF, tier and channel.
+
+        ``vectors`` and ``chars`` (the char TF-IDF rows) are computed here unless given.
+        """
         import scipy.sparse as sp
 
         if vectors is None:
@@ -235,7 +256,7 @@ class JudgementModel:
             [
                 sp.csr_matrix(vectors * self.settings.embedding_weight),
                 tfidf_rows(self.words, texts),
-                tfidf_rows(self.chars, texts),
+                tfidf_rows(self.chars, texts) if chars is None else chars,
                 sp.csr_matrix(_meta(tiers, channels, self.settings.meta_weight)),
             ],
             format="csr",
@@ -292,11 +313,19 @@ class JudgementModel:
                 encoded[[k for i in several for k in range(spans[i], spans[i + 1])]],
             ]
         )
+        # Char n-grams never cross a space, so a ticket's char counts are the sum of its
+        # passages': each passage is analysed once and serves both rows.
+        counted = term_counts(self.chars, flat)
+        whole = [_summed(counted[start:end]) for start, end in itertools.pairwise(spans)]
+        chars = tfidf_from_counts(
+            self.chars, whole + [counted[k] for i in several for k in range(spans[i], spans[i + 1])]
+        )
         x = self.features(
             texts,
             tiers + [tiers[i] for i in owner],
             channels + [channels[i] for i in owner],
             vectors,
+            chars,
         )
         probs = self.probabilities(x)
         found, k = [], len(tickets)
