@@ -221,6 +221,9 @@ class Signals(_Model):
     person: float
     reason: str = "none"  # the most likely reason a person must act (tools/judgement.py)
     exposure: float = 0.0  # probability that data or credentials were exposed
+    # The passage these signals were read from, when one passage of the ticket reads
+    # more serious than the whole (tools/severity.py passage_alarm); empty otherwise.
+    passage: str = ""
 
 
 class TriageResult(_Model):

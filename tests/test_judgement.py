@@ -14,10 +14,19 @@ from supportgraph.graph.context import Context
 from supportgraph.graph.runner import run_ticket
 from supportgraph.tools import judgement as judgement_module
 from supportgraph.tools.engines import EmbeddedEngine
-from supportgraph.tools.judgement import Judgement, data_hash, load_judgement, shipped_model_path
+from supportgraph.tools.judgement import (
+    Judgement,
+    data_hash,
+    load_judgement,
+    shipped_model_path,
+    term_counts,
+    tfidf_from_counts,
+    tfidf_rows,
+)
 from supportgraph.tools.judgement_data import examples_file
-from supportgraph.tools.severity import assess, cell
+from supportgraph.tools.severity import assess, cell, passage_alarm
 from supportgraph.tools.steering import text_to_judge
+from supportgraph.tools.ticket_text import PASSAGE_CHARS, passages
 
 from .conftest import make_ticket
 
@@ -217,6 +226,79 @@ def test_a_security_incident_always_reaches_a_person(
     assert snapshot.values["triage"].priority == "Critical"
 
 
+def test_a_ticket_is_cut_into_passages_of_whole_sentences() -> None:
+    text = (
+        "Quarterly review\nThanks for a great quarter, the team loves the new charts. "
+        "Onboarding went smoothly.\n\nP.S. Changing the number in the dashboard URL opens "
+        "dashboards of other organisations.\nBest, Kim"
+    )
+    found = passages(text)
+    assert found[-1].startswith("P.S. Changing the number"), "a P.S. stays with its sentence"
+    assert all(len(p) <= PASSAGE_CHARS for p in found)
+    assert " ".join(found).split() == text.split(), "nothing is lost or reordered"
+    assert passages("Thanks!") == ("Thanks!",)
+
+
+def test_one_alarming_passage_raises_a_harmless_ticket_and_is_quoted() -> None:
+    harmless = _judgement(
+        impact={"none": 1.0}, effect={"none": 1.0}, who={"none": 1.0}, person={"no": 1.0}
+    )
+    alarming = _judgement(effect={"exposure": 1.0}, who={"other_customers": 1.0})
+    ticket = Judgement(
+        harmless.probabilities,
+        passages=(
+            Judgement(harmless.probabilities, text="Thanks for the great quarter."),
+            Judgement(alarming.probabilities, text="P.S. I can open other companies' dashboards."),
+        ),
+    )
+    whole = assess(ticket, "Growth", "feedback")
+    assert whole.priority == "Low"
+    alarm = passage_alarm(ticket, "Growth", "feedback", whole)
+    assert alarm is not None and alarm.severity.priority == "Critical"
+    assert alarm.passage.text.startswith("P.S.")
+    assert "other companies' dashboards" in alarm.severity.reasons[-1]
+    # A ticket whose passages are all harmless is not raised.
+    calm = Judgement(harmless.probabilities, passages=(ticket.passages[0], ticket.passages[0]))
+    assert passage_alarm(calm, "Growth", "feedback", whole) is None
+
+
+@pytest.mark.parametrize(
+    ("subject", "message", "team"),
+    [
+        (
+            "Thank you!",
+            "Hi all, just wanted to say the new scheduled reports saved our analysts hours "
+            "this month, great work. Renewal is a no-brainer for us.\n\n"
+            "One odd thing while I'm writing: the shared link our intern sent me opened "
+            "the sales dashboards of a company called Hollis Freight, with their customer "
+            "names and order totals. We are not Hollis Freight.\n\nCheers, Dana",
+            "Security",
+        ),
+        (
+            "Rechnungsadresse ändern",
+            "Hallo, bitte ändern Sie unsere Rechnungsadresse auf Hafenstraße 12, 20457 Hamburg. "
+            "Außerdem ist uns aufgefallen, dass seit dem Import gestern in allen 40 Dashboards "
+            "jeder Umsatzwert doppelt so hoch ist wie in unserem ERP, auch in den Berichten, "
+            "die schon an den Vorstand gegangen sind. Viele Grüße, Petra Lang",
+            None,
+        ),
+    ],
+    ids=["exposure-in-a-thank-you", "corruption-in-an-address-change-de"],
+)
+def test_a_serious_line_in_a_routine_message_reaches_a_person(
+    subject: str, message: str, team: str | None, context: Context, tmp_path: Path
+) -> None:
+    with open_checkpointer(f"sqlite:///{tmp_path / 's.sqlite'}") as saver:
+        ticket = make_ticket(customer_tier="Growth", subject=subject, message=message)
+        snapshot = run_ticket(build_graph(saver), ticket, context).snapshot
+    assert snapshot.interrupts, "nothing is sent before a person has seen it"
+    escalation = snapshot.values["escalation"]
+    assert escalation.needs_human
+    if team:
+        assert escalation.team == team
+    assert snapshot.values["triage"].priority in ("Critical", "High")
+
+
 def test_the_shipped_model_was_built_from_the_data_in_the_repository() -> None:
     model = load_judgement()
     assert model.metadata["data_hash"] == data_hash(
@@ -308,3 +390,37 @@ def test_eval_outcomes_counts_checks_misses_and_alarms(tmp_path: Path) -> None:
     )
     assert report["priority_confusion"]["critical"] == {"critical": 1}
     assert report["priority_confusion"]["low"] == {"low": 1}
+
+
+def test_tfidf_rows_match_scikit_learn() -> None:
+    model = load_judgement()
+    texts = ["our dashboards show another company's data", "", "Danke! Alles gut. ¿Y la factura?"]
+    for vectorizer in (model.words, model.chars):
+        ours = tfidf_rows(vectorizer, texts)
+        theirs = vectorizer.transform(texts)
+        assert ours.shape == theirs.shape
+        assert abs(ours - theirs).max() < 1e-6
+
+
+def test_a_tickets_char_rows_are_the_sum_of_its_passages() -> None:
+    """Judging a ticket analyses each passage's characters once, for both kinds of row."""
+    model = load_judgement()
+    ticket = make_ticket(
+        subject="Quarterly review",
+        message="Thanks for a great quarter! The new scheduled reports save our analysts "
+        "hours every week, and the board loved the revenue dashboard.\n\nP.S. Changing the "
+        "number in the URL opens dashboards of other organisations. Ça marche très bien "
+        "sinon, merci à toute l'équipe.",
+    )
+    judged = judgement_module.judged_text(ticket).text
+    assert len(passages(judged)) > 1
+    direct = model.features([judged], [ticket.customer_tier], [ticket.channel])
+    via_passages = model.features(
+        [judged],
+        [ticket.customer_tier],
+        [ticket.channel],
+        chars=tfidf_from_counts(
+            model.chars, [judgement_module._summed(term_counts(model.chars, passages(judged)))]
+        ),
+    )
+    assert abs(direct - via_passages).max() < 1e-6

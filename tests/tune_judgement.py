@@ -20,7 +20,13 @@ import numpy as np
 
 from supportgraph.graph.models import PRIORITIES
 from supportgraph.tools import severity
-from supportgraph.tools.judgement import Judgement, JudgementModel, Settings, judged_text
+from supportgraph.tools.judgement import (
+    Judgement,
+    JudgementModel,
+    Settings,
+    judged_text,
+    mean_vectors,
+)
 from supportgraph.tools.judgement_data import (
     LabelledSet,
     TrainingRows,
@@ -28,20 +34,37 @@ from supportgraph.tools.judgement_data import (
     training_rows,
 )
 from supportgraph.tools.multilingual import multilingual_encoder
+from supportgraph.tools.ticket_text import passages
 
 TUNING = Path(__file__).parent / "data" / "judgement" / "tuning"
 CACHE = Path("build/tune_judgement")
 HEADS = ("who", "effect", "urgency", "impact", "routine", "person", "reason", "category")
 
 
+def _encoded(texts: list[str]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Each text's vector (the mean of its passages, as the model reads it) and each passage's."""
+    cuts = [passages(t) for t in texts]
+    flat = sorted({p for cut in cuts for p in cut})
+    encoded = multilingual_encoder().encode(flat)
+    by_passage = dict(zip(flat, encoded, strict=True))
+    rows = np.vstack([by_passage[p] for cut in cuts for p in cut])
+    return mean_vectors(rows, np.cumsum([0, *map(len, cuts)])), by_passage
+
+
 def out_of_fold(
-    settings: Settings, labelled: LabelledSet, rows: TrainingRows, vectors: np.ndarray
+    settings: Settings,
+    labelled: LabelledSet,
+    rows: TrainingRows,
+    vectors: np.ndarray,
+    passage_vectors: dict[str, np.ndarray],
 ) -> list[Judgement]:
-    """Each tuning ticket judged by a model that never saw its author's tickets."""
-    cache = CACHE / f"oof-c{settings.c}-e{settings.embedding_weight}-m{settings.meta_weight}.json"
+    """Each tuning ticket judged, whole and passage by passage, by a model that never saw
+    its author's tickets."""
+    name = f"oof-c{settings.c}-e{settings.embedding_weight}-m{settings.meta_weight}-passages.json"
+    cache = CACHE / name
     n = len(labelled.tickets)
     if cache.exists():
-        return [Judgement(p) for p in json.loads(cache.read_text())]
+        return [_from_json(p) for p in json.loads(cache.read_text())]
     authors = np.array(
         [labelled.author(t) for t in labelled.tickets] + ["EX"] * (len(rows.texts) - n)
     )
@@ -58,21 +81,43 @@ def out_of_fold(
             settings,
             vectors[train],
         )
+        cuts = {int(i): passages(rows.texts[i]) for i in test}
+        owners = [i for i in test for _ in cuts[int(i)] if len(cuts[int(i)]) > 1]
+        texts = pick(rows.texts, test) + [p for i in test if len(cuts[i]) > 1 for p in cuts[i]]
         x = model.features(
-            pick(rows.texts, test), pick(rows.tiers, test), pick(rows.channels, test), vectors[test]
+            texts,
+            pick(rows.tiers, test) + pick(rows.tiers, owners),
+            pick(rows.channels, test) + pick(rows.channels, owners),
+            np.vstack(
+                [vectors[test]]
+                + [passage_vectors[p] for i in test if len(cuts[i]) > 1 for p in cuts[i]]
+            ),
         )
         probs = model.probabilities(x)
-        for k, i in enumerate(test):
-            found[int(i)] = Judgement(
-                {
-                    h: dict(zip(model.heads[h][0], map(float, probs[h][k]), strict=True))
-                    for h in model.heads
-                }
-            )
+        k = len(test)
+        for j, i in enumerate(test):
+            parts: tuple[Judgement, ...] = ()
+            if len(cuts[int(i)]) > 1:
+                parts = tuple(model.row(probs, k + m, text=p) for m, p in enumerate(cuts[int(i)]))
+                k += len(parts)
+            found[int(i)] = model.row(probs, j, passages=parts)
     judgements = [found[i] for i in range(n)]
     CACHE.mkdir(parents=True, exist_ok=True)
-    cache.write_text(json.dumps([j.probabilities for j in judgements]))
+    cache.write_text(json.dumps([_to_json(j) for j in judgements]))
     return judgements
+
+
+def _to_json(judgement: Judgement) -> dict[str, Any]:
+    return {
+        "p": judgement.probabilities,
+        "passages": [{"text": p.text, "p": p.probabilities} for p in judgement.passages],
+    }
+
+
+def _from_json(raw: dict[str, Any]) -> Judgement:
+    return Judgement(
+        raw["p"], passages=tuple(Judgement(p["p"], text=p["text"]) for p in raw["passages"])
+    )
 
 
 def head_scores(rows: TrainingRows, judgements: list[Judgement]) -> str:
@@ -129,7 +174,8 @@ class _OutOfFold:
 
     def judge(self, ticket: Any) -> Judgement:
         judged = judged_text(ticket)
-        return Judgement(self.by_id[ticket.ticket_id].probabilities, judged.steering, judged.kept)
+        found = self.by_id[ticket.ticket_id]
+        return Judgement(found.probabilities, judged.steering, judged.kept, found.passages)
 
 
 def system(settings: Settings) -> None:
@@ -141,8 +187,8 @@ def system(settings: Settings) -> None:
     warnings.filterwarnings("ignore")
     labelled = read_labelled(TUNING)
     rows = training_rows(labelled)
-    vectors = multilingual_encoder().encode(rows.texts)
-    judgements = out_of_fold(settings, labelled, rows, vectors)
+    vectors, passage_vectors = _encoded(rows.texts)
+    judgements = out_of_fold(settings, labelled, rows, vectors, passage_vectors)
     engines.load_judgement = lambda path=None: _OutOfFold(labelled, judgements)  # type: ignore[assignment]
     outcomes = run_outcomes(labelled.tickets, REFERENCE_TIME)
     CACHE.mkdir(parents=True, exist_ok=True)
@@ -211,16 +257,94 @@ def encoders() -> None:
         print(f"| {name} | " + " | ".join(cells) + " |", flush=True)
 
 
+def passage_scores(
+    labelled: LabelledSet, judgements: list[Judgement], flagged_by_rules: list[bool]
+) -> dict[str, Any]:
+    """Priority, Critical recall and who reaches a person, with the passage pass as set now.
+
+    A ticket reaches a person when it is Critical, its reading (the whole ticket or the
+    passage that raised it) says a person must act (graph/routing.py PERSON_AT) or data
+    may be exposed (EXPOSURE_AT), or a request rule fired (tools/intents.py).
+    """
+    from supportgraph.graph.routing import EXPOSURE_AT, PERSON_AT
+
+    right = crit_total = crit_hit = crit_low = hit = needed = alarms = routine = 0
+    for ticket, judgement, rules in zip(
+        labelled.tickets, judgements, flagged_by_rules, strict=True
+    ):
+        expected = labelled.expected[ticket.ticket_id]
+        tier, category = ticket.customer_tier, judgement.top("category")[0]
+        whole = severity.assess(judgement, tier, category)
+        alarm = severity.passage_alarm(judgement, tier, category, whole)
+        got = alarm.severity.priority if alarm else whole.priority
+        reading = alarm.passage if alarm else judgement
+        wanted = [p.capitalize() for p in expected["priority"]]
+        right += got in wanted
+        if wanted == ["Critical"]:
+            crit_total += 1
+            crit_hit += got == "Critical"
+            crit_low += PRIORITIES.index(got) > 1
+        person = (
+            got == "Critical"
+            or reading.p("person", "yes") >= PERSON_AT
+            or reading.p("effect", "exposure") >= EXPOSURE_AT
+            or rules
+        )
+        if expected.get("needs_human") is True:
+            needed += 1
+            hit += person
+        elif expected.get("needs_human") is False:
+            routine += 1
+            alarms += person
+    return {
+        "priority": round(right / len(judgements), 3),
+        "critical_recall": round(crit_hit / crit_total, 3),
+        "below_high": crit_low,
+        "person_missed": needed - hit,
+        "false_alarms": round(alarms / routine, 3),
+    }
+
+
+def passage_grid() -> None:
+    """The passage thresholds (tools/severity.py), one at a time and then together."""
+    from supportgraph.tools.intents import find_requests
+
+    warnings.filterwarnings("ignore")
+    labelled = read_labelled(TUNING)
+    rows = training_rows(labelled)
+    vectors, passage_vectors = _encoded(rows.texts)
+    judgements = out_of_fold(Settings(), labelled, rows, vectors, passage_vectors)
+    print("heads:", head_scores(rows, judgements), flush=True)
+    rules = [bool(find_requests(t.text).intents) for t in labelled.tickets]
+    off = 1.01
+    knobs = ("PASSAGE_CRITICAL_AT", "PASSAGE_HIGH_AT", "PASSAGE_PERSON_AT", "PASSAGE_EXPOSURE_AT")
+    for knob in knobs:
+        setattr(severity, knob, off)
+    print("no passage pass:", passage_scores(labelled, judgements, rules), flush=True)
+    values = (0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+    for knob in knobs:
+        for value in values:
+            setattr(severity, knob, value)
+            print(f"{knob}={value}:", passage_scores(labelled, judgements, rules), flush=True)
+        setattr(severity, knob, off)
+    for combo in itertools.product(
+        (0.5, 0.6, 0.7), (0.8, 0.9, off), (0.6, 0.7, 0.8), (0.5, 0.6, 0.7)
+    ):
+        for knob, value in zip(knobs, combo, strict=True):
+            setattr(severity, knob, value)
+        print(combo, passage_scores(labelled, judgements, rules), flush=True)
+
+
 def main(grid: bool) -> None:
     warnings.filterwarnings("ignore")
     labelled = read_labelled(TUNING)
     rows = training_rows(labelled)
     started = time.time()
-    vectors = multilingual_encoder().encode(rows.texts)
+    vectors, passage_vectors = _encoded(rows.texts)
     print(f"encoded {len(rows.texts)} texts in {time.time() - started:.1f} s", flush=True)
     settings_grid = [Settings(c) for c in (4.0, 16.0, 64.0)] if grid else [Settings()]
     for settings in settings_grid:
-        judgements = out_of_fold(settings, labelled, rows, vectors)
+        judgements = out_of_fold(settings, labelled, rows, vectors, passage_vectors)
         print(
             f"C={settings.c} emb={settings.embedding_weight}: {head_scores(rows, judgements)}",
             flush=True,
@@ -240,6 +364,8 @@ def main(grid: bool) -> None:
 if __name__ == "__main__":
     if "--system" in sys.argv:
         system(Settings())
+    elif "--passages" in sys.argv:
+        passage_grid()
     elif "--encoders" in sys.argv:
         encoders()
     else:

@@ -21,7 +21,7 @@ from supportgraph.tools.judgement import Judgement, load_judgement
 from supportgraph.tools.label_map import Destination, destinations_for, read_label_map
 from supportgraph.tools.language import detect_language
 from supportgraph.tools.sentiment import sentiment
-from supportgraph.tools.severity import assess
+from supportgraph.tools.severity import Alarm, Severity, assess, passage_alarm
 from supportgraph.tools.triage_model import TriageModel
 
 
@@ -88,6 +88,13 @@ class EmbeddedEngine:
             category, confidence = destination.category, prediction.confidence
             queue, route = prediction.label, destination.route
         severity = assess(judgement, ticket.customer_tier, category)
+        reading = judgement
+        alarm = passage_alarm(judgement, ticket.customer_tier, category, severity)
+        if alarm is not None:  # one passage reads more serious than the whole ticket
+            severity = Severity(
+                alarm.severity.priority, severity.distribution, alarm.severity.reasons
+            )
+            reading = alarm.passage
         priority, reasons = severity.priority, severity.reasons
         if self.trained is not None:
             learned = _model_priority(priority, prediction.priority)
@@ -109,14 +116,23 @@ class EmbeddedEngine:
             engine=self.name,
             queue=queue,
             route=route,
-            signals=signals_of(judgement, severity.distribution["Critical"]),
+            signals=signals_of(
+                reading,
+                max(severity.distribution["Critical"], reading_critical(alarm)),
+                passage=alarm.passage.text if alarm else "",
+            ),
             routine=routine if routine != "none" and routine_p >= ROUTINE_AT else None,
             steering=judgement.steering,
         )
 
 
-def signals_of(judgement: Judgement, critical: float) -> Signals:
-    """The matrix inputs of a judgement, rounded for the decision log."""
+def reading_critical(alarm: Alarm | None) -> float:
+    """The probability of Critical that the alarming passage reads, or 0."""
+    return 0.0 if alarm is None else alarm.severity.distribution["Critical"]
+
+
+def signals_of(judgement: Judgement, critical: float, passage: str = "") -> Signals:
+    """The matrix inputs of a judgement (a ticket's, or its alarming passage's), rounded."""
     (impact, ip), (who, wp), (effect, ep), (urgency, up) = (
         judgement.top("impact"),
         judgement.top("who"),
@@ -136,6 +152,7 @@ def signals_of(judgement: Judgement, critical: float) -> Signals:
         person=round(judgement.p("person", "yes"), 3),
         reason=judgement.top_reason()[0],
         exposure=round(judgement.p("effect", "exposure"), 3),
+        passage=passage,
     )
 
 

@@ -22,6 +22,7 @@ a test checks it was built from the data in the repository.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -34,7 +35,7 @@ import numpy as np
 
 from supportgraph.graph.errors import ModelFileError
 from supportgraph.graph.models import CATEGORIES, CHANNELS, TIERS, Ticket
-from supportgraph.tools.ticket_text import judged_text
+from supportgraph.tools.ticket_text import judged_text, passages
 
 FORMAT = 1
 HEADS: dict[str, tuple[str, ...]] = {
@@ -98,6 +99,9 @@ class Judgement:
     probabilities: dict[str, dict[str, float]]
     steering: tuple[str, ...] = ()
     text: str = ""  # the judged text, case kept (sentiment reads it)
+    # Each passage of a ticket of several, judged on its own (text: the passage): a line
+    # that matters, buried in a friendly message, reads as what it is there.
+    passages: tuple[Judgement, ...] = ()
 
     def top(self, head: str) -> tuple[str, float]:
         """The most likely class of ``head`` and its probability."""
@@ -116,6 +120,34 @@ class Judgement:
         return sum(self.probabilities[head].get(c, 0.0) for c in classes)
 
 
+def mean_vectors(encoded: np.ndarray, spans: Sequence[int] | np.ndarray) -> np.ndarray:
+    """One L2-normalised vector per text: the mean of its passages' rows in ``encoded``.
+
+    ``spans`` are cumulative passage counts (text ``i`` owns rows ``spans[i]:spans[i+1]``).
+    """
+    means = (
+        np.vstack(
+            [
+                encoded[start:end].mean(axis=0)
+                for start, end in zip(spans[:-1], spans[1:], strict=True)
+            ]
+        )
+        if len(spans) > 1
+        else np.zeros((0, encoded.shape[1]), np.float32)
+    )
+    norms = np.linalg.norm(means, axis=1, keepdims=True)
+    return (means / np.where(norms == 0, 1.0, norms)).astype(np.float32)
+
+
+def text_vectors(texts: Sequence[str]) -> np.ndarray:
+    """The vector of each whole text as the model reads it: the mean of its passages."""
+    from supportgraph.tools.multilingual import multilingual_encoder
+
+    cuts = [passages(t) for t in texts]
+    encoded = multilingual_encoder().encode([p for cut in cuts for p in cut])
+    return mean_vectors(encoded, np.cumsum([0, *map(len, cuts)]))
+
+
 def _meta(tiers: Sequence[str | None], channels: Sequence[str | None], weight: float) -> np.ndarray:
     rows = np.zeros((len(tiers), len(TIERS) + len(CHANNELS)), np.float32)
     for i, (tier, channel) in enumerate(zip(tiers, channels, strict=True)):
@@ -124,6 +156,68 @@ def _meta(tiers: Sequence[str | None], channels: Sequence[str | None], weight: f
         if channel in CHANNELS:
             rows[i, len(TIERS) + CHANNELS.index(channel)] = weight
     return rows
+
+
+def tfidf_rows(vectorizer: Any, texts: Sequence[str]) -> Any:
+    """``vectorizer.transform(texts)``, computed here: the same rows, a third of the time.
+
+    scikit-learn validates its input and output on every call, which for one ticket
+    costs more than the counting itself. This reads the fitted analyzer, vocabulary and
+    idf weights and applies the same sublinear tf, idf and L2 norm (tests/test_judgement.py
+    checks the rows match).
+    """
+    return tfidf_from_counts(vectorizer, term_counts(vectorizer, texts))
+
+
+def term_counts(vectorizer: Any, texts: Sequence[str]) -> list[dict[int, int]]:
+    """How often each vocabulary term (by column) occurs in each text."""
+    analyze, vocabulary, _ = _fitted(vectorizer)
+    found = []
+    for text in texts:
+        counts: dict[int, int] = {}
+        for term in analyze(text):
+            column = vocabulary.get(term)
+            if column is not None:
+                counts[column] = counts.get(column, 0) + 1
+        found.append(counts)
+    return found
+
+
+def tfidf_from_counts(vectorizer: Any, rows: Sequence[Mapping[int, int]]) -> Any:
+    """TF-IDF rows (sublinear tf, the fitted idf, L2 norm) from term counts."""
+    import scipy.sparse as sp
+
+    _, vocabulary, idf = _fitted(vectorizer)
+    indptr = np.cumsum([0, *map(len, rows)]).astype(np.int32)
+    columns = np.fromiter((c for row in rows for c in row), np.int32, int(indptr[-1]))
+    counts = np.fromiter((n for row in rows for n in row.values()), np.float32, int(indptr[-1]))
+    values = (np.log(counts) + 1.0) * idf[columns]
+    owner = np.repeat(np.arange(len(rows)), np.diff(indptr))
+    norms = np.sqrt(np.bincount(owner, values * values, minlength=len(rows))).astype(np.float32)
+    values /= np.where(norms == 0, 1.0, norms)[owner]
+    matrix = sp.csr_matrix((values, columns, indptr), shape=(len(rows), len(vocabulary)))
+    matrix.sort_indices()
+    return matrix
+
+
+def _summed(rows: Sequence[dict[int, int]]) -> dict[int, int]:
+    total: dict[int, int] = {}
+    for row in rows:
+        for column, count in row.items():
+            total[column] = total.get(column, 0) + count
+    return total
+
+
+def _fitted(vectorizer: Any) -> tuple[Any, dict[str, int], np.ndarray]:
+    cached = getattr(vectorizer, "_supportgraph_fitted", None)
+    if cached is None:
+        cached = (
+            vectorizer.build_analyzer(),
+            vectorizer.vocabulary_,
+            np.asarray(vectorizer.idf_, np.float32),
+        )
+        vectorizer._supportgraph_fitted = cached
+    return cached
 
 
 def _vectorizer(params: dict[str, Any], vocabulary: dict[str, int] | None = None) -> Any:
@@ -148,19 +242,21 @@ class JudgementModel:
         tiers: Sequence[str | None],
         channels: Sequence[str | None],
         vectors: np.ndarray | None = None,
+        chars: Any | None = None,
     ) -> Any:
-        """One feature row per text: sentence vector, word and char TF-IDF, tier and channel."""
+        """One feature row per text: sentence vector, word and char TF-IDF, tier and channel.
+
+        ``vectors`` and ``chars`` (the char TF-IDF rows) are computed here unless given.
+        """
         import scipy.sparse as sp
 
-        from supportgraph.tools.multilingual import multilingual_encoder
-
         if vectors is None:
-            vectors = multilingual_encoder().encode(list(texts))
+            vectors = text_vectors(texts)
         return sp.hstack(
             [
                 sp.csr_matrix(vectors * self.settings.embedding_weight),
-                self.words.transform(texts),
-                self.chars.transform(texts),
+                tfidf_rows(self.words, texts),
+                tfidf_rows(self.chars, texts) if chars is None else chars,
                 sp.csr_matrix(_meta(tiers, channels, self.settings.meta_weight)),
             ],
             format="csr",
@@ -193,25 +289,65 @@ class JudgementModel:
         return out
 
     def judge_many(self, tickets: Sequence[Ticket]) -> list[Judgement]:
-        """Judge several tickets at once (one encoder batch)."""
+        """Judge several tickets at once, each whole and passage by passage.
+
+        One encoder batch: every passage of every ticket. A ticket's vector is the mean
+        of its passages' vectors (as in training), so judging the passages costs no
+        second encoding; only the TF-IDF rows and one product per passage are added.
+        """
+        from supportgraph.tools.multilingual import multilingual_encoder
+
         judged = [judged_text(t) for t in tickets]
+        cuts = [passages(j.text) for j in judged]
+        flat = [p for cut in cuts for p in cut]
+        encoded = multilingual_encoder().encode(flat)
+        spans = np.cumsum([0, *map(len, cuts)])
+        several = [i for i, cut in enumerate(cuts) if len(cut) > 1]
+        texts = [j.text for j in judged] + [p for i in several for p in cuts[i]]
+        tiers = [t.customer_tier for t in tickets]
+        channels = [t.channel for t in tickets]
+        owner = [i for i in several for _ in cuts[i]]
+        vectors = np.vstack(
+            [
+                mean_vectors(encoded, spans),
+                encoded[[k for i in several for k in range(spans[i], spans[i + 1])]],
+            ]
+        )
+        # Char n-grams never cross a space, so a ticket's char counts are the sum of its
+        # passages': each passage is analysed once and serves both rows.
+        counted = term_counts(self.chars, flat)
+        whole = [_summed(counted[start:end]) for start, end in itertools.pairwise(spans)]
+        chars = tfidf_from_counts(
+            self.chars, whole + [counted[k] for i in several for k in range(spans[i], spans[i + 1])]
+        )
         x = self.features(
-            [j.text for j in judged],
-            [t.customer_tier for t in tickets],
-            [t.channel for t in tickets],
+            texts,
+            tiers + [tiers[i] for i in owner],
+            channels + [channels[i] for i in owner],
+            vectors,
+            chars,
         )
         probs = self.probabilities(x)
-        return [
-            Judgement(
-                {
-                    head: dict(zip(self.heads[head][0], map(float, probs[head][i]), strict=True))
-                    for head in self.heads
-                },
-                judged[i].steering,
-                judged[i].kept,
+        found, k = [], len(tickets)
+        for i in range(len(tickets)):
+            parts: tuple[Judgement, ...] = ()
+            if len(cuts[i]) > 1:
+                parts = tuple(self.row(probs, k + n, text=p) for n, p in enumerate(cuts[i]))
+                k += len(cuts[i])
+            found.append(
+                self.row(probs, i, steering=judged[i].steering, text=judged[i].kept, passages=parts)
             )
-            for i in range(len(tickets))
-        ]
+        return found
+
+    def row(self, probs: dict[str, np.ndarray], k: int, **rest: Any) -> Judgement:
+        """Row ``k`` of :meth:`probabilities`' output as a Judgement (``rest``: its other fields)."""
+        return Judgement(
+            {
+                head: dict(zip(self.heads[head][0], map(float, probs[head][k]), strict=True))
+                for head in self.heads
+            },
+            **rest,
+        )
 
     def judge(self, ticket: Ticket) -> Judgement:
         """Judge one ticket."""

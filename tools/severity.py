@@ -118,13 +118,22 @@ class Severity:
     reasons: tuple[str, ...]
 
 
-def _decide(distribution: dict[Priority, float]) -> tuple[Priority, str]:
+def _decide(
+    distribution: dict[Priority, float],
+    critical_at: float | None = None,
+    high_at: float | None = None,
+    medium_at: float | None = None,
+) -> tuple[Priority, str]:
     """The most severe priority whose cumulative probability reaches its threshold."""
+    critical_at = CRITICAL_AT if critical_at is None else critical_at
     critical = distribution["Critical"]
-    if critical >= CRITICAL_AT:
-        return "Critical", f"Critical is plausible ({critical:.2f} ≥ {CRITICAL_AT}): safe side"
+    if critical >= critical_at:
+        return "Critical", f"Critical is plausible ({critical:.2f} ≥ {critical_at}): safe side"
     at_least = critical
-    thresholds: tuple[tuple[Priority, float], ...] = (("High", HIGH_AT), ("Medium", MEDIUM_AT))
+    thresholds: tuple[tuple[Priority, float], ...] = (
+        ("High", HIGH_AT if high_at is None else high_at),
+        ("Medium", MEDIUM_AT if medium_at is None else medium_at),
+    )
     for priority, threshold in thresholds:
         at_least += distribution[priority]
         if at_least >= threshold:
@@ -143,13 +152,18 @@ def _named(head: str, judgement: Judgement) -> str:
     return f"{label.replace('_', ' ')} ({p:.2f})"
 
 
-def assess(judgement: Judgement, tier: str, category: str) -> Severity:
-    """Priority from the impact and urgency probabilities through the matrix, safe side first."""
+def _distribution(judgement: Judgement, tier: str, category: str) -> dict[Priority, float]:
     distribution: dict[Priority, float] = dict.fromkeys(PRIORITIES, 0.0)
     impact = _sharpened(judgement.probabilities["impact"])
     urgency = _sharpened(judgement.probabilities["urgency"])
     for (level, pl), (u, pu) in product(impact.items(), urgency.items()):
         distribution[matrix_priority(level, u, tier, category)] += pl * pu  # type: ignore[arg-type]
+    return distribution
+
+
+def assess(judgement: Judgement, tier: str, category: str) -> Severity:
+    """Priority from the impact and urgency probabilities through the matrix, safe side first."""
+    distribution = _distribution(judgement, tier, category)
     priority, why = _decide(distribution)
     reasons = [
         f"impact {_named('impact', judgement)}: {_named('effect', judgement)} for "
@@ -159,3 +173,56 @@ def assess(judgement: Judgement, tier: str, category: str) -> Severity:
     if tier == "Enterprise" and priority == "High":
         reasons.append("Enterprise customer: a moderate impact counts as High")
     return Severity(priority, distribution, tuple(reasons))
+
+
+# --- one passage that reads more serious than the whole ticket -------------------------
+# A ticket of several passages is also judged passage by passage (tools/judgement.py).
+# A passage raises the ticket when, read alone, it is Critical with at least
+# PASSAGE_CRITICAL_AT, or says a person must act (PASSAGE_PERSON_AT) or data may be
+# exposed (PASSAGE_EXPOSURE_AT): stricter than for the whole ticket, since a sentence
+# alone has less context. A passage never raises a ticket to High or Medium: that cost
+# priority accuracy and caught nothing more. Chosen by cross-validation across the
+# tuning set's authors (tests/tune_judgement.py --passages; docs/judgement_eval.md).
+PASSAGE_CRITICAL_AT = 0.7
+PASSAGE_PERSON_AT = 0.8
+PASSAGE_EXPOSURE_AT = 0.6
+
+
+@dataclass(frozen=True)
+class Alarm:
+    """The passage that reads more serious than its ticket, and the severity it gives."""
+
+    passage: Judgement
+    severity: Severity
+
+
+def passage_alarm(judgement: Judgement, tier: str, category: str, whole: Severity) -> Alarm | None:
+    """The most serious passage of ``judgement`` when it raises the ticket, else None.
+
+    It raises the ticket when read alone it is Critical and the whole is not, or a
+    person must act or data may be exposed where the whole ticket reads harmless. The
+    ticket then takes the higher priority, and the reasons quote the passage.
+    """
+    best: tuple[tuple[int, float], Alarm] | None = None
+    for passage in judgement.passages:
+        distribution = _distribution(passage, tier, category)
+        priority, why = _decide(distribution, PASSAGE_CRITICAL_AT, 1.01, 1.01)
+        person = passage.p("person", "yes")
+        exposure = passage.p("effect", "exposure")
+        raises = PRIORITIES.index(priority) < PRIORITIES.index(whole.priority)
+        flags = (person >= PASSAGE_PERSON_AT and person > judgement.p("person", "yes")) or (
+            exposure >= PASSAGE_EXPOSURE_AT and exposure > judgement.p("effect", "exposure")
+        )
+        if not (raises or flags):
+            continue
+        chosen = priority if raises else whole.priority
+        quote = passage.text if len(passage.text) <= 140 else passage.text[:139] + "…"
+        reasons = (
+            *whole.reasons,
+            f"one passage reads {_named('effect', passage)} for {_named('who', passage)}, "
+            f"person must act {person:.2f}" + (f"; {why}" if raises else "") + f': "{quote}"',
+        )
+        rank = (-PRIORITIES.index(chosen), max(person, exposure))
+        if best is None or rank > best[0]:
+            best = (rank, Alarm(passage, Severity(chosen, distribution, reasons)))
+    return None if best is None else best[1]
