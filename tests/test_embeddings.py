@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from supportgraph.tools import embeddings
 from supportgraph.tools.embeddings import DIMENSIONS, default_encoder, fast_encoder
+from supportgraph.tools.kb import read_articles
+from supportgraph.tools.kb_store import build_index, open_index
 
 
 def test_vectors_are_unit_length_and_in_input_order() -> None:
@@ -43,3 +46,27 @@ def test_fast_encoder_agrees_with_the_shipped_model() -> None:
     ]
     agreement = (fast_encoder().encode(texts) * default_encoder().encode(texts)).sum(axis=1)
     assert agreement.min() > 0.97
+
+
+def test_the_int8_copy_is_made_once_and_then_read_from_the_home() -> None:
+    model = embeddings._model_path()
+    kept = embeddings.int8_copy_path(model)
+    assert not kept.exists()  # every test has its own $SUPPORTGRAPH_HOME
+    made = embeddings._kept_int8_copy(model)
+    assert kept.read_bytes() == made
+    written = kept.stat().st_mtime_ns
+    assert embeddings._kept_int8_copy(model) == made
+    assert kept.stat().st_mtime_ns == written
+    assert [p.name for p in kept.parent.iterdir() if p.name.endswith(".part")] == []
+
+
+def test_kb_search_with_the_int8_copy_leads_with_the_article_the_original_finds() -> None:
+    articles = read_articles(None)
+    with_copy, _ = open_index(None)
+    with_original, _ = build_index(articles, "shipped", default_encoder())
+    for question, answer in [
+        ("The API returns 502 errors on every call, what should we retry?", "KB-001"),
+        ("How do I rotate an API key without breaking our pipelines?", "KB-003"),
+    ]:
+        assert with_copy.search(question, k=1)[0].article_id == answer
+        assert with_original.search(question, k=1)[0].article_id == answer

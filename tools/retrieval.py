@@ -118,7 +118,7 @@ class HybridIndex:
             vectors: One unit vector per chunk, all articles' chunks concatenated.
             title_vectors: One unit vector per article title.
             article_vectors: One unit vector per whole article (``article_text``).
-            encoder: Encodes queries (the same model that encoded the passages).
+            encoder: Encodes queries (the model that encoded the passages, or its int8 copy).
             settings: Fusion weights; the chunking must match what made ``vectors``.
             exact: Score every passage of every article (default: up to EXACT_LIMIT
                 passages, beyond that shortlist articles first).
