@@ -1,0 +1,101 @@
+"""Keep a run's ticket records on disk as they finish, and read them back for the reports.
+
+``supportgraph run`` writes each ticket's record here as soon as the ticket is done and
+keeps nothing of it in memory; the reports then read the spool as often as they need
+(``reports/writer.py``), so a run of any size holds one record at a time. The spool is a
+hidden JSONL file beside the report folders, removed when the run ends (a run killed
+midway leaves it behind: ``.tickets-*.jsonl.partial``, safe to delete).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from types import TracebackType
+from typing import IO, Any
+
+from supportgraph.graph.errors import ReportError
+from supportgraph.graph.incidents import one_line
+
+Record = dict[str, Any]
+# Records from an old store may hold unpaired surrogates: kept as they are, so the reports
+# read back exactly what was added (the report writer replaces them, as it always did).
+_ERRORS = "surrogatepass"
+
+
+class RecordSpool:
+    """Ticket records appended to a file, read back in order as often as needed.
+
+    Use it as a context manager: the file is created on entering and removed on leaving.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.count = 0
+        self._path: Path | None = None
+        self._handle: IO[str] | None = None
+
+    def __enter__(self) -> RecordSpool:
+        """Create the spool file in ``folder`` (created if missing).
+
+        Raises:
+            ReportError: the folder cannot be created or written.
+        """
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            descriptor, name = tempfile.mkstemp(
+                prefix=".tickets-", suffix=".jsonl.partial", dir=self.folder
+            )
+        except OSError as exc:
+            raise self._cannot_write(exc) from None
+        self._path = Path(name)
+        self._handle = os.fdopen(descriptor, "w", encoding="utf-8", errors=_ERRORS)
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        """Close and remove the spool file."""
+        if self._handle is not None:
+            self._handle.close()
+        if self._path is not None:
+            self._path.unlink(missing_ok=True)
+
+    def add(self, record: Record) -> None:
+        """Append one record.
+
+        Raises:
+            ReportError: the file cannot be written (a full disk).
+        """
+        if self._handle is None:
+            raise RuntimeError("RecordSpool.add outside its `with` block")
+        try:
+            self._handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+        except OSError as exc:
+            raise self._cannot_write(exc) from None
+        self.count += 1
+
+    def _cannot_write(self, exc: OSError) -> ReportError:
+        return ReportError(
+            f"cannot write the run's records under {self.folder} ({one_line(exc)}); the "
+            "tickets run so far are checkpointed: rerun with a writable --out for the reports"
+        )
+
+    def __iter__(self) -> Iterator[Record]:
+        """Every record added so far, in order, read from the file one at a time."""
+        if self._handle is None or self._path is None:
+            return
+        self._handle.flush()
+        with self._path.open(encoding="utf-8", errors=_ERRORS) as handle:
+            for line in handle:
+                yield json.loads(line)
+
+    def __len__(self) -> int:
+        """How many records were added."""
+        return self.count
