@@ -29,7 +29,8 @@ _ERRORS = "surrogatepass"
 class RecordSpool:
     """Ticket records appended to a file, read back in order as often as needed.
 
-    Use it as a context manager: the file is created on entering and removed on leaving.
+    Use it as a context manager: the file, created with the first record, is removed on
+    leaving. Nothing is written before then (a store that cannot open leaves no trace).
     """
 
     def __init__(self, folder: Path) -> None:
@@ -39,20 +40,7 @@ class RecordSpool:
         self._handle: IO[str] | None = None
 
     def __enter__(self) -> RecordSpool:
-        """Create the spool file in ``folder`` (created if missing).
-
-        Raises:
-            ReportError: the folder cannot be created or written.
-        """
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            descriptor, name = tempfile.mkstemp(
-                prefix=".tickets-", suffix=".jsonl.partial", dir=self.folder
-            )
-        except OSError as exc:
-            raise self._cannot_write(exc) from None
-        self._path = Path(name)
-        self._handle = os.fdopen(descriptor, "w", encoding="utf-8", errors=_ERRORS)
+        """Start an empty spool; its file is created with the first record."""
         return self
 
     def __exit__(
@@ -68,18 +56,26 @@ class RecordSpool:
             self._path.unlink(missing_ok=True)
 
     def add(self, record: Record) -> None:
-        """Append one record.
+        """Append one record, creating ``folder`` and the spool file for the first one.
 
         Raises:
-            ReportError: the file cannot be written (a full disk).
+            ReportError: the folder or the file cannot be written (a full disk).
         """
-        if self._handle is None:
-            raise RuntimeError("RecordSpool.add outside its `with` block")
         try:
+            if self._handle is None:
+                self._handle = self._create()
             self._handle.write(json.dumps(record, ensure_ascii=False) + "\n")
         except OSError as exc:
             raise self._cannot_write(exc) from None
         self.count += 1
+
+    def _create(self) -> IO[str]:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        descriptor, name = tempfile.mkstemp(
+            prefix=".tickets-", suffix=".jsonl.partial", dir=self.folder
+        )
+        self._path = Path(name)
+        return os.fdopen(descriptor, "w", encoding="utf-8", errors=_ERRORS)
 
     def _cannot_write(self, exc: OSError) -> ReportError:
         return ReportError(
