@@ -3,8 +3,8 @@
 ``supportgraph run`` writes each ticket's record here as soon as the ticket is done and
 keeps nothing of it in memory; the reports then read the spool as often as they need
 (``reports/writer.py``), so a run of any size holds one record at a time. The spool is a
-hidden JSONL file beside the report folders, removed when the run ends (a run killed
-midway leaves it behind: ``.tickets-*.jsonl.partial``, safe to delete).
+hidden JSONL file beside the report folders (``.tickets-PID-*.jsonl.partial``), removed
+when the run ends; one left by a killed run is removed by the next run in that folder.
 """
 
 from __future__ import annotations
@@ -24,6 +24,25 @@ Record = dict[str, Any]
 # Records from an old store may hold unpaired surrogates: kept as they are, so the reports
 # read back exactly what was added (the report writer replaces them, as it always did).
 _ERRORS = "surrogatepass"
+_PREFIX, _SUFFIX = ".tickets-", ".jsonl.partial"  # .tickets-PID-RANDOM.jsonl.partial
+
+
+def _remove_orphans(folder: Path) -> None:
+    """Delete spools left by runs of this machine that were killed (their process is gone)."""
+    for path in folder.glob(f"{_PREFIX}*{_SUFFIX}"):
+        pid = path.name.removeprefix(_PREFIX).split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            path.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 class RecordSpool:
@@ -71,8 +90,9 @@ class RecordSpool:
 
     def _create(self) -> IO[str]:
         self.folder.mkdir(parents=True, exist_ok=True)
+        _remove_orphans(self.folder)
         descriptor, name = tempfile.mkstemp(
-            prefix=".tickets-", suffix=".jsonl.partial", dir=self.folder
+            prefix=f"{_PREFIX}{os.getpid()}-", suffix=_SUFFIX, dir=self.folder
         )
         self._path = Path(name)
         return os.fdopen(descriptor, "w", encoding="utf-8", errors=_ERRORS)

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import gc
 import json
+import os
+import subprocess
+import sys
 import tracemalloc
 import weakref
 from collections.abc import Callable, Iterator
@@ -181,3 +184,17 @@ def test_the_run_table_says_when_it_shows_only_the_first_tickets(
     shown = capsys.readouterr().out
     assert "SUPPORT-001" in shown and "SUPPORT-003" not in shown
     assert "the first 2 of 100,000 tickets" in shown
+
+
+def test_a_spool_left_by_a_killed_run_is_removed_by_the_next_run(tmp_path: Path) -> None:
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    orphan = tmp_path / f".tickets-{dead.pid}-abc.jsonl.partial"
+    running = tmp_path / f".tickets-{os.getpid()}-def.jsonl.partial"  # a run still going
+    orphan.write_text('{"ticket_id": "A"}\n')
+    running.write_text('{"ticket_id": "B"}\n')
+    with RecordSpool(tmp_path) as spool:
+        spool.add({"ticket_id": "C"})
+        assert [r["ticket_id"] for r in spool] == ["C"]
+    assert not orphan.exists() and running.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [running.name]
