@@ -62,15 +62,18 @@ def step_config(config: RunnableConfig, context: Context) -> RunnableConfig:
 
 
 def latest_states(graph: SupportGraph) -> list[StateSnapshot]:
-    """The latest state of every ticket in the graph's store (relay, reports, reply audit)."""
+    """The latest state of every ticket in the graph's store (relay, reply audit)."""
+    return list(iter_latest_states(graph))
+
+
+def iter_latest_states(graph: SupportGraph) -> Iterator[StateSnapshot]:
+    """The latest state of every ticket in the store, read one at a time (``report``)."""
     from supportgraph.checkpoints.index import thread_ids
 
     if not isinstance(graph.checkpointer, BaseCheckpointSaver):
-        return []
-    return [
-        graph.get_state(RunnableConfig(configurable={"thread_id": thread}))
-        for thread in thread_ids(graph.checkpointer)
-    ]
+        return
+    for thread in thread_ids(graph.checkpointer):
+        yield graph.get_state(RunnableConfig(configurable={"thread_id": thread}))
 
 
 def run_ticket(graph: SupportGraph, ticket: Ticket, context: Context) -> TicketRun:

@@ -99,8 +99,8 @@ class RecordSpool:
 
     def _cannot_write(self, exc: OSError) -> ReportError:
         return ReportError(
-            f"cannot write the run's records under {self.folder} ({one_line(exc)}); the "
-            "tickets run so far are checkpointed: rerun with a writable --out for the reports"
+            f"cannot write the ticket records under {self.folder} ({one_line(exc)}); the "
+            "tickets are checkpointed: rerun with a writable --out for the reports"
         )
 
     def __iter__(self) -> Iterator[Record]:
