@@ -22,6 +22,7 @@ from supportgraph.graph.builder import build_graph
 from supportgraph.graph.context import Context
 from supportgraph.graph.models import Ticket
 from supportgraph.graph.runner import config_for, run_batch, step_config
+from supportgraph.tools import triage_features
 from supportgraph.tools.blobs import offload_body
 from supportgraph.tools.kb_store import load_index
 from supportgraph.tools.ticket_text import _judged
@@ -31,6 +32,9 @@ def fresh_caches(context: Context) -> None:
     """Forget per-text caches so no variant reuses the work of the one before."""
     _judged.cache_clear()
     load_index(context.kb_path).forget_queries()
+    # Triage's sentence vectors, memoised by text: without this every variant after the
+    # floor skipped the triage encoding of each ticket (the graph ran 1.17x the floor).
+    triage_features._memo.clear()
 
 
 def run_without_store(tickets: list[Ticket], context: Context) -> list[float]:

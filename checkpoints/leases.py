@@ -124,17 +124,28 @@ class LeaseTable:
         return lease
 
     def release(self, lease: Lease) -> None:
-        """Give the lease up, if it is still ours."""
+        """Give the lease up, if it is still ours, once the ticket's writes are on disk.
+
+        The store commits each step without waiting for the disk (``synchronous=NORMAL``,
+        checkpoints/savers.py). This commit waits (``FULL``): in WAL mode that syncs the
+        log up to it, so every checkpoint the ticket wrote is durable before the lease
+        is free and before its outbox is delivered (the runner delivers after release).
+        """
         with self._lock:
             if self._conn is None:
                 if self._memory.get(lease.thread_id) == lease:
                     del self._memory[lease.thread_id]
                 return
-            self._conn.execute(
-                "DELETE FROM supportgraph_leases WHERE thread_id = ? AND token = ?",
-                (lease.thread_id, lease.token),
-            )
-            self._conn.commit()
+            (level,) = self._conn.execute("PRAGMA synchronous").fetchone()
+            self._conn.execute("PRAGMA synchronous=FULL")
+            try:
+                self._conn.execute(
+                    "DELETE FROM supportgraph_leases WHERE thread_id = ? AND token = ?",
+                    (lease.thread_id, lease.token),
+                )
+                self._conn.commit()
+            finally:
+                self._conn.execute(f"PRAGMA synchronous={int(level)}")
 
     def check(self, lease: Lease) -> None:
         """Raise TicketBusyError if someone took the lease over since we got it."""

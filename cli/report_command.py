@@ -9,6 +9,7 @@ or older than this version.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -86,6 +87,17 @@ def refresh_after_decision(record: dict[str, Any], out: Path, context: Context) 
             console.print(f"Reports refreshed in {escape.console(folder, 300)}")
 
 
+def _write(records: Iterable[dict[str, Any]], out: Path, context: Context) -> Path:
+    from supportgraph.reports.writer import write_reports
+
+    try:
+        return write_reports(
+            records, out, context.now(), policy=_policy(context), kb_health=_kb_health(context)
+        )
+    except (OSError, SupportGraphError) as exc:
+        raise fail(f"cannot write the reports under {out}: {one_line(exc)}") from None
+
+
 def _record(snapshot: Any) -> dict[str, Any] | None:
     """A thread's record, or None (printed, traceback logged) when it cannot be built."""
     from supportgraph.reports.records import ticket_record
@@ -111,28 +123,21 @@ def report(
     """Rebuild the reports from every ticket in the store (all runs, decisions included)."""
     from supportgraph.checkpoints import open_checkpointer
     from supportgraph.graph.builder import build_graph
-    from supportgraph.graph.runner import latest_states
-    from supportgraph.reports.writer import write_reports
+    from supportgraph.graph.runner import iter_latest_states
+    from supportgraph.reports.spool import RecordSpool
 
     context = Context()
     check_out(out)
     try:
-        with open_checkpointer(checkpoint, create=False) as saver:
-            snapshots = latest_states(build_graph(saver))
+        # One ticket's state at a time: its record goes to the spool, the reports read it.
+        with open_checkpointer(checkpoint, create=False) as saver, RecordSpool(out) as records:
+            for snapshot in iter_latest_states(build_graph(saver)):
+                if snapshot.values and (record := _record(snapshot)) is not None:
+                    records.add(record)
+            folder = _write(records, out, context)
     except SupportGraphError as exc:
         raise fail(str(exc)) from None
-    records = [record for s in snapshots if s.values and (record := _record(s)) is not None]
-    try:
-        folder = write_reports(
-            records,
-            out,
-            context.now(),
-            policy=_policy(context),
-            kb_health=_kb_health(context),
-        )
-    except (OSError, SupportGraphError) as exc:
-        raise fail(f"cannot write the reports under {out}: {one_line(exc)}") from None
     console.print(
-        f"Reports for {len(records)} ticket(s) from the store written to "
+        f"Reports for {records.count} ticket(s) from the store written to "
         f"[bold]{escape.console(folder, 300)}[/]"
     )

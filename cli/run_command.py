@@ -9,7 +9,8 @@ ticket goes through tools/escape.py.
 from __future__ import annotations
 
 import sys
-from dataclasses import replace
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -32,6 +33,7 @@ from supportgraph.tools import escape
 if TYPE_CHECKING:
     from supportgraph.graph.models import Ticket
     from supportgraph.graph.runner import TicketRun
+    from supportgraph.reports.spool import RecordSpool
     from supportgraph.tools.relay import Relay
 
 TriageModelOption = Annotated[
@@ -65,11 +67,9 @@ def run(
         TimeRemainingColumn,
     )
 
-    from supportgraph.checkpoints import open_checkpointer
-    from supportgraph.graph.builder import build_graph
-    from supportgraph.graph.runner import run_batch
+    from supportgraph.reports.spool import RecordSpool
     from supportgraph.tools.engines import engine_for
-    from supportgraph.tools.intake import read_tickets
+    from supportgraph.tools.intake import open_tickets
     from supportgraph.tools.macros import load_macros
     from supportgraph.tools.relay import LEDGER, Relay, transport_for
     from supportgraph.tools.sla import load_policy
@@ -84,7 +84,7 @@ def run(
     started = context.now()
     check_out(out)
     try:
-        intake = read_tickets(file, started)  # an unreadable file stops the run at once
+        intake = open_tickets(file, started)  # an unreadable file stops the run at once
         relay = Relay(out, transport_for(smtp))
         engine_for(context)  # a bad model or label map stops the run before any ticket
         load_policy(context.sla_policy)  # so does an unreadable SLA policy
@@ -95,10 +95,8 @@ def run(
         errors.print(f"[yellow]skipped:[/] {escape.console(problem, 400)}")
     for note in intake.notes:
         errors.print(f"[dim]note:[/] {escape.console(note, 400)}")
-    undelivered: list[str] = []
     try:
-        with open_checkpointer(checkpoint) as saver:
-            graph = build_graph(saver)
+        with RecordSpool(out) as spool:
             with Progress(
                 TextColumn("[bold]Processing tickets"),
                 BarColumn(),
@@ -110,38 +108,110 @@ def run(
                 console=console,
                 transient=not sys.stdout.isatty(),
             ) as progress:
-                task = progress.add_task("tickets", total=len(intake.tickets))
-
-                def finish(run: TicketRun) -> None:
-                    # Deliver each ticket's outbox as soon as its checkpoint is durable.
-                    undelivered.extend(_deliver(relay, run))
-                    progress.advance(task)
-
-                runs = run_batch(graph, intake.tickets, context, on_done=finish)
+                task = progress.add_task("tickets", total=intake.count)
+                batch = run_tickets(
+                    intake, spool, checkpoint, relay, context, lambda: progress.advance(task)
+                )
+            _print_problems(batch, relay)
+            rejected = [str(e) for e in intake.errors]
+            folder = write_run_reports(spool, out, context, rejected, intake.notes, batch.names)
     except SupportGraphError as exc:
         raise fail(str(exc)) from None
-    records = [_record(r, t) for r, t in zip(runs, intake.tickets, strict=True)]
-    _print_problems(runs, relay, undelivered)
-    folder = _write_reports(
-        records,
-        out,
-        context,
-        [str(e) for e in intake.errors],
-        intake.notes,
-        names_of(intake.tickets),
-    )
-    print_table(records)
+    print_table(batch.first_records, batch.tickets)
     console.print(
         f"Reports written to [bold]{escape.console(folder, 300)}[/]; "
         f"{relay.sent} outbox message(s) delivered to {escape.console(out / LEDGER, 300)}"
     )
-    failed = [r for r in runs if r.status == "failed"]
     if intake.errors:
         errors.print(
             f"[yellow]{len(intake.errors)} ticket(s) rejected; the others were processed.[/]"
         )
-    if intake.errors or failed or relay.failures or undelivered:
+    if intake.errors or batch.failed or relay.failures or batch.undelivered:
         raise typer.Exit(code=1)
+
+
+# The run table shows this many tickets; the reports and tickets.jsonl list every one.
+TABLE_ROWS = 100
+
+
+@dataclass
+class Batch:
+    """What a run did, in small figures: no ticket's state or record is kept here."""
+
+    tickets: int = 0  # tickets run (each has a record in the spool)
+    failed: int = 0
+    problems: list[str] = field(default_factory=list)  # failed and busy tickets, to print
+    undelivered: list[str] = field(default_factory=list)  # tickets whose ledger failed
+    first_records: list[dict[str, Any]] = field(default_factory=list)  # the table's rows
+    # Contacts of the tickets that may become KB drafts, redacted from them.
+    names: dict[str, list[str]] = field(default_factory=dict)
+
+
+def run_tickets(
+    tickets: Iterable[Ticket],
+    spool: RecordSpool,
+    checkpoint: str | None,
+    relay: Relay,
+    context: Context,
+    on_done: Callable[[], None] | None = None,
+) -> Batch:
+    """Run, deliver and record each ticket as it comes, keeping none of them.
+
+    Each ticket's outbox is delivered as soon as its checkpoint is durable and its
+    record goes to ``spool``, on disk, before the next ticket runs; the reports are
+    written from the spool afterwards. ``supportgraph run`` and the volume bench
+    (bench/volume.py) run tickets through here.
+
+    Args:
+        tickets: The accepted tickets, read lazily (``tools.intake.open_tickets``).
+        spool: Where each ticket's record goes.
+        checkpoint: The store's URL (None: the default SQLite file).
+        relay: Delivers each ticket's outbox.
+        context: Run settings.
+        on_done: Told after each ticket (progress).
+
+    Raises:
+        SupportGraphError: the store cannot be opened, the spool cannot be written, or
+            the ticket file changed since it was checked.
+    """
+    from supportgraph.checkpoints import open_checkpointer
+    from supportgraph.graph.builder import build_graph
+    from supportgraph.graph.runner import stream_batch
+    from supportgraph.tools.kb_drafts import worth_a_draft
+
+    batch = Batch()
+    with open_checkpointer(checkpoint) as saver:
+        graph = build_graph(saver)
+        for ticket_run in stream_batch(graph, tickets, context):
+            # Deliver each ticket's outbox as soon as its checkpoint is durable.
+            batch.undelivered.extend(_deliver(relay, ticket_run))
+            record = _record(ticket_run)
+            spool.add(record)
+            _note(batch, ticket_run, record)
+            ticket = ticket_run.ticket
+            if ticket and ticket.contact_name and worth_a_draft(record):
+                batch.names[ticket.ticket_id] = [ticket.contact_name]
+            if on_done:
+                on_done()
+    return batch
+
+
+def _note(batch: Batch, run: TicketRun, record: dict[str, Any]) -> None:
+    """Count the ticket, keep its row if the table has room, and say what went wrong."""
+    batch.tickets += 1
+    if len(batch.first_records) < TABLE_ROWS:
+        batch.first_records.append(record)
+    if run.status == "failed":
+        batch.failed += 1
+        batch.problems.append(
+            f"[red]failed:[/] {escape.console(run.ticket_id)}: "
+            f"{escape.console(run.error, 500)} (its checkpoint is kept; rerun to resume)"
+        )
+    elif run.status == "busy":
+        batch.problems.append(
+            f"[yellow]busy:[/] {escape.console(run.note, 300)}; that process delivers and "
+            "reports it (rerun later to see its outcome here)"
+        )
 
 
 def _deliver(relay: Relay, run: TicketRun) -> list[str]:
@@ -156,51 +226,52 @@ def _deliver(relay: Relay, run: TicketRun) -> list[str]:
     return []
 
 
-def _record(run: TicketRun, ticket: Ticket) -> dict[str, Any]:
+def _record(run: TicketRun) -> dict[str, Any]:
     """The ticket's report record; if it cannot be built, a failed record saying why."""
     from langgraph.types import StateSnapshot
 
     from supportgraph.reports.records import ticket_record
 
     try:
-        return ticket_record(run.snapshot, run.status, run.error, ticket)
+        return ticket_record(run.snapshot, run.status, run.error, run.ticket)
     except Exception as exc:  # the per-ticket boundary for reporting
-        log = record_incident(f"reporting ticket {ticket.ticket_id}", exc)
+        log = record_incident(f"reporting ticket {run.ticket_id}", exc)
         reason = f"report failed: {type(exc).__name__}: {one_line(exc)}; traceback in {log}"
         empty = StateSnapshot({}, (), run.snapshot.config, None, None, None, (), ())
-        return ticket_record(empty, "failed", reason, ticket)
+        return ticket_record(empty, "failed", reason, run.ticket)
 
 
-def _print_problems(runs: list[TicketRun], relay: Relay, undelivered: list[str]) -> None:
-    for run in runs:
-        if run.status == "failed":
-            errors.print(
-                f"[red]failed:[/] {escape.console(run.ticket_id)}: "
-                f"{escape.console(run.error, 500)} (its checkpoint is kept; rerun to resume)"
-            )
-        elif run.status == "busy":
-            errors.print(
-                f"[yellow]busy:[/] {escape.console(run.note, 300)}; that process delivers and "
-                "reports it (rerun later to see its outcome here)"
-            )
+def _print_problems(batch: Batch, relay: Relay) -> None:
+    for line in batch.problems:
+        errors.print(line)
     for failure in relay.failures:
         errors.print(
             f"[red]not delivered:[/] {escape.console(failure.key)}: "
             f"{escape.console(failure.reason, 300)}; it stays in the outbox, "
             "run `supportgraph relay` to retry"
         )
-    for line in undelivered:
+    for line in batch.undelivered:
         errors.print(f"[red]not delivered:[/] {line}")
 
 
-def _write_reports(
-    records: list[dict[str, Any]],
+def write_run_reports(
+    records: Iterable[dict[str, Any]],
     out: Path,
     context: Context,
     rejected: list[str],
     notes: list[str],
     names: dict[str, list[str]],
 ) -> Path:
+    """Upkeep of the KB from the run's records, then the report folder; return the folder.
+
+    Args:
+        records: The run's records, read several times (a list or a RecordSpool).
+        out: The folder the dated report folder goes in.
+        context: Run settings.
+        rejected: The tickets refused at intake, with why.
+        notes: What intake changed in accepted tickets.
+        names: Contacts of tickets that may become KB drafts, redacted from them.
+    """
     from supportgraph.reports.writer import write_reports
     from supportgraph.tools.sla import load_policy
 
@@ -223,7 +294,7 @@ def _write_reports(
 
 
 def maintain_kb(
-    records: list[dict[str, Any]], context: Context, names: dict[str, list[str]] | None = None
+    records: Iterable[dict[str, Any]], context: Context, names: dict[str, list[str]] | None = None
 ) -> Any:
     """Log the run's KB searches and gaps, propose drafts; return KB health for the reports.
 
@@ -244,20 +315,15 @@ def maintain_kb(
         return None
 
 
-def names_of(tickets: list[Ticket]) -> dict[str, list[str]]:
-    """The people each ticket names (its contact), for redacting them from KB drafts."""
-    return {t.ticket_id: [t.contact_name] for t in tickets if t.contact_name}
-
-
 def propose_drafts(
-    records: list[dict[str, Any]], context: Context, names: dict[str, list[str]] | None = None
+    records: Iterable[dict[str, Any]], context: Context, names: dict[str, list[str]] | None = None
 ) -> None:
     """Turn gap tickets just answered (by the reply or a reviewer's edit) into KB drafts.
 
     Args:
-        records: The tickets' records.
+        records: The tickets' records (read twice: a list or a run's spool).
         context: Run settings (KB path, clock).
-        names: People each ticket names, by ticket id (see :func:`names_of`).
+        names: People each ticket names (its contact), by ticket id, redacted from drafts.
     """
     from supportgraph.tools.embeddings import default_encoder
     from supportgraph.tools.kb_drafts import propose_drafts as propose
@@ -273,8 +339,13 @@ def propose_drafts(
         console.print(f"{len(drafts)} KB draft(s) proposed; see `supportgraph kb drafts`")
 
 
-def print_table(records: list[dict[str, Any]]) -> None:
-    """The run table: ticket, priority, category, route, outcome, SLA."""
+def print_table(records: list[dict[str, Any]], total: int | None = None) -> None:
+    """The run table: ticket, priority, category, route, outcome, SLA.
+
+    Args:
+        records: The rows to show.
+        total: How many tickets the run had, when the rows are only its first ones.
+    """
     from rich.table import Table
 
     table = Table(title="Support run")
@@ -306,6 +377,11 @@ def print_table(records: list[dict[str, Any]]) -> None:
             escape.console(sla_text),
         )
     console.print(table)
+    if total is not None and total > len(records):
+        console.print(
+            f"(the first {len(records):,} of {total:,} tickets; the summary and "
+            "tickets.jsonl list every one)"
+        )
 
 
 def _rate_column() -> Any:

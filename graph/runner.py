@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import timedelta
@@ -33,7 +33,8 @@ class TicketRun:
     """What happened to one ticket in a batch, and its final snapshot.
 
     ``busy`` means another process held the ticket for the whole wait: not a failure
-    (that process reports it); ``note`` then says who holds it.
+    (that process reports it); ``note`` then says who holds it. ``ticket`` is the ticket
+    as given, for a report on a run that failed before its first checkpoint.
     """
 
     ticket_id: str
@@ -41,6 +42,7 @@ class TicketRun:
     snapshot: StateSnapshot
     error: str | None = None
     note: str | None = None
+    ticket: Ticket | None = None
 
 
 def config_for(ticket_id: str, tenant: str | None = None) -> RunnableConfig:
@@ -60,15 +62,18 @@ def step_config(config: RunnableConfig, context: Context) -> RunnableConfig:
 
 
 def latest_states(graph: SupportGraph) -> list[StateSnapshot]:
-    """The latest state of every ticket in the graph's store (relay, reports, reply audit)."""
+    """The latest state of every ticket in the graph's store (relay, reply audit)."""
+    return list(iter_latest_states(graph))
+
+
+def iter_latest_states(graph: SupportGraph) -> Iterator[StateSnapshot]:
+    """The latest state of every ticket in the store, read one at a time (``report``)."""
     from supportgraph.checkpoints.index import thread_ids
 
     if not isinstance(graph.checkpointer, BaseCheckpointSaver):
-        return []
-    return [
-        graph.get_state(RunnableConfig(configurable={"thread_id": thread}))
-        for thread in thread_ids(graph.checkpointer)
-    ]
+        return
+    for thread in thread_ids(graph.checkpointer):
+        yield graph.get_state(RunnableConfig(configurable={"thread_id": thread}))
 
 
 def run_ticket(graph: SupportGraph, ticket: Ticket, context: Context) -> TicketRun:
@@ -91,11 +96,11 @@ def _run_ticket(graph: SupportGraph, ticket: Ticket, context: Context) -> Ticket
     config = config_for(ticket.ticket_id, ticket.tenant)
     snapshot = graph.get_state(config)
     if _nothing_to_run(snapshot):
-        return TicketRun(ticket.ticket_id, "already_done", snapshot)
+        return TicketRun(ticket.ticket_id, "already_done", snapshot, ticket=ticket)
     with _lease(graph, config):
         snapshot = graph.get_state(config)  # another process may have finished it meanwhile
         if _nothing_to_run(snapshot):
-            return TicketRun(ticket.ticket_id, "already_done", snapshot)
+            return TicketRun(ticket.ticket_id, "already_done", snapshot, ticket=ticket)
         status: RunStatus = "resumed" if snapshot.values else "processed"
         # A big raw body would be copied into every checkpoint: keep it by hash instead.
         graph.invoke(
@@ -104,7 +109,7 @@ def _run_ticket(graph: SupportGraph, ticket: Ticket, context: Context) -> Ticket
             context=context,
             durability="sync",
         )
-        return TicketRun(ticket.ticket_id, status, graph.get_state(config))
+        return TicketRun(ticket.ticket_id, status, graph.get_state(config), ticket=ticket)
 
 
 def finished(snapshot: StateSnapshot) -> bool:
@@ -126,6 +131,28 @@ def _lease(graph: SupportGraph, config: RunnableConfig) -> AbstractContextManage
     return holding_lease(graph.checkpointer, config["configurable"]["thread_id"])
 
 
+def stream_batch(
+    graph: SupportGraph,
+    tickets: Iterable[Ticket],
+    context: Context,
+    busy_wait: timedelta = BUSY_WAIT,
+) -> Iterator[TicketRun]:
+    """Run every ticket in turn and yield each run as soon as it is done.
+
+    Nothing of a ticket is kept once its run is yielded, so a batch of any size runs in
+    flat memory when ``tickets`` is read lazily too (``supportgraph run``).
+
+    Each ticket is its own failure boundary. A SupportGraphError (a broken policy file, a
+    checkpoint database that went down) or an unexpected exception (its traceback goes
+    to ``$SUPPORTGRAPH_HOME/logs/``) makes that ticket "failed" with the reason, its
+    checkpoint kept so a later run resumes it; the other tickets still run. A ticket
+    another process is running is retried at the end, for up to ``busy_wait``, so the
+    run shows what that process did instead of a failure: such tickets come last.
+    """
+    for _, run in _numbered_runs(graph, tickets, context, busy_wait):
+        yield run
+
+
 def run_batch(
     graph: SupportGraph,
     tickets: Iterable[Ticket],
@@ -133,34 +160,43 @@ def run_batch(
     on_done: Callable[[TicketRun], None] | None = None,
     busy_wait: timedelta = BUSY_WAIT,
 ) -> list[TicketRun]:
-    """Run every ticket in turn; ``on_done`` is told after each one (progress, delivery).
+    """Run every ticket (see :func:`stream_batch`) and keep every run, in ticket order.
 
-    Each ticket is its own failure boundary. A SupportGraphError (a broken policy file, a
-    checkpoint database that went down) or an unexpected exception (its traceback goes
-    to ``$SUPPORTGRAPH_HOME/logs/``) makes that ticket "failed" with the reason, its
-    checkpoint kept so a later run resumes it; the other tickets still run. A ticket
-    another process is running is retried at the end, for up to ``busy_wait``, so the
-    result shows what that process did instead of a failure.
+    For a few tickets whose runs the caller wants together (a review, tests, the bench);
+    a long batch uses :func:`stream_batch`, which keeps none.
+
+    Args:
+        graph: The support graph, compiled with its store.
+        tickets: The tickets to run.
+        context: Run settings (clock, engine, paths).
+        on_done: Told after each ticket, as it finishes (progress, delivery).
+        busy_wait: How long to wait, at the end, for tickets another process holds.
 
     Returns:
         One run per ticket, in the order of ``tickets``.
     """
     runs: dict[int, TicketRun] = {}
-    deferred: list[tuple[int, Ticket]] = []
+    for index, run in _numbered_runs(graph, tickets, context, busy_wait):
+        runs[index] = run
+        if on_done:
+            on_done(run)
+    return [runs[i] for i in sorted(runs)]
+
+
+def _numbered_runs(
+    graph: SupportGraph, tickets: Iterable[Ticket], context: Context, busy_wait: timedelta
+) -> Iterator[tuple[int, TicketRun]]:
+    """Each ticket's run with its position; busy tickets are retried, and yielded, last."""
+    deferred: list[tuple[int, Ticket]] = []  # only the busy ones, which another process holds
     for index, ticket in enumerate(tickets):
         run = _run_guarded(graph, ticket, context)
         if run.status == "busy":
             deferred.append((index, ticket))
-            continue
-        runs[index] = run
-        if on_done:
-            on_done(run)
+        else:
+            yield index, run
     deadline = time.monotonic() + busy_wait.total_seconds()
     for index, ticket in deferred:
-        runs[index] = run = _wait_for_other(graph, ticket, context, deadline)
-        if on_done:
-            on_done(run)
-    return [runs[i] for i in sorted(runs)]
+        yield index, _wait_for_other(graph, ticket, context, deadline)
 
 
 def _run_guarded(graph: SupportGraph, ticket: Ticket, context: Context) -> TicketRun:
@@ -168,15 +204,23 @@ def _run_guarded(graph: SupportGraph, ticket: Ticket, context: Context) -> Ticke
     try:
         return run_ticket(graph, ticket, context)
     except TicketBusyError as exc:
-        return TicketRun(ticket.ticket_id, "busy", _last_state(graph, ticket), note=str(exc))
+        return TicketRun(
+            ticket.ticket_id, "busy", _last_state(graph, ticket), note=str(exc), ticket=ticket
+        )
     except SupportGraphError as exc:
-        return TicketRun(ticket.ticket_id, "failed", _last_state(graph, ticket), error=str(exc))
+        return TicketRun(
+            ticket.ticket_id, "failed", _last_state(graph, ticket), error=str(exc), ticket=ticket
+        )
     except Exception as exc:  # the per-ticket boundary: one ticket, one failure
         log = record_incident(f"running ticket {ticket.ticket_id}", exc)
         reason = f"unexpected {type(exc).__name__}: {one_line(exc)}"
         where = f"; traceback in {log}" if log else ""
         return TicketRun(
-            ticket.ticket_id, "failed", _last_state(graph, ticket), error=reason + where
+            ticket.ticket_id,
+            "failed",
+            _last_state(graph, ticket),
+            error=reason + where,
+            ticket=ticket,
         )
 
 

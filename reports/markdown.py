@@ -1,8 +1,15 @@
-"""Markdown for the run reports; every figure comes from the records or their metrics."""
+"""Markdown for the run reports; every figure comes from the records or their metrics.
+
+Each report is a generator of lines: the writer streams them to the file, and a
+report that lists every ticket reads the records again (``records`` is read more than
+once: a list, or a run's spool of records on disk), so a report of 100,000 tickets is
+never held whole.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -39,15 +46,15 @@ def _ids(ids: list[str]) -> str:
 
 
 def triage_report(
-    records: list[Record],
+    records: Iterable[Record],
     m: Metrics,
     now: datetime,
     rejected: list[str],
     notes: list[str] | None = None,
-) -> str:
+) -> Iterator[str]:
     """Per-ticket triage: category, priority and why, sentiment, language, agreement."""
-    lines = _header("Support Inquiry Triage Report", now, m.total)
-    lines += [
+    yield from _header("Support Inquiry Triage Report", now, m.total)
+    yield from [
         "| Ticket | Customer | Tier | Channel | Category (confidence) | Priority | Sentiment | Language | Declared |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
@@ -55,7 +62,7 @@ def triage_report(
         declared = (
             " / ".join(x for x in (r["declared_priority"], r["declared_category"]) if x) or "—"
         )
-        lines.append(
+        yield (
             f"| {_cell(r['ticket_id'], 80)} | {_cell(r['customer'])} | {r['customer_tier']} | {r['channel']} | "
             f"{r['category']} ({r['confidence']:.2f}) | {r['priority']} | {r['sentiment']} ({r['sentiment_score']:+.2f}) | "
             f"{r['language']} | {_cell(declared)} |"
@@ -63,96 +70,93 @@ def triage_report(
             else f"| {_cell(r['ticket_id'], 80)} | {_cell(r['customer'])} | {r['customer_tier']} | "
             f"{r['channel']} | not triaged | | | | |"
         )
-    lines += ["", "## Why each priority", ""]
-    lines += [
+    yield from ["", "## Why each priority", ""]
+    yield from (
         f"- **{_cell(r['ticket_id'], 80)}** {r['priority']}: {_cell('; '.join(r['priority_reasons']), 1000)}"
         for r in records
         if r["priority"]
-    ]
-    lines += ["", "## Agreement with declared labels", ""]
-    lines.append(
+    )
+    yield from ["", "## Agreement with declared labels", ""]
+    yield (
         f"- Priority: {m.priority_agreed} of {m.priority_checked} ({share(m.priority_agreed, m.priority_checked)})"
     )
-    lines.append(
+    yield (
         f"- Category: {m.category_agreed} of {m.category_checked} ({share(m.category_agreed, m.category_checked)})"
     )
-    lines += [f"- Disagreement: {_cell(d, 400)}" for d in m.disagreements]
+    yield from [f"- Disagreement: {_cell(d, 400)}" for d in m.disagreements]
     if m.mean_confidence is not None:
-        lines.append(
+        yield (
             f"- Mean category confidence: {m.mean_confidence:.2f}; below threshold: {_ids(m.low_confidence) or 'none'}"
         )
     if rejected:
         # An intake error may quote the raw field it rejected: mask it like the records.
-        lines += [
+        yield from [
             "",
             "## Rejected at intake",
             "",
             *[f"- {_cell(masked(e), 500)}" for e in rejected],
         ]
     if notes:
-        lines += ["", "## Changed at intake", "", *[f"- {_cell(n, 500)}" for n in notes]]
-    return "\n".join(lines) + "\n"
+        yield from ["", "## Changed at intake", "", *[f"- {_cell(n, 500)}" for n in notes]]
 
 
-def technical_report(records: list[Record], now: datetime) -> str:
+def technical_report(records: Iterable[Record], m: Metrics, now: datetime) -> Iterator[str]:
     """Technical tickets: entities, findings, troubleshooting steps and citations."""
-    technical = [r for r in records if "technical" in r["specialists"]]
-    lines = _header("Technical Issue Resolution Report", now, len(technical))
-    if not technical:
-        lines.append("No ticket in this run needed technical support.")
-    for r in technical:
-        lines += [f"## {_cell(r['ticket_id'], 80)} — {_cell(r['subject'], 300)}", ""]
-        lines.append(
+    yield from _header("Technical Issue Resolution Report", now, m.technical)
+    if not m.technical:
+        yield "No ticket in this run needed technical support."
+    for r in records:
+        if "technical" not in r["specialists"]:
+            continue
+        yield from [f"## {_cell(r['ticket_id'], 80)} — {_cell(r['subject'], 300)}", ""]
+        yield (
             f"- **Customer:** {_cell(r['customer'])} ({r['customer_tier']}) · "
             f"**Priority:** {r['priority']} · **Outcome:** {r['outcome']}"
         )
         entities = r["entities"].get("technical", {})
         if entities:
-            lines.append(
+            yield (
                 "- **Extracted:** "
                 + "; ".join(f"{_cell(k)}: {_cell(', '.join(v), 500)}" for k, v in entities.items())
             )
-        lines += [f"- **Finding:** {_cell(f, 1000)}" for f in r["findings"].get("technical", [])]
+        yield from [f"- **Finding:** {_cell(f, 1000)}" for f in r["findings"].get("technical", [])]
         steps = r["steps"].get("technical", [])
         if steps:
-            lines += [
+            yield from [
                 "",
                 "Troubleshooting steps:",
                 "",
                 *[f"{n}. {_cell(s, 1000)}" for n, s in enumerate(steps, start=1)],
             ]
         else:
-            lines.append(
-                "- No playbook article matched: answered by a human or logged as a KB gap."
-            )
-        lines.append("")
-    return "\n".join(lines) + "\n"
+            yield "- No playbook article matched: answered by a human or logged as a KB gap."
+        yield ""
 
 
-def success_report(records: list[Record], m: Metrics, now: datetime) -> str:
+def success_report(records: Iterable[Record], m: Metrics, now: datetime) -> Iterator[str]:
     """Customer-success tickets: plan comparisons, ledger checks, actions awaiting approval."""
-    success = [r for r in records if "success" in r["specialists"]]
-    lines = _header("Customer Success Management Report", now, len(success))
-    lines += [
+    yield from _header("Customer Success Management Report", now, m.success)
+    yield from [
         f"- Feature requests logged: {m.feature_requests}",
         f"- Money or account actions waiting for approval: {m.actions_pending}",
         "",
     ]
-    for r in success:
-        lines += [
+    for r in records:
+        if "success" not in r["specialists"]:
+            continue
+        yield from [
             f"## {_cell(r['ticket_id'], 80)} — {_cell(r['customer'])} ({r['customer_tier']})",
             "",
             f"_{_cell(r['subject'], 300)}_ · outcome **{r['outcome']}**",
             "",
         ]
-        lines += [f"{escape.markdown_block(f)}\n" for f in r["findings"].get("success", [])]
-        lines += [f"- Next step: {_cell(s, 1000)}" for s in r["steps"].get("success", [])]
-        lines += [
+        yield from [f"{escape.markdown_block(f)}\n" for f in r["findings"].get("success", [])]
+        yield from [f"- Next step: {_cell(s, 1000)}" for s in r["steps"].get("success", [])]
+        yield from [
             f"- Proposed, not executed (needs approval): {_cell(a['detail'], 500)}"
             for a in r["actions"]
         ]
-        lines.append("")
-    return "\n".join(lines) + "\n"
+        yield ""
 
 
 def _health_lines(health: KBHealth | None) -> list[str]:
@@ -175,56 +179,64 @@ def _health_lines(health: KBHealth | None) -> list[str]:
 
 
 def knowledge_report(
-    records: list[Record], m: Metrics, now: datetime, health: KBHealth | None = None
-) -> str:
+    records: Iterable[Record], m: Metrics, now: datetime, health: KBHealth | None = None
+) -> Iterator[str]:
     """KB usage: hits per ticket, most cited articles, content gaps."""
-    lines = _header("Knowledge Base Maintenance Report", now, m.total)
+    yield from _header("Knowledge Base Maintenance Report", now, m.total)
     if health is not None:
-        lines += ["## KB health", "", *_health_lines(health), "", "## This run", ""]
-    lines += [
+        yield from ["## KB health", "", *_health_lines(health), "", "## This run", ""]
+    yield from [
         f"- Search success rate: {m.kb_answered} of {m.total} tickets had a KB hit ({share(m.kb_answered, m.total)})",
-        f"- Content gaps: {len(m.kb_gaps)}",
+        f"- Content gaps: {m.kb_gaps}",
         "",
         "## Most cited articles",
         "",
     ]
-    lines += [
+    yield from [
         f"- {article}: cited in {count} repl{'y' if count == 1 else 'ies'}"
         for article, count in m.citations.most_common()
     ] or ["- none"]
-    lines += ["", "## Hits per ticket", "", "| Ticket | Top articles (hybrid score) |", "|---|---|"]
+    yield from [
+        "",
+        "## Hits per ticket",
+        "",
+        "| Ticket | Top articles (hybrid score) |",
+        "|---|---|",
+    ]
     for r in records:
         hits = (
             ", ".join(f"{h['article_id']} {h['title']} ({h['score']:.2f})" for h in r["kb_hits"])
             or "**gap**"
         )
-        lines.append(f"| {_cell(r['ticket_id'], 80)} | {_cell(hits, 1000)} |")
-    lines += ["", "## Content gaps (queries with no article above the score threshold)", ""]
+        yield (f"| {_cell(r['ticket_id'], 80)} | {_cell(hits, 1000)} |")
+    yield from ["", "## Content gaps (queries with no article above the score threshold)", ""]
     # Gap queries are read by KB writers, like the search log: redacted the same way.
-    lines += [
+    if not m.kb_gaps:
+        yield "- none in this run"
+    yield from (
         f"- {_cell(r['ticket_id'], 80)}: {_cell(redact(r['kb_query'], [r['customer']]), 300)}"
-        for r in m.kb_gaps
-    ] or ["- none in this run"]
-    return "\n".join(lines) + "\n"
+        for r in records
+        if r["kb_gap"]
+    )
 
 
-def escalation_report(records: list[Record], m: Metrics, now: datetime) -> str:
+def escalation_report(records: Iterable[Record], m: Metrics, now: datetime) -> Iterator[str]:
     """Escalations by team and rule, and the tickets waiting for a human."""
-    lines = _header("Escalation Management Report", now, m.total)
-    lines += [
+    yield from _header("Escalation Management Report", now, m.total)
+    yield from [
         f"- Escalated: {m.escalated} of {m.total} ({share(m.escalated, m.total)}); needing a human: {m.needs_human}",
         "",
         "## By team",
         "",
     ]
-    lines += [f"- **{team}:** {count}" for team, count in m.escalations_by_team.most_common()] or [
+    yield from [
+        f"- **{team}:** {count}" for team, count in m.escalations_by_team.most_common()
+    ] or ["- none"]
+    yield from ["", "## By rule", ""]
+    yield from [f"- `{rule}`: {count}" for rule, count in m.triggers_by_rule.most_common()] or [
         "- none"
     ]
-    lines += ["", "## By rule", ""]
-    lines += [f"- `{rule}`: {count}" for rule, count in m.triggers_by_rule.most_common()] or [
-        "- none"
-    ]
-    lines += [
+    yield from [
         "",
         "## Cases",
         "",
@@ -239,34 +251,31 @@ def escalation_report(records: list[Record], m: Metrics, now: datetime) -> str:
                 if sla.get("first_response_breached")
                 else f"{sla.get('first_response_time_left')} left"
             )
-            lines.append(
+            yield (
                 f"| {_cell(r['ticket_id'], 80)} | {r['escalation_team']} | "
                 f"{', '.join(r['escalation_rules'])} | {r['outcome']} | {state} |"
             )
-    lines += ["", "## Why", ""]
+    yield from ["", "## Why", ""]
     for r in records:
-        lines += [
+        yield from [
             f"- {_cell(r['ticket_id'], 80)} `{rule}`: {_cell(detail, 500)}"
             for rule, detail in zip(r["escalation_rules"], r["escalation_details"], strict=True)
         ]
-    return "\n".join(lines) + "\n"
 
 
-def dashboard(
-    records: list[Record], m: Metrics, now: datetime, health: KBHealth | None = None
-) -> str:
+def dashboard(m: Metrics, now: datetime, health: KBHealth | None = None) -> Iterator[str]:
     """The support dashboard; where a metric cannot be computed it says so."""
-    lines = [
+    yield from [
         "# Customer Support Dashboard",
         "",
         f"**Last updated:** {now:%Y-%m-%d %H:%M:%S %Z} · **Tickets in this run:** {m.total}",
         "",
     ]
-    lines += ["## Queue", "", "### By priority", "", *_counts(m.by_priority, PRIORITIES, m.total)]
-    lines += ["", "### By channel", "", *_counts(m.by_channel, CHANNELS, m.total)]
-    lines += ["", "### By category", "", *_counts(m.by_category, None, m.total)]
-    lines += ["", "### By outcome", "", *_counts(m.by_outcome, None, m.total)]
-    lines += [
+    yield from ["## Queue", "", "### By priority", "", *_counts(m.by_priority, PRIORITIES, m.total)]
+    yield from ["", "### By channel", "", *_counts(m.by_channel, CHANNELS, m.total)]
+    yield from ["", "### By category", "", *_counts(m.by_category, None, m.total)]
+    yield from ["", "### By outcome", "", *_counts(m.by_outcome, None, m.total)]
+    yield from [
         "",
         "## SLA (first response)",
         "",
@@ -280,10 +289,10 @@ def dashboard(
     ]
     for p in PRIORITIES:
         c = m.sla_by_priority[p]
-        times = m.first_response_minutes.get(p, [])
-        mean = f"{sum(times) / len(times):.0f} min" if times else "n/a (none sent)"
-        lines.append(f"| {p} | {c['met']} | {c['breached']} | {c['open, on time']} | {mean} |")
-    lines += [
+        minutes = m.mean_first_response(p)
+        mean = f"{minutes:.0f} min" if minutes is not None else "n/a (none sent)"
+        yield f"| {p} | {c['met']} | {c['breached']} | {c['open, on time']} | {mean} |"
+    yield from [
         "",
         "## Resolution",
         "",
@@ -301,32 +310,30 @@ def dashboard(
         "",
         f"- **Search success rate:** {share(m.kb_answered, m.total)} ({m.kb_answered} of {m.total} tickets found an article)",
         f"- **Most cited:** {', '.join(f'{a} ({c})' for a, c in m.citations.most_common(3)) or 'none'}",
-        f"- **Content gaps:** {len(m.kb_gaps)}",
+        f"- **Content gaps:** {m.kb_gaps}",
         *_health_lines(health),
         "",
         "## Escalations by team",
         "",
     ]
-    lines += [
+    yield from [
         f"- **{team}:** {count} escalated, {m.waiting_by_team[team]} waiting for review"
         for team, count in m.escalations_by_team.most_common()
     ] or ["- none"]
-    return "\n".join(lines) + "\n"
 
 
 def summary(
-    records: list[Record],
+    records: Iterable[Record],
     m: Metrics,
     now: datetime,
     rejected: list[str],
     updated: datetime | None = None,
-) -> str:
+) -> Iterator[str]:
     """The run summary: what came in, where it went, what is waiting.
 
     ``updated`` is when a review decision last changed a record of this run.
     """
-    waiting = [r for r in records if r["outcome"] == "waiting_for_review"]
-    lines = [
+    yield from [
         "# Customer Support Summary",
         "",
         f"**Run:** {now:%B %d, %Y %H:%M %Z}"
@@ -335,10 +342,10 @@ def summary(
         f"- Tickets processed: {m.total}"
         + (f" (plus {len(rejected)} rejected at intake)" if rejected else ""),
         f"- Replied automatically: {m.automated} ({share(m.automated, m.total)})",
-        f"- Waiting for human review: {len(waiting)}",
+        f"- Waiting for human review: {m.waiting}",
         f"- Escalated: {m.escalated} ({share(m.escalated, m.total)})",
         f"- First-response SLA compliance: {sla_compliance(m)}; breached: {_ids(m.first_response_breached) or 'none'}",
-        f"- KB search success: {share(m.kb_answered, m.total)}; content gaps: {len(m.kb_gaps)}",
+        f"- KB search success: {share(m.kb_answered, m.total)}; content gaps: {m.kb_gaps}",
         "",
         "## Tickets",
         "",
@@ -347,18 +354,19 @@ def summary(
     ]
     for r in records:
         team = f" → {r['escalation_team']}" if r["escalated"] else ""
-        lines.append(
+        yield (
             f"| {_cell(r['ticket_id'], 80)} | {r['priority']} | {r['category']} | "
             f"{' → '.join(r['route'])} | {r['outcome']}{team} |"
         )
-    if waiting:
-        lines += ["", "## Waiting for a reviewer", ""]
-        lines += [
+    if m.waiting:
+        yield from ["", "## Waiting for a reviewer", ""]
+        yield from (
             f"- {escape.markdown_code(escape.review_command('approve', r['ticket_id'], r.get('tenant')))}"
             f" — {r['escalation_team']}: {', '.join(r['escalation_rules'])}"
-            for r in waiting
-        ]
-    lines += [
+            for r in records
+            if r["outcome"] == "waiting_for_review"
+        )
+    yield from [
         "",
         "## Files",
         "",
@@ -366,4 +374,3 @@ def summary(
         "  customer_success_management_report.md, knowledge_base_maintenance_report.md,",
         "  escalation_management_report.md, support_dashboard.md, support_playbook.md, tickets.jsonl",
     ]
-    return "\n".join(lines) + "\n"

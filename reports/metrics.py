@@ -1,8 +1,14 @@
-"""Every number in the dashboard and summary, computed from the run's ticket records."""
+"""Every number in the dashboard and summary, computed from the run's ticket records.
+
+The metrics are counts and sums plus the ids the reports list, never whole records, so
+they stay small for a run of any size; the reports read the records again for their
+per-ticket lines.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -35,13 +41,15 @@ class Metrics:
     first_response_breached: list[str] = field(default_factory=list)
     resolution_breached: list[str] = field(default_factory=list)
     sla_by_priority: dict[str, Counter[str]] = field(default_factory=dict)
-    first_response_minutes: dict[str, list[float]] = field(default_factory=dict)
+    # Minutes to the first response, summed per priority, and how many were sent.
+    first_response_minutes: dict[str, float] = field(default_factory=dict)
+    first_responses: Counter[str] = field(default_factory=Counter)
     escalated: int = 0
     needs_human: int = 0
     automated: int = 0  # replied without a person and resolved by that reply
     handed_to_team: int = 0  # a team still owes the customer an answer
     kb_answered: int = 0
-    kb_gaps: list[Record] = field(default_factory=list)
+    kb_gaps: int = 0
     citations: Counter[str] = field(default_factory=Counter)
     priority_checked: int = 0
     priority_agreed: int = 0
@@ -52,18 +60,28 @@ class Metrics:
     low_confidence: list[str] = field(default_factory=list)
     feature_requests: int = 0
     actions_pending: int = 0
+    waiting: int = 0  # tickets waiting for a reviewer
+    technical: int = 0  # tickets the technical specialist worked on
+    success: int = 0  # tickets the customer-success specialist worked on
+
+    def mean_first_response(self, priority: str) -> float | None:
+        """Mean minutes to the first response at ``priority``; None when none was sent."""
+        sent = self.first_responses[priority]
+        return self.first_response_minutes[priority] / sent if sent else None
 
 
 def _minutes_between(start: str, end: str) -> float:
     return (datetime.fromisoformat(end) - datetime.fromisoformat(start)).total_seconds() / 60
 
 
-def compute(records: list[Record]) -> Metrics:
-    """Aggregate ticket records into the metrics the reports show."""
-    m = Metrics(total=len(records))
+def compute(records: Iterable[Record]) -> Metrics:
+    """Aggregate ticket records, read once, into the metrics the reports show."""
+    m = Metrics(total=0)
     m.sla_by_priority = {p: Counter() for p in PRIORITIES}
-    confidences = []
+    m.first_response_minutes = dict.fromkeys(PRIORITIES, 0.0)
+    confidence_sum, confidences = 0.0, 0
     for r in records:
+        m.total += 1
         m.by_priority[r["priority"] or "untriaged"] += 1
         m.by_channel[r["channel"]] += 1
         m.by_category[r["category"] or "untriaged"] += 1
@@ -72,7 +90,8 @@ def compute(records: list[Record]) -> Metrics:
         m.by_language[r["language"] or "unknown"] += 1
         m.by_outcome[r["outcome"]] += 1
         if r["confidence"] is not None:
-            confidences.append(r["confidence"])
+            confidence_sum += r["confidence"]
+            confidences += 1
         if "low_triage_confidence" in r["escalation_rules"]:
             m.low_confidence.append(r["ticket_id"])
         if r["escalated"]:
@@ -87,15 +106,17 @@ def compute(records: list[Record]) -> Metrics:
         m.automated += r["outcome"] == "replied" and not r["needs_human"] and not handed
         _count_sla(m, r)
         m.kb_answered += bool(r["kb_hits"])
-        if r["kb_gap"]:
-            m.kb_gaps.append(r)
+        m.kb_gaps += bool(r["kb_gap"])
         m.citations.update(r["citations"])
         _count_agreement(m, r)
         m.feature_requests += any(
             "Feature request logged" in f for f in r["findings"].get("success", [])
         )
         m.actions_pending += len(r["actions"]) if r["outcome"] == "waiting_for_review" else 0
-    m.mean_confidence = sum(confidences) / len(confidences) if confidences else None
+        m.waiting += r["outcome"] == "waiting_for_review"
+        m.technical += "technical" in r["specialists"]
+        m.success += "success" in r["specialists"]
+    m.mean_confidence = confidence_sum / confidences if confidences else None
     return m
 
 
@@ -115,7 +136,8 @@ def _count_sla(m: Metrics, r: Record) -> None:
         m.resolution_breached.append(r["ticket_id"])
     if sla["first_response_at"]:
         minutes = _minutes_between(r["submitted_at"], sla["first_response_at"])
-        m.first_response_minutes.setdefault(sla["priority"], []).append(minutes)
+        m.first_response_minutes[sla["priority"]] += minutes
+        m.first_responses[sla["priority"]] += 1
 
 
 def _count_agreement(m: Metrics, r: Record) -> None:

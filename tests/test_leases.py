@@ -231,3 +231,32 @@ def test_replay_waits_for_the_process_holding_the_ticket(
             replay(support, "SUPPORT-002", start, context)
     assert history(support, "SUPPORT-002") == before
     assert replay(support, "SUPPORT-002", start, context).values["outcome"] == "replied"
+
+
+def test_a_tickets_steps_reach_the_disk_before_its_lease_is_given_back(
+    samples: dict[str, Ticket], context: Context, tmp_path: Path
+) -> None:
+    """Steps are committed without waiting for the disk; releasing the lease waits for it.
+
+    So a run killed mid-ticket loses nothing (the OS holds the commits), and a power
+    cut can only roll back a ticket that has not been delivered yet: the runner
+    delivers after the release, whose FULL commit syncs the log up to it.
+    """
+    with open_checkpointer(f"sqlite:///{tmp_path / 'cp.sqlite'}") as saver:
+        conn = saver.conn  # type: ignore[attr-defined]
+        statements: list[str] = []
+        conn.set_trace_callback(statements.append)
+        run = run_ticket(build_graph(saver), samples["SUPPORT-002"], context)
+        conn.set_trace_callback(None)
+        level = conn.execute("PRAGMA synchronous").fetchone()[0]
+    assert run.status == "processed"
+    assert level == 1  # NORMAL for the steps
+    fulls = [n for n, s in enumerate(statements) if s == "PRAGMA synchronous=FULL"]
+    writes = [n for n, s in enumerate(statements) if s.startswith("INSERT")]
+    assert len(fulls) == 1 and writes and max(writes) < fulls[0]
+    released = statements[fulls[0] + 1 : statements.index("PRAGMA synchronous=1", fulls[0])]
+    assert [s.split(" WHERE")[0] for s in released] == [
+        "BEGIN ",
+        "DELETE FROM supportgraph_leases",
+        "COMMIT",
+    ]

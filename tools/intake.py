@@ -18,7 +18,7 @@ What a support lead can expect from intake:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -26,7 +26,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from supportgraph.graph.errors import IntakeError
+from supportgraph.graph.errors import IntakeError, TicketFileError
 from supportgraph.graph.models import SUBJECT_MAX_CHARS, Ticket, check_identifier
 from supportgraph.tools import ticket_files
 from supportgraph.tools.durations import parse_duration
@@ -226,11 +226,7 @@ def validate_records(
             intake.errors.append(exc)
             continue
         if (ticket.tenant, ticket.ticket_id) in seen:
-            intake.errors.append(
-                IntakeError(
-                    ticket.ticket_id, "ticket_id", "duplicate id in this file; ids must be unique"
-                )
-            )
+            intake.errors.append(_duplicate(ticket))
             continue
         seen.add((ticket.tenant, ticket.ticket_id))
         intake.tickets.append(ticket)
@@ -238,16 +234,94 @@ def validate_records(
 
 
 def read_tickets(path: Path, now: datetime) -> Intake:
-    """Read a JSON list or JSONL file of tickets and validate each.
+    """Read a JSON list or JSONL file of tickets and validate each, keeping every ticket.
+
+    For a few tickets (review, evaluation); ``supportgraph run`` reads a file with
+    :func:`open_tickets`, which holds one ticket at a time.
 
     Raises:
         TicketFileError: the file is missing, a folder, or is not a JSON list / JSONL
             (one bad record is an error in the result, not an exception).
     """
-    items = ticket_files.read_items(path)
-    good = [item for item in items if item.problem is None]
-    intake = validate_records([i.value for i in good], now, [i.label for i in good])
-    intake.errors[:0] = [
-        IntakeError(item.label, "<json>", item.problem) for item in items if item.problem
-    ]
-    return intake
+    stream = open_tickets(path, now)
+    return Intake(list(stream), stream.errors, stream.notes)
+
+
+@dataclass
+class TicketStream:
+    """A ticket file checked whole, then read again one ticket at a time.
+
+    ``count``, ``errors`` and ``notes`` are known before the first ticket runs (from the
+    check); iterating reads the file again and yields the accepted tickets in order,
+    so a file of any length is processed in flat memory.
+    """
+
+    path: Path
+    now: datetime
+    count: int
+    errors: list[IntakeError]
+    notes: list[str]
+    rejected: frozenset[int]  # positions of the records refused by the check
+    stamp: tuple[int, int]  # the file's size and modification time when checked
+
+    def __iter__(self) -> Iterator[Ticket]:
+        """The accepted tickets, read and validated again as the check read them.
+
+        Raises:
+            TicketFileError: the file changed since it was checked.
+        """
+        if _stamp(self.path) != self.stamp:
+            raise TicketFileError(
+                str(self.path), "changed while it was being processed; run it again"
+            )
+        for position, item in enumerate(ticket_files.iter_items(self.path), start=1):
+            if position not in self.rejected:
+                yield validate_ticket(item.value, self.now, position, None, item.label)
+
+
+def open_tickets(path: Path, now: datetime) -> TicketStream:
+    """Check a JSON list or JSONL file of tickets record by record, keeping no ticket.
+
+    Raises:
+        TicketFileError: the file is missing, a folder, or is not a JSON list / JSONL
+            (one bad record is an error in the result, not an exception).
+    """
+    stamp = _stamp(path)
+    unreadable: list[IntakeError] = []
+    invalid: list[IntakeError] = []
+    notes: list[str] = []
+    rejected: set[int] = set()
+    seen: set[tuple[str | None, str]] = set()
+    for position, item in enumerate(ticket_files.iter_items(path), start=1):
+        if item.problem is not None:
+            unreadable.append(IntakeError(item.label, "<json>", item.problem))
+            rejected.add(position)
+            continue
+        try:
+            ticket = validate_ticket(item.value, now, position, notes, item.label)
+        except IntakeError as exc:
+            invalid.append(exc)
+            rejected.add(position)
+            continue
+        if (ticket.tenant, ticket.ticket_id) in seen:
+            invalid.append(_duplicate(ticket))
+            rejected.add(position)
+            continue
+        seen.add((ticket.tenant, ticket.ticket_id))
+    return TicketStream(
+        path, now, len(seen), unreadable + invalid, notes, frozenset(rejected), stamp
+    )
+
+
+def _duplicate(ticket: Ticket) -> IntakeError:
+    return IntakeError(
+        ticket.ticket_id, "ticket_id", "duplicate id in this file; ids must be unique"
+    )
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    try:
+        status = path.stat()
+    except OSError:
+        return (-1, -1)  # iter_items says why it cannot be read
+    return status.st_size, status.st_mtime_ns

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -129,7 +129,7 @@ def _write_draft(
 
 
 def propose_drafts(
-    records: list[Record],
+    records: Iterable[Record],
     index: HybridIndex,
     encoder: TextEncoder,
     today: date,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -21,7 +22,7 @@ RECENT_DAYS = 90
 Record = dict[str, Any]
 
 
-def record_run(records: list[Record], kb: str, at: datetime, min_score: float) -> None:
+def record_run(records: Iterable[Record], kb: str, at: datetime, min_score: float) -> None:
     """Log each ticket's KB search (redacted query, top hit, citations) for stats and gaps."""
     with connect() as db:
         for r in records:
