@@ -61,11 +61,11 @@ def run(count: int, folder: Path) -> dict[str, Any]:
     """Run ``count`` generated tickets through the graph on SQLite; the figures as a dict."""
     from bench.run import rss_mb
     from supportgraph.checkpoints import open_checkpointer
-    from supportgraph.checkpoints.retention import prune, thread_bytes
     from supportgraph.graph.builder import build_graph
     from supportgraph.graph.context import Context
-    from supportgraph.graph.runner import TicketRun, run_batch
-    from supportgraph.tools.intake import validate_records
+    from supportgraph.runs.retention import prune, thread_bytes
+    from supportgraph.runs.runner import TicketRun, run_batch
+    from supportgraph.tools.tickets.intake import validate_records
 
     intake = validate_records(generate(count), NOW)
     assert not intake.errors, intake.errors[:3]

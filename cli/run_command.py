@@ -3,7 +3,7 @@
 Each ticket is read, validated, run, reported and delivered on its own: a ticket that
 fails at any of those steps is printed with its id and reason, and every other ticket
 is still processed, written to the reports and delivered. Everything printed from a
-ticket goes through tools/escape.py.
+ticket goes through tools/safety/escape.py.
 """
 
 from __future__ import annotations
@@ -27,12 +27,12 @@ from supportgraph.cli.options import (
 from supportgraph.graph.context import Context
 from supportgraph.graph.errors import SupportGraphError
 from supportgraph.graph.incidents import one_line, record_incident
-from supportgraph.tools import escape
+from supportgraph.tools.safety import escape
 
 if TYPE_CHECKING:
     from supportgraph.graph.models import Ticket
-    from supportgraph.graph.runner import TicketRun
-    from supportgraph.tools.relay import Relay
+    from supportgraph.runs.runner import TicketRun
+    from supportgraph.tools.delivery.relay import Relay
 
 TriageModelOption = Annotated[
     Path | None,
@@ -67,12 +67,12 @@ def run(
 
     from supportgraph.checkpoints import open_checkpointer
     from supportgraph.graph.builder import build_graph
-    from supportgraph.graph.runner import run_batch
-    from supportgraph.tools.engines import engine_for
-    from supportgraph.tools.intake import read_tickets
-    from supportgraph.tools.macros import load_macros
-    from supportgraph.tools.relay import LEDGER, Relay, transport_for
-    from supportgraph.tools.sla import load_policy
+    from supportgraph.runs.runner import run_batch
+    from supportgraph.tools.delivery.relay import LEDGER, Relay, transport_for
+    from supportgraph.tools.desk.sla import load_policy
+    from supportgraph.tools.reply.macros import load_macros
+    from supportgraph.tools.tickets.intake import read_tickets
+    from supportgraph.tools.triage.engines import engine_for
 
     context = Context()
     context = replace(
@@ -202,7 +202,7 @@ def _write_reports(
     names: dict[str, list[str]],
 ) -> Path:
     from supportgraph.reports.writer import write_reports
-    from supportgraph.tools.sla import load_policy
+    from supportgraph.tools.desk.sla import load_policy
 
     health = maintain_kb(records, context, names)
     try:
@@ -230,9 +230,9 @@ def maintain_kb(
     A failure here is reported and leaves the reports without KB health; it never costs
     the run its reports.
     """
-    from supportgraph.tools.kb import read_articles
-    from supportgraph.tools.kb_health import kb_health, record_run
-    from supportgraph.tools.kb_store import kb_key
+    from supportgraph.tools.knowledge.kb import read_articles
+    from supportgraph.tools.knowledge.kb_health import kb_health, record_run
+    from supportgraph.tools.knowledge.kb_store import kb_key
 
     try:
         key = kb_key(context.kb_path)
@@ -259,10 +259,10 @@ def propose_drafts(
         context: Run settings (KB path, clock).
         names: People each ticket names, by ticket id (see :func:`names_of`).
     """
-    from supportgraph.tools.embeddings import default_encoder
-    from supportgraph.tools.kb_drafts import propose_drafts as propose
-    from supportgraph.tools.kb_drafts import worth_a_draft
-    from supportgraph.tools.kb_store import load_index
+    from supportgraph.tools.knowledge.embeddings import default_encoder
+    from supportgraph.tools.knowledge.kb_drafts import propose_drafts as propose
+    from supportgraph.tools.knowledge.kb_drafts import worth_a_draft
+    from supportgraph.tools.knowledge.kb_store import load_index
 
     if not any(worth_a_draft(r) for r in records):
         return

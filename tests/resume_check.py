@@ -28,8 +28,8 @@ from supportgraph.checkpoints import open_checkpointer
 from supportgraph.graph.builder import build_graph
 from supportgraph.graph.context import Context
 from supportgraph.graph.models import SpecialistReport, Ticket
-from supportgraph.graph.runner import resume_review, run_ticket
-from supportgraph.tools.intake import validate_records
+from supportgraph.runs.runner import resume_review, run_ticket
+from supportgraph.tools.tickets.intake import validate_records
 
 from .conftest import SAMPLES
 

@@ -13,7 +13,7 @@ from supportgraph.checkpoints import open_checkpointer
 from supportgraph.graph.builder import build_graph
 from supportgraph.graph.context import Context
 from supportgraph.graph.models import Ticket
-from supportgraph.graph.runner import config_for, run_ticket
+from supportgraph.runs.runner import config_for, run_ticket
 
 from .conftest import ROOT
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from supportgraph.tools.embeddings import DIMENSIONS, default_encoder, fast_encoder
+from supportgraph.tools.knowledge.embeddings import DIMENSIONS, default_encoder, fast_encoder
 
 
 def test_vectors_are_unit_length_and_in_input_order() -> None:

@@ -11,13 +11,18 @@ import pytest
 from supportgraph.checkpoints import open_checkpointer
 from supportgraph.graph.builder import build_graph
 from supportgraph.graph.context import Context
-from supportgraph.graph.runner import run_ticket
-from supportgraph.tools import judgement as judgement_module
-from supportgraph.tools.engines import EmbeddedEngine
-from supportgraph.tools.judgement import Judgement, data_hash, load_judgement, shipped_model_path
-from supportgraph.tools.judgement_data import examples_file
-from supportgraph.tools.severity import assess, cell
-from supportgraph.tools.steering import text_to_judge
+from supportgraph.runs.runner import run_ticket
+from supportgraph.tools.signals.steering import text_to_judge
+from supportgraph.tools.triage import judgement as judgement_module
+from supportgraph.tools.triage.engines import EmbeddedEngine
+from supportgraph.tools.triage.judgement import (
+    Judgement,
+    data_hash,
+    load_judgement,
+    shipped_model_path,
+)
+from supportgraph.tools.triage.judgement_data import examples_file
+from supportgraph.tools.triage.severity import assess, cell
 
 from .conftest import make_ticket
 

@@ -13,10 +13,10 @@ from supportgraph.graph.builder import build_graph
 from supportgraph.graph.context import Context
 from supportgraph.graph.errors import ReviewError
 from supportgraph.graph.models import Ticket
-from supportgraph.graph.runner import resume_review, run_ticket
-from supportgraph.tools.customers import load_directory, verify
-from supportgraph.tools.intents import find_requests
-from supportgraph.tools.relay import Relay
+from supportgraph.runs.runner import resume_review, run_ticket
+from supportgraph.tools.accounts.customers import load_directory, verify
+from supportgraph.tools.delivery.relay import Relay
+from supportgraph.tools.signals.intents import find_requests
 
 from .conftest import make_ticket
 

@@ -17,7 +17,7 @@ from supportgraph.nodes.review import parse_answer, review_request
 from supportgraph.nodes.success import advise_customer
 from supportgraph.nodes.technical import troubleshoot
 from supportgraph.nodes.triage import triage_ticket
-from supportgraph.tools.sla import load_policy, sla_status
+from supportgraph.tools.desk.sla import load_policy, sla_status
 
 from .conftest import NOW, make_ticket
 

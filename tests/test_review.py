@@ -24,8 +24,8 @@ from supportgraph.cli.app import app
 from supportgraph.graph.builder import build_graph
 from supportgraph.graph.context import Context
 from supportgraph.graph.models import Ticket
-from supportgraph.graph.runner import run_batch
-from supportgraph.tools.blobs import INLINE_LIMIT
+from supportgraph.runs.runner import run_batch
+from supportgraph.tools.tickets.blobs import INLINE_LIMIT
 
 from .conftest import ROOT, SAMPLES, make_ticket
 

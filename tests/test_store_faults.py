@@ -14,7 +14,7 @@ from supportgraph.graph.builder import build_graph
 from supportgraph.graph.context import Context
 from supportgraph.graph.errors import ConfigurationError
 from supportgraph.graph.models import Ticket
-from supportgraph.graph.runner import TicketRun, config_for, run_batch, run_ticket
+from supportgraph.runs.runner import TicketRun, config_for, run_batch, run_ticket
 
 from .conftest import SAMPLES
 from .pg_server import PostgresServer

@@ -3,7 +3,7 @@
 Each fold holds out every ticket of one author (batch TUA, TUB, …), so the scores say
 how the model does on tickets written by someone it never read. The evaluation set is
 never read here. ``make tune-judgement`` runs the settings grid, then the grid of
-decision thresholds (tools/severity.py) on the out-of-fold probabilities.
+decision thresholds (tools/triage/severity.py) on the out-of-fold probabilities.
 """
 
 from __future__ import annotations
@@ -19,15 +19,15 @@ from typing import Any
 import numpy as np
 
 from supportgraph.graph.models import PRIORITIES
-from supportgraph.tools import severity
-from supportgraph.tools.judgement import Judgement, JudgementModel, Settings, judged_text
-from supportgraph.tools.judgement_data import (
+from supportgraph.tools.triage import severity
+from supportgraph.tools.triage.judgement import Judgement, JudgementModel, Settings, judged_text
+from supportgraph.tools.triage.judgement_data import (
     LabelledSet,
     TrainingRows,
     read_labelled,
     training_rows,
 )
-from supportgraph.tools.multilingual import multilingual_encoder
+from supportgraph.tools.triage.multilingual import multilingual_encoder
 
 TUNING = Path(__file__).parent / "data" / "judgement" / "tuning"
 CACHE = Path("build/tune_judgement")
@@ -134,9 +134,9 @@ class _OutOfFold:
 
 def system(settings: Settings) -> None:
     """Run the tuning tickets through the real graph with out-of-fold judgements."""
-    from supportgraph.tools import engines
-    from supportgraph.tools.judgement_data import REFERENCE_TIME
-    from supportgraph.tools.outcome_eval import compare, render, run_outcomes
+    from supportgraph.runs.outcome_eval import compare, render, run_outcomes
+    from supportgraph.tools.triage import engines
+    from supportgraph.tools.triage.judgement_data import REFERENCE_TIME
 
     warnings.filterwarnings("ignore")
     labelled = read_labelled(TUNING)
@@ -164,7 +164,7 @@ def encoders() -> None:
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
-    from supportgraph.tools.embeddings import fast_encoder
+    from supportgraph.tools.knowledge.embeddings import fast_encoder
 
     warnings.filterwarnings("ignore")
     labelled = read_labelled(TUNING)

@@ -159,7 +159,7 @@ def _legacy_outbox_store(folder: Path) -> str:
     from supportgraph.checkpoints import open_checkpointer
     from supportgraph.graph.builder import build_graph
     from supportgraph.graph.context import Context
-    from supportgraph.graph.runner import run_ticket
+    from supportgraph.runs.runner import run_ticket
 
     url = f"sqlite:///{folder / 'legacy.sqlite'}"
     ticket = _constructed(
@@ -252,7 +252,7 @@ def legacy(ws: Workspace, cases: list[Case]) -> list[Result]:
     from supportgraph.checkpoints import open_checkpointer
     from supportgraph.graph.builder import build_graph
     from supportgraph.graph.context import Context
-    from supportgraph.graph.runner import run_ticket
+    from supportgraph.runs.runner import run_ticket
 
     folder = ws.root / "legacy"
     folder.mkdir()
