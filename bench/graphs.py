@@ -17,9 +17,9 @@ from typing import Any, Literal
 
 from supportgraph.checkpoints import open_checkpointer, thread_id
 from supportgraph.checkpoints.fence import holding_lease
-from supportgraph.graph.builder import build_graph
 from supportgraph.graph.context import Context
 from supportgraph.graph.models import Ticket
+from supportgraph.runs.build import build_graph
 from supportgraph.runs.retention import prune, thread_bytes
 from supportgraph.runs.runner import config_for, run_batch, step_config
 from supportgraph.tools.knowledge.kb_store import load_index

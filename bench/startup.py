@@ -21,7 +21,7 @@ _COLD_START = """
 import json, sys, time
 started = time.perf_counter()
 from supportgraph.checkpoints import open_checkpointer
-from supportgraph.graph.builder import build_graph
+from supportgraph.runs.build import build_graph
 from supportgraph.graph.context import Context
 from supportgraph.graph.models import Ticket
 from supportgraph.runs.runner import run_batch

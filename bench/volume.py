@@ -61,8 +61,8 @@ def run(count: int, folder: Path) -> dict[str, Any]:
     """Run ``count`` generated tickets through the graph on SQLite; the figures as a dict."""
     from bench.run import rss_mb
     from supportgraph.checkpoints import open_checkpointer
-    from supportgraph.graph.builder import build_graph
     from supportgraph.graph.context import Context
+    from supportgraph.runs.build import build_graph
     from supportgraph.runs.retention import prune, thread_bytes
     from supportgraph.runs.runner import TicketRun, run_batch
     from supportgraph.tools.tickets.intake import validate_records

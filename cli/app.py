@@ -59,7 +59,7 @@ def relay(
     """Deliver every outbox message in the store that OUT/sent.jsonl does not list yet."""
     from supportgraph.checkpoints import open_checkpointer
     from supportgraph.cli.delivery import deliver, relay_for
-    from supportgraph.graph.builder import build_graph
+    from supportgraph.runs.build import build_graph
     from supportgraph.runs.runner import latest_states
     from supportgraph.tools.delivery.relay import LEDGER
 

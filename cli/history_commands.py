@@ -38,7 +38,7 @@ def show_history(
 ) -> None:
     """List a ticket's checkpoints: id, step, the node that wrote it, time and what runs next."""
     from supportgraph.checkpoints import open_checkpointer, thread_id
-    from supportgraph.graph.builder import build_graph
+    from supportgraph.runs.build import build_graph
     from supportgraph.runs.maintenance import history
     from supportgraph.runs.retention import thread_bytes
 
@@ -89,8 +89,8 @@ def replay_ticket(
 ) -> None:
     """Run a ticket again from an earlier checkpoint; the original history stays as it was."""
     from supportgraph.checkpoints import open_checkpointer
-    from supportgraph.graph.builder import build_graph
     from supportgraph.reports.records import ticket_record
+    from supportgraph.runs.build import build_graph
     from supportgraph.runs.maintenance import replay
     from supportgraph.runs.runner import config_for
 
@@ -129,7 +129,7 @@ def prune_checkpoints(
 ) -> None:
     """Delete old checkpoints of finished tickets (never of tickets waiting for review)."""
     from supportgraph.checkpoints import open_checkpointer
-    from supportgraph.graph.builder import build_graph
+    from supportgraph.runs.build import build_graph
     from supportgraph.runs.retention import prune
 
     try:

@@ -129,7 +129,7 @@ def eval_replies(
 
 def _audit(out: Path, url: str | None, tickets: Path | None, decide: str, context: Context) -> Any:
     from supportgraph.checkpoints import open_checkpointer
-    from supportgraph.graph.builder import build_graph
+    from supportgraph.runs.build import build_graph
     from supportgraph.runs.runner import latest_states
     from supportgraph.tools.delivery.relay import LEDGER, Relay
     from supportgraph.tools.desk.teams import load_teams

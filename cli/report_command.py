@@ -110,8 +110,8 @@ def report(
 ) -> None:
     """Rebuild the reports from every ticket in the store (all runs, decisions included)."""
     from supportgraph.checkpoints import open_checkpointer
-    from supportgraph.graph.builder import build_graph
     from supportgraph.reports.writer import write_reports
+    from supportgraph.runs.build import build_graph
     from supportgraph.runs.runner import latest_states
 
     context = Context()

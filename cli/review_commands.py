@@ -41,7 +41,7 @@ review_app = typer.Typer(help="Tickets waiting for a human reviewer.", no_args_i
 
 def _snapshot(ticket_id: str, checkpoint: str | None, tenant: str | None) -> Any:
     from supportgraph.checkpoints import open_checkpointer
-    from supportgraph.graph.builder import build_graph
+    from supportgraph.runs.build import build_graph
     from supportgraph.runs.runner import config_for
 
     try:
@@ -160,8 +160,8 @@ class DecisionOptions:
 
 def _decide(ticket_id: str, answer: dict[str, Any], options: DecisionOptions) -> None:
     from supportgraph.checkpoints import open_checkpointer
-    from supportgraph.graph.builder import build_graph
     from supportgraph.reports.records import ticket_record
+    from supportgraph.runs.build import build_graph
     from supportgraph.runs.runner import resume_review
 
     answer = answer | {"reviewer": check_reviewer(str(answer.get("reviewer", "")))}

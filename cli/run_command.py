@@ -66,7 +66,7 @@ def run(
     )
 
     from supportgraph.checkpoints import open_checkpointer
-    from supportgraph.graph.builder import build_graph
+    from supportgraph.runs.build import build_graph
     from supportgraph.runs.runner import run_batch
     from supportgraph.tools.delivery.relay import LEDGER, Relay, transport_for
     from supportgraph.tools.desk.sla import load_policy

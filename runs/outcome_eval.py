@@ -46,8 +46,8 @@ def outcome_of(values: dict[str, Any], waiting: bool) -> dict[str, Any]:
 def run_outcomes(tickets: list[Ticket], now: datetime) -> dict[str, dict[str, Any]]:
     """Run each ticket through the graph (in memory) and return its outcome by id."""
     from supportgraph.checkpoints import open_checkpointer
-    from supportgraph.graph.builder import build_graph
     from supportgraph.graph.context import Context
+    from supportgraph.runs.build import build_graph
     from supportgraph.runs.runner import run_batch
 
     context = Context(clock=lambda: now)

@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from supportgraph.graph.builder import build_graph
 from supportgraph.graph.context import Context
 from supportgraph.graph.errors import ConfigurationError
 from supportgraph.graph.models import Ticket
+from supportgraph.runs.build import build_graph
 from supportgraph.runs.retention import thread_bytes
 from supportgraph.runs.runner import run_ticket
 from supportgraph.tools.tickets.blobs import EXCERPT_CHARS, BlobStore, default_store, full_message

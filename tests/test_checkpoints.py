@@ -11,10 +11,11 @@ from langgraph.graph import START, StateGraph
 from typing_extensions import TypedDict
 
 from supportgraph.checkpoints import open_checkpointer, thread_id
-from supportgraph.graph.builder import build_graph, graph
+from supportgraph.graph.builder import graph
 from supportgraph.graph.context import Context
 from supportgraph.graph.errors import ConfigurationError, IntakeError, ReviewError
 from supportgraph.graph.models import Ticket
+from supportgraph.runs.build import build_graph
 from supportgraph.runs.runner import config_for, resume_review, run_batch, run_ticket
 
 from .conftest import NOW, SAMPLES

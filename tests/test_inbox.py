@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 
 from supportgraph.checkpoints import open_checkpointer
-from supportgraph.graph.builder import build_graph
 from supportgraph.graph.context import Context
 from supportgraph.graph.errors import ReviewError
 from supportgraph.graph.models import Ticket
+from supportgraph.runs.build import build_graph
 from supportgraph.runs.inbox import pending_reviews
 from supportgraph.runs.runner import resume_review, run_batch
 

@@ -20,9 +20,9 @@ from typer.testing import CliRunner
 from supportgraph.checkpoints import open_checkpointer
 from supportgraph.checkpoints.fence import FencedSaver
 from supportgraph.cli.app import app
-from supportgraph.graph.builder import build_graph
 from supportgraph.graph.context import Context
 from supportgraph.graph.models import Ticket
+from supportgraph.runs.build import build_graph
 from supportgraph.runs.runner import run_batch
 from supportgraph.tools.triage import engines
 from supportgraph.tools.triage.engines import engine_for

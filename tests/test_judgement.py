@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from supportgraph.checkpoints import open_checkpointer
-from supportgraph.graph.builder import build_graph
 from supportgraph.graph.context import Context
+from supportgraph.runs.build import build_graph
 from supportgraph.runs.runner import run_ticket
 from supportgraph.tools.signals.steering import text_to_judge
 from supportgraph.tools.triage import judgement as judgement_module

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 
 from supportgraph.checkpoints import open_checkpointer
-from supportgraph.graph.builder import build_graph
 from supportgraph.graph.context import Context
 from supportgraph.graph.errors import ReviewError
 from supportgraph.graph.models import Ticket
+from supportgraph.runs.build import build_graph
 from supportgraph.runs.runner import resume_review, run_ticket
 from supportgraph.tools.accounts.customers import load_directory, verify
 from supportgraph.tools.delivery.relay import Relay

@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 
 from supportgraph.checkpoints import open_checkpointer
-from supportgraph.graph.builder import build_graph
 from supportgraph.graph.context import Context
 from supportgraph.graph.models import Ticket
+from supportgraph.runs.build import build_graph
 from supportgraph.runs.runner import run_batch
 
 # Runs the command line given after the output path, then writes the imported modules there.

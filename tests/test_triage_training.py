@@ -25,10 +25,10 @@ from typer.testing import CliRunner
 
 from supportgraph.cli.app import app
 from supportgraph.cli.triage_commands import TrainingSteps
-from supportgraph.graph.builder import build_graph
 from supportgraph.graph.context import Context
 from supportgraph.graph.errors import ModelFileError
 from supportgraph.reports.records import ticket_record
+from supportgraph.runs.build import build_graph
 from supportgraph.runs.runner import run_ticket
 from supportgraph.tools.triage.category import load_examples
 from supportgraph.tools.triage.engines import engine_for
