@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -132,3 +133,35 @@ def test_modules_moved_down_a_folder_still_find_the_shipped_data() -> None:
     assert load_policy().target("Critical").first_response.total_seconds() == 15 * 60
     assert (shipped_folder() / "en").is_dir()
     assert shipped_model_path().is_file() and examples_file().is_file()
+
+
+def test_a_triage_model_saved_before_the_regrouping_still_loads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import joblib
+
+    from supportgraph.tools.triage import triage_model
+    from supportgraph.tools.triage.category import load_examples
+    from supportgraph.tools.triage.triage_features import FeatureSettings
+    from supportgraph.tools.triage.triage_model import MODEL_FILE, CalibratedHead, TriageModel
+
+    examples = load_examples()[::3]
+    fields = [(e.subject, e.message) for e in examples]
+    model = TriageModel.fit(
+        fields, [e.category for e in examples], settings=FeatureSettings(embeddings=False)
+    )
+    # Where the module sat before tools/triage/ (in parts, so relayout.py leaves it).
+    former = "supportgraph.tools." + "triage_model"
+    with monkeypatch.context() as old_layout:
+        old_layout.setitem(sys.modules, former, triage_model)
+        old_layout.setattr(CalibratedHead, "__module__", former)
+        folder = model.save(tmp_path / "team-model")
+    with pytest.raises(ModuleNotFoundError, match=former):
+        joblib.load(folder / MODEL_FILE)  # the file really names the former module
+
+    loaded = TriageModel.load(folder)
+
+    assert [p.label for p in loaded.predict(fields[:20])] == [
+        p.label for p in model.predict(fields[:20])
+    ]
+    assert former not in sys.modules  # the old name was only lent for the load

@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Sequence
+import sys
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from functools import partial
@@ -287,6 +289,29 @@ class Prediction:
     priority_confidence: float | None = None
 
 
+# Until tools/ was grouped by trade, this module and its features module sat directly in the
+# tools package, and a pickle names each class by its module: models saved then name that
+# package. The old names are built from parts so that scripts/relayout.py, which rewrites
+# every old module name it finds, leaves them as they are.
+_FORMER_PACKAGE = "supportgraph.tools"
+
+
+@contextmanager
+def _former_module_names() -> Iterator[None]:
+    """While a model loads, let its pickle name the two modules by their former paths."""
+    from supportgraph.tools.triage import triage_features
+
+    modules = (sys.modules[__name__], triage_features)
+    aliases = {f"{_FORMER_PACKAGE}.{m.__name__.rsplit('.', 1)[1]}": m for m in modules}
+    added = [name for name in aliases if name not in sys.modules]
+    sys.modules.update({name: aliases[name] for name in added})
+    try:
+        yield
+    finally:
+        for name in added:
+            sys.modules.pop(name, None)
+
+
 def _best(probabilities: np.ndarray, classes: np.ndarray) -> list[tuple[str, float]]:
     index = probabilities.argmax(axis=1)
     return [(str(classes[i]), float(p[i])) for i, p in zip(index, probabilities, strict=True)]
@@ -464,7 +489,8 @@ class TriageModel:
                 f"{sklearn.__version__}; retrain it here with supportgraph train triage "
                 f"(or install scikit-learn=={saved_with})"
             )
-        parts = joblib.load(model_path)
+        with _former_module_names():
+            parts = joblib.load(model_path)
         return cls(parts["features"], parts["label"], parts["priority"], metadata)
 
     def with_metadata(self, **values: Any) -> TriageModel:
