@@ -36,7 +36,7 @@ lint: $(STAMP)
 # mypy sees the package through a mirror of the install layout (supportgraph/graph -> graph/).
 typecheck: $(STAMP)
 	rm -rf build/typecheck && mkdir -p build/typecheck/supportgraph
-	for d in graph nodes tools checkpoints cli reports; do ln -s ../../../$$d build/typecheck/supportgraph/$$d; done
+	for d in graph nodes tools checkpoints cli reports runs; do ln -s ../../../$$d build/typecheck/supportgraph/$$d; done
 	cd build/typecheck && ../../$(VENV)/bin/mypy --config-file ../../pyproject.toml -p supportgraph
 
 # The graph against the floor (its node functions in a plain loop), every store side by side,

@@ -26,7 +26,7 @@ from supportgraph.graph.context import Context
 from supportgraph.graph.models import Ticket
 from supportgraph.graph.state import SupportState
 from supportgraph.nodes.supervisor import coordinate
-from supportgraph.tools.blobs import offload_body
+from supportgraph.tools.tickets.blobs import offload_body
 
 # State keys with a reducer (decisions, outbox, audit): updates append instead of replacing.
 _APPENDED = {

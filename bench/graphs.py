@@ -17,15 +17,15 @@ from typing import Any, Literal
 
 from supportgraph.checkpoints import open_checkpointer, thread_id
 from supportgraph.checkpoints.fence import holding_lease
-from supportgraph.checkpoints.retention import prune, thread_bytes
-from supportgraph.graph.builder import build_graph
 from supportgraph.graph.context import Context
 from supportgraph.graph.models import Ticket
-from supportgraph.graph.runner import config_for, run_batch, step_config
-from supportgraph.tools import triage_features
-from supportgraph.tools.blobs import offload_body
-from supportgraph.tools.kb_store import load_index
-from supportgraph.tools.ticket_text import _judged
+from supportgraph.runs.build import build_graph
+from supportgraph.runs.retention import prune, thread_bytes
+from supportgraph.runs.runner import config_for, run_batch, step_config
+from supportgraph.tools.knowledge.kb_store import load_index
+from supportgraph.tools.signals.ticket_text import _judged
+from supportgraph.tools.tickets.blobs import offload_body
+from supportgraph.tools.triage import triage_features
 
 
 def fresh_caches(context: Context) -> None:

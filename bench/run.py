@@ -33,7 +33,7 @@ def _tickets(count: int) -> tuple[list[Ticket], list[Ticket]]:
 
     Each arrives five minutes before the pinned clock, as a live inbox would see it.
     """
-    from supportgraph.tools.judgement_data import read_labelled
+    from supportgraph.tools.triage.judgement_data import read_labelled
 
     every = read_labelled(TICKETS).tickets
     step = max(1, len(every) // count)
@@ -59,7 +59,7 @@ def _rounds(tickets: list[Ticket], rounds: int) -> list[list[Ticket]]:
 
 def measure(count: int, rounds: int, with_postgres: bool, folder: Path) -> dict[str, Any]:
     """Every figure of the bench, in one process, on ``count`` tickets."""
-    from supportgraph.tools.engines import engine_for
+    from supportgraph.tools.triage.engines import engine_for
 
     loads = [os.getloadavg()]
     rss_start = rss_mb()

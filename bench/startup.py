@@ -21,10 +21,10 @@ _COLD_START = """
 import json, sys, time
 started = time.perf_counter()
 from supportgraph.checkpoints import open_checkpointer
-from supportgraph.graph.builder import build_graph
+from supportgraph.runs.build import build_graph
 from supportgraph.graph.context import Context
 from supportgraph.graph.models import Ticket
-from supportgraph.graph.runner import run_batch
+from supportgraph.runs.runner import run_batch
 imported = time.perf_counter()
 ticket = Ticket.model_validate_json(open(sys.argv[1], encoding="utf-8").read())
 with open_checkpointer("memory://") as saver:

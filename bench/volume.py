@@ -84,13 +84,13 @@ def run(count: int, folder: Path) -> dict[str, Any]:
     os.environ["SUPPORTGRAPH_HOME"] = str(folder / "home")
     from bench.run import rss_mb
     from supportgraph.checkpoints import open_checkpointer
-    from supportgraph.checkpoints.retention import prune, thread_bytes
     from supportgraph.cli.run_command import run_tickets, write_run_reports
-    from supportgraph.graph.builder import build_graph
     from supportgraph.graph.context import Context
     from supportgraph.reports.spool import RecordSpool
-    from supportgraph.tools.intake import open_tickets
-    from supportgraph.tools.relay import Relay
+    from supportgraph.runs.build import build_graph
+    from supportgraph.runs.retention import prune, thread_bytes
+    from supportgraph.tools.delivery.relay import Relay
+    from supportgraph.tools.tickets.intake import open_tickets
 
     file = folder / "tickets.jsonl"
     write(count, file)

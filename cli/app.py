@@ -20,7 +20,7 @@ from supportgraph.cli.kb_commands import eval_app, kb_app
 from supportgraph.cli.options import CheckpointOption, OutOption, SmtpOption, fail
 from supportgraph.cli.review_commands import review_app, show
 from supportgraph.graph.errors import SupportGraphError
-from supportgraph.tools import escape
+from supportgraph.tools.safety import escape
 
 # Plain help and usage errors: Rich-formatted help imports Markdown and traceback renderers
 # that alone take most of the 0.5 s `supportgraph --help` may cost. For the same reason
@@ -59,9 +59,9 @@ def relay(
     """Deliver every outbox message in the store that OUT/sent.jsonl does not list yet."""
     from supportgraph.checkpoints import open_checkpointer
     from supportgraph.cli.delivery import deliver, relay_for
-    from supportgraph.graph.builder import build_graph
-    from supportgraph.graph.runner import latest_states
-    from supportgraph.tools.relay import LEDGER
+    from supportgraph.runs.build import build_graph
+    from supportgraph.runs.runner import latest_states
+    from supportgraph.tools.delivery.relay import LEDGER
 
     relay = relay_for(out, smtp)
     try:

@@ -2,7 +2,7 @@
 
 Piped output (CI logs, `make demo`, files) gets 140 columns instead of Rich's default
 80, so the run and history tables stay readable. Emoji codes are off: a ticket's
-``:smile:`` stays text (markup and control characters are escaped by tools/escape.py).
+``:smile:`` stays text (markup and control characters are escaped by tools/safety/escape.py).
 """
 
 from __future__ import annotations

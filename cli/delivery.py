@@ -9,15 +9,15 @@ from supportgraph.cli.console import errors
 from supportgraph.cli.options import check_out, fail
 from supportgraph.graph.errors import SupportGraphError
 from supportgraph.graph.incidents import one_line
-from supportgraph.tools import escape
+from supportgraph.tools.safety import escape
 
 if TYPE_CHECKING:
-    from supportgraph.tools.relay import Relay
+    from supportgraph.tools.delivery.relay import Relay
 
 
 def relay_for(out: Path, smtp: str | None) -> Relay:
     """A relay for ``--out`` and ``--smtp``, checked before anything is decided or sent."""
-    from supportgraph.tools.relay import Relay, transport_for
+    from supportgraph.tools.delivery.relay import Relay, transport_for
 
     check_out(out)
     try:

@@ -14,8 +14,8 @@ from supportgraph.cli.console import console
 from supportgraph.cli.options import CheckpointOption, TenantOption, fail
 from supportgraph.graph.context import Context
 from supportgraph.graph.errors import SupportGraphError
-from supportgraph.tools import escape
-from supportgraph.tools.durations import parse_duration
+from supportgraph.tools.desk.durations import parse_duration
+from supportgraph.tools.safety import escape
 
 history_app = typer.Typer()
 # Checkpoint ids must print whole (they are typed back into `replay --from`), so piped
@@ -38,9 +38,9 @@ def show_history(
 ) -> None:
     """List a ticket's checkpoints: id, step, the node that wrote it, time and what runs next."""
     from supportgraph.checkpoints import open_checkpointer, thread_id
-    from supportgraph.checkpoints.maintenance import history
-    from supportgraph.checkpoints.retention import thread_bytes
-    from supportgraph.graph.builder import build_graph
+    from supportgraph.runs.build import build_graph
+    from supportgraph.runs.maintenance import history
+    from supportgraph.runs.retention import thread_bytes
 
     try:
         with open_checkpointer(checkpoint, create=False) as saver:
@@ -89,10 +89,10 @@ def replay_ticket(
 ) -> None:
     """Run a ticket again from an earlier checkpoint; the original history stays as it was."""
     from supportgraph.checkpoints import open_checkpointer
-    from supportgraph.checkpoints.maintenance import replay
-    from supportgraph.graph.builder import build_graph
-    from supportgraph.graph.runner import config_for
     from supportgraph.reports.records import ticket_record
+    from supportgraph.runs.build import build_graph
+    from supportgraph.runs.maintenance import replay
+    from supportgraph.runs.runner import config_for
 
     overrides: dict[str, object] = {}
     if sla_policy is not None:
@@ -129,8 +129,8 @@ def prune_checkpoints(
 ) -> None:
     """Delete old checkpoints of finished tickets (never of tickets waiting for review)."""
     from supportgraph.checkpoints import open_checkpointer
-    from supportgraph.checkpoints.retention import prune
-    from supportgraph.graph.builder import build_graph
+    from supportgraph.runs.build import build_graph
+    from supportgraph.runs.retention import prune
 
     try:
         age = parse_duration(older_than)

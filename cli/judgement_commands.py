@@ -30,8 +30,8 @@ def train_judgement(
     ] = None,
 ) -> None:
     """Fit the judgement heads (impact, effect, urgency, routine, person, category)."""
-    from supportgraph.tools.judgement import JudgementModel, shipped_model_path
-    from supportgraph.tools.judgement_data import read_labelled, training_rows
+    from supportgraph.tools.triage.judgement import JudgementModel, shipped_model_path
+    from supportgraph.tools.triage.judgement_data import read_labelled, training_rows
 
     started = time.time()
     try:
@@ -53,7 +53,7 @@ def eval_outcomes(
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Run tickets through the graph and compare outcomes with expectations."""
-    from supportgraph.tools.outcome_eval import evaluate_files, render
+    from supportgraph.runs.outcome_eval import evaluate_files, render
 
     try:
         result = evaluate_files(tickets, expected)

@@ -14,10 +14,10 @@ from supportgraph.cli.console import console
 from supportgraph.cli.options import fail
 from supportgraph.graph.context import Context
 from supportgraph.graph.errors import SupportGraphError
-from supportgraph.tools import escape
+from supportgraph.tools.safety import escape
 
 if TYPE_CHECKING:
-    from supportgraph.tools.retrieval import Mode
+    from supportgraph.tools.knowledge.retrieval import Mode
 
 kb_app = typer.Typer(help="Index, search and maintain the knowledge base.", no_args_is_help=True)
 eval_app = typer.Typer(help="Measure supportgraph against labelled data.", no_args_is_help=True)
@@ -39,7 +39,7 @@ def _today() -> datetime:
 @kb_app.command("index")
 def index(path: Annotated[Path, typer.Argument(help="KB folder or articles .jsonl.")]) -> None:
     """Build or update the persistent index of PATH (only changed articles are embedded)."""
-    from supportgraph.tools.kb_store import open_index, store_path
+    from supportgraph.tools.knowledge.kb_store import open_index, store_path
 
     try:
         _, report = open_index(path)
@@ -60,7 +60,7 @@ def search(
     kb: KBOption = None,
 ) -> None:
     """Show the best-matching articles with scores and the passage that matched."""
-    from supportgraph.tools.kb_store import connect, kb_key, log_search, open_index
+    from supportgraph.tools.knowledge.kb_store import connect, kb_key, log_search, open_index
 
     context = Context()
     path = kb or context.kb_path
@@ -112,11 +112,11 @@ def drafts(
     kb: KBOption = None,
 ) -> None:
     """List draft articles waiting for approval (proposing new ones first with --from)."""
-    from supportgraph.tools.kb_drafts import propose_drafts, read_drafts
+    from supportgraph.tools.knowledge.kb_drafts import propose_drafts, read_drafts
 
     if from_records is not None:
-        from supportgraph.tools.embeddings import default_encoder
-        from supportgraph.tools.kb_store import load_index
+        from supportgraph.tools.knowledge.embeddings import default_encoder
+        from supportgraph.tools.knowledge.kb_store import load_index
 
         try:
             lines = from_records.read_text(encoding="utf-8").splitlines()
@@ -148,7 +148,7 @@ def publish(
     kb: Annotated[Path, typer.Option("--kb", help="KB folder to publish into.")],
 ) -> None:
     """Approve a draft: write it into the KB folder as a published article."""
-    from supportgraph.tools.kb_drafts import publish_draft
+    from supportgraph.tools.knowledge.kb_drafts import publish_draft
 
     try:
         path = publish_draft(draft_id, kb, _today().date())
@@ -163,10 +163,10 @@ def stats(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """KB health: articles, recent updates, most cited, search success rate, open gaps."""
-    from supportgraph.tools.embeddings import default_encoder
-    from supportgraph.tools.kb import read_articles
-    from supportgraph.tools.kb_health import content_gaps, kb_health
-    from supportgraph.tools.kb_store import kb_key
+    from supportgraph.tools.knowledge.embeddings import default_encoder
+    from supportgraph.tools.knowledge.kb import read_articles
+    from supportgraph.tools.knowledge.kb_health import content_gaps, kb_health
+    from supportgraph.tools.knowledge.kb_store import kb_key
 
     path = kb or Context().kb_path
     try:
@@ -222,8 +222,8 @@ def eval_retrieval(
     mode: Annotated[str, typer.Option(help="hybrid (default), dense or bm25.")] = "hybrid",
 ) -> None:
     """Print recall@1, recall@5, MRR@10 and nDCG@10 of KB retrieval on labelled questions."""
-    from supportgraph.tools.kb_store import open_index
-    from supportgraph.tools.retrieval_eval import evaluate, read_questions
+    from supportgraph.tools.knowledge.kb_store import open_index
+    from supportgraph.tools.knowledge.retrieval_eval import evaluate, read_questions
 
     if mode not in ("hybrid", "dense", "bm25"):
         raise _fail(f"unknown mode {mode!r}; use hybrid, dense or bm25")

@@ -10,8 +10,8 @@ import typer
 
 from supportgraph.cli.console import errors
 from supportgraph.graph.errors import SupportGraphError
-from supportgraph.tools import escape
-from supportgraph.tools.teams import load_teams
+from supportgraph.tools.desk.teams import load_teams
+from supportgraph.tools.safety import escape
 
 CheckpointOption = Annotated[
     str | None,

@@ -20,7 +20,7 @@ from supportgraph.cli.options import (
 )
 from supportgraph.graph.context import Context
 from supportgraph.graph.errors import SupportGraphError
-from supportgraph.tools import escape
+from supportgraph.tools.safety import escape
 
 macros_app = typer.Typer(
     help="The reply templates, per situation and language.", no_args_is_help=True
@@ -35,7 +35,7 @@ def _context(templates: Path | None) -> Context:
 @macros_app.command("list")
 def macros_list(templates: TemplatesOption = None) -> None:
     """List every macro, the languages it exists in, and where each comes from."""
-    from supportgraph.tools.macros import load_macros, shipped_folder
+    from supportgraph.tools.reply.macros import load_macros, shipped_folder
 
     try:
         macros = load_macros(_context(templates).templates_path)
@@ -66,7 +66,7 @@ def macros_show(
     templates: TemplatesOption = None,
 ) -> None:
     """Print the template of macro NAME in one language, and the file it comes from."""
-    from supportgraph.tools.macros import load_macros
+    from supportgraph.tools.reply.macros import load_macros
 
     try:
         macros = load_macros(_context(templates).templates_path)
@@ -104,7 +104,7 @@ def eval_replies(
 
     Writes OUT/reply_audit.json and OUT/reply_audit.md; exits 1 when a message breaks a rule.
     """
-    from supportgraph.tools.reply_audit import render
+    from supportgraph.tools.reply.reply_audit import render
 
     if decide not in ("approve", "reject", "edit", "none"):
         raise fail(f"--decide {decide!r}: use approve, reject, edit or none")
@@ -129,14 +129,14 @@ def eval_replies(
 
 def _audit(out: Path, url: str | None, tickets: Path | None, decide: str, context: Context) -> Any:
     from supportgraph.checkpoints import open_checkpointer
-    from supportgraph.graph.builder import build_graph
-    from supportgraph.graph.runner import latest_states
-    from supportgraph.tools.kb import read_articles
-    from supportgraph.tools.macros import load_macros
-    from supportgraph.tools.relay import LEDGER, Relay
-    from supportgraph.tools.reply_audit import Context as AuditContext
-    from supportgraph.tools.reply_audit import audit, ticket_view
-    from supportgraph.tools.teams import load_teams
+    from supportgraph.runs.build import build_graph
+    from supportgraph.runs.runner import latest_states
+    from supportgraph.tools.delivery.relay import LEDGER, Relay
+    from supportgraph.tools.desk.teams import load_teams
+    from supportgraph.tools.knowledge.kb import read_articles
+    from supportgraph.tools.reply.macros import load_macros
+    from supportgraph.tools.reply.reply_audit import Context as AuditContext
+    from supportgraph.tools.reply.reply_audit import audit, ticket_view
 
     macros = load_macros(context.templates_path)
     with open_checkpointer(url, create=tickets is not None) as saver:
@@ -165,8 +165,8 @@ def _audit(out: Path, url: str | None, tickets: Path | None, decide: str, contex
 
 def _run_and_decide(graph: Any, tickets: Path, decide: str, context: Context, relay: Any) -> None:
     """Run the tickets, deliver their outboxes, decide each pending review, deliver again."""
-    from supportgraph.graph.runner import resume_review, run_batch
-    from supportgraph.tools.intake import read_tickets
+    from supportgraph.runs.runner import resume_review, run_batch
+    from supportgraph.tools.tickets.intake import read_tickets
 
     intake = read_tickets(tickets, context.now())
     runs = run_batch(graph, intake.tickets, context)

@@ -20,10 +20,10 @@ from supportgraph.cli.options import CheckpointOption, check_out, fail
 from supportgraph.graph.context import Context
 from supportgraph.graph.errors import SupportGraphError
 from supportgraph.graph.incidents import one_line, record_incident
-from supportgraph.tools import escape
+from supportgraph.tools.safety import escape
 
 if TYPE_CHECKING:
-    from supportgraph.tools.sla import SlaPolicy
+    from supportgraph.tools.desk.sla import SlaPolicy
 
 # A record rebuilt from the store was not produced by a run: its run_status says so.
 FROM_STORE = "from_store"
@@ -31,9 +31,9 @@ FROM_STORE = "from_store"
 
 def _kb_health(context: Context) -> Any:
     """KB-wide health for the reports, or None (said once) when the KB cannot be read."""
-    from supportgraph.tools.kb import read_articles
-    from supportgraph.tools.kb_health import kb_health
-    from supportgraph.tools.kb_store import kb_key
+    from supportgraph.tools.knowledge.kb import read_articles
+    from supportgraph.tools.knowledge.kb_health import kb_health
+    from supportgraph.tools.knowledge.kb_store import kb_key
 
     try:
         return kb_health(
@@ -47,7 +47,7 @@ def _kb_health(context: Context) -> Any:
 
 
 def _policy(context: Context) -> SlaPolicy | None:
-    from supportgraph.tools.sla import load_policy
+    from supportgraph.tools.desk.sla import load_policy
 
     try:
         return load_policy(context.sla_policy)
@@ -122,9 +122,9 @@ def report(
 ) -> None:
     """Rebuild the reports from every ticket in the store (all runs, decisions included)."""
     from supportgraph.checkpoints import open_checkpointer
-    from supportgraph.graph.builder import build_graph
-    from supportgraph.graph.runner import iter_latest_states
     from supportgraph.reports.spool import RecordSpool
+    from supportgraph.runs.build import build_graph
+    from supportgraph.runs.runner import iter_latest_states
 
     context = Context()
     check_out(out)

@@ -33,16 +33,16 @@ from supportgraph.cli.review_view import print_card, print_list
 from supportgraph.cli.run_command import propose_drafts
 from supportgraph.graph.context import Context
 from supportgraph.graph.errors import SupportGraphError
-from supportgraph.tools import escape
-from supportgraph.tools.durations import parse_duration
+from supportgraph.tools.desk.durations import parse_duration
+from supportgraph.tools.safety import escape
 
 review_app = typer.Typer(help="Tickets waiting for a human reviewer.", no_args_is_help=True)
 
 
 def _snapshot(ticket_id: str, checkpoint: str | None, tenant: str | None) -> Any:
     from supportgraph.checkpoints import open_checkpointer
-    from supportgraph.graph.builder import build_graph
-    from supportgraph.graph.runner import config_for
+    from supportgraph.runs.build import build_graph
+    from supportgraph.runs.runner import config_for
 
     try:
         with open_checkpointer(checkpoint, create=False) as saver:
@@ -65,9 +65,9 @@ def show(
     """Show a ticket: the customer's message, the internal findings, the reply, the log."""
     from rich.table import Table
 
-    from supportgraph.graph.inbox import reviews_in
     from supportgraph.reports.records import ticket_record
     from supportgraph.reports.review_card import review_card
+    from supportgraph.runs.inbox import reviews_in
 
     snapshot = _snapshot(ticket_id, checkpoint, tenant)
     now = Context().now()
@@ -123,8 +123,8 @@ def review_list(
 ) -> None:
     """List every ticket waiting for a human reviewer, most urgent first."""
     from supportgraph.checkpoints import open_checkpointer
-    from supportgraph.graph.inbox import pending_reviews
     from supportgraph.reports.review_card import review_card
+    from supportgraph.runs.inbox import pending_reviews
 
     age = _duration("--older-than", older_than)
     waited = _duration("--waiting-longer-than", waiting_longer_than)
@@ -160,9 +160,9 @@ class DecisionOptions:
 
 def _decide(ticket_id: str, answer: dict[str, Any], options: DecisionOptions) -> None:
     from supportgraph.checkpoints import open_checkpointer
-    from supportgraph.graph.builder import build_graph
-    from supportgraph.graph.runner import resume_review
     from supportgraph.reports.records import ticket_record
+    from supportgraph.runs.build import build_graph
+    from supportgraph.runs.runner import resume_review
 
     answer = answer | {"reviewer": check_reviewer(str(answer.get("reviewer", "")))}
     relay = relay_for(options.out, options.smtp) if options.sends else None

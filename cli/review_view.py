@@ -2,7 +2,7 @@
 
 Both print a review card (reports/review_card.py): what the customer wrote, what the
 graph found (for the reviewer only) and the draft, so a person can decide from this
-view alone. Every value from a ticket goes through tools/escape.py.
+view alone. Every value from a ticket goes through tools/safety/escape.py.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from rich.markup import escape as rich_escape
 from rich.table import Table
 
 from supportgraph.cli.console import console
-from supportgraph.tools import escape
-from supportgraph.tools.durations import format_duration
-from supportgraph.tools.salutations import strip_salutations
+from supportgraph.tools.desk.durations import format_duration
+from supportgraph.tools.reply.salutations import strip_salutations
+from supportgraph.tools.safety import escape
 
 Card = dict[str, Any]
 # The message and the draft are shown whole; this only stops a pathological one.

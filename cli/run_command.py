@@ -3,7 +3,7 @@
 Each ticket is read, validated, run, reported and delivered on its own: a ticket that
 fails at any of those steps is printed with its id and reason, and every other ticket
 is still processed, written to the reports and delivered. Everything printed from a
-ticket goes through tools/escape.py.
+ticket goes through tools/safety/escape.py.
 """
 
 from __future__ import annotations
@@ -28,13 +28,13 @@ from supportgraph.cli.options import (
 from supportgraph.graph.context import Context
 from supportgraph.graph.errors import SupportGraphError
 from supportgraph.graph.incidents import one_line, record_incident
-from supportgraph.tools import escape
+from supportgraph.tools.safety import escape
 
 if TYPE_CHECKING:
     from supportgraph.graph.models import Ticket
-    from supportgraph.graph.runner import TicketRun
     from supportgraph.reports.spool import RecordSpool
-    from supportgraph.tools.relay import Relay
+    from supportgraph.runs.runner import TicketRun
+    from supportgraph.tools.delivery.relay import Relay
 
 TriageModelOption = Annotated[
     Path | None,
@@ -68,11 +68,11 @@ def run(
     )
 
     from supportgraph.reports.spool import RecordSpool
-    from supportgraph.tools.engines import engine_for
-    from supportgraph.tools.intake import open_tickets
-    from supportgraph.tools.macros import load_macros
-    from supportgraph.tools.relay import LEDGER, Relay, transport_for
-    from supportgraph.tools.sla import load_policy
+    from supportgraph.tools.delivery.relay import LEDGER, Relay, transport_for
+    from supportgraph.tools.desk.sla import load_policy
+    from supportgraph.tools.reply.macros import load_macros
+    from supportgraph.tools.tickets.intake import open_tickets
+    from supportgraph.tools.triage.engines import engine_for
 
     context = Context()
     context = replace(
@@ -163,7 +163,7 @@ def run_tickets(
     (bench/volume.py) run tickets through here.
 
     Args:
-        tickets: The accepted tickets, read lazily (``tools.intake.open_tickets``).
+        tickets: The accepted tickets, read lazily (``tools.tickets.intake.open_tickets``).
         spool: Where each ticket's record goes.
         checkpoint: The store's URL (None: the default SQLite file).
         relay: Delivers each ticket's outbox.
@@ -175,9 +175,9 @@ def run_tickets(
             the ticket file changed since it was checked.
     """
     from supportgraph.checkpoints import open_checkpointer
-    from supportgraph.graph.builder import build_graph
-    from supportgraph.graph.runner import stream_batch
-    from supportgraph.tools.kb_drafts import worth_a_draft
+    from supportgraph.runs.build import build_graph
+    from supportgraph.runs.runner import stream_batch
+    from supportgraph.tools.knowledge.kb_drafts import worth_a_draft
 
     batch = Batch()
     with open_checkpointer(checkpoint) as saver:
@@ -273,7 +273,7 @@ def write_run_reports(
         names: Contacts of tickets that may become KB drafts, redacted from them.
     """
     from supportgraph.reports.writer import write_reports
-    from supportgraph.tools.sla import load_policy
+    from supportgraph.tools.desk.sla import load_policy
 
     health = maintain_kb(records, context, names)
     try:
@@ -301,9 +301,9 @@ def maintain_kb(
     A failure here is reported and leaves the reports without KB health; it never costs
     the run its reports.
     """
-    from supportgraph.tools.kb import read_articles
-    from supportgraph.tools.kb_health import kb_health, record_run
-    from supportgraph.tools.kb_store import kb_key
+    from supportgraph.tools.knowledge.kb import read_articles
+    from supportgraph.tools.knowledge.kb_health import kb_health, record_run
+    from supportgraph.tools.knowledge.kb_store import kb_key
 
     try:
         key = kb_key(context.kb_path)
@@ -325,10 +325,10 @@ def propose_drafts(
         context: Run settings (KB path, clock).
         names: People each ticket names (its contact), by ticket id, redacted from drafts.
     """
-    from supportgraph.tools.embeddings import default_encoder
-    from supportgraph.tools.kb_drafts import propose_drafts as propose
-    from supportgraph.tools.kb_drafts import worth_a_draft
-    from supportgraph.tools.kb_store import load_index
+    from supportgraph.tools.knowledge.embeddings import default_encoder
+    from supportgraph.tools.knowledge.kb_drafts import propose_drafts as propose
+    from supportgraph.tools.knowledge.kb_drafts import worth_a_draft
+    from supportgraph.tools.knowledge.kb_store import load_index
 
     if not any(worth_a_draft(r) for r in records):
         return

@@ -26,12 +26,12 @@ from supportgraph.cli.console import console, errors
 from supportgraph.cli.options import fail
 from supportgraph.graph.context import Context, home_dir
 from supportgraph.graph.errors import SupportGraphError
-from supportgraph.tools import escape
-from supportgraph.tools.training_data import parse_columns, read_labelled, require_trainable
+from supportgraph.tools.safety import escape
+from supportgraph.tools.triage.training_data import parse_columns, read_labelled, require_trainable
 
 if TYPE_CHECKING:
-    from supportgraph.tools.training_data import LabelledTickets
-    from supportgraph.tools.triage_model import TriageModel
+    from supportgraph.tools.triage.training_data import LabelledTickets
+    from supportgraph.tools.triage.triage_model import TriageModel
 
 
 class Embeddings(StrEnum):
@@ -55,7 +55,7 @@ def _fail(message: str) -> typer.Exit:
 class TrainingSteps:
     """Training progress on stderr: a live display on a terminal, one line per step otherwise.
 
-    Implements :class:`~supportgraph.tools.triage_model.TrainingProgress`. On a terminal
+    Implements :class:`~supportgraph.tools.triage.triage_model.TrainingProgress`. On a terminal
     each step is a row with a spinner, the folds done (k/n) and its elapsed time; piped
     (CI logs, files) each step is one line with the time since training started.
     """
@@ -160,9 +160,9 @@ def train_triage(
     ] = None,
 ) -> None:
     """Train a triage model on your own labelled tickets and print cross-validated scores."""
-    from supportgraph.tools.label_map import read_label_map
-    from supportgraph.tools.triage_features import default_folds
-    from supportgraph.tools.triage_model import MODEL_FILE, FeatureSettings, TriageModel
+    from supportgraph.tools.triage.label_map import read_label_map
+    from supportgraph.tools.triage.triage_features import default_folds
+    from supportgraph.tools.triage.triage_model import MODEL_FILE, FeatureSettings, TriageModel
 
     started = time.perf_counter()
     folder = out or home_dir() / "models" / f"{data.stem}-{label}"
@@ -282,8 +282,12 @@ def eval_triage(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Score a trained triage model on labelled tickets and write a markdown report."""
-    from supportgraph.tools.evaluation import markdown_report, score_predictions, training_overlap
-    from supportgraph.tools.triage_model import TriageModel
+    from supportgraph.tools.triage.evaluation import (
+        markdown_report,
+        score_predictions,
+        training_overlap,
+    )
+    from supportgraph.tools.triage.triage_model import TriageModel
 
     try:
         trained = TriageModel.load(model)

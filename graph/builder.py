@@ -35,21 +35,20 @@ builder.add_edge(START, "supervisor")
 SupportGraph = CompiledStateGraph[SupportState, Context, InputState, SupportState]
 
 
-def build_graph(checkpointer: BaseCheckpointSaver[str] | None = None) -> SupportGraph:
-    """Compile the support graph, with a checkpointer for pause/resume and crash recovery.
+def compile_graph(checkpointer: BaseCheckpointSaver[str] | None = None) -> SupportGraph:
+    """Compile the support graph, saving every step to ``checkpointer`` as given.
+
+    To run tickets against one of supportgraph's stores, use
+    ``supportgraph.runs.build.build_graph``: it also fences the store's writes by ticket
+    leases. graph/ knows no store, so that the dependency runs one way.
 
     Args:
-        checkpointer: Where every step is saved (see ``supportgraph.checkpoints``);
-            None compiles a graph that cannot pause for review across calls. It is
-            wrapped so that only the process holding a ticket's lease writes to it.
+        checkpointer: Where every step is saved; None compiles a graph that cannot pause
+            for review across calls (what Studio and a parent graph want).
     """
-    if checkpointer is not None:
-        from supportgraph.checkpoints.fence import fenced
-
-        checkpointer = fenced(checkpointer)
     return builder.compile(checkpointer=checkpointer, name="supportgraph")
 
 
 # LangGraph Studio / `langgraph dev` bring their own persistence and reject a graph
 # compiled with a checkpointer, so the module-level graph has none.
-graph = build_graph()
+graph = compile_graph()

@@ -70,10 +70,10 @@ class Context:
         triage_model: Folder of a model written by ``supportgraph train triage``;
             None uses the shipped model for the default taxonomy.
         label_map: JSON file mapping the triage model's labels to graph routes
-            (tools/label_map.py); None uses the map saved with the model.
+            (tools/triage/label_map.py); None uses the map saved with the model.
         templates_path: Folder of reply templates (``SUPPORTGRAPH_TEMPLATES``) that
             overrides ``$SUPPORTGRAPH_HOME/templates`` and the shipped ones, file by
-            file (tools/macros.py).
+            file (tools/reply/macros.py).
         brand: The product name the replies speak for (``SUPPORTGRAPH_BRAND``).
         signature: How replies are signed (``SUPPORTGRAPH_SIGNATURE``); None signs as
             the brand's support team, in the reply's language.

@@ -1,6 +1,6 @@
 """Keep the traceback of an unexpected failure in ``$SUPPORTGRAPH_HOME/logs/``, off the console.
 
-The per-ticket boundaries (graph/runner.py, the CLI's delivery and reporting) turn an
+The per-ticket boundaries (runs/runner.py, the CLI's delivery and reporting) turn an
 unexpected exception into a one-line reason; the traceback a developer needs goes here.
 """
 

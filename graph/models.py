@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from supportgraph.tools.redaction import mask_sensitive
+from supportgraph.tools.safety.redaction import mask_sensitive
 
 Tier = Literal["Starter", "Growth", "Professional", "Enterprise"]
 Channel = Literal["Email", "Chat", "Phone", "Web"]
@@ -17,7 +17,7 @@ Priority = Literal["Critical", "High", "Medium", "Low"]
 Category = Literal["technical", "billing", "account", "sales", "product", "feedback"]
 Sentiment = Literal["negative", "neutral", "positive"]
 TriageRoute = Literal["technical", "success", "knowledge", "escalation"]
-Team = Annotated[str, Field(min_length=1, max_length=100)]  # a name from tools/teams.py
+Team = Annotated[str, Field(min_length=1, max_length=100)]  # a name from tools/desk/teams.py
 HandoffReason = Literal[
     "policy_restriction",
     "low_confidence",
@@ -44,7 +44,7 @@ CATEGORIES: tuple[Category, ...] = (
 )
 
 
-# Limits at the edge (tools/intake.py cuts subjects and cleans text before these apply).
+# Limits at the edge (tools/tickets/intake.py cuts subjects and cleans text before these apply).
 ID_MAX_CHARS = 128
 ID_PUNCTUATION = "-_.:#@+"
 CUSTOMER_MAX_CHARS = 200
@@ -92,7 +92,7 @@ def _check_text(value: str, what: str, single_line: bool) -> str:
     if found:
         raise ValueError(
             f"{what} has {_describe(found.group())} at position {found.start() + 1}; "
-            "remove it (tools/intake.py cleans text this way)"
+            "remove it (tools/tickets/intake.py cleans text this way)"
         )
     return value
 
@@ -118,7 +118,7 @@ class Ticket(_Model):
     declared_priority: Priority | None = None
     declared_category: str | None = None
     # Set when the message was too big for state: ``message`` then holds an excerpt and
-    # the whole text sits in the blob store under this sha256 (tools/blobs.py).
+    # the whole text sits in the blob store under this sha256 (tools/tickets/blobs.py).
     body_sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
     body_bytes: int | None = Field(default=None, ge=0)
 
@@ -150,7 +150,7 @@ class Ticket(_Model):
         if len(value) > SUBJECT_MAX_CHARS:
             raise ValueError(
                 f"subject is {len(value):,} characters long; at most {SUBJECT_MAX_CHARS} "
-                "(tools/intake.py cuts longer ones)"
+                "(tools/tickets/intake.py cuts longer ones)"
             )
         return _check_text(value, "subject", single_line=True)
 
@@ -202,7 +202,7 @@ class Ticket(_Model):
 class Signals(_Model):
     """What happened, to whom and how pressing: the inputs of the priority matrix.
 
-    Each value is the most likely class of its learned head (tools/judgement.py), with
+    Each value is the most likely class of its learned head (tools/triage/judgement.py), with
     its probability: ``impact`` is the rubric's impact level, which follows from what
     happened (``effect``) and ``who`` is affected. ``critical`` and ``person`` are the
     probabilities that the ticket is a Critical incident and that a person must act
@@ -219,10 +219,10 @@ class Signals(_Model):
     urgency_p: float
     critical: float
     person: float
-    reason: str = "none"  # the most likely reason a person must act (tools/judgement.py)
+    reason: str = "none"  # the most likely reason a person must act (tools/triage/judgement.py)
     exposure: float = 0.0  # probability that data or credentials were exposed
     # The passage these signals were read from, when one passage of the ticket reads
-    # more serious than the whole (tools/severity.py passage_alarm); empty otherwise.
+    # more serious than the whole (tools/triage/severity.py passage_alarm); empty otherwise.
     passage: str = ""
 
 
@@ -246,9 +246,9 @@ class TriageResult(_Model):
     signals: Signals | None = None  # impact, effect, urgency (None from engines without them)
     routine: str | None = None  # thanks, praise, auto_reply, spam, howto, feature_idea
     steering: tuple[str, ...] = ()  # text that tried to steer the system, judged as content
-    requests: tuple[str, ...] = ()  # person-first intents found (tools/intents.py)
+    requests: tuple[str, ...] = ()  # person-first intents found (tools/signals/intents.py)
     request_evidence: tuple[str, ...] = ()  # the words that showed each request
-    obfuscation: tuple[str, ...] = ()  # ways the text hid its words (tools/normalize.py)
+    obfuscation: tuple[str, ...] = ()  # ways the text hid its words (tools/signals/normalize.py)
 
 
 class KBHit(_Model):
@@ -444,7 +444,7 @@ class Reply(_Model):
 
     ``text`` is the customer text as last rendered: a preview of what an approval
     would send while it is a draft, and what was sent once it is sent. It is rendered
-    from the state at send time (tools/replies.py), never kept from the draft.
+    from the state at send time (tools/reply/replies.py), never kept from the draft.
     """
 
     text: str

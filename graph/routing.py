@@ -21,14 +21,14 @@ from supportgraph.graph.models import (
     TriggerKind,
 )
 from supportgraph.graph.state import SupportState
-from supportgraph.tools.teams import Role, Teams
-from supportgraph.tools.ticket_text import content_text
+from supportgraph.tools.desk.teams import Role, Teams
+from supportgraph.tools.signals.ticket_text import content_text
 
 Step = Literal["triage", "technical", "success", "knowledge", "human_review", "respond", "__end__"]
 Specialist = Literal["technical", "success"]
 SPECIALISTS: tuple[Specialist, ...] = ("technical", "success")
 
-# Which role owns a category, an action and a request; tools/teams.py names the team.
+# Which role owns a category, an action and a request; tools/desk/teams.py names the team.
 OWNER_ROLE: dict[Category, Role] = {
     "technical": "engineering",
     "billing": "billing",
@@ -235,7 +235,7 @@ def possible_exposure(state: SupportState, policy: Policy) -> EscalationTrigger 
 def person_needed(state: SupportState, policy: Policy) -> EscalationTrigger | None:
     """The learned judgement reads something a person must handle → that team acts first.
 
-    The safe side for what the request patterns (tools/intents.py) do not name: an
+    The safe side for what the request patterns (tools/signals/intents.py) do not name: an
     indirect refund request, a privacy worry, a possible incident described vaguely.
     The learned reason picks the team, and whether it is a severity escalation.
     """

@@ -9,7 +9,7 @@ from langgraph.runtime import Runtime
 from supportgraph.graph.context import Context, context_of
 from supportgraph.graph.models import KnowledgeReport
 from supportgraph.graph.state import SupportState
-from supportgraph.tools.ticket_text import content_text
+from supportgraph.tools.signals.ticket_text import content_text
 
 TOP_K = 3
 RELATIVE_FLOOR = 0.75  # a hit must score at least 3/4 of the best one to be worth citing
@@ -20,7 +20,9 @@ def ground_answer(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
 
     It reads nothing the specialists write, so the supervisor runs it beside them.
     """
-    from supportgraph.tools.kb_store import load_index  # numpy, bm25s, MiniLM: not at import
+    from supportgraph.tools.knowledge.kb_store import (
+        load_index,  # numpy, bm25s, MiniLM: not at import
+    )
 
     context = context_of(runtime)
     ticket = state["ticket"]

@@ -1,7 +1,7 @@
 """Respond node: draft the reply, or send it once no human needs to see it first.
 
 What the customer reads is rendered from the state at the moment it is sent
-(tools/replies.py): after a review it says what was decided (a refund approved with
+(tools/reply/replies.py): after a review it says what was decided (a refund approved with
 its amount and charge, a hand-over), never what a draft said before. Each team the
 text relies on gets an internal notification in the same outbox write, and each new
 reply gets its own idempotency key (a revision), so a reply after a replay or an edit
@@ -26,7 +26,7 @@ from supportgraph.graph.models import (
 )
 from supportgraph.graph.routing import ACTION_ROLE, closes_silently
 from supportgraph.graph.state import SupportState
-from supportgraph.tools.outbox import (
+from supportgraph.tools.delivery.outbox import (
     action_request,
     customer_reply,
     internal_notification,
@@ -34,8 +34,8 @@ from supportgraph.tools.outbox import (
     revision,
     status_change,
 )
-from supportgraph.tools.replies import Rendered, ReplyWriter, reply_from
-from supportgraph.tools.reply_plan import ReplyPlan
+from supportgraph.tools.reply.replies import Rendered, ReplyWriter, reply_from
+from supportgraph.tools.reply.reply_plan import ReplyPlan
 
 
 def respond(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:

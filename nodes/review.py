@@ -13,7 +13,7 @@ from supportgraph.graph.context import Context, context_of
 from supportgraph.graph.errors import ConfigurationError, ReviewError
 from supportgraph.graph.models import Escalation, ReviewDecision
 from supportgraph.graph.state import SupportState
-from supportgraph.tools.teams import load_teams
+from supportgraph.tools.desk.teams import load_teams
 
 Ask = Literal["approve_refund", "approve_action", "approve_reply", "take_over"]
 

@@ -20,14 +20,20 @@ from supportgraph.graph.models import (
     Tier,
 )
 from supportgraph.graph.state import SupportState
-from supportgraph.tools.catalog import Plan, compare, load_catalog, mentioned_plans, named_plans
-from supportgraph.tools.customers import Verification, load_directory, verify
-from supportgraph.tools.entities import extract_entities
-from supportgraph.tools.intents import MONEY_INTENTS
-from supportgraph.tools.ledger import Charge, charges_for, duplicate_charges, load_ledger
-from supportgraph.tools.passages import supporting_sentence
-from supportgraph.tools.refunds import requested
-from supportgraph.tools.ticket_text import content_text
+from supportgraph.tools.accounts.catalog import (
+    Plan,
+    compare,
+    load_catalog,
+    mentioned_plans,
+    named_plans,
+)
+from supportgraph.tools.accounts.customers import Verification, load_directory, verify
+from supportgraph.tools.accounts.ledger import Charge, charges_for, duplicate_charges, load_ledger
+from supportgraph.tools.accounts.refunds import requested
+from supportgraph.tools.knowledge.passages import supporting_sentence
+from supportgraph.tools.signals.entities import extract_entities
+from supportgraph.tools.signals.intents import MONEY_INTENTS
+from supportgraph.tools.signals.ticket_text import content_text
 
 SUCCESS_AREAS = {"billing", "plans", "account", "product"}
 
@@ -214,7 +220,9 @@ def _kb_answer(
     Sentences that recommend what the customer already has (a Growth trial to a
     Growth customer, an Enterprise agreement to an Enterprise customer) are passed over.
     """
-    from supportgraph.tools.kb_store import load_index  # numpy, bm25s, MiniLM: not at import
+    from supportgraph.tools.knowledge.kb_store import (
+        load_index,  # numpy, bm25s, MiniLM: not at import
+    )
 
     index = load_index(context.kb_path)
     text = content_text(ticket)

@@ -11,9 +11,9 @@ from supportgraph.graph.context import Context, context_of
 from supportgraph.graph.models import Decision, Ticket
 from supportgraph.graph.routing import Policy, decide_escalation, route_ticket
 from supportgraph.graph.state import SupportState
-from supportgraph.tools.intake import validate_ticket
-from supportgraph.tools.sla import load_policy, sla_status
-from supportgraph.tools.teams import load_teams
+from supportgraph.tools.desk.sla import load_policy, sla_status
+from supportgraph.tools.desk.teams import load_teams
+from supportgraph.tools.tickets.intake import validate_ticket
 
 Destination = Literal[
     "triage", "technical", "success", "knowledge", "human_review", "respond", "__end__"

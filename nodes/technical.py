@@ -9,8 +9,8 @@ from langgraph.runtime import Runtime
 from supportgraph.graph.context import Context, context_of
 from supportgraph.graph.models import SpecialistReport
 from supportgraph.graph.state import SupportState
-from supportgraph.tools.entities import extract_entities, size_in_gb
-from supportgraph.tools.ticket_text import content_text
+from supportgraph.tools.signals.entities import extract_entities, size_in_gb
+from supportgraph.tools.signals.ticket_text import content_text
 
 NON_TECHNICAL_AREAS = {"billing", "plans", "account", "product"}
 MAX_STEPS = 5
@@ -56,7 +56,9 @@ def troubleshoot(state: SupportState, runtime: Runtime[Context]) -> dict[str, An
                 handback_note="no product fault described; looks like an account or billing matter",
             )
         }
-    from supportgraph.tools.kb_store import load_index  # numpy, bm25s, MiniLM: not at import
+    from supportgraph.tools.knowledge.kb_store import (
+        load_index,  # numpy, bm25s, MiniLM: not at import
+    )
 
     families = [f"{code[0]}xx" for code in entities.get("http_status", [])]
     query = " ".join([text, *entities.get("products", []), *families])

@@ -8,7 +8,7 @@ from langgraph.runtime import Runtime
 
 from supportgraph.graph.context import Context, context_of
 from supportgraph.graph.state import SupportState
-from supportgraph.tools.intents import find_requests
+from supportgraph.tools.signals.intents import find_requests
 
 
 def triage_ticket(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
@@ -18,7 +18,7 @@ def triage_ticket(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
     deterministic check whichever engine classified the ticket, so the safety policy
     never depends on a model's mood.
     """
-    from supportgraph.tools.engines import engine_for  # scikit-learn, ONNX: not at import
+    from supportgraph.tools.triage.engines import engine_for  # scikit-learn, ONNX: not at import
 
     ticket = state["ticket"]
     result = engine_for(context_of(runtime)).triage(ticket)

@@ -16,9 +16,9 @@ from typing import Any
 from supportgraph.graph.models import CHANNELS, PRIORITIES
 from supportgraph.reports.metrics import Metrics, share, sla_compliance
 from supportgraph.reports.records import masked
-from supportgraph.tools import escape
-from supportgraph.tools.kb_health import KBHealth
-from supportgraph.tools.redaction import redact
+from supportgraph.tools.knowledge.kb_health import KBHealth
+from supportgraph.tools.safety import escape
+from supportgraph.tools.safety.redaction import redact
 
 Record = dict[str, Any]
 

@@ -7,10 +7,10 @@ from datetime import datetime
 
 from supportgraph.graph import routing
 from supportgraph.graph.models import PRIORITIES
-from supportgraph.tools import severity
-from supportgraph.tools.durations import format_duration
-from supportgraph.tools.sla import SlaPolicy
-from supportgraph.tools.teams import Teams, load_teams
+from supportgraph.tools.desk.durations import format_duration
+from supportgraph.tools.desk.sla import SlaPolicy
+from supportgraph.tools.desk.teams import Teams, load_teams
+from supportgraph.tools.triage import severity
 
 
 def _first_line(obj: object) -> str:

@@ -2,7 +2,7 @@
 
 Every report is computed from these records, so this is where what a customer wrote
 is masked for them: card numbers, IBANs, SSNs, national ids, keys and e-mail addresses
-become placeholders (``REPORTED`` in tools/redaction.py) in every text field.
+become placeholders (``REPORTED`` in tools/safety/redaction.py) in every text field.
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from supportgraph.tools.durations import format_duration
-from supportgraph.tools.redaction import REPORTED, redact
+from supportgraph.tools.desk.durations import format_duration
+from supportgraph.tools.safety.redaction import REPORTED, redact
 
 if TYPE_CHECKING:
     from langgraph.types import StateSnapshot

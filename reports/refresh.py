@@ -21,8 +21,8 @@ from typing import Any
 
 from supportgraph.graph.errors import ReportError
 from supportgraph.reports.writer import RUN_FILE, TICKETS_FILE, Record, write_reports
-from supportgraph.tools.kb_health import KBHealth
-from supportgraph.tools.sla import SlaPolicy
+from supportgraph.tools.desk.sla import SlaPolicy
+from supportgraph.tools.knowledge.kb_health import KBHealth
 
 FOLDER_GLOB = "customer_support_*"
 

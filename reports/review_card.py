@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, Any
 from supportgraph.graph.errors import ConfigurationError
 from supportgraph.graph.models import SpecialistReport, Ticket
 from supportgraph.reports.records import masked
-from supportgraph.tools.blobs import full_message
+from supportgraph.tools.tickets.blobs import full_message
 
 if TYPE_CHECKING:  # a card only reads the fields
-    from supportgraph.graph.inbox import PendingReview, ThreadState
+    from supportgraph.runs.inbox import PendingReview, ThreadState
 
 Card = dict[str, Any]
 

@@ -23,8 +23,8 @@ from supportgraph.reports import markdown
 from supportgraph.reports.metrics import compute
 from supportgraph.reports.playbook import render_playbook
 from supportgraph.reports.records import masked
-from supportgraph.tools.kb_health import KBHealth
-from supportgraph.tools.sla import SlaPolicy, load_policy
+from supportgraph.tools.desk.sla import SlaPolicy, load_policy
+from supportgraph.tools.knowledge.kb_health import KBHealth
 
 Record = dict[str, Any]
 TICKETS_FILE = "tickets.jsonl"

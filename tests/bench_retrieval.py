@@ -19,12 +19,12 @@ from pathlib import Path
 
 import numpy as np
 
-from supportgraph.tools.embeddings import default_encoder
-from supportgraph.tools.kb import Article, read_articles
-from supportgraph.tools.kb_store import build_index
-from supportgraph.tools.passages import article_text, chunk_article
-from supportgraph.tools.retrieval import DEFAULT_SETTINGS, HybridIndex
-from supportgraph.tools.retrieval_eval import data_dir, read_questions
+from supportgraph.tools.knowledge.embeddings import default_encoder
+from supportgraph.tools.knowledge.kb import Article, read_articles
+from supportgraph.tools.knowledge.kb_store import build_index
+from supportgraph.tools.knowledge.passages import article_text, chunk_article
+from supportgraph.tools.knowledge.retrieval import DEFAULT_SETTINGS, HybridIndex
+from supportgraph.tools.knowledge.retrieval_eval import data_dir, read_questions
 
 TARGET = 10_000
 QUERIES = 300

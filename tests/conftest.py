@@ -14,7 +14,7 @@ import pytest
 from supportgraph.checkpoints import open_checkpointer
 from supportgraph.graph.context import Context
 from supportgraph.graph.models import Ticket
-from supportgraph.tools.intake import validate_records
+from supportgraph.tools.tickets.intake import validate_records
 
 from . import pg_server
 from .pg_server import PostgresServer

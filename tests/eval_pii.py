@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from supportgraph.tools.redaction import Finding, find_pii, redact
+from supportgraph.tools.safety.redaction import Finding, find_pii, redact
 
 CASES_PATH = Path(__file__).parent / "data" / "pii_cases.jsonl"
 # Kinds a KB draft must not keep: all of them (a draft is published to every reader).

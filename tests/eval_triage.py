@@ -30,10 +30,10 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict, train_te
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.svm import LinearSVC
 
-from supportgraph.tools.evaluation import score_predictions
-from supportgraph.tools.training_data import LabelledTickets, read_labelled
-from supportgraph.tools.triage_features import default_folds
-from supportgraph.tools.triage_model import MODEL_FILE, FeatureSettings, TriageModel
+from supportgraph.tools.triage.evaluation import score_predictions
+from supportgraph.tools.triage.training_data import LabelledTickets, read_labelled
+from supportgraph.tools.triage.triage_features import default_folds
+from supportgraph.tools.triage.triage_model import MODEL_FILE, FeatureSettings, TriageModel
 
 ROOT = Path(__file__).resolve().parents[1]
 THRESHOLD = 0.4

@@ -25,11 +25,11 @@ from langgraph.types import Command
 from typing_extensions import TypedDict
 
 from supportgraph.checkpoints import open_checkpointer
-from supportgraph.graph.builder import build_graph
 from supportgraph.graph.context import Context
 from supportgraph.graph.models import SpecialistReport, Ticket
-from supportgraph.graph.runner import resume_review, run_ticket
-from supportgraph.tools.intake import validate_records
+from supportgraph.runs.build import build_graph
+from supportgraph.runs.runner import resume_review, run_ticket
+from supportgraph.tools.tickets.intake import validate_records
 
 from .conftest import SAMPLES
 

@@ -62,7 +62,7 @@ def test_bench_writes_every_figure_for_a_small_run(tmp_path: Path) -> None:
 
 def test_the_volume_generator_gives_the_same_valid_mixed_tickets_for_a_seed() -> None:
     from bench.volume import NOW, generate
-    from supportgraph.tools.intake import validate_records
+    from supportgraph.tools.tickets.intake import validate_records
 
     tickets = generate(1200)  # more than the 1,040 it draws from: copies get their own ids
     assert tickets == generate(1200) and tickets != generate(1200, seed=1)

@@ -7,13 +7,13 @@ from typing import Any
 
 import pytest
 
-from supportgraph.checkpoints.retention import thread_bytes
-from supportgraph.graph.builder import build_graph
 from supportgraph.graph.context import Context
 from supportgraph.graph.errors import ConfigurationError
 from supportgraph.graph.models import Ticket
-from supportgraph.graph.runner import run_ticket
-from supportgraph.tools.blobs import EXCERPT_CHARS, BlobStore, default_store, full_message
+from supportgraph.runs.build import build_graph
+from supportgraph.runs.retention import thread_bytes
+from supportgraph.runs.runner import run_ticket
+from supportgraph.tools.tickets.blobs import EXCERPT_CHARS, BlobStore, default_store, full_message
 
 LOG_LINE = "2026-11-24T03:12:09Z export-worker ERROR job 8812 timed out after 300s (2.1 GB)\n"
 

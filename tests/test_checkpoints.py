@@ -11,11 +11,12 @@ from langgraph.graph import START, StateGraph
 from typing_extensions import TypedDict
 
 from supportgraph.checkpoints import open_checkpointer, thread_id
-from supportgraph.graph.builder import build_graph, graph
+from supportgraph.graph.builder import graph
 from supportgraph.graph.context import Context
 from supportgraph.graph.errors import ConfigurationError, IntakeError, ReviewError
 from supportgraph.graph.models import Ticket
-from supportgraph.graph.runner import config_for, resume_review, run_batch, run_ticket
+from supportgraph.runs.build import build_graph
+from supportgraph.runs.runner import config_for, resume_review, run_batch, run_ticket
 
 from .conftest import NOW, SAMPLES
 
@@ -189,7 +190,7 @@ def _ticking_clock() -> Any:
 def test_every_sample_ticket_keeps_its_whole_history_in_24_kb_of_sqlite(
     tmp_path: Path, samples: dict[str, Ticket], clock: str
 ) -> None:
-    from supportgraph.checkpoints.retention import thread_bytes
+    from supportgraph.runs.retention import thread_bytes
 
     context = Context(clock=(lambda: NOW) if clock == "pinned" else _ticking_clock())
     with open_checkpointer(f"sqlite:///{tmp_path / 'size.sqlite'}") as saver:
@@ -319,7 +320,7 @@ def test_prune_drops_the_values_only_deleted_checkpoints_named(
     import sqlite3
     from datetime import timedelta
 
-    from supportgraph.checkpoints.retention import prune
+    from supportgraph.runs.retention import prune
 
     path = tmp_path / "prune.sqlite"
     count = (
@@ -341,7 +342,7 @@ def test_prune_drops_the_values_only_deleted_checkpoints_named(
 
 
 def test_nodes_of_one_step_run_one_after_another_on_the_embedded_engine() -> None:
-    from supportgraph.graph.runner import step_config
+    from supportgraph.runs.runner import step_config
 
     # CPU-bound nodes in threads only contend on two cores; network-bound LLM calls overlap.
     embedded = step_config(config_for("T1"), Context())

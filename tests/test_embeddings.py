@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from supportgraph.tools import embeddings
-from supportgraph.tools.embeddings import DIMENSIONS, default_encoder, fast_encoder
-from supportgraph.tools.kb import read_articles
-from supportgraph.tools.kb_store import build_index, open_index
+from supportgraph.tools.knowledge import embeddings
+from supportgraph.tools.knowledge.embeddings import DIMENSIONS, default_encoder, fast_encoder
+from supportgraph.tools.knowledge.kb import read_articles
+from supportgraph.tools.knowledge.kb_store import build_index, open_index
 
 
 def test_vectors_are_unit_length_and_in_input_order() -> None:

@@ -8,7 +8,7 @@ import shlex
 import pytest
 from rich.console import Console
 
-from supportgraph.tools import escape
+from supportgraph.tools.safety import escape
 
 
 def _printed(markup: str) -> str:

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from supportgraph.tools.evaluation import coverage_at, expected_calibration_error, score_predictions
+from supportgraph.tools.triage.evaluation import (
+    coverage_at,
+    expected_calibration_error,
+    score_predictions,
+)
 
 
 def test_perfectly_calibrated_confidence_has_no_calibration_error() -> None:

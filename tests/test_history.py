@@ -12,15 +12,15 @@ import pytest
 from typer.testing import CliRunner
 
 from supportgraph.checkpoints import open_checkpointer
-from supportgraph.checkpoints.maintenance import history, replay
-from supportgraph.checkpoints.retention import prune, thread_bytes
 from supportgraph.cli.app import app
-from supportgraph.graph.builder import build_graph
 from supportgraph.graph.context import Context
 from supportgraph.graph.errors import HistoryError
 from supportgraph.graph.models import Ticket
-from supportgraph.graph.runner import config_for, resume_review, run_batch, run_ticket
-from supportgraph.tools.relay import LEDGER, Relay, delivered_keys
+from supportgraph.runs.build import build_graph
+from supportgraph.runs.maintenance import history, replay
+from supportgraph.runs.retention import prune, thread_bytes
+from supportgraph.runs.runner import config_for, resume_review, run_batch, run_ticket
+from supportgraph.tools.delivery.relay import LEDGER, Relay, delivered_keys
 
 from .conftest import NOW, SAMPLES
 

@@ -13,12 +13,12 @@ from typing import Any
 import pytest
 
 from supportgraph.checkpoints import open_checkpointer
-from supportgraph.graph.builder import build_graph
 from supportgraph.graph.context import Context
 from supportgraph.graph.errors import ReviewError
-from supportgraph.graph.inbox import pending_reviews
 from supportgraph.graph.models import Ticket
-from supportgraph.graph.runner import resume_review, run_batch
+from supportgraph.runs.build import build_graph
+from supportgraph.runs.inbox import pending_reviews
+from supportgraph.runs.runner import resume_review, run_batch
 
 from .conftest import NOW, ROOT
 
@@ -60,7 +60,7 @@ def test_the_store_names_the_waiting_threads_without_reading_the_finished_ones(
 
 def test_the_store_gives_the_same_state_and_interrupts_as_the_graph(waiting: Any) -> None:
     from supportgraph.checkpoints.index import thread_ids
-    from supportgraph.graph.inbox import stored_state
+    from supportgraph.runs.inbox import stored_state
 
     for thread in thread_ids(waiting.checkpointer):
         snapshot = waiting.get_state({"configurable": {"thread_id": thread}})

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from supportgraph.graph.errors import TicketFileError
-from supportgraph.tools.intake import read_tickets, validate_records
+from supportgraph.tools.tickets.intake import read_tickets, validate_records
 
 from .conftest import NOW, SAMPLES
 

@@ -20,12 +20,12 @@ from typer.testing import CliRunner
 from supportgraph.checkpoints import open_checkpointer
 from supportgraph.checkpoints.fence import FencedSaver
 from supportgraph.cli.app import app
-from supportgraph.graph.builder import build_graph
 from supportgraph.graph.context import Context
 from supportgraph.graph.models import Ticket
-from supportgraph.graph.runner import run_batch
-from supportgraph.tools import engines
-from supportgraph.tools.engines import engine_for
+from supportgraph.runs.build import build_graph
+from supportgraph.runs.runner import run_batch
+from supportgraph.tools.triage import engines
+from supportgraph.tools.triage.engines import engine_for
 
 from .conftest import NOW, SAMPLES
 
@@ -45,7 +45,7 @@ def boom_on_003(monkeypatch: pytest.MonkeyPatch) -> None:
                 raise ZeroDivisionError("division by zero in a classifier")
             return self.engine.triage(ticket)
 
-    # The triage node looks the engine up when it runs (tools/engines.py is heavy to import).
+    # The triage node looks the engine up when it runs (tools/triage/engines.py is heavy to import).
     monkeypatch.setattr(engines, "engine_for", lambda context: Exploding(engine_for(context)))
 
 

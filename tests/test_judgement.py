@@ -9,12 +9,14 @@ from typing import Any
 import pytest
 
 from supportgraph.checkpoints import open_checkpointer
-from supportgraph.graph.builder import build_graph
 from supportgraph.graph.context import Context
-from supportgraph.graph.runner import run_ticket
-from supportgraph.tools import judgement as judgement_module
-from supportgraph.tools.engines import EmbeddedEngine
-from supportgraph.tools.judgement import (
+from supportgraph.runs.build import build_graph
+from supportgraph.runs.runner import run_ticket
+from supportgraph.tools.signals.steering import text_to_judge
+from supportgraph.tools.signals.ticket_text import PASSAGE_CHARS, passages
+from supportgraph.tools.triage import judgement as judgement_module
+from supportgraph.tools.triage.engines import EmbeddedEngine
+from supportgraph.tools.triage.judgement import (
     Judgement,
     data_hash,
     load_judgement,
@@ -23,10 +25,8 @@ from supportgraph.tools.judgement import (
     tfidf_from_counts,
     tfidf_rows,
 )
-from supportgraph.tools.judgement_data import examples_file
-from supportgraph.tools.severity import assess, cell, passage_alarm
-from supportgraph.tools.steering import text_to_judge
-from supportgraph.tools.ticket_text import PASSAGE_CHARS, passages
+from supportgraph.tools.triage.judgement_data import examples_file
+from supportgraph.tools.triage.severity import assess, cell, passage_alarm
 
 from .conftest import make_ticket
 

@@ -14,11 +14,11 @@ from typer.testing import CliRunner
 
 from supportgraph.cli.app import app
 from supportgraph.graph.errors import KBError
-from supportgraph.tools.embeddings import default_encoder
-from supportgraph.tools.kb import read_articles
-from supportgraph.tools.kb_store import MODEL, build_index, connect, open_index
-from supportgraph.tools.passages import article_text, chunk_article
-from supportgraph.tools.rerank import FEATURES, rerank_scores
+from supportgraph.tools.knowledge.embeddings import default_encoder
+from supportgraph.tools.knowledge.kb import read_articles
+from supportgraph.tools.knowledge.kb_store import MODEL, build_index, connect, open_index
+from supportgraph.tools.knowledge.passages import article_text, chunk_article
+from supportgraph.tools.knowledge.rerank import FEATURES, rerank_scores
 
 runner = CliRunner()
 
@@ -183,7 +183,7 @@ def test_two_first_builds_at_once_do_not_collide() -> None:
     """Parallel specialists (threads) or two processes may build a fresh index together."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from supportgraph.tools.kb_store import open_index
+    from supportgraph.tools.knowledge.kb_store import open_index
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         reports = [f.result()[1] for f in [pool.submit(open_index), pool.submit(open_index)]]

@@ -14,10 +14,10 @@ from typer.testing import CliRunner
 
 from supportgraph.cli.app import app
 from supportgraph.graph.errors import KBError
-from supportgraph.tools.embeddings import default_encoder
-from supportgraph.tools.kb import read_articles, shipped_kb_folder
-from supportgraph.tools.kb_drafts import propose_drafts, publish_draft, read_drafts
-from supportgraph.tools.kb_store import load_index, store_path
+from supportgraph.tools.knowledge.embeddings import default_encoder
+from supportgraph.tools.knowledge.kb import read_articles, shipped_kb_folder
+from supportgraph.tools.knowledge.kb_drafts import propose_drafts, publish_draft, read_drafts
+from supportgraph.tools.knowledge.kb_store import load_index, store_path
 
 runner = CliRunner()
 TODAY = date(2026, 11, 25)

@@ -18,12 +18,12 @@ from langgraph.types import Command
 
 from supportgraph.checkpoints import open_checkpointer
 from supportgraph.checkpoints.fence import FencedSaver
-from supportgraph.checkpoints.maintenance import history, replay
-from supportgraph.graph.builder import build_graph
 from supportgraph.graph.context import Context
 from supportgraph.graph.errors import TicketBusyError
 from supportgraph.graph.models import Ticket
-from supportgraph.graph.runner import config_for, resume_review, run_ticket
+from supportgraph.runs.build import build_graph
+from supportgraph.runs.maintenance import history, replay
+from supportgraph.runs.runner import config_for, resume_review, run_ticket
 
 from .pg_server import PostgresServer
 

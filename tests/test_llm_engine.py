@@ -12,7 +12,7 @@ import pytest
 
 from supportgraph.graph.context import Context
 from supportgraph.graph.models import Ticket
-from supportgraph.tools.engines import engine_for
+from supportgraph.tools.triage.engines import engine_for
 
 
 class ScriptedModel(BaseHTTPRequestHandler):

@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 
 from supportgraph.cli.app import app
 from supportgraph.graph.errors import ConfigurationError
-from supportgraph.tools.macros import format_money, load_macros
-from supportgraph.tools.replies import TeamName
+from supportgraph.tools.reply.macros import format_money, load_macros
+from supportgraph.tools.reply.replies import TeamName
 
 runner = CliRunner()
 LANGUAGES = ("en", "de", "es", "fr")

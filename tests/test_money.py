@@ -9,14 +9,14 @@ from typing import Any
 import pytest
 
 from supportgraph.checkpoints import open_checkpointer
-from supportgraph.graph.builder import build_graph
 from supportgraph.graph.context import Context
 from supportgraph.graph.errors import ReviewError
 from supportgraph.graph.models import Ticket
-from supportgraph.graph.runner import resume_review, run_ticket
-from supportgraph.tools.customers import load_directory, verify
-from supportgraph.tools.intents import find_requests
-from supportgraph.tools.relay import Relay
+from supportgraph.runs.build import build_graph
+from supportgraph.runs.runner import resume_review, run_ticket
+from supportgraph.tools.accounts.customers import load_directory, verify
+from supportgraph.tools.delivery.relay import Relay
+from supportgraph.tools.signals.intents import find_requests
 
 from .conftest import make_ticket
 

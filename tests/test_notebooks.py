@@ -13,8 +13,9 @@ from langgraph.types import StateSnapshot
 from nbclient import NotebookClient
 
 from supportgraph.checkpoints import open_checkpointer
-from supportgraph.graph.builder import SupportGraph, build_graph
-from supportgraph.graph.runner import config_for
+from supportgraph.graph.builder import SupportGraph
+from supportgraph.runs.build import build_graph
+from supportgraph.runs.runner import config_for
 
 from .conftest import ROOT
 

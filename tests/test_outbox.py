@@ -18,11 +18,11 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
-from supportgraph.graph.builder import build_graph
 from supportgraph.graph.context import Context
 from supportgraph.graph.models import OutboxMessage, Ticket
-from supportgraph.graph.runner import resume_review, run_ticket
-from supportgraph.tools.relay import LEDGER, Relay, SmtpTransport, delivered_keys
+from supportgraph.runs.build import build_graph
+from supportgraph.runs.runner import resume_review, run_ticket
+from supportgraph.tools.delivery.relay import LEDGER, Relay, SmtpTransport, delivered_keys
 
 from .conftest import NOW, ROOT
 

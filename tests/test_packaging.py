@@ -11,15 +11,15 @@ import pytest
 
 from .conftest import ROOT
 
-PACKAGES = ("graph", "nodes", "tools", "checkpoints", "cli", "reports")
+PACKAGES = ("graph", "nodes", "tools", "checkpoints", "cli", "reports", "runs")
 
 
 def test_editable_install_maps_each_folder(tmp_path: Path) -> None:
-    code = "import supportgraph.graph.builder as b, supportgraph.tools.kb as k; print(b.__file__); print(k.__file__)"
+    code = "import supportgraph.graph.builder as b, supportgraph.tools.knowledge.kb as k; print(b.__file__); print(k.__file__)"
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, check=True
     ).stdout.split()
-    assert out == [str(ROOT / "graph" / "builder.py"), str(ROOT / "tools" / "kb.py")]
+    assert out == [str(ROOT / "graph" / "builder.py"), str(ROOT / "tools" / "knowledge" / "kb.py")]
 
 
 def test_no_bare_top_level_package_is_installed(tmp_path: Path) -> None:

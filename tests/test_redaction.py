@@ -6,7 +6,13 @@ from collections import Counter
 
 import pytest
 
-from supportgraph.tools.redaction import NEVER_STORED, iban_ok, luhn_ok, mask_sensitive, redact
+from supportgraph.tools.safety.redaction import (
+    NEVER_STORED,
+    iban_ok,
+    luhn_ok,
+    mask_sensitive,
+    redact,
+)
 from tests.eval_pii import DRAFT_KINDS, NEVER_LEAK, evaluate, load_cases
 
 CASES = load_cases()

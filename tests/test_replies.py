@@ -15,13 +15,13 @@ from typing import Any
 import pytest
 
 from supportgraph.checkpoints import open_checkpointer
-from supportgraph.graph.builder import build_graph
 from supportgraph.graph.context import Context
 from supportgraph.graph.models import Ticket
-from supportgraph.graph.runner import resume_review, run_batch, run_ticket
 from supportgraph.nodes.success import advise_customer
-from supportgraph.tools.intake import validate_records
-from supportgraph.tools.relay import LEDGER, Relay
+from supportgraph.runs.build import build_graph
+from supportgraph.runs.runner import resume_review, run_batch, run_ticket
+from supportgraph.tools.delivery.relay import LEDGER, Relay
+from supportgraph.tools.tickets.intake import validate_records
 
 from .conftest import NOW, ROOT, make_ticket
 from .test_nodes import runtime, triaged

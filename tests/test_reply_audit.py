@@ -10,9 +10,9 @@ import pytest
 from typer.testing import CliRunner
 
 from supportgraph.cli.app import app
-from supportgraph.tools.kb import read_articles
-from supportgraph.tools.reply_audit import Context, TicketView, audit
-from supportgraph.tools.teams import load_teams
+from supportgraph.tools.desk.teams import load_teams
+from supportgraph.tools.knowledge.kb import read_articles
+from supportgraph.tools.reply.reply_audit import Context, TicketView, audit
 
 from .conftest import SAMPLES, make_ticket
 

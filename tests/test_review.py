@@ -21,11 +21,11 @@ from typer.testing import CliRunner
 
 from supportgraph.checkpoints import open_checkpointer
 from supportgraph.cli.app import app
-from supportgraph.graph.builder import build_graph
 from supportgraph.graph.context import Context
 from supportgraph.graph.models import Ticket
-from supportgraph.graph.runner import run_batch
-from supportgraph.tools.blobs import INLINE_LIMIT
+from supportgraph.runs.build import build_graph
+from supportgraph.runs.runner import run_batch
+from supportgraph.tools.tickets.blobs import INLINE_LIMIT
 
 from .conftest import ROOT, SAMPLES, make_ticket
 

@@ -34,8 +34,8 @@ from supportgraph.graph.routing import (
     specialists_for,
 )
 from supportgraph.graph.state import SupportState
-from supportgraph.tools.sla import load_policy, sla_status
-from supportgraph.tools.teams import load_teams
+from supportgraph.tools.desk.sla import load_policy, sla_status
+from supportgraph.tools.desk.teams import load_teams
 
 from .conftest import NOW, make_ticket
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from supportgraph.tools.salutations import strip_salutations
+from supportgraph.tools.reply.salutations import strip_salutations
 
 CASES = [
     (

@@ -281,7 +281,7 @@ def test_playbook_follows_the_policy_file(tmp_path: Path, monkeypatch: pytest.Mo
 def test_every_citation_names_a_real_article_that_holds_the_cited_text(
     records: dict[str, dict[str, Any]],
 ) -> None:
-    from supportgraph.tools.kb import read_articles
+    from supportgraph.tools.knowledge.kb import read_articles
 
     kb = {a.id: a for a in read_articles()}
     cited_lines = 0

@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 
 from supportgraph.graph.routing import angry_enterprise_customer
-from supportgraph.tools.engines import EmbeddedEngine
-from supportgraph.tools.language import detect_language
-from supportgraph.tools.sentiment import sentiment
+from supportgraph.tools.signals.language import detect_language
+from supportgraph.tools.signals.sentiment import sentiment
+from supportgraph.tools.triage.engines import EmbeddedEngine
 
 from .conftest import make_ticket
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from supportgraph.graph.errors import ConfigurationError
-from supportgraph.tools.sla import load_policy, sla_status
+from supportgraph.tools.desk.sla import load_policy, sla_status
 
 from .conftest import NOW, make_ticket
 

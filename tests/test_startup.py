@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 
 from supportgraph.checkpoints import open_checkpointer
-from supportgraph.graph.builder import build_graph
 from supportgraph.graph.context import Context
 from supportgraph.graph.models import Ticket
-from supportgraph.graph.runner import run_batch
+from supportgraph.runs.build import build_graph
+from supportgraph.runs.runner import run_batch
 
 # Runs the command line given after the output path, then writes the imported modules there.
 _PROBE = """
@@ -45,11 +45,11 @@ MODEL_STACK = (
     "bm25s",
     "lingua",
     "vaderSentiment",
-    "supportgraph.tools.judgement",
-    "supportgraph.tools.multilingual",
-    "supportgraph.tools.embeddings",
-    "supportgraph.tools.kb_store",
-    "supportgraph.tools.engines",
+    "supportgraph.tools.triage.judgement",
+    "supportgraph.tools.triage.multilingual",
+    "supportgraph.tools.knowledge.embeddings",
+    "supportgraph.tools.knowledge.kb_store",
+    "supportgraph.tools.triage.engines",
 )
 # What help never needs either: the graph runtime and the checkpoint stores.
 GRAPH_STACK = ("langgraph", "langchain_core", "psycopg", "supportgraph.graph.builder")

@@ -10,11 +10,11 @@ from typer.testing import CliRunner
 
 from supportgraph.checkpoints import open_checkpointer
 from supportgraph.cli.app import app
-from supportgraph.graph.builder import build_graph
 from supportgraph.graph.context import Context
 from supportgraph.graph.errors import ConfigurationError
 from supportgraph.graph.models import Ticket
-from supportgraph.graph.runner import TicketRun, config_for, run_batch, run_ticket
+from supportgraph.runs.build import build_graph
+from supportgraph.runs.runner import TicketRun, config_for, run_batch, run_ticket
 
 from .conftest import SAMPLES
 from .pg_server import PostgresServer

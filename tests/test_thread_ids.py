@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 
 from supportgraph.checkpoints.savers import parse_thread_id, thread_id
-from supportgraph.graph.builder import build_graph
 from supportgraph.graph.context import Context
 from supportgraph.graph.models import Ticket
-from supportgraph.graph.runner import config_for, run_ticket
+from supportgraph.runs.build import build_graph
+from supportgraph.runs.runner import config_for, run_ticket
 
 PARTS = ["a", "b", "c", "b:c", "a:b", "acme", "T1", "acme:T1", "50%", "50%3A", "%3A", "x:y:z", ":"]
 

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from supportgraph.cli.app import app
 from supportgraph.graph.errors import TrainingDataError
-from supportgraph.tools.training_data import read_labelled
+from supportgraph.tools.triage.training_data import read_labelled
 
 runner = CliRunner()
 

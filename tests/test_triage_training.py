@@ -25,15 +25,15 @@ from typer.testing import CliRunner
 
 from supportgraph.cli.app import app
 from supportgraph.cli.triage_commands import TrainingSteps
-from supportgraph.graph.builder import build_graph
 from supportgraph.graph.context import Context
 from supportgraph.graph.errors import ModelFileError
-from supportgraph.graph.runner import run_ticket
 from supportgraph.reports.records import ticket_record
-from supportgraph.tools.category import load_examples
-from supportgraph.tools.engines import engine_for
-from supportgraph.tools.triage_features import default_folds, tfidf_rows, ticket_text
-from supportgraph.tools.triage_model import (
+from supportgraph.runs.build import build_graph
+from supportgraph.runs.runner import run_ticket
+from supportgraph.tools.triage.category import load_examples
+from supportgraph.tools.triage.engines import engine_for
+from supportgraph.tools.triage.triage_features import default_folds, tfidf_rows, ticket_text
+from supportgraph.tools.triage.triage_model import (
     METADATA_FILE,
     CalibratedHead,
     FeatureSettings,

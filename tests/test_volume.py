@@ -25,14 +25,14 @@ import pytest
 
 from supportgraph.checkpoints import open_checkpointer
 from supportgraph.cli.run_command import print_table
-from supportgraph.graph.builder import build_graph
 from supportgraph.graph.context import Context
 from supportgraph.graph.models import Ticket
-from supportgraph.graph.runner import TicketRun, run_batch, stream_batch
 from supportgraph.reports.records import ticket_record
 from supportgraph.reports.spool import RecordSpool
 from supportgraph.reports.writer import write_reports
-from supportgraph.tools.intake import open_tickets
+from supportgraph.runs.build import build_graph
+from supportgraph.runs.runner import TicketRun, run_batch, stream_batch
+from supportgraph.tools.tickets.intake import open_tickets
 
 from .conftest import NOW, SAMPLES
 
@@ -132,7 +132,7 @@ def test_a_ticket_file_is_read_in_flat_memory(tmp_path: Path, kind: str) -> None
 @pytest.fixture(scope="module")
 def sample_records(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, Any]]:
     """The five samples' records, from a real run."""
-    from supportgraph.tools.intake import read_tickets
+    from supportgraph.tools.tickets.intake import read_tickets
 
     folder = tmp_path_factory.mktemp("records")
     context = Context(clock=lambda: NOW)

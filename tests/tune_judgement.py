@@ -3,7 +3,7 @@
 Each fold holds out every ticket of one author (batch TUA, TUB, …), so the scores say
 how the model does on tickets written by someone it never read. The evaluation set is
 never read here. ``make tune-judgement`` runs the settings grid, then the grid of
-decision thresholds (tools/severity.py) on the out-of-fold probabilities.
+decision thresholds (tools/triage/severity.py) on the out-of-fold probabilities.
 """
 
 from __future__ import annotations
@@ -19,22 +19,22 @@ from typing import Any
 import numpy as np
 
 from supportgraph.graph.models import PRIORITIES
-from supportgraph.tools import severity
-from supportgraph.tools.judgement import (
+from supportgraph.tools.signals.ticket_text import passages
+from supportgraph.tools.triage import severity
+from supportgraph.tools.triage.judgement import (
     Judgement,
     JudgementModel,
     Settings,
     judged_text,
     mean_vectors,
 )
-from supportgraph.tools.judgement_data import (
+from supportgraph.tools.triage.judgement_data import (
     LabelledSet,
     TrainingRows,
     read_labelled,
     training_rows,
 )
-from supportgraph.tools.multilingual import multilingual_encoder
-from supportgraph.tools.ticket_text import passages
+from supportgraph.tools.triage.multilingual import multilingual_encoder
 
 TUNING = Path(__file__).parent / "data" / "judgement" / "tuning"
 CACHE = Path("build/tune_judgement")
@@ -180,9 +180,9 @@ class _OutOfFold:
 
 def system(settings: Settings) -> None:
     """Run the tuning tickets through the real graph with out-of-fold judgements."""
-    from supportgraph.tools import engines
-    from supportgraph.tools.judgement_data import REFERENCE_TIME
-    from supportgraph.tools.outcome_eval import compare, render, run_outcomes
+    from supportgraph.runs.outcome_eval import compare, render, run_outcomes
+    from supportgraph.tools.triage import engines
+    from supportgraph.tools.triage.judgement_data import REFERENCE_TIME
 
     warnings.filterwarnings("ignore")
     labelled = read_labelled(TUNING)
@@ -210,7 +210,7 @@ def encoders() -> None:
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
-    from supportgraph.tools.embeddings import fast_encoder
+    from supportgraph.tools.knowledge.embeddings import fast_encoder
 
     warnings.filterwarnings("ignore")
     labelled = read_labelled(TUNING)
@@ -264,7 +264,7 @@ def passage_scores(
 
     A ticket reaches a person when it is Critical, its reading (the whole ticket or the
     passage that raised it) says a person must act (graph/routing.py PERSON_AT) or data
-    may be exposed (EXPOSURE_AT), or a request rule fired (tools/intents.py).
+    may be exposed (EXPOSURE_AT), or a request rule fired (tools/signals/intents.py).
     """
     from supportgraph.graph.routing import EXPOSURE_AT, PERSON_AT
 
@@ -306,8 +306,8 @@ def passage_scores(
 
 
 def passage_grid() -> None:
-    """The passage thresholds (tools/severity.py), one at a time and then together."""
-    from supportgraph.tools.intents import find_requests
+    """The passage thresholds (tools/triage/severity.py), one at a time and then together."""
+    from supportgraph.tools.signals.intents import find_requests
 
     warnings.filterwarnings("ignore")
     labelled = read_labelled(TUNING)

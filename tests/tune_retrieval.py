@@ -3,7 +3,7 @@
 Run with ``make tune-retrieval``. Embeddings are cached in ``$SUPPORTGRAPH_HOME``, so
 only the first run pays for encoding. Prints held-out metrics (everything tuned on the
 other folds: fusion weights, or the reranker's depth, regularisation and weights),
-the reranker weights fitted on all questions (to paste into ``tools/rerank.py``), and
+the reranker weights fitted on all questions (to paste into ``tools/knowledge/rerank.py``), and
 full-set metrics of the shipped defaults and baselines.
 """
 
@@ -15,12 +15,12 @@ from dataclasses import replace
 
 import numpy as np
 
-from supportgraph.tools import rerank
-from supportgraph.tools.embeddings import default_encoder
-from supportgraph.tools.kb import read_articles
-from supportgraph.tools.kb_store import build_index
-from supportgraph.tools.retrieval import DEFAULT_SETTINGS, Settings
-from supportgraph.tools.retrieval_eval import (
+from supportgraph.tools.knowledge import rerank
+from supportgraph.tools.knowledge.embeddings import default_encoder
+from supportgraph.tools.knowledge.kb import read_articles
+from supportgraph.tools.knowledge.kb_store import build_index
+from supportgraph.tools.knowledge.retrieval import DEFAULT_SETTINGS, Settings
+from supportgraph.tools.knowledge.retrieval_eval import (
     Components,
     candidates,
     cross_validate,

@@ -157,9 +157,9 @@ def smtp(ws: Workspace, cases: list[Case]) -> list[Result]:
 def _legacy_outbox_store(folder: Path) -> str:
     """A store written before intake cleaning: an outbox message whose subject has CR/LF."""
     from supportgraph.checkpoints import open_checkpointer
-    from supportgraph.graph.builder import build_graph
     from supportgraph.graph.context import Context
-    from supportgraph.graph.runner import run_ticket
+    from supportgraph.runs.build import build_graph
+    from supportgraph.runs.runner import run_ticket
 
     url = f"sqlite:///{folder / 'legacy.sqlite'}"
     ticket = _constructed(
@@ -250,9 +250,9 @@ def legacy(ws: Workspace, cases: list[Case]) -> list[Result]:
     cuts what it shows (the subject stays short here only because triage reads it all).
     """
     from supportgraph.checkpoints import open_checkpointer
-    from supportgraph.graph.builder import build_graph
     from supportgraph.graph.context import Context
-    from supportgraph.graph.runner import run_ticket
+    from supportgraph.runs.build import build_graph
+    from supportgraph.runs.runner import run_ticket
 
     folder = ws.root / "legacy"
     folder.mkdir()

@@ -1,0 +1,296 @@
+"""Requests that a person must approve or handle first, recognised in any supported language.
+
+Money back, credits, chargebacks, cancellations, downgrades, deletions, GDPR requests,
+legal threats, and requests for another customer's data or for secrets: the rubric
+(../shared/TRIAGE_RUBRIC.md, "A human before anything is sent or done") says none of
+these is answered or executed without a person. Each intent is a set of patterns per
+language (English, German, Spanish, French, and the commonest Chinese words), matched
+on the inspection copy of the text (tools/signals/normalize.py), so accents, zero-width
+characters, look-alike letters and base64 do not hide a request.
+
+The patterns describe the request in general terms (``money back``, ``reverse the
+charge``, ``Vertrag kündigen``), not the phrasing of any sample ticket; the learned
+triage signals back them up, and the policy sends a ticket to a person when either
+one sees such a request.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from supportgraph.tools.signals.normalize import Inspection, inspect
+
+Intent = Literal[
+    "refund",
+    "credit",
+    "chargeback",
+    "cancellation",
+    "downgrade",
+    "plan_change",
+    "deletion",
+    "gdpr",
+    "legal_threat",
+    "other_customer_data",
+    "secrets_request",
+]
+MONEY_INTENTS: frozenset[Intent] = frozenset({"refund", "credit", "chargeback"})
+ACCOUNT_INTENTS: frozenset[Intent] = frozenset(
+    {"cancellation", "downgrade", "plan_change", "deletion"}
+)
+
+_MY = r"(?:my|our|the|this|that|these|those|all|your|his|her|their)"
+_DET_DE = r"(?:mein\w*|unser\w*|de[rnms]|die|das|dies\w*|alle\w*|ihr\w*|sein\w*)"
+_DET_ES = (
+    r"(?:mi|mis|nuestr[oa]s?|el|la|los|las|este|esta|estos|estas|todo|toda|todos|todas|su|sus)"
+)
+_DET_FR = r"(?:mon|ma|mes|notre|nos|le|la|les|l'|ce|cette|ces|tout|toute|tous|toutes|son|sa|ses|leur|leurs|du|de la|des)"
+_CHARGE = r"(?:charges?|payments?|transactions?|debits?|invoices?|bills?|fees?|amounts?)"
+_ACCOUNT = (
+    r"(?:accounts?|workspaces?|organi[sz]ations?|tenants?|profiles?|subscriptions?|data|everything)"
+)
+
+_PATTERNS: dict[Intent, tuple[str, ...]] = {
+    "refund": (
+        # English
+        r"\brefund",
+        r"\breimburs",
+        r"\bmoney back\b",
+        r"\b(?:pay|paying|give|send) (?:me|us) back\b",
+        r"\bback (?:to|on(?:to)?) (?:my|our) (?:card|account|bank)\b",
+        rf"\b(?:reverse|reversing|reversal of|void|undo|return) {_MY}? ?(?:\w+ )?{_CHARGE}",
+        rf"\b{_CHARGE} reversal\b",
+        r"\bzero (?:out|down) (?:the |our |my |all )?(?:\w+ )?invoices?\b",
+        rf"\b(?:waive|write off|cancel) {_MY} ?(?:\w+ )?(?:invoices?|fees?|charges?)\b",
+        r"\breturn (?:of )?(?:my|our|the) (?:money|payment|funds)\b",
+        r"\b(?:want|need|expect|demand) (?:my|our|the) (?:money|payment|funds)\b",
+        # German
+        r"\b(?:ruck)?erstatt",
+        r"\bgeld (?:wieder )?zuruck",
+        r"\bzuruck(?:zahl|buch|uberweis|erstatt)",
+        r"\bruck(?:zahlung|buchung|uberweisung)",
+        r"\bstornier\w* (?:\w+ ){0,2}(?:rechnung|zahlung|abbuchung|belastung|buchung)",
+        r"\b(?:rechnung|zahlung|abbuchung|belastung|buchung)\w* (?:\w+ ){0,3}storn",
+        # Spanish
+        r"\breembols",
+        r"\bdev(?:olv|uelv|olu)\w* (?:\w+ ){0,3}(?:dinero|pago|importe|cargo|cobro|cuota)",
+        r"\b(?:dinero|pago|importe|cargo|cobro)\w* (?:\w+ ){0,3}(?:devuel|devolu|de vuelta|reintegr)",
+        r"\bdevolucion\b",
+        r"\breintegr",
+        r"\b(?:anular|anulen|revertir|reviertan|cancelar|cancelen)\w* (?:\w+ ){0,2}(?:cargo|cobro|factura|pago|transaccion)",
+        # French
+        r"\brembours",
+        r"\b(?:recuperer|recupere|rendre|rendez|rendre) (?:\w+ ){0,2}(?:argent|paiement|montant)",
+        r"\b(?:annuler|annulez|annulation) (?:\w+ ){0,3}(?:paiement|prelevement|facture|debit|transaction)",
+        # Chinese
+        r"退款|退钱|退还|返还费用",
+    ),
+    "credit": (
+        r"\b(?:service|account|billing) credits?\b",
+        r"\bcredit (?:note|memo|back)\b",
+        r"\bcredit (?:it |them |this )?(?:to|on) (?:my|our|the) (?:account|next invoice|card)\b",
+        r"\b(?:compensat|reparation)",
+        r"\bdiscount (?:for|on|because of) (?:the|this|that) (?:outage|downtime|incident|disruption|trouble)",
+        r"\bgutschrift",
+        r"\b(?:entschadig|kulanz)",
+        r"\b(?:abono|nota de credito|compensacion|bonificacion)\b",
+        r"\bcredito (?:en|a) (?:mi|nuestra|la) (?:cuenta|factura)",
+        r"\b(?:un avoir|geste commercial|dedommag|indemnis)",
+        r"补偿|赔偿",
+    ),
+    "chargeback": (
+        r"\bcharge ?backs?\b",
+        rf"\b(?:dispute|disputing|contest|contesting) {_MY}? ?(?:\w+ )?{_CHARGE}",
+        r"\b(?:file|open|raise) a (?:dispute|claim) with (?:my|our|the) (?:bank|card|credit card)",
+        r"\b(?:my|our|the) bank (?:will|to|should|can) (?:reverse|claw|pull|take) ",
+        r"\blastschrift\w* (?:\w+ ){0,3}(?:zuruck|widerruf|widersprech)",
+        r"\b(?:widerspruch|widersprechen) (?:\w+ ){0,4}(?:lastschrift|abbuchung|zahlung|bank)",
+        r"\b(?:contracargo|disputa (?:\w+ ){0,2}(?:cargo|cobro|pago|banco)|reclamar al banco|reclamacion (?:al|con el) banco)",
+        r"\b(?:retrofacturation|opposition (?:bancaire|sur (?:la|ma|notre) carte)|contest\w* (?:\w+ ){0,2}(?:paiement|prelevement|debit) aupres)",
+        r"拒付|争议扣款",
+    ),
+    "cancellation": (
+        r"\b(?:no longer|won'?t be|will not be|will no longer) (?:need|needing|use|using) (?:the|your|our|any|this)? ?(?:subscription|service|dashboards?|tool|platform|product|account|plan|licen[cs]es?|seats?)",
+        r"\b(?:stop|cease|discontinue) (?:charging|billing|debiting|invoicing) (?:us|me|our)",
+        r"\b(?:not|never|no longer) (?:be )?(?:charged|billed|debited|invoiced) (?:again|anymore|any more|after|from|beyond|for (?:the )?next)",
+        r"\bnicht mehr (?:\w+ ){0,2}(?:abbuch|abgebucht|belast|berechn|in rechnung)",
+        r"\bkeine (?:weiteren |neuen )?(?:abbuchungen|belastungen|rechnungen|zahlungen) mehr",
+        r"\b(?:brauchen|benotigen|nutzen) (?:\w+ ){0,3}nicht mehr\b",
+        r"\b(?:dejen|dejar|dejeis|dejes) de (?:cobrar|facturar|cargar)",
+        r"\bno (?:nos|me|le|les) (?:cobren|cobreis|facturen|carguen) (?:mas|nada mas)",
+        r"\bya no (?:necesitamos|necesito|necesitaremos|usaremos|vamos a usar|utilizaremos|usamos)\b",
+        r"\b(?:ne|n') ?(?:\w+ )?(?:plus|pas) (?:etre )?(?:preleves?|factures?|debites?)\b",
+        r"\b(?:arreter|arretez|cesser|cessez) de (?:nous |me )?(?:prelever|facturer|debiter)",
+        r"\bn'(?:avons|aurons|ai|aurai) plus besoin\b",
+        rf"\bcancel\w* {_MY} ?(?:\w+ )?(?:subscriptions?|plans?|accounts?|contracts?|memberships?|renewals?|licen[cs]es?|services?|seats?)\b",
+        r"\bcancel(?:ling|lation|ing)? (?:of )?(?:the |our |my )?(?:subscription|contract|plan|renewal)",
+        rf"\b(?:terminate|terminating|termination of|end|ending|discontinue) {_MY} ?(?:\w+ )?(?:contract|agreement|subscription|plan|service|relationship)",
+        r"\b(?:do not|don'?t|will not|won'?t|not) (?:want to )?(?:auto-?)?renew",
+        r"\bstop (?:the |our |my )?(?:billing|subscription|auto-?renew\w*|payments?)\b(?! (?:e-?mails?|notifications?|reminders?|alerts?|contact|address))",
+        r"\b(?:unsubscribe|opt out) (?:us |me )?(?:from )?(?:the |our |my )?(?:plan|subscription|billing|service)",
+        r"\bclose (?:my|our|the) account\b",
+        r"\bk(?:u|ue)ndig",
+        r"\b(?:vertrag|abo|abonnement|mitgliedschaft|lizenz)\w* (?:\w+ ){0,3}(?:beenden|auflosen|abbestellen|nicht verlangern|stornieren)",
+        r"\bnicht (?:mehr )?verlanger",
+        r"\b(?:cancelar|cancelen|cancelamos|cancelemos|anular|rescindir|rescindimos|terminar|finalizar)\w* (?:\w+ ){0,2}(?:suscripcion|cuenta|plan|contrato|abono|servicio|licencia)",
+        r"\b(?:dar|darnos|darme|damos|den|demos) de baja (?:\w+ ){0,2}(?:cuenta|suscripcion|servicio|plan|contrato|empresa)",
+        r"\b(?:darnos|darme) de baja\b",
+        r"\bno (?:queremos |quiero )?renovar",
+        r"\bresili",
+        r"\b(?:annuler|annulez|annulons|mettre fin|arreter|arretez|stopper) (?:\w+ ){0,3}(?:abonnement|contrat|compte|forfait|souscription|licence)",
+        r"\bne (?:pas|plus) (?:\w+ ){0,2}renouveler",
+        r"\bdesabonn",
+        r"取消订阅|取消订单|取消合同|退订|解约",
+    ),
+    "downgrade": (
+        r"\bdown-?grad",
+        r"\b(?:cheaper|smaller|lower|lesser|basic|cheapest|smallest) (?:plan|tier|package|subscription)\b",
+        r"\b(?:reduce|lower|cut|decrease) (?:the number of |our |my )?(?:seats|licen[cs]es|users|plan)\b",
+        r"\bfewer (?:seats|licen[cs]es)\b",
+        r"\b(?:herabstuf|runterstuf|zuruckstuf)",
+        r"\b(?:kleiner|gunstiger|billiger)\w* (?:tarif|plan|paket|abo)",
+        r"\bweniger (?:lizenzen|platze|sitze|nutzer)",
+        r"\b(?:tarif|plan|paket)\w* (?:\w+ ){0,2}(?:reduzieren|verkleinern)",
+        r"\b(?:bajar|bajarnos|pasar|cambiar|cambiarnos)\w* (?:\w+ ){0,2}(?:plan|tarifa) (?:mas (?:barato|pequeno|basico)|inferior|menor)",
+        r"\b(?:reducir|disminuir) (?:\w+ ){0,2}(?:licencias|asientos|puestos|usuarios|plan)",
+        r"\bretrograd",
+        r"\b(?:forfait|plan|offre|abonnement) (?:inferieur|moins cher|plus petit|plus basique)",
+        r"\b(?:reduire|diminuer) (?:\w+ ){0,3}(?:licences|sieges|postes|utilisateurs|forfait)",
+        r"降级",
+    ),
+    "plan_change": (
+        r"\b(?:repasser|revenir|redescendre|retourner)\w* (?:\w+ ){0,3}(?:forfait|plan|offre|abonnement|starter|growth|professional|enterprise)",
+        r"\b(?:volver|regresar|bajar)\w* (?:\w+ ){0,3}(?:plan|tarifa|starter|growth|professional|enterprise)",
+        r"\b(?:zuruck|wechseln|downgraden|runter)\w* (?:\w+ ){0,3}(?:auf|zum|in den) (?:\w+ )?(?:tarif|plan|paket|starter|growth|professional)",
+        r"\bfrom (?:the )?(?:starter|growth|professional|enterprise)(?: plan)? (?:down )?to (?:the )?(?:starter|growth|professional|enterprise)\b",
+        r"\b(?:switch|move|change|migrate|go|transfer)\w* (?:us |me )?(?:over |back |down )?(?:to|from) (?:the |a |our )?(?:starter|growth|professional|pro|enterprise|monthly|annual|yearly)\b",
+        r"\bchange (?:our|my|the) (?:plan|tier|subscription|billing cycle)\b",
+        r"\b(?:wechsel|umstell|umsteigen)\w* (?:\w+ ){0,3}(?:tarif|plan|paket|starter|growth|professional|enterprise)",
+        r"\b(?:cambiar|cambiarnos|pasar|pasarnos|migrar)\w* (?:\w+ ){0,2}(?:plan|tarifa|starter|growth|professional|enterprise)",
+        r"\b(?:changer|passer|basculer) (?:\w+ ){0,2}(?:forfait|plan|offre|abonnement|starter|growth|professional|enterprise)",
+    ),
+    "deletion": (
+        r"\b(?:erasure|right to be forgotten|derecho al olvido|droit a l'oubli|recht auf vergessenwerden)\b",
+        r"\b(?:art(?:icle|\.)? ?17)\b.{0,60}\b(?:gdpr|dsgvo|rgpd|erase|erasure|delet|losch|supres|borr|effac|suppr)|\b(?:gdpr|dsgvo|rgpd)\b.{0,40}\bart(?:icle|\.)? ?17\b",
+        r"\b(?:loschung|effacement|supresion|borrado) (?:\w+ ){0,3}(?:personenbezogen\w*|personlich\w*|donnees|datos|daten|konto\w*|compte|cuenta|account)",
+        r"\b(?:remove|take|wipe|erase|delete|purge|get)\w* (?:\w+ ){0,5}(?:off|from) (?:your|the|all your) (?:servers|systems|platform|database|cloud)",
+        r"\b(?:delete|erase|purge|wipe|remove)\w* (?:all |all of |everything of |the entire )?(?:our|my) (?:\w+ )?(?:history|historical data|records|archives?)\b",
+        r"\b(?:eliminar|eliminen|borrar|borren|suprimir|supriman|borreis)\w* (?:\w+ ){0,5}(?:historico|historial|registros|archivos|datos|informacion)\b",
+        r"\b(?:supprimer|supprimez|effacer|effacez|detruire|detruisez|purger)\w* (?:\w+ ){0,5}(?:historique|archives|enregistrements|donnees|informations)\b",
+        r"\b(?:loschen|entfernen|vernichten)\b.{0,60}\b(?:von|aus) (?:ihren|euren|den) (?:servern|systemen|datenbanken)",
+        r"\b(?:historie|archiv|altdaten|verlauf|historische daten)\w* (?:\w+ ){0,4}(?:loschen|entfernen)",
+        rf"\b(?:delete|deleting|deletion of|remove|removing|erase|erasing|wipe|wiping|purge|purging|destroy|close|closing) {_MY} ?(?:\w+ ){{0,2}}{_ACCOUNT}\b(?! sources?| sets?| points?| connectors?| fields?| range)",
+        r"\b(?:account|workspace|organi[sz]ation|data|tenant) (?:deletion|removal|erasure|closure)\b",
+        r"\bdelete everything\b",
+        r"\b(?:konto|account|workspace|arbeitsbereich|daten|organisation|profil)\w* (?:\w+ ){0,3}(?:loschen|entfernen|schliessen|aufloesen|auflosen)",
+        rf"\b(?:losch|entfern)\w* (?:\w+ ){{0,2}}{_DET_DE}? ?(?:konto|account|workspace|arbeitsbereich|daten|organisation|profil)",
+        rf"\b(?:eliminar|eliminen|borrar|borren|suprimir|supriman|cerrar|cierren)\w* (?:\w+ ){{0,2}}{_DET_ES}? ?(?:cuenta|espacio de trabajo|workspace|datos|organizacion|perfil)",
+        rf"\b(?:supprimer|supprimez|effacer|effacez|fermer|fermez|cloturer|cloturez|detruire)\w* (?:\w+ ){{0,2}}{_DET_FR}? ?(?:compte|espace de travail|workspace|donnees|organisation|profil)",
+        r"删除(?:账户|账号|数据|工作区)|注销(?:账户|账号)",
+    ),
+    "gdpr": (
+        r"\b(?:gdpr|dsgvo|rgpd|lopd|lopdgdd|ccpa|dsar)\b",
+        r"\bdata subject\b",
+        r"\bsubject access\b",
+        r"\bright (?:to|of) (?:be forgotten|erasure|access|data portability|portability|rectification)\b",
+        r"\b(?:art(?:icle)?\.? ?(?:15|17|20)\b)",
+        r"\b(?:all|every|any) (?:the )?(?:personal )?(?:data|information) (?:you|your company) (?:hold|have|store|keep|process)",
+        r"\bcopy of (?:all )?(?:my|our) personal (?:data|information)\b",
+        r"\bdelete (?:all )?(?:my|our) personal (?:data|information)\b",
+        r"\b(?:auskunft|auskunftsersuchen|auskunftsanfrage|selbstauskunft)",
+        r"\brecht auf (?:vergessen|loschung|auskunft|datenubertragbarkeit|berichtigung)",
+        r"\bpersonenbezogen\w* daten",
+        r"\bderecho (?:al olvido|de acceso|de supresion|a la portabilidad|de rectificacion|de portabilidad)",
+        r"\bdatos personales\b",
+        r"\bdroit (?:a l'oubli|d'acces|a l'effacement|a la portabilite|de rectification)",
+        r"\bdonnees (?:a caractere )?personnelles\b",
+        r"个人数据|个人信息",
+    ),
+    "legal_threat": (
+        r"\b(?:sue|suing|sued|lawsuit|litigation|small claims|class action)\b",
+        r"\b(?:legal|court|judicial) (?:action|proceedings|steps|claim|consequences|route)\b",
+        r"\bcease and desist\b",
+        r"\b(?:take|taking) (?:you|this|your company|the matter) to court\b",
+        r"\b(?:involve|involving|contact|consult|call|get|hand|forward|instruct|engage|pass)\w* (?:this |it |the matter )?(?:over )?(?:to |with )?(?:our|my|a|the) (?:lawyers?|attorneys?|solicitors?|legal (?:team|department|counsel))\b",
+        r"\b(?:our|my) (?:lawyers?|attorneys?|solicitors?|legal (?:team|department|counsel)) (?:will|is|are|has|have|would|shall)\b",
+        r"\breport (?:you|this|your company|the incident) to (?:the )?(?:ftc|ico|cnil|aepd|bafin|regulator|authorities|data protection|consumer)",
+        r"\b(?:complaint|complain) (?:to|with) (?:the )?(?:ftc|ico|cnil|aepd|regulator|data protection|consumer protection)",
+        r"\b(?:rechtlich\w*|gerichtlich\w*) (?:schritte|vorgehen|massnahmen|konsequenzen)",
+        r"\b(?:rechtsweg|verklagen|klage\w* (?:einreichen|erheben)|vor gericht|abmahnung|mahnverfahren)\b",
+        r"\b(?:anwalt|rechtsanwalt|rechtsabteilung|kanzlei|anwaltin)\w* (?:\w+ ){0,2}(?:einschalten|eingeschaltet|beauftragen|beauftragt|informieren|wird|werden)",
+        r"\b(?:unser|mein)\w* (?:anwalt|rechtsanwalt|rechtsabteilung|anwaltin|anwalte)",
+        r"\b(?:datenschutzbehorde|aufsichtsbehorde|verbraucherzentrale)\b",
+        r"\b(?:acciones|medidas|via) (?:legales|judicial(?:es)?)\b",
+        r"\b(?:demandar\w*|denunciar\w*|demanda judicial|ante (?:los )?tribunales|juzgado|nuestr[oa]s? abogad\w*|mis? abogad\w*|abogados)\b",
+        r"\b(?:poursuites?|action en justice|voie judiciaire|mise en demeure|porter plainte|deposer (?:une )?plainte|devant (?:les )?tribunaux|tribunal)\b",
+        r"\b(?:notre|mon|nos|mes) avocats?\b",
+        r"律师|起诉|法律行动",
+    ),
+    "other_customer_data": (
+        r"\b(?:export|daten|workspace|dashboards?|zugang)\w* (?:\w+ ){0,3}(?:der|von der) (?:firma|gesellschaft|spedition|kanzlei|praxis)\b",
+        r"\b(?:export|data|workspace|dashboards?|numbers|figures|access) (?:\w+ ){0,3}(?:of|from|belonging to) (?:the )?(?:company|firm|agency|store|shop|clinic|practice) (?:called |named )?[a-z]",
+        r"\bbenchmark\w* (?:\w+ ){0,3}(?:with|against) (?:another|other|a competitor|their)",
+        r"\b(?:data|records|exports?|dashboards?|reports?|details|contacts?|emails?|lists?|information|invoices?|usage)\b (?:\w+ ){0,2}(?:of|from|for|about|belonging to|owned by) (?:an?other|other|a different|different|some other) (?:customers?|compan(?:y|ies)|clients?|tenants?|workspaces?|accounts?|organi[sz]ations?)",
+        r"\b(?:an?other|other|a different) (?:customer|company|client|tenant|organi[sz]ation)'?s (?:data|records|dashboards?|reports?|export|workspace|account|details)",
+        r"\b(?:someone|somebody) else'?s (?:data|records|dashboards?|workspace|account|export|invoices?)",
+        r"\bcompetitor'?s? (?:data|dashboards?|numbers|metrics|workspace|account)",
+        r"\b(?:list|names|emails|contacts) of (?:all )?(?:your|the|other) (?:customers|clients|users)\b",
+        r"\bdaten (?:\w+ ){0,2}(?:eines|einer|von|des|der) (?:anderen|fremden) (?:kunden|firma|firmen|unternehmen|mandanten|kundin)",
+        r"\b(?:fremde|andere) (?:kunden|firmen)daten",
+        r"\bdatos (?:\w+ ){0,2}de (?:otr[oa]s?|una? otr[oa]) (?:clientes?|empresas?|cuentas?|organizaciones?)",
+        r"\bdonnees (?:\w+ ){0,2}(?:d'une? autre|d'autres|des autres|de vos autres) (?:clients?|entreprises?|societes?|comptes?|organisations?)",
+        r"其他客户的数据|别人的数据",
+    ),
+    "secrets_request": (
+        r"\b(?:son|sa|ses|leur|leurs) (?:mot de passe|mots de passe|identifiants|cles?|codes? d'acces)\b",
+        r"\b(?:su|sus) (?:contrasena|contrasenas|credenciales|claves?|codigos? de acceso)\b",
+        r"\b(?:sein|seine|seinen|ihr|ihre|ihren) (?:passwort|kennwort|zugangsdaten|api-?schlussel|schlussel)\b",
+        r"\b(?:credentials|api keys?|passwords?|tokens?) (?:that |which )?\w+ (?:set up|created|used|had|kept)\b",
+        r"\b(?:his|her|their|someone else'?s|somebody else'?s|another (?:user|person|employee|customer|admin)'?s|(?:the |our )?(?:former|previous|old|ex-?) ?(?:\w+ ){0,2}\w+'s|the (?:admin|administrator|owner)(?:'s)?) (?:\w+ )?(?:passwords?|api[ -]?keys?|tokens?|credentials|2fa codes?|mfa codes?|recovery codes?|login details)\b",
+        r"\b(?:passwords?|api[ -]?keys?|tokens?|credentials|login details) (?:of|for|from|belonging to) (?:the |our |my )?(?:former|previous|old|ex-?|another|other|a different|someone|somebody|his|her|their)",
+        r"\b(?:access|log ?in|get in) (?:to|into) (?:someone else'?s|another (?:user|person|employee|customer)'?s|(?:his|her|their) (?:\w+ )?(?:account|mailbox|inbox)|(?:my|our) (?:ex-?|former )(?:\w+ )?(?:colleague|coworker|boss|employee|admin)'?s (?:account|mailbox|inbox))",
+        r"\b(?:passwort|kennwort|zugangsdaten|api-?key|api-?schlussel|schlussel|token)\w* (?:\w+ ){0,2}(?:von|des|der|vom) (?:\w+ ){0,2}(?:ehemalig|fruher|vorherig|andere|kolleg|mitarbeiter|admin|inhaber)",
+        r"\b(?:ehemalig|fruher|vorherig)\w* (?:\w+ ){0,2}(?:passwort|kennwort|zugangsdaten|api-?key|api-?schlussel|token)",
+        r"\b(?:contrasena|clave|credenciales|token)\w* (?:\w+ ){0,2}(?:de|del) (?:\w+ ){0,2}(?:anterior|antigu|ex-?|otro|otra|compan|emplead|administrador|dueno)",
+        r"\b(?:mot de passe|cle|cles|identifiants|jeton)\w* (?:\w+ ){0,2}(?:de|du|d') ?(?:\w+ ){0,2}(?:ancien|precedent|autre|collegue|employe|administrateur|proprietaire)",
+        r"(?:别人|其他人|前同事)的(?:密码|密钥)",
+    ),
+}
+_COMPILED = {
+    intent: re.compile("|".join(f"(?:{p})" for p in pats)) for intent, pats in _PATTERNS.items()
+}
+
+
+@dataclass(frozen=True)
+class Request:
+    """One request found in a ticket: which intent, and the words that showed it."""
+
+    intent: Intent
+    evidence: str
+
+
+@dataclass(frozen=True)
+class Requests:
+    """Every person-first request found in a ticket, and the obfuscation undone to find them."""
+
+    found: tuple[Request, ...]
+    tricks: tuple[str, ...]
+
+    @property
+    def intents(self) -> tuple[Intent, ...]:
+        """The intents found, in a stable order."""
+        return tuple(r.intent for r in self.found)
+
+
+def find_requests(text: str) -> Requests:
+    """Find every money, account, privacy, legal and secrets request in ``text``."""
+    inspection: Inspection = inspect(text)
+    folded = inspection.text
+    found = []
+    for intent, pattern in _COMPILED.items():
+        match = pattern.search(folded)
+        if match is None:
+            continue
+        found.append(Request(intent, folded[max(0, match.start() - 15) : match.end() + 15].strip()))
+    return Requests(tuple(found), inspection.tricks)

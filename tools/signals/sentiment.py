@@ -1,0 +1,117 @@
+"""Sentiment of a customer message as negative / neutral / positive with a score in [-1, 1].
+
+English goes to VADER after two support-specific corrections: politeness formulae
+("please", "thanks", "would like") are not praise, and a cheerful opener over a
+problem ("Oh great, another outage") is sarcasm. VADER knows only English (it reads
+the German article "die" as negative), so German, Spanish and French are scored with
+the small lexicons in ``sentiment_lexicons.py``, with negation and intensifiers; other
+languages are neutral rather than misread.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from functools import lru_cache
+
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+from supportgraph.graph.models import Sentiment
+from supportgraph.tools.signals.language import detect_language
+from supportgraph.tools.signals.sentiment_lexicons import LEXICONS, Lexicon
+
+NEGATIVE_BELOW = -0.3
+POSITIVE_ABOVE = 0.3
+
+_POLITENESS = re.compile(
+    r"\b(please|kindly|thanks?( you)?( so much| a lot| in advance)?|many thanks|"
+    r"hi|hello|dear|(best|kind) regards|cheers|(i|we) would like|(i|we)'d like|would you like)\b",
+    re.IGNORECASE,
+)
+_SARCASTIC_OPENER = re.compile(
+    r"(^|[.!?]\s*)(oh,? )?(great|wow|fantastic|brilliant|wonderful|perfect|awesome|lovely)\b|"
+    r"\byeah,? (sure|right)\b|\blove how\b|\bthanks (a lot )?for (nothing|charging)\b",
+    re.IGNORECASE,
+)
+_PROBLEM = re.compile(
+    r"\b(outage|down|broke|broken|crash\w*|twice|again|logs? (me|us) out|waiting|for nothing|"
+    r"lost|fail\w*|errors?)\b",
+    re.IGNORECASE,
+)
+
+
+@lru_cache(maxsize=1)
+def _analyzer() -> SentimentIntensityAnalyzer:
+    return SentimentIntensityAnalyzer()
+
+
+def _label(score: float) -> Sentiment:
+    if score <= NEGATIVE_BELOW:
+        return "negative"
+    if score >= POSITIVE_ABOVE:
+        return "positive"
+    return "neutral"
+
+
+def _english(text: str) -> float:
+    score = float(_analyzer().polarity_scores(_POLITENESS.sub(" ", text))["compound"])
+    if _SARCASTIC_OPENER.search(text) and _PROBLEM.search(text):
+        return -max(abs(score), 0.5)
+    return score
+
+
+_WORD = re.compile(r"\w+(?:'\w+)?", re.UNICODE)
+_CLAUSE = re.compile(r"[.!?;,:]+")
+
+
+def _lexicon_score(text: str, lexicon: Lexicon) -> float:
+    """Sum word valences clause by clause and squash the total like VADER.
+
+    A negation flips the next three words of its clause; after a contrast word
+    ("aber", "pero", "mais") valences weigh 1.5 times, before it half as much.
+    """
+    lowered = text.lower()
+    for formula in lexicon.ignore:
+        lowered = lowered.replace(formula, " ")
+    total = sum(valence for phrase, valence in lexicon.phrases.items() if phrase in lowered)
+    words_seen, contrast_at, scored = 0, None, []
+    for clause in _CLAUSE.split(lowered):
+        words = _WORD.findall(clause)
+        for i, word in enumerate(words):
+            if word in lexicon.contrasts:
+                contrast_at = words_seen + i
+            valence = lexicon.valence(word)
+            if not valence:
+                continue
+            before = words[max(0, i - 3) : i]
+            if any(w in lexicon.intensifiers for w in before):
+                valence *= 1.5
+            if any(w in lexicon.negations for w in before):
+                # "nicht gut" is bad; "keine Probleme" is only mildly good.
+                valence = -valence if valence > 0 else -valence * 0.5
+            scored.append((words_seen + i, valence))
+        words_seen += len(words)
+    for position, valence in scored:
+        if contrast_at is not None:
+            valence *= 1.5 if position > contrast_at else 0.5
+        total += valence
+    if "!" in text and total:
+        total += math.copysign(0.3, total)
+    return total / math.sqrt(total * total + 15)
+
+
+def sentiment(text: str, language: str | None = None) -> tuple[Sentiment, float]:
+    """Return the label and a score in [-1, 1] for ``text``.
+
+    Args:
+        text: The customer's message.
+        language: ISO 639-1 code when already known; detected otherwise.
+    """
+    language = language or detect_language(text)
+    if language == "en":
+        score = _english(text)
+    elif language in LEXICONS:
+        score = _lexicon_score(text, LEXICONS[language])
+    else:  # no lexicon: an unknown language is not evidence of anger
+        score = 0.0
+    return _label(score), score

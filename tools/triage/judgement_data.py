@@ -1,0 +1,130 @@
+"""Labelled tickets for the judgement model: the tuning set, read into texts and labels.
+
+A labelled set is a folder with ``tickets.json`` (tickets in the intake format) and
+``expected.json`` (per ticket id: the outcome labels of ``supportgraph eval outcomes``
+and, for training, the ``signals`` behind them: impact, effect, urgency, routine).
+The category examples shipped for the default taxonomy join the category head.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from supportgraph.graph.errors import TrainingDataError
+from supportgraph.graph.models import Ticket
+from supportgraph.tools.signals.steering import text_to_judge
+from supportgraph.tools.tickets.intake import validate_records
+from supportgraph.tools.triage.judgement import HEADS, data_hash, judged_text
+from supportgraph.tools.triage.severity import IMPACT
+
+# Relative timestamps in a labelled file are read against this fixed moment, so a
+# model built today and one built next year see the same tickets.
+REFERENCE_TIME = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class LabelledSet:
+    """Tickets with their expected outcomes, in file order."""
+
+    tickets: list[Ticket]
+    expected: dict[str, dict[str, Any]]
+    files: tuple[Path, ...]
+
+    def author(self, ticket: Ticket) -> str:
+        """Which batch (author) wrote a ticket: the id's prefix, as in TUA-001."""
+        return ticket.ticket_id.split("-")[0]
+
+
+def read_labelled(folder: Path) -> LabelledSet:
+    """Read ``tickets.json`` and ``expected.json`` from ``folder``.
+
+    Raises:
+        TrainingDataError: a file is missing or unreadable, a ticket is invalid, or a
+            ticket has no expected entry.
+    """
+    files = (folder / "tickets.json", folder / "expected.json")
+    try:
+        raw = json.loads(files[0].read_text("utf-8"))
+        expected = json.loads(files[1].read_text("utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise TrainingDataError(str(folder), f"cannot read the labelled set: {exc}") from None
+    intake = validate_records(raw, REFERENCE_TIME)
+    if intake.errors:
+        raise TrainingDataError(str(files[0]), str(intake.errors[0]))
+    missing = [t.ticket_id for t in intake.tickets if t.ticket_id not in expected]
+    if missing:
+        raise TrainingDataError(str(files[1]), f"no expected entry for {', '.join(missing[:5])}")
+    return LabelledSet(intake.tickets, expected, files)
+
+
+def _labels_of(entry: dict[str, Any]) -> dict[str, str | None]:
+    """The head labels of one expected entry (None where it leaves a head open)."""
+    signals = entry.get("signals") or {}
+    who, effect = signals.get("impact"), signals.get("effect")
+    human = entry.get("needs_human")
+    return {
+        "who": who,
+        "effect": effect,
+        "urgency": signals.get("urgency"),
+        "impact": IMPACT[effect][who] if who and effect else None,
+        "routine": (signals.get("routine") or "none") if signals else None,
+        "person": None if human is None else ("yes" if human else "no"),
+        "reason": (signals.get("human_reason") or "none") if signals else None,
+        "category": (entry.get("category") or [None])[0],
+    }
+
+
+def head_labels(labelled: LabelledSet) -> dict[str, list[str | None]]:
+    """One label list per head (None where the set leaves it open)."""
+    labels: dict[str, list[str | None]] = {head: [] for head in HEADS}
+    for ticket in labelled.tickets:
+        for head, value in _labels_of(labelled.expected[ticket.ticket_id]).items():
+            labels[head].append(value)
+    return labels
+
+
+def _example_rows() -> list[dict[str, Any]]:
+    """The shipped examples: short English tickets labelled like the tuning set."""
+    lines = examples_file().read_text("utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+@dataclass(frozen=True)
+class TrainingRows:
+    """Texts, tiers, channels and labels ready for JudgementModel.fit."""
+
+    texts: list[str]
+    tiers: list[str | None]
+    channels: list[str | None]
+    labels: dict[str, list[str | None]]
+    data_hash: str
+
+
+def training_rows(labelled: LabelledSet, with_examples: bool = True) -> TrainingRows:
+    """The tuning set's rows, plus the shipped category examples for the category head."""
+    texts = [judged_text(t).text for t in labelled.tickets]
+    tiers: list[str | None] = [t.customer_tier for t in labelled.tickets]
+    channels: list[str | None] = [t.channel for t in labelled.tickets]
+    labels = head_labels(labelled)
+    digest = data_hash(*labelled.files)
+    if with_examples:
+        digest = data_hash(*labelled.files, examples_file())
+        for raw in _example_rows():
+            texts.append(text_to_judge(f"{raw['subject']}\n{raw['message']}").text)
+            tiers.append(None)
+            channels.append(None)
+            entry = {**raw, "category": [raw["category"]]}
+            for head, value in _labels_of(entry).items():
+                labels[head].append(value)
+    return TrainingRows(texts, tiers, channels, labels, digest)
+
+
+def examples_file() -> Path:
+    """The shipped category examples (tools/data/triage_examples.jsonl)."""
+    from importlib import resources
+
+    return Path(str(resources.files("supportgraph.tools").joinpath("data/triage_examples.jsonl")))

@@ -1,0 +1,228 @@
+"""Priority from impact × urgency, the rubric's matrix, with the reasons written out.
+
+The rubric (../shared/TRIAGE_RUBRIC.md) defines priority as impact × urgency. Impact is
+what happened (``effect``) times who it happened to (``breadth``); urgency is what makes
+it pressing. The learned heads (tools/triage/judgement.py) give a probability for each value of
+the three signals; the matrix turns every combination into a priority, so the ticket
+gets a probability per priority. The engine then takes the safe side: when Critical is
+plausible enough (``CRITICAL_AT``), the ticket is Critical and the reasons say why.
+
+The customer's tier raises a moderate impact at Enterprise customers to High (a hurt
+high-value customer) and never lowers anything: a data leak at a Starter is Critical.
+Shouting and instructions in the text never reach the signals (tools/signals/steering.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import product
+from typing import Literal
+
+from supportgraph.graph.models import PRIORITIES, Priority
+from supportgraph.tools.triage.judgement import Judgement
+
+ImpactLevel = Literal["extensive", "significant", "moderate", "minor", "money", "none"]
+UrgencyLevel = Literal["normal", "elevated", "pressing"]
+
+# Impact level of each effect, by who is affected.
+IMPACT: dict[str, dict[str, ImpactLevel]] = {
+    "exposure": dict.fromkeys(
+        ("none", "one_user", "team", "company", "other_customers"), "extensive"
+    ),
+    "data_wrong_or_lost": {
+        "none": "moderate",
+        "one_user": "moderate",
+        "team": "significant",
+        "company": "extensive",
+        "other_customers": "extensive",
+    },
+    "unavailable": {
+        "none": "significant",
+        "one_user": "moderate",
+        "team": "significant",
+        "company": "extensive",
+        "other_customers": "extensive",
+    },
+    "broken_feature": {
+        "none": "moderate",
+        "one_user": "moderate",
+        "team": "significant",
+        "company": "significant",
+        "other_customers": "significant",
+    },
+    "degraded": {
+        "none": "minor",
+        "one_user": "minor",
+        "team": "moderate",
+        "company": "moderate",
+        "other_customers": "moderate",
+    },
+    "money": dict.fromkeys(("none", "one_user", "team", "company", "other_customers"), "money"),
+    "cosmetic": dict.fromkeys(("none", "one_user", "team", "company", "other_customers"), "minor"),
+    "none": dict.fromkeys(("none", "one_user", "team", "company", "other_customers"), "none"),
+}
+URGENCY: dict[str, UrgencyLevel] = {
+    "none": "normal",
+    "deadline": "elevated",
+    "repeat_contact": "elevated",
+    "business_stopped": "pressing",
+}
+# The rubric's matrix: impact level × urgency level → priority. Billing disputes
+# ("money") are Medium however pressing; questions ("none") are Low, Medium for billing
+# and account questions or when a deadline or a stopped business stands behind them.
+MATRIX: dict[ImpactLevel, dict[UrgencyLevel, Priority]] = {
+    "extensive": {"normal": "Critical", "elevated": "Critical", "pressing": "Critical"},
+    "significant": {"normal": "High", "elevated": "High", "pressing": "High"},
+    "moderate": {"normal": "Medium", "elevated": "High", "pressing": "High"},
+    "minor": {"normal": "Medium", "elevated": "Medium", "pressing": "Medium"},
+    "money": {"normal": "Medium", "elevated": "Medium", "pressing": "Medium"},
+    "none": {"normal": "Low", "elevated": "Medium", "pressing": "Medium"},
+}
+QUESTION_PRIORITY: dict[str, Priority] = {"billing": "Medium", "account": "Medium"}
+# The priority is the most severe one whose cumulative probability (it or anything more
+# severe) reaches its threshold: Critical already when plausible (the safe side), the
+# others past even odds. The impact and urgency probabilities are sharpened first
+# (raised to 1/SHARPEN and renormalised). All chosen by cross-validation across the
+# tuning set's authors (tests/tune_judgement.py).
+CRITICAL_AT = 0.25
+HIGH_AT = 0.5
+MEDIUM_AT = 0.6
+SHARPEN = 0.5
+
+
+def matrix_priority(level: ImpactLevel, urgency: str, tier: str, category: str) -> Priority:
+    """The matrix's priority for an impact level and urgency, at a tier and category."""
+    priority = MATRIX[level][URGENCY[urgency]]
+    if level == "none":
+        priority = _higher(priority, QUESTION_PRIORITY.get(category, "Low"))
+    if tier == "Enterprise" and level == "moderate":
+        priority = _higher(priority, "High")  # a hurt high-value customer
+    return priority
+
+
+def cell(effect: str, who: str, urgency: str, tier: str, category: str) -> Priority:
+    """The matrix's priority for what happened, to whom, how pressing, tier and category."""
+    return matrix_priority(IMPACT[effect][who], urgency, tier, category)
+
+
+def _higher(a: Priority, b: Priority) -> Priority:
+    return a if PRIORITIES.index(a) <= PRIORITIES.index(b) else b
+
+
+@dataclass(frozen=True)
+class Severity:
+    """The priority chosen, its probability per priority, and why."""
+
+    priority: Priority
+    distribution: dict[Priority, float]
+    reasons: tuple[str, ...]
+
+
+def _decide(
+    distribution: dict[Priority, float],
+    critical_at: float | None = None,
+    high_at: float | None = None,
+    medium_at: float | None = None,
+) -> tuple[Priority, str]:
+    """The most severe priority whose cumulative probability reaches its threshold."""
+    critical_at = CRITICAL_AT if critical_at is None else critical_at
+    critical = distribution["Critical"]
+    if critical >= critical_at:
+        return "Critical", f"Critical is plausible ({critical:.2f} ≥ {critical_at}): safe side"
+    at_least = critical
+    thresholds: tuple[tuple[Priority, float], ...] = (
+        ("High", HIGH_AT if high_at is None else high_at),
+        ("Medium", MEDIUM_AT if medium_at is None else medium_at),
+    )
+    for priority, threshold in thresholds:
+        at_least += distribution[priority]
+        if at_least >= threshold:
+            return priority, f"{priority} or more severe with probability {at_least:.2f}"
+    return "Low", f"Low with probability {distribution['Low']:.2f}"
+
+
+def _sharpened(scores: dict[str, float]) -> dict[str, float]:
+    raised = {k: v ** (1 / SHARPEN) for k, v in scores.items()}
+    total = sum(raised.values()) or 1.0
+    return {k: v / total for k, v in raised.items()}
+
+
+def _named(head: str, judgement: Judgement) -> str:
+    label, p = judgement.top(head)
+    return f"{label.replace('_', ' ')} ({p:.2f})"
+
+
+def _distribution(judgement: Judgement, tier: str, category: str) -> dict[Priority, float]:
+    distribution: dict[Priority, float] = dict.fromkeys(PRIORITIES, 0.0)
+    impact = _sharpened(judgement.probabilities["impact"])
+    urgency = _sharpened(judgement.probabilities["urgency"])
+    for (level, pl), (u, pu) in product(impact.items(), urgency.items()):
+        distribution[matrix_priority(level, u, tier, category)] += pl * pu  # type: ignore[arg-type]
+    return distribution
+
+
+def assess(judgement: Judgement, tier: str, category: str) -> Severity:
+    """Priority from the impact and urgency probabilities through the matrix, safe side first."""
+    distribution = _distribution(judgement, tier, category)
+    priority, why = _decide(distribution)
+    reasons = [
+        f"impact {_named('impact', judgement)}: {_named('effect', judgement)} for "
+        f"{_named('who', judgement)}; urgency {_named('urgency', judgement)}",
+        why,
+    ]
+    if tier == "Enterprise" and priority == "High":
+        reasons.append("Enterprise customer: a moderate impact counts as High")
+    return Severity(priority, distribution, tuple(reasons))
+
+
+# --- one passage that reads more serious than the whole ticket -------------------------
+# A ticket of several passages is also judged passage by passage (tools/triage/judgement.py).
+# A passage raises the ticket when, read alone, it is Critical with at least
+# PASSAGE_CRITICAL_AT, or says a person must act (PASSAGE_PERSON_AT) or data may be
+# exposed (PASSAGE_EXPOSURE_AT): stricter than for the whole ticket, since a sentence
+# alone has less context. A passage never raises a ticket to High or Medium: that cost
+# priority accuracy and caught nothing more. Chosen by cross-validation across the
+# tuning set's authors (tests/tune_judgement.py --passages; docs/judgement_eval.md).
+PASSAGE_CRITICAL_AT = 0.7
+PASSAGE_PERSON_AT = 0.8
+PASSAGE_EXPOSURE_AT = 0.6
+
+
+@dataclass(frozen=True)
+class Alarm:
+    """The passage that reads more serious than its ticket, and the severity it gives."""
+
+    passage: Judgement
+    severity: Severity
+
+
+def passage_alarm(judgement: Judgement, tier: str, category: str, whole: Severity) -> Alarm | None:
+    """The most serious passage of ``judgement`` when it raises the ticket, else None.
+
+    It raises the ticket when read alone it is Critical and the whole is not, or a
+    person must act or data may be exposed where the whole ticket reads harmless. The
+    ticket then takes the higher priority, and the reasons quote the passage.
+    """
+    best: tuple[tuple[int, float], Alarm] | None = None
+    for passage in judgement.passages:
+        distribution = _distribution(passage, tier, category)
+        priority, why = _decide(distribution, PASSAGE_CRITICAL_AT, 1.01, 1.01)
+        person = passage.p("person", "yes")
+        exposure = passage.p("effect", "exposure")
+        raises = PRIORITIES.index(priority) < PRIORITIES.index(whole.priority)
+        flags = (person >= PASSAGE_PERSON_AT and person > judgement.p("person", "yes")) or (
+            exposure >= PASSAGE_EXPOSURE_AT and exposure > judgement.p("effect", "exposure")
+        )
+        if not (raises or flags):
+            continue
+        chosen = priority if raises else whole.priority
+        quote = passage.text if len(passage.text) <= 140 else passage.text[:139] + "…"
+        reasons = (
+            *whole.reasons,
+            f"one passage reads {_named('effect', passage)} for {_named('who', passage)}, "
+            f"person must act {person:.2f}" + (f"; {why}" if raises else "") + f': "{quote}"',
+        )
+        rank = (-PRIORITIES.index(chosen), max(person, exposure))
+        if best is None or rank > best[0]:
+            best = (rank, Alarm(passage, Severity(chosen, distribution, reasons)))
+    return None if best is None else best[1]
