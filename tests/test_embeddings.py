@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+
 import numpy as np
+import pytest
 
 from supportgraph.tools.knowledge import embeddings
 from supportgraph.tools.knowledge.embeddings import DIMENSIONS, default_encoder, fast_encoder
@@ -48,12 +51,18 @@ def test_fast_encoder_agrees_with_the_shipped_model() -> None:
     assert agreement.min() > 0.97
 
 
-def test_the_int8_copy_is_made_once_and_then_read_from_the_home() -> None:
+def test_the_int8_copy_is_made_once_and_then_read_from_the_home(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     model = embeddings._model_path()
     kept = embeddings.int8_copy_path(model)
     assert not kept.exists()  # every test has its own $SUPPORTGRAPH_HOME
+    monkeypatch.setattr(logging.root, "handlers", [])  # as in a plain `supportgraph run`
     made = embeddings._kept_int8_copy(model)
     assert kept.read_bytes() == made
+    # Making it leaves logging as it was: no stderr handler that would print every
+    # library's debug lines (bm25s building its index) on the user's terminal.
+    assert logging.root.handlers == []
     written = kept.stat().st_mtime_ns
     assert embeddings._kept_int8_copy(model) == made
     assert kept.stat().st_mtime_ns == written

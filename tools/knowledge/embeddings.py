@@ -132,13 +132,18 @@ def _int8_copy(model: Path) -> bytes:
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_BASIC
         options.optimized_model_filepath = str(folded)
         ort.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
-        # quantize_dynamic logs advice about pre-processing on the root logger.
+        # quantize_dynamic logs advice about pre-processing on the root logger, and
+        # logging's module functions give the root a stderr handler on the way: without
+        # removing it, every library's debug lines (bm25s…) would reach the terminal.
         quiet = logging.root.manager.disable
+        handlers = list(logging.root.handlers)
         logging.disable(logging.WARNING)
         try:
             quantize_dynamic(folded, quantised, weight_type=QuantType.QInt8, per_channel=True)
         finally:
             logging.disable(quiet)
+            for handler in [h for h in logging.root.handlers if h not in handlers]:
+                logging.root.removeHandler(handler)
         return quantised.read_bytes()
 
 
