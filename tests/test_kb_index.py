@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -82,6 +84,40 @@ def test_reindexing_embeds_only_changed_articles_and_forgets_deleted_ones(kb: Pa
     assert (changed.reused, changed.removed) == (1, 1)
     assert "KB-102" not in index.articles
     assert index.search("A record IP address for my domain", k=1)[0].article_id == "KB-101"
+
+
+_OPEN_INDEX = """
+import json, sys
+from pathlib import Path
+from supportgraph.tools.embeddings import default_encoder
+from supportgraph.tools.kb_store import open_index
+index, report = open_index(Path(sys.argv[1]))
+hits = index.search("I forgot my password", k=1)
+print(json.dumps({"embedded": report.embedded, "top": hits[0].article_id,
+                  "article_model_loaded": default_encoder.cache_info().currsize > 0}))
+"""
+
+
+def _open_in_a_new_process(kb: Path) -> dict[str, object]:
+    done = subprocess.run(
+        [sys.executable, "-c", _OPEN_INDEX, str(kb)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+@pytest.mark.slow
+def test_an_indexed_kb_answers_without_loading_the_model_that_embeds_articles(
+    kb: Path,
+) -> None:
+    first = _open_in_a_new_process(kb)
+    again = _open_in_a_new_process(kb)
+    assert first == {"embedded": 3, "top": "KB-100", "article_model_loaded": True}
+    assert again == {"embedded": 0, "top": "KB-100", "article_model_loaded": False}
 
 
 def test_drafts_are_not_searchable(kb: Path) -> None:
