@@ -45,8 +45,9 @@ typecheck: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m bench $(ARGS)
 
-# TICKETS generated realistic tickets through one process on SQLite: rate, RSS along the
-# way, bytes per ticket before and after prune (bench/volume.py; default 1,000).
+# TICKETS generated realistic tickets through one process on SQLite, as `supportgraph run`
+# runs them (reports included): rate, RSS along the way and its slope, bytes per ticket
+# before and after prune (bench/volume.py; default 1,000).
 bench-volume: $(STAMP)
 	$(PY) -m bench.volume --tickets $(or $(TICKETS),1000)
 

@@ -89,8 +89,8 @@ def test_reindexing_embeds_only_changed_articles_and_forgets_deleted_ones(kb: Pa
 _OPEN_INDEX = """
 import json, sys
 from pathlib import Path
-from supportgraph.tools.embeddings import default_encoder
-from supportgraph.tools.kb_store import open_index
+from supportgraph.tools.knowledge.embeddings import default_encoder
+from supportgraph.tools.knowledge.kb_store import open_index
 index, report = open_index(Path(sys.argv[1]))
 hits = index.search("I forgot my password", k=1)
 print(json.dumps({"embedded": report.embedded, "top": hits[0].article_id,

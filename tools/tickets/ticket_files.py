@@ -69,11 +69,6 @@ def has_raw_bytes(text: str) -> bool:
     return _RAW_BYTE.search(text) is not None
 
 
-def depth(text: str) -> int:
-    """How deeply the JSON text nests lists and objects (strings are skipped)."""
-    return _depth(text)
-
-
 def parse(text: str, label: str) -> Item:
     """Decode one record's text, refusing raw non-UTF-8 bytes and deep nesting first."""
     raw = _RAW_BYTE.search(text)
