@@ -193,6 +193,15 @@ def test_routine_messages_close_without_a_person(context: Context, tmp_path: Pat
     assert outcomes == {"T-thanks": "replied", "T-ooo": "closed", "T-spam": "closed"}
 
 
+def _paused_for_a_person(ticket: Any, context: Context, tmp_path: Path) -> Any:
+    """Run ``ticket`` on a SQLite store; it must wait for a person before anything is sent."""
+    with open_checkpointer(f"sqlite:///{tmp_path / 's.sqlite'}") as saver:
+        snapshot = run_ticket(build_graph(saver), ticket, context).snapshot
+    assert snapshot.interrupts, "nothing is sent before a person has seen it"
+    assert snapshot.values["escalation"].needs_human
+    return snapshot
+
+
 @pytest.mark.parametrize(
     ("subject", "message"),
     [
@@ -217,12 +226,10 @@ def test_routine_messages_close_without_a_person(context: Context, tmp_path: Pat
 def test_a_security_incident_always_reaches_a_person(
     subject: str, message: str, context: Context, tmp_path: Path
 ) -> None:
-    with open_checkpointer(f"sqlite:///{tmp_path / 's.sqlite'}") as saver:
-        ticket = make_ticket(customer_tier="Starter", subject=subject, message=message)
-        snapshot = run_ticket(build_graph(saver), ticket, context).snapshot
-    assert snapshot.interrupts, "nothing is sent before a person has seen it"
+    ticket = make_ticket(customer_tier="Starter", subject=subject, message=message)
+    snapshot = _paused_for_a_person(ticket, context, tmp_path)
     escalation = snapshot.values["escalation"]
-    assert escalation.needs_human and escalation.team == "Security"
+    assert escalation.team == "Security"
     assert snapshot.values["triage"].priority == "Critical"
 
 
@@ -288,12 +295,9 @@ def test_one_alarming_passage_raises_a_harmless_ticket_and_is_quoted() -> None:
 def test_a_serious_line_in_a_routine_message_reaches_a_person(
     subject: str, message: str, team: str | None, context: Context, tmp_path: Path
 ) -> None:
-    with open_checkpointer(f"sqlite:///{tmp_path / 's.sqlite'}") as saver:
-        ticket = make_ticket(customer_tier="Growth", subject=subject, message=message)
-        snapshot = run_ticket(build_graph(saver), ticket, context).snapshot
-    assert snapshot.interrupts, "nothing is sent before a person has seen it"
+    ticket = make_ticket(customer_tier="Growth", subject=subject, message=message)
+    snapshot = _paused_for_a_person(ticket, context, tmp_path)
     escalation = snapshot.values["escalation"]
-    assert escalation.needs_human
     if team:
         assert escalation.team == team
     assert snapshot.values["triage"].priority in ("Critical", "High")
