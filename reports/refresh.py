@@ -3,7 +3,8 @@
 A run writes ``OUT/customer_support_YYYYMMDD``; a reviewer decides hours later. Each
 folder under ``OUT`` whose tickets.jsonl lists the decided ticket gets that ticket's
 record replaced and every report rewritten from the folder's records, under a lock so
-two reviewers deciding tickets of one run at once do not lose each other's update.
+two reviewers deciding tickets of one run at once do not lose each other's update. The
+records are read and copied one at a time, so a folder of 100,000 tickets is never held.
 ``supportgraph report`` rebuilds a folder from the whole store instead.
 """
 
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from supportgraph.graph.errors import ReportError
+from supportgraph.reports.spool import RecordSpool
 from supportgraph.reports.writer import RUN_FILE, TICKETS_FILE, Record, write_reports
 from supportgraph.tools.desk.sla import SlaPolicy
 from supportgraph.tools.knowledge.kb_health import KBHealth
@@ -29,10 +31,9 @@ FOLDER_GLOB = "customer_support_*"
 
 @dataclass(frozen=True)
 class RunFolder:
-    """A report folder's records and what its ``run.json`` kept."""
+    """A report folder and what its ``run.json`` kept (its records: :func:`folder_records`)."""
 
     path: Path
-    records: list[Record]
     run_at: datetime | None
     rejected: list[str]
     notes: list[str]
@@ -46,27 +47,11 @@ def _same_ticket(record: Record, other: Record) -> bool:
 
 
 def read_folder(path: Path) -> RunFolder:
-    """A report folder's records and run facts.
+    """A report folder's run facts.
 
     Raises:
-        ReportError: tickets.jsonl or run.json cannot be read or is not what a run writes.
+        ReportError: run.json cannot be read or is not what a run writes.
     """
-    tickets = path / TICKETS_FILE
-    try:
-        lines = tickets.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ReportError(f"cannot read {tickets}: {exc}") from None
-    records = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise ReportError(f"{tickets} line {number} is not JSON ({exc.msg})") from None
-        if not isinstance(record, dict) or "ticket_id" not in record:
-            raise ReportError(f"{tickets} line {number} is not a ticket record")
-        records.append(record)
     run: dict[str, Any] = {}
     if (path / RUN_FILE).is_file():  # folders written before run.json existed have none
         try:
@@ -76,36 +61,60 @@ def read_folder(path: Path) -> RunFolder:
     run_at = run.get("run_at")
     return RunFolder(
         path,
-        records,
         datetime.fromisoformat(run_at) if isinstance(run_at, str) else None,
         [str(x) for x in run.get("rejected") or []],
         [str(x) for x in run.get("notes") or []],
     )
 
 
+def folder_records(path: Path) -> Iterator[Record]:
+    """A report folder's records, read from its tickets.jsonl one at a time.
+
+    Raises:
+        ReportError: tickets.jsonl cannot be read, or a line is not a ticket record.
+    """
+    tickets = path / TICKETS_FILE
+    try:
+        with tickets.open(encoding="utf-8") as handle:
+            for number, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    record = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise ReportError(f"{tickets} line {number} is not JSON ({exc.msg})") from None
+                if not isinstance(record, dict) or "ticket_id" not in record:
+                    raise ReportError(f"{tickets} line {number} is not a ticket record")
+                yield record
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ReportError(f"cannot read {tickets}: {exc}") from None
+
+
 def folders_holding(out: Path, record: Record) -> list[Path]:
     """Report folders under ``out`` whose tickets.jsonl lists the ticket of ``record``."""
     found = []
     for folder in sorted(out.glob(FOLDER_GLOB)):
-        tickets = folder / TICKETS_FILE
-        if not tickets.is_file():
-            continue
-        try:
-            text = tickets.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            found.append(folder)  # let refresh_folder say what is wrong with it
-            continue
-        if record["ticket_id"] not in text:  # cheap test before parsing every line
-            continue
-        for line in text.splitlines():
-            try:
-                other = json.loads(line)
-            except json.JSONDecodeError:
-                continue
-            if isinstance(other, dict) and _same_ticket(record, other):
-                found.append(folder)
-                break
+        if (folder / TICKETS_FILE).is_file() and _holds(folder / TICKETS_FILE, record):
+            found.append(folder)
     return found
+
+
+def _holds(tickets: Path, record: Record) -> bool:
+    """Whether the file lists the ticket; an unreadable file does (refresh says why)."""
+    try:
+        with tickets.open(encoding="utf-8") as handle:
+            for line in handle:
+                if record["ticket_id"] not in line:  # cheap test before parsing the line
+                    continue
+                try:
+                    other = json.loads(line)
+                except json.JSONDecodeError:
+                    continue
+                if isinstance(other, dict) and _same_ticket(record, other):
+                    return True
+    except (OSError, UnicodeDecodeError):
+        return True  # let refresh_folder say what is wrong with it
+    return False
 
 
 @contextmanager
@@ -128,6 +137,9 @@ def refresh_folder(
 ) -> RunFolder:
     """Replace the ticket's record in ``folder`` and rewrite every report there.
 
+    The records are copied one at a time to a spool in the folder, the ticket's own
+    replaced, and the reports written from it, so a folder of a long run is never held.
+
     Args:
         folder: A report folder holding the ticket (see :func:`folders_holding`).
         record: The ticket's new record (``reports.records.ticket_record``).
@@ -139,11 +151,15 @@ def refresh_folder(
         ReportError: the folder cannot be read, or it does not hold the ticket.
     """
     try:
-        with _locked(folder):
+        with _locked(folder), RecordSpool(folder) as records:
             run = read_folder(folder)
-            if not any(_same_ticket(record, r) for r in run.records):
+            held = False
+            for old in folder_records(folder):
+                mine = _same_ticket(record, old)
+                held = held or mine
+                records.add(record if mine else old)
+            if not held:
                 raise ReportError(f"{folder / TICKETS_FILE} does not list {record['ticket_id']}")
-            records = [record if _same_ticket(record, r) else r for r in run.records]
             write_reports(
                 records,
                 folder.parent,
@@ -157,4 +173,4 @@ def refresh_folder(
             )
     except OSError as exc:
         raise ReportError(f"cannot rewrite the reports in {folder}: {exc}") from None
-    return RunFolder(folder, records, run.run_at, run.rejected, run.notes)
+    return run
