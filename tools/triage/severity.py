@@ -118,22 +118,13 @@ class Severity:
     reasons: tuple[str, ...]
 
 
-def _decide(
-    distribution: dict[Priority, float],
-    critical_at: float | None = None,
-    high_at: float | None = None,
-    medium_at: float | None = None,
-) -> tuple[Priority, str]:
+def _decide(distribution: dict[Priority, float]) -> tuple[Priority, str]:
     """The most severe priority whose cumulative probability reaches its threshold."""
-    critical_at = CRITICAL_AT if critical_at is None else critical_at
     critical = distribution["Critical"]
-    if critical >= critical_at:
-        return "Critical", f"Critical is plausible ({critical:.2f} ≥ {critical_at}): safe side"
+    if critical >= CRITICAL_AT:
+        return "Critical", f"Critical is plausible ({critical:.2f} ≥ {CRITICAL_AT}): safe side"
     at_least = critical
-    thresholds: tuple[tuple[Priority, float], ...] = (
-        ("High", HIGH_AT if high_at is None else high_at),
-        ("Medium", MEDIUM_AT if medium_at is None else medium_at),
-    )
+    thresholds: tuple[tuple[Priority, float], ...] = (("High", HIGH_AT), ("Medium", MEDIUM_AT))
     for priority, threshold in thresholds:
         at_least += distribution[priority]
         if at_least >= threshold:
@@ -206,16 +197,17 @@ def passage_alarm(judgement: Judgement, tier: str, category: str, whole: Severit
     best: tuple[tuple[int, float], Alarm] | None = None
     for passage in judgement.passages:
         distribution = _distribution(passage, tier, category)
-        priority, why = _decide(distribution, PASSAGE_CRITICAL_AT, 1.01, 1.01)
+        critical = distribution["Critical"]
         person = passage.p("person", "yes")
         exposure = passage.p("effect", "exposure")
-        raises = PRIORITIES.index(priority) < PRIORITIES.index(whole.priority)
+        raises = critical >= PASSAGE_CRITICAL_AT and whole.priority != "Critical"
         flags = (person >= PASSAGE_PERSON_AT and person > judgement.p("person", "yes")) or (
             exposure >= PASSAGE_EXPOSURE_AT and exposure > judgement.p("effect", "exposure")
         )
         if not (raises or flags):
             continue
-        chosen = priority if raises else whole.priority
+        chosen: Priority = "Critical" if raises else whole.priority
+        why = f"read alone it is Critical ({critical:.2f} ≥ {PASSAGE_CRITICAL_AT})"
         quote = passage.text if len(passage.text) <= 140 else passage.text[:139] + "…"
         reasons = (
             *whole.reasons,
