@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 OUT ?= out
 export SUPPORTGRAPH_HOME ?= .supportgraph
 
-.PHONY: models tune-judgement eval-outcomes demo test test-postgres lint typecheck bench bench-volume crash-test redteam eval-triage eval-pii eval-retrieval tune-retrieval bench-retrieval clean
+.PHONY: models tune-judgement eval-outcomes demo test test-postgres lint typecheck bench bench-volume bench-review crash-test redteam eval-triage eval-pii eval-retrieval tune-retrieval bench-retrieval clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,11 @@ bench: $(STAMP)
 # before and after prune (bench/volume.py; default 1,000).
 bench-volume: $(STAMP)
 	$(PY) -m bench.volume --tickets $(or $(TICKETS),1000)
+
+# `review list` on a SQLite store of 100,000 finished tickets and 50 waiting ones, in a new
+# process and after imports (bench/review_scale.py; ~4 min, ~3 GB of temporary disk).
+bench-review: $(STAMP)
+	$(PY) -m bench.review_scale
 
 # The hostile corpus (tests/redteam/cases.jsonl) end to end through the CLI: a table of
 # case, expectation and result. `make test` runs it too (tests/test_redteam.py).
