@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -174,12 +175,10 @@ def term_counts(vectorizer: Any, texts: Sequence[str]) -> list[dict[int, int]]:
     analyze, vocabulary, _ = _fitted(vectorizer)
     found = []
     for text in texts:
-        counts: dict[int, int] = {}
-        for term in analyze(text):
-            column = vocabulary.get(term)
-            if column is not None:
-                counts[column] = counts.get(column, 0) + 1
-        found.append(counts)
+        # Counter counts in C; each distinct term is then looked up once, and distinct
+        # terms have distinct columns.
+        terms = Counter(analyze(text))
+        found.append({c: n for t, n in terms.items() if (c := vocabulary.get(t)) is not None})
     return found
 
 
@@ -189,8 +188,9 @@ def tfidf_from_counts(vectorizer: Any, rows: Sequence[Mapping[int, int]]) -> Any
 
     _, vocabulary, idf = _fitted(vectorizer)
     indptr = np.cumsum([0, *map(len, rows)]).astype(np.int32)
-    columns = np.fromiter((c for row in rows for c in row), np.int32, int(indptr[-1]))
-    counts = np.fromiter((n for row in rows for n in row.values()), np.float32, int(indptr[-1]))
+    size = int(indptr[-1])
+    columns = np.fromiter(itertools.chain.from_iterable(rows), np.int32, size)
+    counts = np.fromiter(itertools.chain.from_iterable(r.values() for r in rows), np.float32, size)
     values = (np.log(counts) + 1.0) * idf[columns]
     owner = np.repeat(np.arange(len(rows)), np.diff(indptr))
     norms = np.sqrt(np.bincount(owner, values * values, minlength=len(rows))).astype(np.float32)
