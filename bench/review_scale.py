@@ -126,6 +126,7 @@ def after_imports(url: str) -> float:
 
 
 def main() -> None:
+    """Build the store, time `review list`, fail unless it lists exactly the waiting tickets."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--finished", type=int, default=100_000)
     parser.add_argument("--waiting", type=int, default=50)
@@ -137,8 +138,8 @@ def main() -> None:
         url = f"sqlite:///{path}"
         started = time.perf_counter()
         paused, _ = seed_store(url, args.seed_tickets, args.waiting)
-        from supportgraph.checkpoints.index import waiting_thread_ids
         from supportgraph.checkpoints import open_checkpointer
+        from supportgraph.checkpoints.index import waiting_thread_ids
 
         with open_checkpointer(url, create=False) as saver:
             keep = set(waiting_thread_ids(saver))
@@ -152,8 +153,10 @@ def main() -> None:
         )
         wall, count = list_seconds(url)
         inside = after_imports(url)
-        print(f"review list: {wall:.2f} s in a new process (median of 3), "
-              f"{inside:.2f} s after imports; {count} waiting listed")
+        print(
+            f"review list: {wall:.2f} s in a new process (median of 3), "
+            f"{inside:.2f} s after imports; {count} waiting listed"
+        )
         if count != args.waiting:
             raise SystemExit(f"review list found {count} waiting tickets, expected {args.waiting}")
 
