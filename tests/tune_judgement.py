@@ -34,7 +34,7 @@ from supportgraph.tools.triage.judgement_data import (
     read_labelled,
     training_rows,
 )
-from supportgraph.tools.triage.multilingual import multilingual_encoder
+from supportgraph.tools.triage.multilingual import ENCODER, multilingual_encoder
 
 TUNING = Path(__file__).parent / "data" / "judgement" / "tuning"
 CACHE = Path("build/tune_judgement")
@@ -60,7 +60,10 @@ def out_of_fold(
 ) -> list[Judgement]:
     """Each tuning ticket judged, whole and passage by passage, by a model that never saw
     its author's tickets."""
-    name = f"oof-c{settings.c}-e{settings.embedding_weight}-m{settings.meta_weight}-passages.json"
+    name = (
+        f"oof-c{settings.c}-e{settings.embedding_weight}-m{settings.meta_weight}"
+        f"-{ENCODER}-{rows.data_hash[:12]}-passages.json"
+    )
     cache = CACHE / name
     n = len(labelled.tickets)
     if cache.exists():
@@ -315,7 +318,7 @@ def passage_grid() -> None:
     vectors, passage_vectors = _encoded(rows.texts)
     judgements = out_of_fold(Settings(), labelled, rows, vectors, passage_vectors)
     print("heads:", head_scores(rows, judgements), flush=True)
-    rules = [bool(find_requests(t.text).intents) for t in labelled.tickets]
+    rules = [bool(find_requests(t.text, t.customer_tier).intents) for t in labelled.tickets]
     off = 1.01
     knobs = ("PASSAGE_CRITICAL_AT", "PASSAGE_HIGH_AT", "PASSAGE_PERSON_AT", "PASSAGE_EXPOSURE_AT")
     for knob in knobs:

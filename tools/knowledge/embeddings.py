@@ -122,28 +122,46 @@ def _model_path() -> Path:
     return Path(model_path())
 
 
-def _int8_copy(model: Path) -> bytes:
-    """Fold the weights to float, then quantise every MatMul to int8 (weights per channel)."""
+def quantise_matmuls(model: Path, quantised: Path) -> None:
+    """Write ``model`` with every MatMul quantised to int8 (dynamic, weights per channel)."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
+    # quantize_dynamic logs advice about pre-processing on the root logger, and
+    # logging's module functions give the root a stderr handler on the way: without
+    # removing it, every library's debug lines (bm25s…) would reach the terminal.
+    quiet = logging.root.manager.disable
+    handlers = list(logging.root.handlers)
+    logging.disable(logging.WARNING)
+    try:
+        quantize_dynamic(model, quantised, weight_type=QuantType.QInt8, per_channel=True)
+    finally:
+        logging.disable(quiet)
+        for handler in [h for h in logging.root.handlers if h not in handlers]:
+            logging.root.removeHandler(handler)
+
+
+def kept_file(path: Path, make: Callable[[], bytes]) -> bytes:
+    """The bytes at ``path``: read when there, else made once by ``make`` and written there."""
+    if path.is_file():
+        return path.read_bytes()
+    made = make()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Written aside, then renamed: a process starting meanwhile finds the whole file or none.
+    partial = path.with_name(f"{path.name}.{os.getpid()}.part")
+    partial.write_bytes(made)
+    partial.replace(path)
+    return made
+
+
+def _int8_copy(model: Path) -> bytes:
+    """Fold the weights to float, then quantise every MatMul to int8 (weights per channel)."""
     with tempfile.TemporaryDirectory() as folder:
         folded, quantised = Path(folder) / "folded.onnx", Path(folder) / "int8.onnx"
         options = ort.SessionOptions()
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_BASIC
         options.optimized_model_filepath = str(folded)
         ort.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
-        # quantize_dynamic logs advice about pre-processing on the root logger, and
-        # logging's module functions give the root a stderr handler on the way: without
-        # removing it, every library's debug lines (bm25s…) would reach the terminal.
-        quiet = logging.root.manager.disable
-        handlers = list(logging.root.handlers)
-        logging.disable(logging.WARNING)
-        try:
-            quantize_dynamic(folded, quantised, weight_type=QuantType.QInt8, per_channel=True)
-        finally:
-            logging.disable(quiet)
-            for handler in [h for h in logging.root.handlers if h not in handlers]:
-                logging.root.removeHandler(handler)
+        quantise_matmuls(folded, quantised)
         return quantised.read_bytes()
 
 
@@ -155,16 +173,7 @@ def int8_copy_path(model: Path) -> Path:
 
 def _kept_int8_copy(model: Path) -> bytes:
     """The int8 copy of ``model``: read from the cache, or made and written there once."""
-    path = int8_copy_path(model)
-    if path.is_file():
-        return path.read_bytes()
-    copy = _int8_copy(model)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # Written aside, then renamed: a process starting meanwhile finds the whole file or none.
-    partial = path.with_name(f"{path.name}.{os.getpid()}.part")
-    partial.write_bytes(copy)
-    partial.replace(path)
-    return copy
+    return kept_file(int8_copy_path(model), lambda: _int8_copy(model))
 
 
 @lru_cache(maxsize=1)

@@ -9,7 +9,7 @@ the ``reason`` why (a refund, a privacy incident, a GDPR request…), and the
 are logistic regressions over one feature row: the multilingual sentence vector of the
 ticket (tools/triage/multilingual.py), word and character TF-IDF n-grams, and the tier and
 channel. They learn from tickets written for the project and labelled against the
-rubric (tests/data/judgement/tuning: 1,040 tickets, English, German, Spanish, French),
+rubric (tests/data/judgement/tuning: 1,590 tickets, English, German, Spanish, French),
 plus the shipped category examples. Priority is not learned here: tools/triage/severity.py
 derives it from these signals with the rubric's impact × urgency matrix.
 
@@ -37,6 +37,7 @@ import numpy as np
 from supportgraph.graph.errors import ModelFileError
 from supportgraph.graph.models import CATEGORIES, CHANNELS, TIERS, Ticket
 from supportgraph.tools.signals.ticket_text import judged_text, passages
+from supportgraph.tools.triage.multilingual import ENCODER
 
 FORMAT = 1
 HEADS: dict[str, tuple[str, ...]] = {
@@ -411,6 +412,7 @@ class JudgementModel:
             "words_vocabulary": _ordered(self.words.vocabulary_),
             "chars_vocabulary": _ordered(self.chars.vocabulary_),
             **self.metadata,
+            "encoder": ENCODER,
         }
         path.with_suffix(".json").write_text(json.dumps(meta, ensure_ascii=False), "utf-8")
         return path.with_suffix(".npz")
@@ -433,6 +435,11 @@ class JudgementModel:
             raise ModelFileError(
                 f"judgement model {path} has format {meta.get('format')}, this version reads "
                 f"{FORMAT}; rebuild it with `make models`"
+            )
+        if meta.get("encoder") != ENCODER:
+            raise ModelFileError(
+                f"judgement model {path} was trained on {meta.get('encoder') or 'other'} sentence "
+                f"vectors, this version encodes with {ENCODER}; rebuild it with `make models`"
             )
         words = _fixed(_WORDS, meta["words_vocabulary"], arrays["words_idf"])
         chars = _fixed(_CHARS, meta["chars_vocabulary"], arrays["chars_idf"])
