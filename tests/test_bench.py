@@ -64,11 +64,11 @@ def test_the_volume_generator_gives_the_same_valid_mixed_tickets_for_a_seed() ->
     from bench.volume import NOW, generate
     from supportgraph.tools.tickets.intake import validate_records
 
-    tickets = generate(1200)  # more than the 1,040 it draws from: copies get their own ids
-    assert tickets == generate(1200) and tickets != generate(1200, seed=1)
-    assert len({t["ticket_id"] for t in tickets}) == 1200
+    tickets = generate(1700)  # more than the 1,590 it draws from: copies get their own ids
+    assert tickets == generate(1700) and tickets != generate(1700, seed=1)
+    assert len({t["ticket_id"] for t in tickets}) == 1700
     intake = validate_records(tickets, NOW)
-    assert not intake.errors and len(intake.tickets) == 1200
+    assert not intake.errors and len(intake.tickets) == 1700
     assert {t["channel"] for t in tickets} == {"Email", "Chat", "Phone", "Web"}
     assert {t["customer_tier"] for t in tickets} == {
         "Starter",
