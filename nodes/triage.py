@@ -22,7 +22,7 @@ def triage_ticket(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
 
     ticket = state["ticket"]
     result = engine_for(context_of(runtime)).triage(ticket)
-    requests = find_requests(ticket.text)
+    requests = find_requests(ticket.text, ticket.customer_tier)
     return {
         "triage": result.model_copy(
             update={

@@ -175,6 +175,25 @@ def test_routine_questions_are_not_requests(text: str) -> None:
     assert find_requests(text).intents == ()
 
 
+@pytest.mark.parametrize(
+    ("text", "tier", "plan_change"),
+    [
+        ("We'd like to upgrade from Starter to Growth next month, how?", "Starter", False),
+        ("Wir überlegen gerade den Wechsel von Professional auf Enterprise.", "Professional", False),
+        ("Nous envisageons de passer en Enterprise à la rentrée.", "Growth", False),
+        ("Please move us from Professional to Growth at renewal.", "Professional", True),
+        ("Queremos pasar del plan Growth al Starter a partir de enero.", "Growth", True),
+        ("On souhaite passer en Professional au renouvellement.", "Enterprise", True),
+        # Without the tier, a plan change is a plan change: the safe side.
+        ("We'd like to upgrade from Starter to Growth next month, how?", None, True),
+    ],
+)
+def test_an_upgrade_is_a_sales_question_and_a_downgrade_needs_a_person(
+    text: str, tier: str | None, plan_change: bool
+) -> None:
+    assert ("plan_change" in find_requests(text, tier).intents) is plan_change
+
+
 def test_a_ticket_naming_another_company_gets_no_account_data(store: Any, context: Context) -> None:
     ticket = make_ticket(
         ticket_id="SPOOF-1",

@@ -283,14 +283,38 @@ class Requests:
         return tuple(r.intent for r in self.found)
 
 
-def find_requests(text: str) -> Requests:
-    """Find every money, account, privacy, legal and secrets request in ``text``."""
+def find_requests(text: str, tier: str | None = None) -> Requests:
+    """Find every money, account, privacy, legal and secrets request in ``text``.
+
+    With the customer's ``tier``, a plan change to a higher tier is an upgrade, a
+    sales question the rubric leaves to the queue: it counts only when the ticket also
+    names a change that is not an upgrade.
+    """
     inspection: Inspection = inspect(text)
     folded = inspection.text
     found = []
     for intent, pattern in _COMPILED.items():
-        match = pattern.search(folded)
+        matches = pattern.finditer(folded)
+        if intent == "plan_change" and tier is not None:
+            matches = (m for m in matches if not is_upgrade(m.group(0), tier))
+        match = next(iter(matches), None)
         if match is None:
             continue
         found.append(Request(intent, folded[max(0, match.start() - 15) : match.end() + 15].strip()))
     return Requests(tuple(found), inspection.tricks)
+
+
+_TIER_NAMES = re.compile(r"\b(starter|growth|professional|pro|enterprise)\b")
+_RANK = {"starter": 0, "growth": 1, "professional": 2, "pro": 2, "enterprise": 3}
+
+
+def is_upgrade(phrase: str, tier: str) -> bool:
+    """Whether a plan-change phrase moves to a tier above ``tier``.
+
+    The target is the last tier the phrase names ("from Growth to Enterprise",
+    "passer en enterprise"); a phrase naming none (change our billing cycle) is not
+    an upgrade.
+    """
+    named = _TIER_NAMES.findall(phrase.lower())
+    current = _RANK.get(tier.lower())
+    return bool(named) and current is not None and _RANK[named[-1]] > current
