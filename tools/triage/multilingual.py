@@ -13,9 +13,10 @@ ticket 2.7 times slower).
 The per-token stage (the projection and the three n-gram CNN branches, nine tenths of
 the work) runs as an ONNX graph built from the package's weights, with every matrix
 product quantised to int8 (dynamic, weights per channel): 1.5 times as fast as the
-package's numpy, cosine 0.995 on average to its vectors on tuning passages (docs/judgement_eval.md); activations are scaled per batch, so a text in a batch moves by a hair (cosine 0.9996). The
-judgement model is trained on these vectors, so training and judging see the same
-encoder. The graph is made once per ``$SUPPORTGRAPH_HOME`` (0.3 s) and kept under
+package's numpy, cosine 0.995 on average to its vectors on tuning passages
+(docs/judgement_eval.md). Activations are scaled per batch, so a text moves by a hair
+with its batch neighbours (cosine 0.9996). The judgement model is trained on these
+vectors, so training and judging see the same encoder. The graph is made once per ``$SUPPORTGRAPH_HOME`` (0.3 s) and kept under
 ``cache/``, named by the weights and onnxruntime's version.
 """
 
