@@ -179,7 +179,11 @@ def test_routine_questions_are_not_requests(text: str) -> None:
     ("text", "tier", "plan_change"),
     [
         ("We'd like to upgrade from Starter to Growth next month, how?", "Starter", False),
-        ("Wir überlegen gerade den Wechsel von Professional auf Enterprise.", "Professional", False),
+        (
+            "Wir überlegen gerade den Wechsel von Professional auf Enterprise.",
+            "Professional",
+            False,
+        ),
         ("Nous envisageons de passer en Enterprise à la rentrée.", "Growth", False),
         ("Please move us from Professional to Growth at renewal.", "Professional", True),
         ("Queremos pasar del plan Growth al Starter a partir de enero.", "Growth", True),
