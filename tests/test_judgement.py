@@ -269,6 +269,93 @@ def test_one_alarming_passage_raises_a_harmless_ticket_and_is_quoted() -> None:
     assert passage_alarm(calm, "Growth", "feedback", whole) is None
 
 
+def test_a_passage_that_reads_alarming_but_states_nothing_serious_raises_nothing() -> None:
+    """The window head, trained on labelled sentence windows, vetoes a harmless window."""
+    harmless = _judgement(
+        impact={"none": 1.0}, effect={"none": 1.0}, who={"none": 1.0}, person={"no": 1.0}
+    )
+    alarming = _judgement(effect={"exposure": 1.0}, who={"other_customers": 1.0})
+    whole = assess(harmless, "Growth", "feedback")
+
+    def ticket_with(window: dict[str, float]) -> Judgement:
+        read = {**alarming.probabilities, "window": window}
+        return Judgement(
+            harmless.probabilities,
+            passages=(
+                Judgement(harmless.probabilities, text="Thanks for the great quarter."),
+                Judgement(read, text="Last month's outage was handled so well, thank you."),
+            ),
+        )
+
+    said_harmless = ticket_with({"harmless": 0.9, "context": 0.05, "serious": 0.05})
+    assert passage_alarm(said_harmless, "Growth", "feedback", whole) is None
+    said_serious = ticket_with({"harmless": 0.1, "context": 0.1, "serious": 0.8})
+    alarm = passage_alarm(said_serious, "Growth", "feedback", whole)
+    assert alarm is not None and alarm.severity.priority == "Critical"
+
+
+def test_labelled_windows_train_the_window_head_with_their_ticket(tmp_path: Path) -> None:
+    from supportgraph.graph.errors import TrainingDataError
+    from supportgraph.tools.triage.judgement_data import read_labelled, training_rows
+
+    tickets = [
+        {
+            "ticket_id": "TUX-001",
+            "customer": "Kestrel Ltd",
+            "customer_tier": "Growth",
+            "channel": "Email",
+            "subject": "Quarterly review",
+            "submitted_at": "-5m",
+            "message": "Thanks for a great quarter, the team loves the new charts. "
+            "P.S. Changing the number in the dashboard URL opens other companies' dashboards.",
+        },
+        {
+            "ticket_id": "TUX-002",
+            "customer": "Orchard SAS",
+            "customer_tier": "Starter",
+            "channel": "Chat",
+            "subject": "Thanks",
+            "submitted_at": "-5m",
+            "message": "Thank you so much for the quick help yesterday. Have a nice weekend!",
+        },
+    ]
+    expected = {
+        "TUX-001": {"priority": ["critical"], "needs_human": True},
+        "TUX-002": {"priority": ["low"], "needs_human": False, "escalated": False},
+    }
+    (tmp_path / "tickets.json").write_text(json.dumps(tickets))
+    (tmp_path / "expected.json").write_text(json.dumps(expected))
+    windows = {
+        "TUX-001": [
+            {
+                "text": "thanks for a great quarter, the team loves the new charts.",
+                "label": "harmless",
+            },
+            {
+                "text": "p.s. changing the number in the dashboard url opens other companies' "
+                "dashboards.",
+                "label": "serious",
+                "kind": "privacy_incident",
+            },
+        ]
+    }
+    (tmp_path / "passages.json").write_text(json.dumps(windows))
+    rows = training_rows(read_labelled(tmp_path), with_examples=False)
+    window_rows = [i for i, label in enumerate(rows.labels["window"]) if label]
+    assert [rows.labels["window"][i] for i in window_rows[:2]] == ["harmless", "serious"]
+    # The routine thank-you's windows are harmless; every window keeps its ticket.
+    assert {rows.owners[i] for i in window_rows} == {"TUX-001", "TUX-002"}
+    assert all(
+        rows.labels["window"][i] == "harmless" for i in window_rows if rows.owners[i] == "TUX-002"
+    )
+    assert all(rows.labels["who"][i] is None for i in window_rows)
+
+    windows["TUX-001"][0]["label"] = "maybe"
+    (tmp_path / "passages.json").write_text(json.dumps(windows))
+    with pytest.raises(TrainingDataError, match="passages.json.*'maybe'"):
+        training_rows(read_labelled(tmp_path), with_examples=False)
+
+
 @pytest.mark.parametrize(
     ("subject", "message", "team"),
     [

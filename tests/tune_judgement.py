@@ -38,7 +38,7 @@ from supportgraph.tools.triage.multilingual import ENCODER, multilingual_encoder
 
 TUNING = Path(__file__).parent / "data" / "judgement" / "tuning"
 CACHE = Path("build/tune_judgement")
-HEADS = ("who", "effect", "urgency", "impact", "routine", "person", "reason", "category")
+HEADS = ("who", "effect", "urgency", "impact", "routine", "person", "reason", "category")  # scored
 
 
 def _encoded(texts: list[str]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
@@ -68,12 +68,11 @@ def out_of_fold(
     n = len(labelled.tickets)
     if cache.exists():
         return [_from_json(p) for p in json.loads(cache.read_text())]
-    authors = np.array(
-        [labelled.author(t) for t in labelled.tickets] + ["EX"] * (len(rows.texts) - n)
-    )
+    # A row's writer: its ticket's id prefix (windows go with their ticket), EX for examples.
+    authors = np.array([owner.split("-")[0] if owner else "EX" for owner in rows.owners])
     found: dict[int, Judgement] = {}
     for author in sorted(set(authors) - {"EX"}):
-        test = np.flatnonzero(authors == author)
+        test = np.flatnonzero(authors[:n] == author)
         train = np.flatnonzero(authors != author)
         pick = lambda values, idx: [values[i] for i in idx]  # noqa: E731
         model = JudgementModel.fit(

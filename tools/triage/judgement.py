@@ -74,6 +74,9 @@ HEADS: dict[str, tuple[str, ...]] = {
         "angry_high_value",
     ),
     "category": CATEGORIES,
+    # A sentence window read alone (tests/data/judgement/tuning/passages.json): does it
+    # state the serious fact itself, belong to a serious matter, or neither?
+    "window": ("harmless", "context", "serious"),
 }
 _WORDS = {"ngram_range": (1, 2), "sublinear_tf": True, "min_df": 2, "max_features": 20000}
 _CHARS = {
@@ -375,6 +378,8 @@ class JudgementModel:
         x = model.features(texts, tiers, channels, vectors)
         for head, values in labels.items():
             rows = np.array([i for i, v in enumerate(values) if v is not None])
+            if len(rows) == 0:  # e.g. no labelled windows in this data: no window head
+                continue
             y = np.array([values[i] for i in rows])
             classifier = LogisticRegression(
                 C=settings.c, max_iter=3000, class_weight="balanced"

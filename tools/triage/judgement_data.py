@@ -9,7 +9,7 @@ The category examples shipped for the default taxonomy join the category head.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -17,6 +17,7 @@ from typing import Any
 from supportgraph.graph.errors import TrainingDataError
 from supportgraph.graph.models import Ticket
 from supportgraph.tools.signals.steering import text_to_judge
+from supportgraph.tools.signals.ticket_text import passages
 from supportgraph.tools.tickets.intake import validate_records
 from supportgraph.tools.triage.judgement import HEADS, data_hash, judged_text
 from supportgraph.tools.triage.severity import IMPACT
@@ -102,25 +103,80 @@ class TrainingRows:
     channels: list[str | None]
     labels: dict[str, list[str | None]]
     data_hash: str
+    owners: list[str | None] = field(default_factory=list)
 
 
 def training_rows(labelled: LabelledSet, with_examples: bool = True) -> TrainingRows:
-    """The tuning set's rows, plus the shipped category examples for the category head."""
+    """The tuning set's rows, its labelled sentence windows, and the shipped category examples.
+
+    Every row names the ticket it came from (``owners``; None for a shipped example), so
+    cross-validation can hold out a writer's tickets and their windows together.
+    """
     texts = [judged_text(t).text for t in labelled.tickets]
     tiers: list[str | None] = [t.customer_tier for t in labelled.tickets]
     channels: list[str | None] = [t.channel for t in labelled.tickets]
+    owners: list[str | None] = [t.ticket_id for t in labelled.tickets]
     labels = head_labels(labelled)
-    digest = data_hash(*labelled.files)
+    labels["window"] = [None] * len(texts)
+    files = [*labelled.files]
+    windows = labelled.files[0].with_name("passages.json")
+    if windows.is_file():
+        files.append(windows)
+        for ticket, text, label in _window_rows(labelled, windows):
+            texts.append(text)
+            tiers.append(ticket.customer_tier)
+            channels.append(ticket.channel)
+            owners.append(ticket.ticket_id)
+            for head in labels:
+                labels[head].append(label if head == "window" else None)
     if with_examples:
-        digest = data_hash(*labelled.files, examples_file())
+        files.append(examples_file())
         for raw in _example_rows():
             texts.append(text_to_judge(f"{raw['subject']}\n{raw['message']}").text)
             tiers.append(None)
             channels.append(None)
+            owners.append(None)
             entry = {**raw, "category": [raw["category"]]}
-            for head, value in _labels_of(entry).items():
+            for head, value in {**_labels_of(entry), "window": None}.items():
                 labels[head].append(value)
-    return TrainingRows(texts, tiers, channels, labels, digest)
+    return TrainingRows(texts, tiers, channels, labels, data_hash(*files), owners)
+
+
+def _window_rows(labelled: LabelledSet, path: Path) -> list[tuple[Ticket, str, str]]:
+    """Labelled sentence windows, and every window of a routine ticket as harmless.
+
+    ``passages.json`` maps a ticket id to its windows (as ``passages`` cut the judged
+    text when they were labelled) with ``label`` serious, context or harmless.
+    """
+    try:
+        raw = json.loads(path.read_text("utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise TrainingDataError(str(path), f"cannot read the window labels: {exc}") from None
+    found = []
+    for ticket in labelled.tickets:
+        if ticket.ticket_id in raw:
+            for window in raw[ticket.ticket_id]:
+                if window.get("label") not in HEADS["window"]:
+                    raise TrainingDataError(
+                        str(path),
+                        f"{ticket.ticket_id}: label {window.get('label')!r}, "
+                        f"expected one of {', '.join(HEADS['window'])}",
+                    )
+                found.append((ticket, window["text"], window["label"]))
+        elif _routine(labelled.expected[ticket.ticket_id]):
+            for text in passages(judged_text(ticket).text):
+                found.append((ticket, text, "harmless"))
+    return found
+
+
+def _routine(entry: dict[str, Any]) -> bool:
+    """No person, no escalation, at most Medium: every window of it is harmless."""
+    wanted = {str(p).lower() for p in entry.get("priority", [])}
+    return (
+        entry.get("needs_human") is False
+        and entry.get("escalated") is not True
+        and wanted <= {"low", "medium"}
+    )
 
 
 def examples_file() -> Path:

@@ -177,6 +177,13 @@ def assess(judgement: Judgement, tier: str, category: str) -> Severity:
 PASSAGE_CRITICAL_AT = 0.7
 PASSAGE_PERSON_AT = 0.8
 PASSAGE_EXPOSURE_AT = 0.6
+# Only a passage that itself states a serious fact may raise its ticket: the window
+# head, trained on sentence windows labelled serious, context or harmless
+# (tests/data/judgement/tuning/passages.json), reads at least this for "serious".
+# Cross-validated across writers: false alarms on routine tickets 17.0 % → 15.0 %,
+# priority .829 → .847, Critical recall .971 → .968 with still 4 below High, no more
+# person-needed tickets missed; at 0.4 three more Critical tickets fell below High.
+PASSAGE_SERIOUS_AT = 0.3
 
 
 @dataclass(frozen=True)
@@ -196,6 +203,11 @@ def passage_alarm(judgement: Judgement, tier: str, category: str, whole: Severit
     """
     best: tuple[tuple[int, float], Alarm] | None = None
     for passage in judgement.passages:
+        if (
+            "window" in passage.probabilities
+            and passage.p("window", "serious") < PASSAGE_SERIOUS_AT
+        ):
+            continue
         distribution = _distribution(passage, tier, category)
         critical = distribution["Critical"]
         person = passage.p("person", "yes")
