@@ -7,11 +7,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from supportgraph.graph.errors import ConfigurationError
+from supportgraph.tools import data_text
 
 
 @dataclass(frozen=True)
@@ -40,10 +40,7 @@ def load_catalog(path: Path | None = None) -> dict[str, Plan]:
     """Plans by name from ``path`` (the shipped catalog when None)."""
     source = str(path or "plans.json")
     try:
-        if path is None:
-            text = resources.files("supportgraph.tools").joinpath("data/plans.json").read_text()
-        else:
-            text = path.read_text(encoding="utf-8")
+        text = data_text(path, "plans.json")
         raw: list[dict[str, Any]] = json.loads(text)["plans"]
         return {p["name"]: _plan(p) for p in raw}
     except FileNotFoundError:

@@ -13,11 +13,11 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 from supportgraph.graph.errors import ConfigurationError
 from supportgraph.graph.models import Ticket
+from supportgraph.tools import data_text
 
 
 @dataclass(frozen=True)
@@ -46,10 +46,7 @@ def load_directory(path: Path | None = None) -> tuple[Customer, ...]:
     """Customers from ``path`` (the shipped demo directory when None)."""
     source = str(path or "customers.json")
     try:
-        if path is None:
-            text = resources.files("supportgraph.tools").joinpath("data/customers.json").read_text()
-        else:
-            text = path.read_text(encoding="utf-8")
+        text = data_text(path, "customers.json")
         return tuple(
             Customer(
                 customer_id=str(c["customer_id"]),

@@ -7,10 +7,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 from supportgraph.graph.errors import ConfigurationError
+from supportgraph.tools import data_text
 
 
 @dataclass(frozen=True)
@@ -32,14 +32,7 @@ def load_ledger(path: Path | None = None) -> tuple[Charge, ...]:
     """All charges from ``path`` (the shipped demo ledger when None)."""
     source = str(path or "billing_ledger.json")
     try:
-        if path is None:
-            text = (
-                resources.files("supportgraph.tools")
-                .joinpath("data/billing_ledger.json")
-                .read_text()
-            )
-        else:
-            text = path.read_text(encoding="utf-8")
+        text = data_text(path, "billing_ledger.json")
         return tuple(
             Charge(
                 charge_id=c["charge_id"],

@@ -6,11 +6,11 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 from supportgraph.graph.errors import ConfigurationError
 from supportgraph.graph.models import PRIORITIES, Priority, SlaStatus, Ticket
+from supportgraph.tools import shipped_data
 from supportgraph.tools.desk.durations import parse_duration
 
 
@@ -35,7 +35,7 @@ class SlaPolicy:
 
 
 def _default_policy_text() -> str:
-    return resources.files("supportgraph.tools").joinpath("data/sla_policy.json").read_text()
+    return shipped_data("sla_policy.json").read_text(encoding="utf-8")
 
 
 @lru_cache(maxsize=8)

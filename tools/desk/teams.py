@@ -12,11 +12,11 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Literal
 
 from supportgraph.graph.errors import ConfigurationError
+from supportgraph.tools import data_text
 
 Role = Literal["engineering", "security", "billing", "legal", "product", "sales", "success"]
 ROLES: tuple[Role, ...] = (
@@ -76,10 +76,7 @@ def load_teams(path: Path | None = None) -> Teams:
     """
     source = str(path or "teams.json")
     try:
-        if path is None:
-            text = resources.files("supportgraph.tools").joinpath("data/teams.json").read_text()
-        else:
-            text = path.read_text(encoding="utf-8")
+        text = data_text(path, "teams.json")
         raw = json.loads(text)["teams"]
         teams = tuple(
             Team(

@@ -10,10 +10,10 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import date
-from importlib import resources
 from pathlib import Path
 
 from supportgraph.graph.errors import KBError
+from supportgraph.tools import shipped_data
 
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.DOTALL)
 REQUIRED_KEYS = ("id", "title", "tags", "product_area", "updated_at", "status")
@@ -94,7 +94,7 @@ SHIPPED = "shipped"
 
 def shipped_kb_folder() -> Path:
     """The folder of the KB that ships with supportgraph (used when no KB is given)."""
-    return Path(str(resources.files("supportgraph.tools").joinpath("data/kb")))
+    return shipped_data("kb")
 
 
 def _read_text(path: Path) -> str:

@@ -21,13 +21,13 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache, partial
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
 from supportgraph.graph.errors import ConfigurationError
+from supportgraph.tools import shipped_data
 
 SUFFIX = ".txt.j2"
 HTML_LAYOUT = "_email.html.j2"
@@ -46,7 +46,7 @@ _MONTHS = {
 
 def shipped_folder() -> Path:
     """The templates that ship with supportgraph."""
-    return Path(str(resources.files("supportgraph.tools").joinpath("data/templates")))
+    return shipped_data("templates")
 
 
 def format_money(amount: float, currency: str | None, lang: str = DEFAULT_LANGUAGE) -> str:

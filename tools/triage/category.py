@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from importlib import resources
+
+from supportgraph.tools import shipped_data
 
 
 @dataclass(frozen=True)
@@ -25,10 +26,6 @@ class LabelledTicket:
 
 def load_examples() -> list[LabelledTicket]:
     """Read the shipped labelled example tickets."""
-    text = (
-        resources.files("supportgraph.tools")
-        .joinpath("data/triage_examples.jsonl")
-        .read_text(encoding="utf-8")
-    )
+    text = shipped_data("triage_examples.jsonl").read_text(encoding="utf-8")
     rows = [json.loads(line) for line in text.splitlines() if line.strip()]
     return [LabelledTicket(r["subject"], r["message"], r["category"]) for r in rows]

@@ -28,7 +28,6 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +35,7 @@ import numpy as np
 
 from supportgraph.graph.errors import ModelFileError
 from supportgraph.graph.models import CATEGORIES, CHANNELS, TIERS, Ticket
+from supportgraph.tools import shipped_data
 from supportgraph.tools.signals.ticket_text import judged_text, passages
 from supportgraph.tools.triage.multilingual import ENCODER
 
@@ -477,7 +477,7 @@ def _fixed(params: dict[str, Any], terms: list[str], idf: np.ndarray) -> Any:
 
 def shipped_model_path() -> Path:
     """Where the shipped model lives inside the installed package."""
-    return Path(str(resources.files("supportgraph.tools").joinpath("data/models/judgement.npz")))
+    return shipped_data("models/judgement.npz")
 
 
 @lru_cache(maxsize=2)

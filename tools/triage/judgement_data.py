@@ -16,6 +16,7 @@ from typing import Any
 
 from supportgraph.graph.errors import TrainingDataError
 from supportgraph.graph.models import Ticket
+from supportgraph.tools import shipped_data
 from supportgraph.tools.signals.steering import text_to_judge
 from supportgraph.tools.signals.ticket_text import passages
 from supportgraph.tools.tickets.intake import validate_records
@@ -181,6 +182,4 @@ def _routine(entry: dict[str, Any]) -> bool:
 
 def examples_file() -> Path:
     """The shipped category examples (tools/data/triage_examples.jsonl)."""
-    from importlib import resources
-
-    return Path(str(resources.files("supportgraph.tools").joinpath("data/triage_examples.jsonl")))
+    return shipped_data("triage_examples.jsonl")
