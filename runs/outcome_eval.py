@@ -22,6 +22,7 @@ from typing import Any
 
 from supportgraph.graph.errors import TicketFileError
 from supportgraph.graph.models import PRIORITIES, Ticket
+from supportgraph.tools.triage.judgement_data import expected_routine
 
 CHECKS = ("priority", "category", "escalated", "needs_human", "language", "fr_breached")
 
@@ -67,20 +68,6 @@ def _matches(check: str, got: Any, wanted: Any) -> bool:
     return bool(got == wanted)
 
 
-def _routine(wanted: dict[str, Any]) -> bool:
-    """Expected to need no person, no escalation, and at most Medium priority.
-
-    Thanks, praise, auto-replies, spam, how-to questions, feature ideas, billing
-    questions and minor bugs: the tickets the rubric says go out without a person.
-    """
-    priorities = {str(p).lower() for p in wanted.get("priority", [])}
-    return (
-        wanted.get("needs_human") is False
-        and wanted.get("escalated") is not True
-        and priorities <= {"low", "medium"}
-    )
-
-
 def compare(
     outcomes: dict[str, dict[str, Any]], expected: dict[str, dict[str, Any]]
 ) -> dict[str, Any]:
@@ -118,7 +105,7 @@ def compare(
         for check in ("escalated", "needs_human"):
             if wanted.get(check) is True and not got[check]:
                 safety_misses.append({"ticket_id": ticket_id, "missed": check, "got": got["rules"]})
-        if _routine(wanted):
+        if expected_routine(wanted):
             routine += 1
             if got["needs_human"] or got["escalated"]:
                 false_alarms += 1

@@ -164,14 +164,20 @@ def _window_rows(labelled: LabelledSet, path: Path) -> list[tuple[Ticket, str, s
                         f"expected one of {', '.join(HEADS['window'])}",
                     )
                 found.append((ticket, window["text"], window["label"]))
-        elif _routine(labelled.expected[ticket.ticket_id]):
+        elif expected_routine(labelled.expected[ticket.ticket_id]):
             for text in passages(judged_text(ticket).text):
                 found.append((ticket, text, "harmless"))
     return found
 
 
-def _routine(entry: dict[str, Any]) -> bool:
-    """No person, no escalation, at most Medium: every window of it is harmless."""
+def expected_routine(entry: dict[str, Any]) -> bool:
+    """An expected entry that needs no person, no escalation, and at most Medium priority.
+
+    Thanks, praise, auto-replies, spam, how-to questions, feature ideas, billing
+    questions and minor bugs: the tickets the rubric says go out without a person. The
+    outcome evaluation counts a person for one as a false alarm; training reads every
+    window of one as harmless.
+    """
     wanted = {str(p).lower() for p in entry.get("priority", [])}
     return (
         entry.get("needs_human") is False
