@@ -65,7 +65,9 @@ def troubleshoot(state: SupportState, runtime: Runtime[Context]) -> dict[str, An
     kb = load_index(context.kb_path)
     hits = [
         hit
-        for hit in kb.search(query, k=len(kb.articles), min_score=context.kb_min_score)
+        for hit in kb.search(
+            query, k=len(kb.articles), min_score=context.kb_min_score, meaning=text
+        )
         if kb.get(hit.article_id).product_area not in NON_TECHNICAL_AREAS
     ][:3]
     if not hits:

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -89,6 +90,7 @@ def test_reindexing_embeds_only_changed_articles_and_forgets_deleted_ones(kb: Pa
 _OPEN_INDEX = """
 import json, sys
 from pathlib import Path
+from typing import Any
 from supportgraph.tools.knowledge.embeddings import default_encoder
 from supportgraph.tools.knowledge.kb_store import open_index
 index, report = open_index(Path(sys.argv[1]))
@@ -295,3 +297,36 @@ def test_phrase_signal_counts_query_word_pairs_not_the_words_apart(kb: Path) -> 
     # KB-101 has "custom domain" in its title; KB-103 has both words, but never together
     assert phrase[0] > 0 and phrase[0] < 1
     assert phrase[1] == 0 and phrase[2] == 0
+
+
+class CountingEncoder:
+    """The real MiniLM, counting the texts it encodes."""
+
+    def __init__(self) -> None:
+        self.inner = default_encoder()
+        self.texts: list[str] = []
+
+    def encode(self, texts: Any, **kwargs: Any) -> np.ndarray:
+        self.texts.extend(texts)
+        return self.inner.encode(texts, **kwargs)
+
+
+def test_every_search_for_one_ticket_shares_one_encoding_of_its_text(
+    kb: Path, tmp_path: Path
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    queries = CountingEncoder()
+    articles = read_articles(kb)
+    index, _ = build_index(
+        articles, "kb", default_encoder(), db_path=tmp_path / "i.sqlite", query_encoder=queries
+    )
+    text = "The custom domain I connected yesterday still shows an error page"
+    # the knowledge node and a specialist search at the same time, in two threads
+    with ThreadPoolExecutor(2) as pool:
+        found = list(pool.map(lambda _: index.search(text, k=1), range(2)))
+    # the technical node adds product words for BM25, and compares the text's own meaning
+    with_terms = index.search(f"{text} dns cname", k=1, meaning=text)
+    assert queries.texts == [text]
+    assert found[0] == found[1]
+    assert with_terms[0].article_id == found[0][0].article_id == "KB-101"

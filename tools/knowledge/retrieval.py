@@ -15,6 +15,7 @@ fused score, which the gap threshold reads. The hit carries the best-matching pa
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -143,9 +144,13 @@ class HybridIndex:
                 np.linalg.norm(sums, axis=1, keepdims=True), 1e-12, None
             )
         self._encoder = encoder
-        # The knowledge node and the success node's KB lookup search with the same ticket
-        # text: its vector (~45 ms of MiniLM on a long ticket) is encoded once for both.
-        self._query_vector = lru_cache(maxsize=QUERY_VECTORS)(self._encode_query)
+        # The knowledge node and the specialists' KB lookups search with the same ticket
+        # text: its vector (~30 ms of MiniLM on a long ticket) is encoded once for all.
+        # They run in parallel threads, so one encodes while the others wait for its
+        # result: two threads encoding the same text at once on two cores took longer
+        # than one doing it and the other reading the cache.
+        self._remembered = lru_cache(maxsize=QUERY_VECTORS)(self._encode_query)
+        self._encoding = threading.Lock()
         self.settings = settings
         self._bm25 = bm25s.BM25()
         terms = [article_terms(a) for a in articles]
@@ -167,9 +172,13 @@ class HybridIndex:
         vector.setflags(write=False)  # shared by every search with this query
         return vector
 
+    def _query_vector(self, query: str) -> np.ndarray:
+        with self._encoding:
+            return self._remembered(query)
+
     def forget_queries(self) -> None:
         """Drop the remembered query vectors (benchmarks start each variant without them)."""
-        self._query_vector.cache_clear()
+        self._remembered.cache_clear()
 
     @property
     def passage_count(self) -> int:
@@ -190,7 +199,9 @@ class HybridIndex:
         with _blas().limit(limits=1, user_api="blas"):
             return self._components(query, lexical_only)
 
-    def _components(self, query: str, lexical_only: bool) -> dict[str, np.ndarray]:
+    def _components(
+        self, query: str, lexical_only: bool, meaning: str | None = None
+    ) -> dict[str, np.ndarray]:
         n = len(self._order)
         out = {"dense": np.zeros(n, np.float32), "title": np.zeros(n, np.float32)}
         terms = tokens(query)
@@ -201,7 +212,7 @@ class HybridIndex:
         )
         if lexical_only:
             return out
-        vector = self._query_vector(query)
+        vector = self._query_vector(meaning or query)
         out["query"] = vector
         out["title"] = self._titles @ vector
         if self._centroids is None:
@@ -266,17 +277,32 @@ class HybridIndex:
         return rows
 
     def search(
-        self, query: str, k: int = 5, min_score: float = 0.0, mode: Mode = "hybrid"
+        self,
+        query: str,
+        k: int = 5,
+        min_score: float = 0.0,
+        mode: Mode = "hybrid",
+        meaning: str | None = None,
     ) -> list[KBHit]:
         """Return up to ``k`` articles scoring at least ``min_score``, best first.
 
         In hybrid mode the fused top ``settings.rerank_depth`` are reordered by the
         reranker; each hit keeps its fused score, so scores need not descend.
+
+        Args:
+            query: What to search for; its words are what BM25 counts.
+            k: At most this many hits.
+            min_score: Hits scoring below it are left out.
+            mode: ``hybrid`` (default), ``dense`` or ``bm25``.
+            meaning: The text whose vector is compared with the passages, when it is not
+                ``query`` itself: a caller that adds search terms to a ticket's text
+                (product names, status families) passes the ticket's text here, so
+                every search for that ticket shares one encoding.
         """
         if not query.strip() or k <= 0:
             return []
         with _blas().limit(limits=1, user_api="blas"):
-            parts = self._components(query, lexical_only=mode == "bm25")
+            parts = self._components(query, lexical_only=mode == "bm25", meaning=meaning)
             scores = self._mode_scores(parts, mode)
             depth = self.settings.rerank_depth if mode == "hybrid" else 0
             top = _best_first(scores, max(k, depth))
