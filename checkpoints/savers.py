@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
+import threading
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,6 +16,7 @@ from weakref import WeakKeyDictionary
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
+from pydantic import BaseModel
 
 from supportgraph.checkpoints.zdict import ZDICT_V1
 from supportgraph.graph.context import home_dir
@@ -70,9 +72,31 @@ class CompressingSerializer(JsonPlusSerializer):
     SUFFIX = "+zlib"  # plain zlib, as written before the dictionary; read only
     DICT_SUFFIX = "+zdict1"
     MIN_BYTES = 32
+    RECENT = 256  # frozen models whose bytes are kept, newest last
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A node's result is serialised as a pending write, then again as the channel's
+        # value in the next checkpoint: the same frozen object, so its bytes are reused.
+        self._recent: dict[int, tuple[BaseModel, tuple[str, bytes]]] = {}
+        self._recent_lock = threading.Lock()
 
     def dumps_typed(self, obj: Any) -> tuple[str, bytes]:
-        """Serialize, then compress when it pays."""
+        """Serialize, then compress when it pays (a frozen model seen lately: its bytes)."""
+        if not (isinstance(obj, BaseModel) and obj.model_config.get("frozen")):
+            return self._dumps(obj)
+        with self._recent_lock:
+            seen = self._recent.get(id(obj))
+        if seen is not None and seen[0] is obj:
+            return seen[1]
+        dumped = self._dumps(obj)
+        with self._recent_lock:
+            if len(self._recent) >= self.RECENT:
+                del self._recent[next(iter(self._recent))]
+            self._recent[id(obj)] = (obj, dumped)
+        return dumped
+
+    def _dumps(self, obj: Any) -> tuple[str, bytes]:
         kind, data = super().dumps_typed(obj)
         if isinstance(data, bytes) and len(data) >= self.MIN_BYTES:
             packer = zlib.compressobj(9, zdict=ZDICT_V1)

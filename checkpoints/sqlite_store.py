@@ -19,6 +19,7 @@ from langgraph.checkpoint.base import (
     DeltaChannelHistory,
     get_checkpoint_metadata,
 )
+from langgraph.checkpoint.serde.base import SerializerProtocol
 from langgraph.checkpoint.sqlite import SqliteSaver
 
 from supportgraph.checkpoints.versions import CompactVersions
@@ -65,6 +66,19 @@ class BlobSqliteSaver(CompactVersions, SqliteSaver):
 
     # The write transaction open on this saver, and the thread that opened it.
     _transaction: tuple[int, sqlite3.Cursor] | None = None
+    # Blobs this saver committed, as (thread, namespace, channel, version): a checkpoint
+    # that names one of them again does not serialise its value again. What a transaction
+    # wrote joins only when it commits. Cleared when blobs are deleted, and when full.
+    _stored: dict[tuple[str, str, str, str], None]
+    _uncommitted: list[tuple[str, str, str, str]]
+    STORED_LIMIT = 20_000
+
+    def __init__(
+        self, conn: sqlite3.Connection, *, serde: SerializerProtocol | None = None
+    ) -> None:
+        super().__init__(conn, serde=serde)
+        self._stored = {}
+        self._uncommitted = []
 
     def setup(self) -> None:
         """Create LangGraph's tables and the blob table (idempotent)."""
@@ -98,9 +112,19 @@ class BlobSqliteSaver(CompactVersions, SqliteSaver):
                 raise
             else:
                 self.conn.commit()
+                self._remember(self._uncommitted)
             finally:
                 self._transaction = None
+                self._uncommitted = []
                 cur.close()
+
+    def _remember(self, keys: list[tuple[str, str, str, str]]) -> None:
+        if len(self._stored) + len(keys) > self.STORED_LIMIT:
+            self._stored.clear()
+        self._stored.update(dict.fromkeys(keys))
+
+    def _forget_stored(self) -> None:
+        self._stored.clear()
 
     @contextmanager
     def cursor(self, transaction: bool = True) -> Iterator[sqlite3.Cursor]:
@@ -124,11 +148,14 @@ class BlobSqliteSaver(CompactVersions, SqliteSaver):
         checkpoint_ns = str(config["configurable"]["checkpoint_ns"])
         values = checkpoint["channel_values"]
         versions = checkpoint["channel_versions"]
-        blobs = [
-            (thread_id, checkpoint_ns, channel, str(versions[channel]), *self.serde.dumps_typed(v))
+        keys = [
+            key
             for channel, v in values.items()
             if not _inline(v)
+            and (key := (thread_id, checkpoint_ns, channel, str(versions[channel])))
+            not in self._stored
         ]
+        blobs = [(*key, *self.serde.dumps_typed(values[key[2]])) for key in keys]
         row: dict[str, Any] = {
             **checkpoint,
             "channel_values": {c: v for c, v in values.items() if _inline(v)},
@@ -158,6 +185,11 @@ class BlobSqliteSaver(CompactVersions, SqliteSaver):
                     meta,
                 ),
             )
+            joined = self._transaction is not None and cur is self._transaction[1]
+        if joined:
+            self._uncommitted.extend(keys)
+        else:
+            self._remember(keys)
         return {
             "configurable": {
                 "thread_id": thread_id,
@@ -215,11 +247,13 @@ class BlobSqliteSaver(CompactVersions, SqliteSaver):
     def delete_thread(self, thread_id: str) -> None:
         """Delete a thread's checkpoints, writes and blobs."""
         super().delete_thread(thread_id)
+        self._forget_stored()
         with self.cursor() as cur:
             cur.execute("DELETE FROM checkpoint_blobs WHERE thread_id = ?", (str(thread_id),))
 
     def drop_orphan_blobs(self, thread_id: str) -> int:
         """Delete the thread's blobs no remaining checkpoint names; return how many went."""
+        self._forget_stored()
         with self.cursor() as cur:
             rows = cur.execute(
                 "SELECT checkpoint_ns, type, checkpoint FROM checkpoints WHERE thread_id = ?",

@@ -11,6 +11,7 @@ from langgraph.graph import START, StateGraph
 from typing_extensions import TypedDict
 
 from supportgraph.checkpoints import open_checkpointer, thread_id
+from supportgraph.checkpoints.savers import CompressingSerializer
 from supportgraph.graph.builder import graph
 from supportgraph.graph.context import Context
 from supportgraph.graph.errors import ConfigurationError, IntakeError, ReviewError
@@ -348,3 +349,84 @@ def test_nodes_of_one_step_run_one_after_another_on_the_embedded_engine() -> Non
     embedded = step_config(config_for("T1"), Context())
     assert embedded == {"configurable": {"thread_id": "T1"}, "max_concurrency": 1}
     assert "max_concurrency" not in step_config(config_for("T1"), Context(engine="llm"))
+
+
+class CountingSerializer(CompressingSerializer):
+    """The store's serializer, counting what it is asked to serialise."""
+
+    def __init__(self) -> None:
+        super().__init__(allowed_msgpack_modules=[(Ticket.__module__, "Ticket")])
+        self.dumped: list[object] = []
+
+    def _dumps(self, obj: Any) -> tuple[str, bytes]:
+        self.dumped.append(obj)
+        return super()._dumps(obj)
+
+
+def _checkpoint(step: int, versions: dict[str, str], values: dict[str, Any]) -> Any:
+    from langgraph.checkpoint.base import empty_checkpoint
+
+    return {
+        **empty_checkpoint(),
+        "id": f"1ef00000-0000-6000-8000-00000000000{step}",
+        "channel_versions": versions,
+        "channel_values": values,
+    }
+
+
+def test_a_value_already_stored_is_not_serialised_again_by_later_checkpoints(
+    tmp_path: Path, samples: dict[str, Ticket]
+) -> None:
+    import sqlite3
+
+    from supportgraph.checkpoints.sqlite_store import BlobSqliteSaver
+
+    serde = CountingSerializer()
+    saver = BlobSqliteSaver(sqlite3.connect(tmp_path / "s.sqlite"), serde=serde)
+    ticket = samples["SUPPORT-002"]
+    config: Any = {"configurable": {"thread_id": "T", "checkpoint_ns": ""}}
+    config = saver.put(config, _checkpoint(1, {"ticket": "1"}, {"ticket": ticket}), {}, {})
+    notes = ["first note"]
+    saver.put(
+        config,
+        _checkpoint(2, {"ticket": "1", "notes": "2"}, {"ticket": ticket, "notes": notes}),
+        {},
+        {},
+    )
+    # the ticket's version 1 was stored by the first checkpoint: only the new list is serialised
+    assert [v for v in serde.dumped if not isinstance(v, dict)] == [ticket, notes]
+    assert saver.get_tuple({"configurable": {"thread_id": "T"}}).checkpoint["channel_values"] == {
+        "ticket": ticket,
+        "notes": notes,
+    }
+
+
+def test_a_rolled_back_write_leaves_nothing_remembered_as_stored(
+    tmp_path: Path, samples: dict[str, Ticket]
+) -> None:
+    import sqlite3
+
+    from supportgraph.checkpoints.sqlite_store import BlobSqliteSaver
+
+    saver = BlobSqliteSaver(sqlite3.connect(tmp_path / "r.sqlite"), serde=CountingSerializer())
+    ticket = samples["SUPPORT-002"]
+    config: Any = {"configurable": {"thread_id": "T", "checkpoint_ns": ""}}
+    with pytest.raises(RuntimeError), saver.write_transaction():
+        saver.put(config, _checkpoint(1, {"ticket": "1"}, {"ticket": ticket}), {}, {})
+        raise RuntimeError("taken over before the commit")
+    saver.put(config, _checkpoint(2, {"ticket": "1"}, {"ticket": ticket}), {}, {})
+    # the blob of version 1 went with the rollback, so the second checkpoint stored it
+    found = saver.get_tuple({"configurable": {"thread_id": "T"}})
+    assert found is not None and found.checkpoint["channel_values"] == {"ticket": ticket}
+
+
+def test_a_node_result_is_serialised_once_for_its_write_and_its_checkpoint(
+    samples: dict[str, Ticket],
+) -> None:
+    serde = CountingSerializer()
+    ticket = samples["SUPPORT-002"]
+    first = serde.dumps_typed(ticket)
+    assert serde.dumps_typed(ticket) == first
+    assert serde.dumps_typed(ticket.model_copy()) == first  # equal, but another object
+    assert serde.dumped == [ticket, ticket]
+    assert serde.loads_typed(first) == ticket
