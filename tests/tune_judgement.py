@@ -8,6 +8,7 @@ decision thresholds (tools/triage/severity.py) on the out-of-fold probabilities.
 
 from __future__ import annotations
 
+import argparse
 import itertools
 import json
 import sys
@@ -363,12 +364,30 @@ def main(grid: bool) -> None:
             )
 
 
+def parse(argv: list[str]) -> argparse.Namespace:
+    """What to run: the settings grid (default), or one of the other studies."""
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.tune_judgement",
+        description="Cross-validate the judgement model across the tuning set's writers "
+        "(never the evaluation set). Without an option: the settings and threshold grids.",
+    )
+    study = parser.add_mutually_exclusive_group()
+    study.add_argument(
+        "--system", action="store_true", help="the real graph on out-of-fold judgements"
+    )
+    study.add_argument("--passages", action="store_true", help="the passage thresholds")
+    study.add_argument("--encoders", action="store_true", help="USE against MiniLM, per head")
+    study.add_argument("--once", action="store_true", help="the shipped settings only")
+    return parser.parse_args(argv)
+
+
 if __name__ == "__main__":
-    if "--system" in sys.argv:
+    chosen = parse(sys.argv[1:])
+    if chosen.system:
         system(Settings())
-    elif "--passages" in sys.argv:
+    elif chosen.passages:
         passage_grid()
-    elif "--encoders" in sys.argv:
+    elif chosen.encoders:
         encoders()
     else:
-        main(grid="--once" not in sys.argv)
+        main(grid=not chosen.once)
