@@ -146,9 +146,9 @@ class HybridIndex:
         self._encoder = encoder
         # The knowledge node and the specialists' KB lookups search with the same ticket
         # text: its vector (~30 ms of MiniLM on a long ticket) is encoded once for all.
-        # They run in parallel threads, so one encodes while the others wait for its
-        # result: two threads encoding the same text at once on two cores took longer
-        # than one doing it and the other reading the cache.
+        # Where they run in parallel threads (the LLM engine, or a caller that does not
+        # run a step's nodes one at a time), one encodes and the others wait for its
+        # vector instead of encoding the same text again.
         self._remembered = lru_cache(maxsize=QUERY_VECTORS)(self._encode_query)
         self._encoding = threading.Lock()
         self.settings = settings
