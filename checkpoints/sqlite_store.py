@@ -69,7 +69,7 @@ class BlobSqliteSaver(CompactVersions, SqliteSaver):
     # Blobs this saver committed, as (thread, namespace, channel, version): a checkpoint
     # that names one of them again does not serialise its value again. What a transaction
     # wrote joins only when it commits. Cleared when blobs are deleted, and when full.
-    _stored: dict[tuple[str, str, str, str], None]
+    _stored: set[tuple[str, str, str, str]]
     _uncommitted: list[tuple[str, str, str, str]]
     STORED_LIMIT = 20_000
 
@@ -77,7 +77,7 @@ class BlobSqliteSaver(CompactVersions, SqliteSaver):
         self, conn: sqlite3.Connection, *, serde: SerializerProtocol | None = None
     ) -> None:
         super().__init__(conn, serde=serde)
-        self._stored = {}
+        self._stored = set()
         self._uncommitted = []
 
     def setup(self) -> None:
@@ -121,10 +121,7 @@ class BlobSqliteSaver(CompactVersions, SqliteSaver):
     def _remember(self, keys: list[tuple[str, str, str, str]]) -> None:
         if len(self._stored) + len(keys) > self.STORED_LIMIT:
             self._stored.clear()
-        self._stored.update(dict.fromkeys(keys))
-
-    def _forget_stored(self) -> None:
-        self._stored.clear()
+        self._stored.update(keys)
 
     @contextmanager
     def cursor(self, transaction: bool = True) -> Iterator[sqlite3.Cursor]:
@@ -247,13 +244,13 @@ class BlobSqliteSaver(CompactVersions, SqliteSaver):
     def delete_thread(self, thread_id: str) -> None:
         """Delete a thread's checkpoints, writes and blobs."""
         super().delete_thread(thread_id)
-        self._forget_stored()
+        self._stored.clear()
         with self.cursor() as cur:
             cur.execute("DELETE FROM checkpoint_blobs WHERE thread_id = ?", (str(thread_id),))
 
     def drop_orphan_blobs(self, thread_id: str) -> int:
         """Delete the thread's blobs no remaining checkpoint names; return how many went."""
-        self._forget_stored()
+        self._stored.clear()
         with self.cursor() as cur:
             rows = cur.execute(
                 "SELECT checkpoint_ns, type, checkpoint FROM checkpoints WHERE thread_id = ?",

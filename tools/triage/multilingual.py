@@ -16,10 +16,10 @@ product quantised to int8 (dynamic, weights per channel): 1.5 times as fast as t
 package's numpy, cosine 0.995 on average to its vectors on tuning passages
 (docs/judgement_eval.md). Activations are scaled per batch, so a text moves by a hair
 with its batch neighbours (cosine 0.9996). The judgement model is trained on these
-vectors, so training and judging see the same encoder. The graph is made once (0.3 s) and kept in the model cache
-(``graph/context.py`` ``model_cache_dir``), named by the weights and onnxruntime's
-version, next to an uncompressed copy of the package's weights (read without inflating
-them: 0.4 s less to start).
+vectors, so training and judging see the same encoder. The graph is made once (0.3 s)
+and kept in the model cache (``graph/context.py`` ``model_cache_dir``), named by the
+weights and onnxruntime's version, next to an uncompressed copy of the package's
+weights (read without inflating them: 0.4 s less to start).
 """
 
 from __future__ import annotations
