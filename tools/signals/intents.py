@@ -51,6 +51,93 @@ _ACCOUNT = (
     r"(?:accounts?|workspaces?|organi[sz]ations?|tenants?|profiles?|subscriptions?|data|everything)"
 )
 
+# A secret's value, in each language: what support never reads out, pastes or sends.
+_SECRET_EN = (
+    r"(?:passwords?|passcodes?|api[ -]?keys?|(?:access|api|auth|bearer|refresh|personal) tokens?"
+    r"|tokens?|credentials|login details|(?:client|webhook|signing|shared|app) secrets?"
+    r"|secret keys?|private keys?|ssh keys?|(?:2fa|mfa|otp|one-time|recovery|backup) codes?)"
+)
+_SECRET_DE = (
+    r"(?:passw(?:o|oe)rt\w*|kennw(?:o|oe)rt\w*|zugangsdaten|anmeldedaten|login-?daten"
+    r"|api-?(?:schlussel|key|token)\w*|schlussel|token|secret|geheimnis"
+    r"|(?:wiederherstellungs|backup|2fa)-?codes?)"
+)
+_SECRET_ES = (
+    r"(?:contrasenas?|claves?(?: api| de (?:la )?api| secretas?| de acceso)?|credenciales"
+    r"|api ?keys?|tokens?|secretos?(?: de (?:firma|los webhooks?|webhook))?"
+    r"|codigos? de (?:acceso|verificacion|recuperacion|respaldo))"
+)
+_SECRET_FR = (
+    r"(?:mots? de passe|cles?(?: api| d'api| secretes?| d'acces)?|identifiants|jetons?"
+    r"|api ?keys?|tokens?|secrets?(?: de signature| du webhook| des webhooks)?"
+    r"|codes? (?:d'acces|de recuperation|de verification|de secours))"
+)
+# Not the secret itself: a reset link, the rules a password must follow, a settings page,
+# a limit or the documentation; such a word next to the secret's name makes it a how-to.
+_ABOUT_A_SECRET = (
+    r"(?:reset\w*|recovery|zurucksetz\w*|restablec\w*|reinitialis\w*|recuper\w*|policy|richtlinie\w*"
+    r"|politica|politique|link|enlace|lien|requirements?|anforderung\w*|requisitos?|exigences?"
+    r"|rules?|regeln?|reglas?|regles?|manager|field|feld|campo|champ|strength|starke|expir\w*"
+    r"|change|anderung\w*|cambio|changement|rotation|page|seite|pagina|settings?|einstellung\w*"
+    r"|ajustes?|parametres?|documentation|documentacion|dokumentation|doku|docs?|limits?"
+    r"|limites?|usage|uso|count|anzahl|format|formato|length|lange|longitud|longueur)\b"
+)
+_NOT_A_SECRET = rf"(?! ?{_ABOUT_A_SECRET})"
+
+
+def _gap(words: int) -> str:
+    """Up to ``words`` words between a request and the secret, none of them a how-to word."""
+    return rf"(?:(?!{_ABOUT_A_SECRET})\w+ ){{0,{words}}}?"
+
+
+# Asking support to hand a secret over: send / give / tell / paste it to me or us.
+_HAND_OVER_EN = (
+    r"\b(?:send|give|tell|share|e-?mail|text|paste|post|forward|read out|read|dm|provide|pass"
+    r"|hand over|hand|reveal|show|look up|retrieve|find) (?:me|us) "
+    rf"{_gap(4)}"
+    r"(?:the|his|her|their|its|that|those|this|these|our|[a-z]+'s) "
+    rf"{_gap(2)}"
+    rf"{_SECRET_EN}\b{_NOT_A_SECRET}",
+    rf"\bwhat(?:'s| is| are) (?:the|his|her|their|its|our|[a-z]+'s) {_gap(2)}{_SECRET_EN}"
+    rf"\b{_NOT_A_SECRET}(?! (?:for|to|in) (?:my|me)\b)",
+    rf"\b(?:i|we) (?:need|want|require|would like) (?:to (?:have|get|see) )?(?:the|his|her|their"
+    rf"|its|that|[a-z]+'s) {_gap(2)}{_SECRET_EN}\b{_NOT_A_SECRET}",
+)
+_HAND_OVER_DE = (
+    r"\b(?:konnen|konnten|wurden|kannst|konntest|konnt|bitte|schicken|schick|schicke|senden"
+    r"|sende|geben|gib|sagen|sag|teilen|teil|nennen|nenn|verraten|verrat|mailen|mail|lassen)"
+    r" (?:sie |du |ihr )?(?:mir|uns)"
+    rf" {_gap(5)}{_SECRET_DE}\b{_NOT_A_SECRET}",
+    rf"\bwie lautet {_gap(2)}{_SECRET_DE}\b{_NOT_A_SECRET}",
+    rf"\b(?:ich|wir) (?:brauche|brauchen|benotige|benotigen|mochte|mochten|hatte|hatten) "
+    rf"(?:gerne |dringend |bitte |noch |sofort )?(?:das|den|die|sein\w*|ihr\w*) {_gap(2)}"
+    rf"{_SECRET_DE}\b{_NOT_A_SECRET}",
+)
+_ES_GIVE = (
+    r"(?:(?:mand|envi|pas|facilit|pegu|peg|reenvi|proporcion|indiqu|indic)(?:ar|e|en|es|eis|as|ais)"
+    r"|(?:compart|escrib)(?:ir|a|an|as|ais|es)|dar|den|des|deis|de|decir|digan|digas|digais|diga)"
+)
+_HAND_OVER_ES = (
+    r"\b(?:(?:me|nos) (?:(?:puedes|puede|pueden|podeis|podrias|podria|podrian|podriais|quieres"
+    rf"|quiere|quieren|quereis|vas a|va a|van a|vais a) )?{_ES_GIVE}"
+    r"|(?:mand|envi|pas|facilit|compart|peg|escrib|reenvi|proporcion|indic)(?:a|e|ar|ir|ad|id|en)"
+    r"(?:me|nos)(?:l[oa]s?)?"
+    r"|(?:dame|danos|deme|denos|denme|dadme|dime|dinos|digame|diganme|decime))"
+    rf" {_gap(5)}{_SECRET_ES}\b{_NOT_A_SECRET}",
+    rf"\bcual (?:es|son) {_gap(2)}{_SECRET_ES}\b{_NOT_A_SECRET}",
+    rf"\b(?:necesito|necesitamos|quiero|queremos|requiero|requerimos) (?:tener |obtener |ver )?"
+    rf"(?:el|la|los|las|su|sus) {_gap(2)}{_SECRET_ES}\b{_NOT_A_SECRET}",
+)
+_HAND_OVER_FR = (
+    r"\b(?:(?:envoy|donn|communiqu|transmett|indiqu|partag|coll|dit|fourniss|redonn)\w*-(?:moi|nous)"
+    r"|(?:me|nous) (?:\w+ )?(?:envoyer|donner|communiquer|transmettre|indiquer|partager"
+    r"|coller|dire|fournir|redonner|envoyez|donnez|communiquez|transmettez|indiquez|dites))"
+    rf" {_gap(5)}{_SECRET_FR}\b{_NOT_A_SECRET}",
+    rf"\bquel(?:le)?s? (?:est|sont) {_gap(2)}{_SECRET_FR}\b{_NOT_A_SECRET}",
+    rf"\b(?:j'ai|nous avons|on a) besoin (?:du|de la|des|de l'|de son|de sa|de ses|de leur)"
+    rf" ?{_gap(2)}{_SECRET_FR}\b{_NOT_A_SECRET}",
+)
+
 _PATTERNS: dict[Intent, tuple[str, ...]] = {
     "refund": (
         # English
@@ -255,6 +342,10 @@ _PATTERNS: dict[Intent, tuple[str, ...]] = {
         r"\b(?:contrasena|clave|credenciales|token)\w* (?:\w+ ){0,2}(?:de|del) (?:\w+ ){0,2}(?:anterior|antigu|ex-?|otro|otra|compan|emplead|administrador|dueno)",
         r"\b(?:mot de passe|cle|cles|identifiants|jeton)\w* (?:\w+ ){0,2}(?:de|du|d') ?(?:\w+ ){0,2}(?:ancien|precedent|autre|collegue|employe|administrateur|proprietaire)",
         r"(?:别人|其他人|前同事)的(?:密码|密钥)",
+        *_HAND_OVER_EN,
+        *_HAND_OVER_DE,
+        *_HAND_OVER_ES,
+        *_HAND_OVER_FR,
     ),
 }
 _COMPILED = {
