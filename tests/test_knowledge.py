@@ -106,6 +106,40 @@ def test_resolved_gap_tickets_become_one_redacted_draft_per_topic() -> None:
     assert len(read_drafts()) == 1
 
 
+class CountingEncoder:
+    """The real encoder, counting the texts it encodes."""
+
+    def __init__(self) -> None:
+        self.inner, self.texts = default_encoder(), 0
+
+    def encode(self, texts: list[str]) -> Any:
+        self.texts += len(texts)
+        return self.inner.encode(texts)
+
+
+def test_a_run_with_many_gap_tickets_encodes_each_draft_once() -> None:
+    index = load_index(None)
+    topics = [
+        "dark mode",
+        "keyboard shortcuts",
+        "emoji in titles",
+        "fiscal year start",
+        "printing boards",
+        "right-to-left text",
+        "sound alerts",
+        "custom fonts",
+    ]
+    records = [
+        _resolved(f"T-{i}", f"Question about {topic}", f"How do {topic} work?", f"See {topic}.")
+        for i, topic in enumerate(topics)
+    ]
+    encoder = CountingEncoder()
+    made = propose_drafts(records, index, encoder, TODAY)  # type: ignore[arg-type]
+    assert len(made) == len(read_drafts()) == len(topics)
+    # each ticket's question, each article, each new draft: once (before: 1 + 2 + … + 8)
+    assert encoder.texts == len(records) + len(index.articles) + len(made)
+
+
 def test_a_draft_close_to_an_existing_article_proposes_an_update() -> None:
     record = _resolved(
         "T-3",

@@ -94,17 +94,23 @@ class Draft:
 def read_drafts(folder: Path | None = None) -> list[Draft]:
     """Every draft in ``folder`` (the drafts folder under the home when None)."""
     folder = folder or drafts_dir()
-    drafts = []
-    for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
-        text = path.read_text(encoding="utf-8")
-        article = parse_article(text, str(path))
-        meta = dict(re.findall(r"^(\w+): (.*)$", text.split("\n---", 2)[0], re.M))
-        tickets = tuple(
-            t.strip() for t in meta.get("source_tickets", "").strip("[]").split(",") if t.strip()
-        )
-        target = meta.get("updates") or None
-        drafts.append(Draft(article, path, "update" if target else "new", target, tickets))
-    return drafts
+    return [_read_draft(path) for path in sorted(folder.glob("*.md"))] if folder.is_dir() else []
+
+
+def _read_draft(path: Path) -> Draft:
+    text = path.read_text(encoding="utf-8")
+    article = parse_article(text, str(path))
+    meta = dict(re.findall(r"^(\w+): (.*)$", text.split("\n---", 2)[0], re.M))
+    tickets = tuple(
+        t.strip() for t in meta.get("source_tickets", "").strip("[]").split(",") if t.strip()
+    )
+    target = meta.get("updates") or None
+    return Draft(article, path, "update" if target else "new", target, tickets)
+
+
+def _draft_text(draft: Draft) -> str:
+    """What a draft is compared by: its title and the start of its body."""
+    return f"{draft.article.title}. {draft.article.body[:1000]}"
 
 
 def _write_draft(
@@ -161,16 +167,18 @@ def propose_drafts(
     vectors = encoder.encode(texts)
     articles = list(index.articles.values())
     article_vectors = encoder.encode([f"{a.title}. {a.body[:1000]}" for a in articles])
-    draft_vectors = encoder.encode(
-        [f"{d.article.title}. {d.article.body[:1000]}" for d in existing]
-    )
-    written = []
+    # Each draft is read and encoded once; a draft written or merged below replaces its
+    # entry, so a run with many gap tickets costs one encoding per draft, not one per pair.
+    draft_vectors = list(encoder.encode([_draft_text(d) for d in existing]))
+    drafted = {ticket for d in existing for ticket in d.source_tickets}
+    written: dict[Path, Draft] = {}
     for i, record in enumerate(candidates):
         ticket = record["ticket_id"]
-        if any(ticket in d.source_tickets for d in existing):
+        if ticket in drafted:
             continue
-        if len(draft_vectors):
-            sims = draft_vectors @ vectors[i]
+        drafted.add(ticket)
+        if draft_vectors:
+            sims = np.stack(draft_vectors) @ vectors[i]
             best = int(np.argmax(sims))
             if sims[best] >= SAME_DRAFT_SIMILARITY:
                 d = existing[best]
@@ -184,21 +192,18 @@ def propose_drafts(
                     flags=re.M,
                 )
                 d.path.write_text(text, encoding="utf-8")
-                existing = read_drafts()
-                written.append(next(x for x in existing if x.path == d.path))
+                existing[best] = written[d.path] = _read_draft(d.path)
                 continue
         sims = article_vectors @ vectors[i]
         best = int(np.argmax(sims))
         target = articles[best].id if sims[best] >= UPDATE_SIMILARITY else None
         draft_id = "DRAFT-" + hashlib.sha256(ticket.encode()).hexdigest()[:8]
         body = bodies[i] if not target else f"Proposed addition to {target}.\n\n{bodies[i]}"
-        path = _write_draft(draft_id, titles[i], body, [ticket], target, today)
-        existing = read_drafts()
-        draft_vectors = encoder.encode(
-            [f"{d.article.title}. {d.article.body[:1000]}" for d in existing]
-        )
-        written.append(next(x for x in existing if x.path == path))
-    return written
+        draft = _read_draft(_write_draft(draft_id, titles[i], body, [ticket], target, today))
+        existing.append(draft)
+        draft_vectors.append(encoder.encode([_draft_text(draft)])[0])
+        written[draft.path] = draft
+    return list(written.values())
 
 
 def publish_draft(draft_id: str, kb_folder: Path, today: date) -> Path:
