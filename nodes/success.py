@@ -291,8 +291,11 @@ def advise_customer(state: SupportState, runtime: Runtime[Context]) -> dict[str,
                 handback_note=str(exc),
             )
         }
-    idea = triage.routine == "feature_idea" or _has("feature_request", text)
-    if idea or (category == "product" and triage.routine != "howto"):
+    # An idea the words show, unless the ticket is something else first: a thank-you that
+    # mentions the roadmap, or an incident whose e-mail also asks for a feature.
+    mentioned = _has("feature_request", text) and triage.routine in (None, "none")
+    idea = triage.routine == "feature_idea" or (mentioned and triage.priority != "Critical")
+    if idea or (category == "product" and triage.routine in (None, "none", "feature_idea")):
         findings.append(f"Feature request logged for {ticket.customer}: {ticket.subject}.")
         offers.append("feature_logged")
     if current == "Enterprise" and (

@@ -125,6 +125,37 @@ def test_success_finds_no_duplicate_for_a_failed_retry(context: Context) -> None
     assert [a.kind for a in report.actions] == []
 
 
+@pytest.mark.parametrize(
+    ("subject", "message", "logged"),
+    [
+        (
+            "Idea: calendar view",
+            "Could you add a calendar view for due dates? We would love that.",
+            True,
+        ),
+        (
+            "Thanks for the QBR",
+            "Thank you all for the quarterly review yesterday, the roadmap preview was great!",
+            False,
+        ),
+        (
+            "Strangers in our workspace",
+            "Since this morning people from another company can open our dashboards and "
+            "exports without logging in. Also, we would love a dark mode at some point.",
+            False,
+        ),
+    ],
+    ids=["idea", "thank-you-naming-the-roadmap", "incident-with-a-wish"],
+)
+def test_success_logs_a_feature_request_only_when_the_ticket_is_one(
+    subject: str, message: str, logged: bool, context: Context
+) -> None:
+    state = triaged(make_ticket(subject=subject, message=message), context)
+    report = advise_customer(state, runtime(context))["success"]  # type: ignore[arg-type]
+    assert ("feature_logged" in report.offers) is logged
+    assert any("Feature request logged" in f for f in report.findings) is logged
+
+
 def test_success_reports_a_broken_ledger_as_tool_failure(
     samples: dict[str, Ticket], tmp_path: Any
 ) -> None:
