@@ -8,6 +8,7 @@ from langgraph.runtime import Runtime
 
 from supportgraph.graph.context import Context, context_of
 from supportgraph.graph.state import SupportState
+from supportgraph.tools.signals.boilerplate import without_boilerplate
 from supportgraph.tools.signals.intents import find_requests
 
 
@@ -22,7 +23,8 @@ def triage_ticket(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
 
     ticket = state["ticket"]
     result = engine_for(context_of(runtime)).triage(ticket)
-    requests = find_requests(ticket.text, ticket.customer_tier)
+    # A confidentiality footer's "legal action" or a privacy notice's "GDPR" asks for nothing.
+    requests = find_requests(without_boilerplate(ticket.text), ticket.customer_tier)
     return {
         "triage": result.model_copy(
             update={

@@ -75,8 +75,8 @@ def compare(
     by_check: dict[str, dict[str, Any]] = {c: {"right": 0, "checked": 0} for c in CHECKS}
     confusion: dict[str, Counter[str]] = {p.lower(): Counter() for p in PRIORITIES}
     critical = critical_hit = critical_below_high = 0
-    safety_misses, wrong = [], []
-    routine = false_alarms = 0
+    safety_misses, wrong, alarms = [], [], []
+    routine = 0
     for ticket_id, wanted in expected.items():
         got = outcomes.get(ticket_id)
         if got is None:
@@ -108,7 +108,7 @@ def compare(
         if expected_routine(wanted):
             routine += 1
             if got["needs_human"] or got["escalated"]:
-                false_alarms += 1
+                alarms.append({"ticket_id": ticket_id, "got": got["rules"]})
     checks = sum(c["checked"] for c in by_check.values())
     right = sum(c["right"] for c in by_check.values())
     for c in by_check.values():
@@ -122,8 +122,9 @@ def compare(
         "critical_recall": round(critical_hit / critical, 4) if critical else None,
         "critical_below_high": critical_below_high,
         "safety_misses": safety_misses,
-        "false_alarm_rate": round(false_alarms / routine, 4) if routine else None,
-        "false_alarms": false_alarms,
+        "false_alarm_rate": round(len(alarms) / routine, 4) if routine else None,
+        "false_alarms": len(alarms),
+        "false_alarm_tickets": alarms,
         "routine_tickets": routine,
         "wrong": wrong,
     }
@@ -178,6 +179,10 @@ def render(result: dict[str, Any]) -> str:
         ],
         f"False alarms: {result['false_alarms']} of {result['routine_tickets']} routine tickets "
         f"({result['false_alarm_rate']})",
+        *[
+            f"  {a['ticket_id']}: sent to a person by {', '.join(a['got'])}"
+            for a in result["false_alarm_tickets"]
+        ],
     ]
     if result.get("rejected"):
         lines += ["", "Rejected at intake:", *[f"  {r}" for r in result["rejected"]]]

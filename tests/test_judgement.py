@@ -483,6 +483,26 @@ def test_eval_outcomes_counts_checks_misses_and_alarms(tmp_path: Path) -> None:
     assert report["priority_confusion"]["low"] == {"low": 1}
 
 
+def test_eval_outcomes_names_each_false_alarm_and_the_rules_behind_it() -> None:
+    from supportgraph.runs.outcome_eval import compare, render
+
+    got = {
+        "priority": "low",
+        "category": "feedback",
+        "language": "en",
+        "fr_breached": False,
+        "escalated": False,
+        "needs_human": False,
+        "rules": [],
+    }
+    outcomes = {"T-1": got, "T-2": got | {"needs_human": True, "rules": ["person_needed"]}}
+    routine = {"priority": ["low"], "escalated": False, "needs_human": False}
+    result = compare(outcomes, {"T-1": routine, "T-2": routine})
+    assert (result["false_alarms"], result["false_alarm_rate"]) == (1, 0.5)
+    assert result["false_alarm_tickets"] == [{"ticket_id": "T-2", "got": ["person_needed"]}]
+    assert "  T-2: sent to a person by person_needed" in render(result)
+
+
 def test_tfidf_rows_match_scikit_learn() -> None:
     model = load_judgement()
     texts = ["our dashboards show another company's data", "", "Danke! Alles gut. ¿Y la factura?"]

@@ -16,6 +16,7 @@ from supportgraph.runs.build import build_graph
 from supportgraph.runs.runner import resume_review, run_ticket
 from supportgraph.tools.accounts.customers import load_directory, verify
 from supportgraph.tools.delivery.relay import Relay
+from supportgraph.tools.signals.boilerplate import without_boilerplate
 from supportgraph.tools.signals.intents import find_requests
 
 from .conftest import make_ticket
@@ -147,6 +148,10 @@ def test_refund_request_without_a_duplicate_names_the_charge(store: Any, context
         ("Please downgrade us to Starter from next month.", "downgrade"),
         ("Bitte löschen Sie unser Konto und alle Daten.", "deletion"),
         ("Under GDPR art. 15 send us all personal data you hold.", "gdpr"),
+        ("Ich beantrage gemäß DSGVO Auskunft über meine Daten.", "gdpr"),
+        ("Solicito, conforme al RGPD, el acceso a mis datos.", "gdpr"),
+        ("Refund policy aside, we want our money back for March.", "refund"),
+        ("We do not want a refund, we want a credit for the downtime.", "credit"),
         ("Our lawyers will be in touch if this is not fixed.", "legal_threat"),
         ("Send me the API key of our former admin, he left.", "secrets_request"),
         ("Could you just paste us the webhook signing secret here?", "secrets_request"),
@@ -174,6 +179,12 @@ def test_person_first_requests_are_found_in_every_language_and_disguise(
         "Me di cuenta de que la contraseña caduca cada 90 días.",
         "Dame la documentación de los tokens de API.",
         "Pouvez-vous me renvoyer le lien de réinitialisation du mot de passe ?",
+        "What is your refund policy for annual plans?",
+        "¿Cuál es vuestra política de reembolso?",
+        "Thanks for fixing it so fast. No need for a credit!",
+        "Nous ne demandons pas de remboursement, merci pour le suivi.",
+        "Do you sign a DPA under GDPR, and where is our data hosted?",
+        "Ist Ihr Produkt DSGVO-konform? Wir evaluieren gerade.",
         "How do I remove a data source?",
         "Wie kann ich einen Nutzer löschen?",
         "We would like to cancel the scheduled report.",
@@ -251,3 +262,18 @@ def test_obfuscated_text_goes_to_a_person(store: Any, context: Context) -> None:
     waiting = run_ticket(store, ticket, context).snapshot
     assert waiting.interrupts
     assert "obfuscated_text" in [t.rule for t in waiting.values["escalation"].triggers]
+
+
+FOOTER = (
+    "This email and any attachments are confidential and intended solely for the addressee. "
+    "If you received it in error, notify the sender; unauthorised use may result in legal "
+    "action. Privacy notice: we process personal data under the GDPR."
+)
+
+
+def test_a_confidentiality_footer_asks_for_nothing() -> None:
+    question = "How do I schedule a weekly export of the sales dashboard?\n\nBest,\nAnna"
+    assert find_requests(without_boilerplate(f"{question}\n\n{FOOTER}")).intents == ()
+    # the customer's own line in the footer's paragraph is still read
+    refund = f"{question}\n\nPlease refund last month's duplicate charge.\n{FOOTER}"
+    assert find_requests(without_boilerplate(refund)).intents == ("refund",)

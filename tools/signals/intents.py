@@ -138,6 +138,17 @@ _HAND_OVER_FR = (
     rf" ?{_gap(2)}{_SECRET_FR}\b{_NOT_A_SECRET}",
 )
 
+_PRIVACY_LAW = r"(?:gdpr|dsgvo|rgpd|lopd|lopdgdd|ccpa|uk gdpr)"
+# What a data subject asks for under the law: access, a copy, erasure, correction…
+_DATA_RIGHT = (
+    r"(?:request\w*|solicit\w*|demand\w*|antrag\w*|anfrage\w*|ersuchen|verlang\w*|beantrag\w*"
+    r"|exercis\w*|ejerc\w*|exerc\w*|access|acceso|acces|auskunft\w*|copy|copia|copie|kopie"
+    r"|export\w*|portab\w*|erase|erasure|delet\w*|losch\w*|supresion|suprim\w*|borr\w*|effac\w*"
+    r"|supprim\w*|rectif\w*|berichtig\w*|data subject|betroffene\w*|interesad[oa]"
+    r"|personne concernee|personal data|personenbezogen\w*|datos personales|donnees personnelles"
+    r"|art(?:icle|ikel|iculo|\.)? ?(?:15|16|17|20|21)\b)"
+)
+
 _PATTERNS: dict[Intent, tuple[str, ...]] = {
     "refund": (
         # English
@@ -178,7 +189,7 @@ _PATTERNS: dict[Intent, tuple[str, ...]] = {
         r"\bcredit (?:note|memo|back)\b",
         r"\bcredit (?:it |them |this )?(?:to|on) (?:my|our|the) (?:account|next invoice|card)\b",
         r"\b(?:compensat|reparation)",
-        r"\bdiscount (?:for|on|because of) (?:the|this|that) (?:outage|downtime|incident|disruption|trouble)",
+        r"\b(?:discount|credit) (?:for|on|because of|after) (?:the|this|that|our) (?:\w+ )?(?:outage|downtime|incident|disruption|trouble)",
         r"\bgutschrift",
         r"\b(?:entschadig|kulanz)",
         r"\b(?:abono|nota de credito|compensacion|bonificacion)\b",
@@ -277,7 +288,11 @@ _PATTERNS: dict[Intent, tuple[str, ...]] = {
         r"删除(?:账户|账号|数据|工作区)|注销(?:账户|账号)",
     ),
     "gdpr": (
-        r"\b(?:gdpr|dsgvo|rgpd|lopd|lopdgdd|ccpa|dsar)\b",
+        r"\bdsars?\b",
+        # The law's name alone is a compliance or sales question (a DPA, data residency);
+        # a request names what the person wants done with their data.
+        rf"\b{_PRIVACY_LAW}\b[\s\S]{{0,80}}\b{_DATA_RIGHT}",
+        rf"\b{_DATA_RIGHT}[\s\S]{{0,80}}\b{_PRIVACY_LAW}\b",
         r"\bdata subject\b",
         r"\bsubject access\b",
         r"\bright (?:to|of) (?:be forgotten|erasure|access|data portability|portability|rectification)\b",
@@ -388,11 +403,43 @@ def find_requests(text: str, tier: str | None = None) -> Requests:
         matches = pattern.finditer(folded)
         if intent == "plan_change" and tier is not None:
             matches = (m for m in matches if not is_upgrade(m.group(0), tier))
+        if intent in MONEY_INTENTS:
+            matches = (m for m in matches if not _not_asked(folded, m))
         match = next(iter(matches), None)
         if match is None:
             continue
         found.append(Request(intent, folded[max(0, match.start() - 15) : match.end() + 15].strip()))
     return Requests(tuple(found), inspection.tricks)
+
+
+# "Your refund policy", "politique de remboursement": a question about the rules.
+_POLICY_AFTER = re.compile(
+    r"\w*[ -]?(?:polic(?:y|ies)|terms|rules|conditions|guidelines|eligibility|window|faq"
+    r"|richtlinie\w*|bedingungen|regel\w*|politica|condiciones|politique|regles)\b"
+)
+_POLICY_BEFORE = re.compile(
+    r"\b(?:politica|condiciones|terminos|reglas|politique|conditions|regles) (?:de |del |du |des |d')$"
+)
+# "We are not asking for a refund", "no need for a credit", "wir wollen keine Erstattung".
+_DECLINED_BEFORE = re.compile(
+    r"(?:\b(?:not|never) (?:asking|requesting|looking|after|expecting|seeking|wanting) (?:for )?"
+    r"|\bno need (?:for|of) |\b(?:don'?t|do not|won'?t|will not) (?:need|want|expect|require) "
+    r"|\b(?:wollen|will|brauchen|brauche|mochten|mochte|benotigen|erwarten|fordern) (?:\w+ )?keine?n? "
+    r"|\bno (?:queremos|necesitamos|pedimos|buscamos"
+    r"|solicitamos|reclamamos|hace falta|es necesari[oa]) (?:\w+ )?"
+    r"|\bn'?(?:avons|ai|demandons|voulons|cherchons|reclamons|attendons) (?:pas|nullement) (?:besoin )?(?:de |d'|du |d'un |d'une )?"
+    r"|\bpas (?:besoin )?(?:de |d'|du ))(?:a |an |any |the |un |una |unos |el |la |le |les |die |eine |einen )?$"
+)
+
+
+def _not_asked(folded: str, match: re.Match[str]) -> bool:
+    """A money word that names the rules or declines the money, not a request for it."""
+    before = folded[max(0, match.start() - 60) : match.start()]
+    return bool(
+        _POLICY_AFTER.match(folded, match.end())
+        or _POLICY_BEFORE.search(before)
+        or _DECLINED_BEFORE.search(before)
+    )
 
 
 _TIER_NAMES = re.compile(r"\b(starter|growth|professional|pro|enterprise)\b")

@@ -40,6 +40,60 @@ _PROBLEM = re.compile(
 )
 
 
+# What broke is not how the customer feels: VADER scores "403 Forbidden", "access denied",
+# "the export failed" as anger, so a calm how-to about error codes read as furious. The
+# German, Spanish and French lexicons already leave problem words out.
+_PROBLEM_WORDS = frozenset(
+    "forbidden denied deny error errors fail fails failed failing failure broken broke crash "
+    "problem problems lost lose loss wrong reject rejected block blocked stuck missing delay "
+    "delayed damage damaged warning alert critical urgent emergency risk threat leak leaked "
+    "attack suspicious fraud miss missed cancel cancelled killed kill dead die limited "
+    "restricted exposed vulnerable vulnerability hacked stolen steal abuse help".split()
+)
+# How support customers say they have run out of patience, in words VADER does not score:
+# each becomes a word it knows ("not acceptable" → "unacceptable").
+_ANGER = tuple(
+    (re.compile(pattern, re.IGNORECASE), word)
+    for pattern, word in (
+        (r"\b(?:not|in no way|hardly|simply not) acceptable\b", "unacceptable"),
+        (
+            r"\b(?:fed up|had enough|sick and tired|last straw|run out of patience|"
+            r"lost (?:all )?(?:my |our )?patience|done being patient|patience (?:is|has) (?:run|worn) "
+            r"(?:out|thin))\b",
+            "furious",
+        ),
+        (
+            r"\b(?:look(?:ing)? (?:at|into)|consider(?:ing)?|evaluat(?:e|ing)|talk(?:ing)? to [\w ]{0,30}"
+            r"about|move (?:to|over to)|switch(?:ing)? to) (?:an? )?(?:alternatives?|competitors?|"
+            r"other (?:vendors|providers|tools|solutions))\b",
+            "furious",
+        ),
+        (
+            r"\b(?:nobody|no one|no-one) (?:has |have )?(?:answered|replied|responded|got back|"
+            r"called back|bothered)\b|\bgot nothing back\b|\bstill no (?:answer|reply|response|"
+            r"fix|update)\b",
+            "ignored",
+        ),
+        (
+            r"\bstill (?:not|isn'?t|is not|hasn'?t been|has not been|un) ?(?:solved|fixed|resolved|"
+            r"working|sorted)\b",
+            "frustrated",
+        ),
+        (
+            r"\b(?:third|fourth|fifth|3rd|4th|5th|umpteenth) (?:time|call|ticket|e-?mail|request|"
+            r"week|month|reminder|follow-up|attempt)\b",
+            "furious",
+        ),
+    )
+)
+
+
+def _calmed(text: str) -> str:
+    for pattern, word in _ANGER:
+        text = pattern.sub(f" {word} ", text)
+    return " ".join(w for w in text.split() if w.lower().strip(".,;:!?()\"'") not in _PROBLEM_WORDS)
+
+
 @lru_cache(maxsize=1)
 def _analyzer() -> SentimentIntensityAnalyzer:
     return SentimentIntensityAnalyzer()
@@ -54,7 +108,7 @@ def _label(score: float) -> Sentiment:
 
 
 def _english(text: str) -> float:
-    score = float(_analyzer().polarity_scores(_POLITENESS.sub(" ", text))["compound"])
+    score = float(_analyzer().polarity_scores(_calmed(_POLITENESS.sub(" ", text)))["compound"])
     if _SARCASTIC_OPENER.search(text) and _PROBLEM.search(text):
         return -max(abs(score), 0.5)
     return score
