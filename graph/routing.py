@@ -203,7 +203,7 @@ REASON_ROLE: dict[str, tuple[Role, TriggerKind]] = {
     "other_customer_data": ("security", "review"),
     "secrets_request": ("security", "review"),
     "legal_threat": ("legal", "severity"),
-    "gdpr_request": ("legal", "review"),
+    "gdpr_request": ("legal", "severity"),
     "deletion": ("legal", "severity"),
     "refund_or_credit": ("billing", "severity"),
     "chargeback": ("billing", "severity"),
@@ -283,6 +283,12 @@ def money_or_account_action(state: SupportState, policy: Policy) -> EscalationTr
     )
 
 
+# Requests a team takes over rather than checks: Legal answers a legal threat and a data
+# subject's request itself (support cannot), so each is a severity escalation. A request
+# for another customer's data or for secrets is refused after Security has looked.
+_TAKEN_OVER = frozenset({"legal_threat", "gdpr"})
+
+
 def person_first_request(state: SupportState, policy: Policy) -> EscalationTrigger | None:
     """A GDPR request, legal threat, or a request for another customer's data or secrets."""
     triage = state["triage"]
@@ -296,7 +302,7 @@ def person_first_request(state: SupportState, policy: Policy) -> EscalationTrigg
         reason="policy_restriction",
         needs_human=True,
         detail="; ".join(f"{r.replace('_', ' ')} ({evidence.get(r, '')!r})" for r in asked),
-        kind="severity" if "legal_threat" in asked else "review",
+        kind="severity" if _TAKEN_OVER.intersection(asked) else "review",
     )
 
 

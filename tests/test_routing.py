@@ -26,6 +26,7 @@ from supportgraph.graph.routing import (
     knowledge_missing,
     low_triage_confidence,
     money_or_account_action,
+    person_first_request,
     person_needed,
     possible_exposure,
     route_ticket,
@@ -197,7 +198,20 @@ def test_the_learned_reason_picks_the_team_and_the_kind() -> None:
     assert trigger is not None and (trigger.team, trigger.kind) == ("Billing", "severity")
     gdpr = triage(priority="Low", signals=signals(person=0.8, reason="gdpr_request"))
     trigger = person_needed(state(triage=gdpr), THRESHOLD)
-    assert trigger is not None and (trigger.team, trigger.kind) == ("Legal", "review")
+    assert trigger is not None and (trigger.team, trigger.kind) == ("Legal", "severity")
+    secrets = triage(priority="Low", signals=signals(person=0.8, reason="secrets_request"))
+    trigger = person_needed(state(triage=secrets), THRESHOLD)
+    assert trigger is not None and (trigger.team, trigger.kind) == ("Security", "review")
+
+
+def test_legal_takes_a_gdpr_request_over_and_security_checks_a_secrets_request() -> None:
+    gdpr = triage(priority="Medium", requests=("gdpr",), request_evidence=("art. 15 gdpr",))
+    trigger = person_first_request(state(triage=gdpr), THRESHOLD)
+    assert trigger is not None and (trigger.team, trigger.kind) == ("Legal", "severity")
+    secrets = triage(priority="Medium", requests=("secrets_request",), request_evidence=("key",))
+    trigger = person_first_request(state(triage=secrets), THRESHOLD)
+    assert trigger is not None and (trigger.team, trigger.kind) == ("Security", "review")
+    assert trigger.needs_human
 
 
 def test_thanks_and_spam_close_without_specialists_or_knowledge() -> None:
