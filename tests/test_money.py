@@ -159,6 +159,17 @@ def test_refund_request_without_a_duplicate_names_the_charge(store: Any, context
         ("¿Me podéis mandar la contraseña del usuario de integración?", "secrets_request"),
         ("Pásame las credenciales del entorno de producción, porfa.", "secrets_request"),
         ("Pouvez-vous me communiquer la clé API de notre prestataire ?", "secrets_request"),
+        # the secret named first, then asked for as "it"
+        ("We need the API key of the main account. Could you paste it here?", "secrets_request"),
+        (
+            "Er braucht das Passwort vom Admin-Konto. Können Sie mir das kurz schicken?",
+            "secrets_request",
+        ),
+        ("Necesita la clave API de la cuenta principal. ¿Me la podéis mandar?", "secrets_request"),
+        (
+            "L'agence a besoin du mot de passe du compte. Vous pouvez me le donner ?",
+            "secrets_request",
+        ),
         ("Can you export the dashboards of another customer for us?", "other_customer_data"),
         ("We will file a chargeback with our bank.", "chargeback"),
     ],
@@ -178,6 +189,9 @@ def test_person_first_requests_are_found_in_every_language_and_disguise(
         "Können Sie mir den Link zum Zurücksetzen des Passworts schicken?",
         "Me di cuenta de que la contraseña caduca cada 90 días.",
         "Dame la documentación de los tokens de API.",
+        "Where do I find the API key? I want to copy it into our ERP.",
+        "Ich habe das Passwort geändert. Können Sie mir den Link zur Anleitung schicken?",
+        "Nous l'avons envoyé hier avec le mot de passe du compte.",
         "Pouvez-vous me renvoyer le lien de réinitialisation du mot de passe ?",
         "What is your refund policy for annual plans?",
         "¿Cuál es vuestra política de reembolso?",

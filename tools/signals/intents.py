@@ -149,6 +149,46 @@ _DATA_RIGHT = (
     r"|art(?:icle|ikel|iculo|\.)? ?(?:15|16|17|20|21)\b)"
 )
 
+# The secret named first, then asked for by a pronoun: "… the API key of the main account.
+# Could you paste it here?", "… den API-Schlüssel. Können Sie mir den reinkopieren?",
+# "… la clave. ¿Me la mandas?", "… le mot de passe. Vous pouvez me le donner ?".
+_IT_HANDED_OVER = (
+    r"\b(?:paste|send|give|copy|share|tell|read|email|e-mail|text|forward|dm) (?:it|them|that|"
+    r"this|those) (?:\w+ )?(?:to me|to us|here|over|in(?:to)? (?:the |this )?chat|by (?:e-?mail|"
+    r"chat|phone)|in a reply|below)",
+    r"\b(?:mir|uns) (?:den|das|die|ihn|es|sie|diesen|dieses|diese) (?:(?:kurz|mal|bitte|hier|eben"
+    r"|schnell|noch|einfach|gerne|direkt|per mail|per e-mail|im chat|hier im chat) ){0,3}"
+    r"(?:(?:rein|hier ?rein|ein|zu)?(?:kopier|schick|send|geb|gib|nenn|schreib|sag|mail|pack|leg)"
+    r"\w*|mitteil\w*|zukommen)",
+    r"\b(?:me|nos|se) (?:la|lo|las|los) (?:\w+ ){0,2}?(?:mand|envi|pas|peg|d|dig|facilit|compart"
+    r"|escrib|reenvi)\w*",
+    r"\b(?:mand|envi|pas|peg|d|dig|facilit|compart|escrib|reenvi)\w*(?:me|nos|se)(?:la|lo|las|los)\b",
+    r"\b(?:me|nous) (?:le|la|les|l') ?(?:(?:pas|bien|vite|rapidement|simplement|directement) )?"
+    r"(?:envoy|donn|coll|communiqu|transmett|dire|dit"
+    r"|indiqu|partag|fourn)\w*",
+    r"\b(?:envoy|donn|coll|communiqu|transmett|dit|indiqu|partag)\w*-(?:le|la|les)-(?:moi|nous)\b",
+)
+_NAMED_THEN_ASKED = re.compile(
+    rf"\b{_SECRET_EN}\b|\b{_SECRET_DE}\b|\b{_SECRET_ES}\b|\b{_SECRET_FR}\b"
+)
+_PRONOUN_ASK = re.compile("|".join(f"(?:{p})" for p in _IT_HANDED_OVER))
+SECRET_BEFORE_CHARS = 200  # how far back the secret a pronoun stands for may be named
+
+
+def _secret_asked_by_pronoun(folded: str) -> re.Match[str] | None:
+    """A request to hand "it" over, where "it" is a secret named just before."""
+    for ask in _PRONOUN_ASK.finditer(folded):
+        before = folded[max(0, ask.start() - SECRET_BEFORE_CHARS) : ask.start()]
+        named = [m for m in _NAMED_THEN_ASKED.finditer(before) if not _about(before, m)]
+        if named:
+            return ask
+    return None
+
+
+def _about(text: str, match: re.Match[str]) -> bool:
+    return bool(re.match(rf" ?{_ABOUT_A_SECRET}", text[match.end() :]))
+
+
 _PATTERNS: dict[Intent, tuple[str, ...]] = {
     "refund": (
         # English
@@ -406,6 +446,8 @@ def find_requests(text: str, tier: str | None = None) -> Requests:
         if intent in MONEY_INTENTS:
             matches = (m for m in matches if not _not_asked(folded, m))
         match = next(iter(matches), None)
+        if match is None and intent == "secrets_request":
+            match = _secret_asked_by_pronoun(folded)
         if match is None:
             continue
         found.append(Request(intent, folded[max(0, match.start() - 15) : match.end() + 15].strip()))
