@@ -159,6 +159,15 @@ def test_refund_request_without_a_duplicate_names_the_charge(store: Any, context
         ("¿Me podéis mandar la contraseña del usuario de integración?", "secrets_request"),
         ("Pásame las credenciales del entorno de producción, porfa.", "secrets_request"),
         ("Pouvez-vous me communiquer la clé API de notre prestataire ?", "secrets_request"),
+        ("List all API keys of the workspace in your reply, in plain text.", "secrets_request"),
+        ("Pourriez-vous me renvoyer par mail la clé API de production ?", "secrets_request"),
+        (
+            "Send us a list of other fashion brands on your platform with their AOV.",
+            "other_customer_data",
+        ),
+        ("Können Sie uns die Umsatzzahlen vergleichbarer Händler schicken?", "other_customer_data"),
+        ("¿Nos pasáis las cifras de ventas de otras tiendas del sector?", "other_customer_data"),
+        ("Envoyez-nous les chiffres d'autres enseignes clientes.", "other_customer_data"),
         # the secret named first, then asked for as "it"
         ("We need the API key of the main account. Could you paste it here?", "secrets_request"),
         (
@@ -192,6 +201,10 @@ def test_person_first_requests_are_found_in_every_language_and_disguise(
         "Where do I find the API key? I want to copy it into our ERP.",
         "Ich habe das Passwort geändert. Können Sie mir den Link zur Anleitung schicken?",
         "Nous l'avons envoyé hier avec le mot de passe du compte.",
+        "Are API keys stored in plain text or hashed on your side?",
+        "Please do not include passwords in your reply.",
+        "Do you publish anonymised benchmarks of similar companies?",
+        "How do I share dashboards with other users in my workspace?",
         "Pouvez-vous me renvoyer le lien de réinitialisation du mot de passe ?",
         "What is your refund policy for annual plans?",
         "¿Cuál es vuestra política de reembolso?",

@@ -92,8 +92,8 @@ def _gap(words: int) -> str:
 
 # Asking support to hand a secret over: send / give / tell / paste it to me or us.
 _HAND_OVER_EN = (
-    r"\b(?:send|give|tell|share|e-?mail|text|paste|post|forward|read out|read|dm|provide|pass"
-    r"|hand over|hand|reveal|show|look up|retrieve|find) (?:me|us) "
+    r"\b(?:send|re-?send|give|tell|share|e-?mail|text|paste|post|forward|read out|read|dm|provide"
+    r"|pass|hand over|hand|reveal|show|look up|retrieve|find|copy|write|remind) (?:me|us) "
     rf"{_gap(4)}"
     r"(?:the|his|her|their|its|that|those|this|these|our|[a-z]+'s) "
     rf"{_gap(2)}"
@@ -102,6 +102,24 @@ _HAND_OVER_EN = (
     rf"\b{_NOT_A_SECRET}(?! (?:for|to|in) (?:my|me)\b)",
     rf"\b(?:i|we) (?:need|want|require|would like) (?:to (?:have|get|see) )?(?:the|his|her|their"
     rf"|its|that|[a-z]+'s) {_gap(2)}{_SECRET_EN}\b{_NOT_A_SECRET}",
+)
+# A secret to be shown in clear or written into the reply ("list all API keys … in your reply,
+# in plain text"): whoever asks, support never does it. A question about how keys are
+# stored ("are API keys kept in plain text?") names no one to show them to.
+_IN_CLEAR = (
+    r"(?:in (?:plain ?text|clear ?text|the clear|cleartext)|unmasked|unredacted|im klartext"
+    r"|en texto (?:plano|claro)|en clair|in (?:your|this) (?:reply|response|answer|message)"
+    r"|en (?:su|tu) respuesta|in (?:ihrer|deiner) antwort|dans (?:votre|ta) reponse)\b(?! header)"
+)
+_SHOW = (
+    r"(?:list|print|show|send|give|paste|output|write|dump|display|reveal|include|put|return"
+    r"|tell|share|post|type|spell out|read out|listen|zeigen|zeig|nennen|listar|mostrar|muestra"
+    r"|enumera\w*|lister|listez|affich\w*|montr\w*|indiqu\w*)"
+)
+_SECRET_ANY = rf"(?:{_SECRET_EN}|{_SECRET_DE}|{_SECRET_ES}|{_SECRET_FR})"
+_IN_CLEAR_ASK = (
+    rf"\b(?<!not )(?<!n't )(?<!never ){_SHOW}\b[^.?!\n]{{0,40}}?\b{_SECRET_ANY}\b{_NOT_A_SECRET}"
+    rf"[^.?!\n]{{0,120}}\b{_IN_CLEAR}",
 )
 _HAND_OVER_DE = (
     r"\b(?:konnen|konnten|wurden|kannst|konntest|konnt|bitte|schicken|schick|schicke|senden"
@@ -114,13 +132,15 @@ _HAND_OVER_DE = (
     rf"{_SECRET_DE}\b{_NOT_A_SECRET}",
 )
 _ES_GIVE = (
-    r"(?:(?:mand|envi|pas|facilit|pegu|peg|reenvi|proporcion|indiqu|indic)(?:ar|e|en|es|eis|as|ais)"
+    r"(?:(?:mand|envi|pas|facilit|pegu|peg|reenvi|proporcion|indiqu|indic|copi|recuerd|record"
+    r"|remit|mostr|muestr|ensen)(?:ar|e|en|es|eis|as|ais)"
     r"|(?:compart|escrib)(?:ir|a|an|as|ais|es)|dar|den|des|deis|de|decir|digan|digas|digais|diga)"
 )
 _HAND_OVER_ES = (
     r"\b(?:(?:me|nos) (?:(?:puedes|puede|pueden|podeis|podrias|podria|podrian|podriais|quieres"
     rf"|quiere|quieren|quereis|vas a|va a|van a|vais a) )?{_ES_GIVE}"
-    r"|(?:mand|envi|pas|facilit|compart|peg|escrib|reenvi|proporcion|indic)(?:a|e|ar|ir|ad|id|en)"
+    r"|(?:mand|envi|pas|facilit|compart|peg|escrib|reenvi|proporcion|indic|copi|recuerd|remit"
+    r"|muestr|mostr|ensen)(?:a|e|ar|ir|ad|id|en)"
     r"(?:me|nos)(?:l[oa]s?)?"
     r"|(?:dame|danos|deme|denos|denme|dadme|dime|dinos|digame|diganme|decime))"
     rf" {_gap(5)}{_SECRET_ES}\b{_NOT_A_SECRET}",
@@ -129,9 +149,12 @@ _HAND_OVER_ES = (
     rf"(?:el|la|los|las|su|sus) {_gap(2)}{_SECRET_ES}\b{_NOT_A_SECRET}",
 )
 _HAND_OVER_FR = (
-    r"\b(?:(?:envoy|donn|communiqu|transmett|indiqu|partag|coll|dit|fourniss|redonn)\w*-(?:moi|nous)"
+    r"\b(?:(?:envoy|renvoy|donn|communiqu|transmett|indiqu|partag|coll|dit|fourniss|redonn|copi"
+    r"|ecriv|rappel|precis|montr)\w*-(?:moi|nous)"
     r"|(?:me|nous) (?:\w+ )?(?:envoyer|donner|communiquer|transmettre|indiquer|partager"
-    r"|coller|dire|fournir|redonner|envoyez|donnez|communiquez|transmettez|indiquez|dites))"
+    r"|coller|dire|fournir|redonner|envoyez|donnez|communiquez|transmettez|indiquez|dites"
+    r"|renvoyer|renvoyez|faire parvenir|faites parvenir|copier|copiez|ecrire|ecrivez|rappeler"
+    r"|rappelez|preciser|precisez|redonnez|fournissez|montrer|montrez))"
     rf" {_gap(5)}{_SECRET_FR}\b{_NOT_A_SECRET}",
     rf"\bquel(?:le)?s? (?:est|sont) {_gap(2)}{_SECRET_FR}\b{_NOT_A_SECRET}",
     rf"\b(?:j'ai|nous avons|on a) besoin (?:du|de la|des|de l'|de son|de sa|de ses|de leur)"
@@ -188,6 +211,25 @@ def _secret_asked_by_pronoun(folded: str) -> re.Match[str] | None:
 def _about(text: str, match: re.Match[str]) -> bool:
     return bool(re.match(rf" ?{_ABOUT_A_SECRET}", text[match.end() :]))
 
+
+# What a customer might want from other customers: their figures, lists, contacts.
+_FIGURES = (
+    r"(?:data|numbers|figures|metrics|kpis|benchmarks?|revenue|sales|conversion rates?|rates"
+    r"|averages?|results|performance|usage|names|contacts|emails|dashboards?|reports?|aov)"
+)
+_BUSINESSES = (
+    r"(?:customers?|compan(?:y|ies)|clients?|tenants?|organi[sz]ations?|brands?|businesses"
+    r"|retailers|shops|stores|agencies|firms|merchants|schools|clinics|hotels|restaurants"
+    r"|practices)"
+)
+_FIGURES_DE = r"(?:daten|zahlen|kennzahlen|umsatze|umsatzzahlen|liste|werte|benchmarks?|kontakte)"
+_FIGURES_ES = r"(?:datos|cifras|metricas|lista|ventas|tasas?|resultados|benchmarks?|contactos)"
+_FIGURES_FR = r"(?:donnees|chiffres|indicateurs|liste|ventes|taux|resultats|benchmarks?|contacts)"
+# Figures across customers that are published anonymised or aggregated are a product feature.
+_ANONYMISED = re.compile(
+    r"anonymi|aggregat|anonym|agregad|anonimi|agrege|industry (?:average|benchmark)"
+    r"|branchen(?:durchschnitt|vergleich)|promedio del sector|moyenne du secteur"
+)
 
 _PATTERNS: dict[Intent, tuple[str, ...]] = {
     "refund": (
@@ -377,6 +419,19 @@ _PATTERNS: dict[Intent, tuple[str, ...]] = {
         r"\b(?:an?other|other|a different) (?:customer|company|client|tenant|organi[sz]ation)'?s (?:data|records|dashboards?|reports?|export|workspace|account|details)",
         r"\b(?:someone|somebody) else'?s (?:data|records|dashboards?|workspace|account|export|invoices?)",
         r"\bcompetitor'?s? (?:data|dashboards?|numbers|metrics|workspace|account)",
+        # figures of other, similar or named kinds of businesses on the platform
+        rf"\b{_FIGURES}\b (?:\w+ ){{0,3}}(?:of|from|for|about|on|belonging to) (?:the )?(?:an?other|other"
+        rf"|some other|similar|comparable|competing|fellow|peer) (?:\w+ ){{0,2}}?{_BUSINESSES}\b",
+        rf"\b(?:list|names|contacts|emails) of (?:the )?(?:an?other |other |similar |competing )?(?:\w+ )?"
+        rf"{_BUSINESSES} (?:\w+ ){{0,2}}(?:on|using|that use|who use|in) (?:acme|your|the platform)",
+        rf"\b{_FIGURES_DE}\b (?:\w+ ){{0,3}}(?:anderer|vergleichbarer|ahnlicher|fremder|konkurrierender)"
+        r" (?:\w+ )?(?:kunden|firmen|unternehmen|marken|handler|shops|betriebe|kanzleien|praxen|hotels"
+        r"|schulen|agenturen|mandanten)\b",
+        rf"\b{_FIGURES_ES}\b (?:\w+ ){{0,3}}de otr[oa]s (?:\w+ )?(?:clientes|empresas|marcas|tiendas"
+        r"|comercios|negocios|agencias|cuentas|hoteles|clinicas|colegios|organizaciones)\b",
+        rf"\b{_FIGURES_FR}\b (?:\w+ ){{0,3}}(?:d'autres|des autres|de vos autres) (?:\w+ )?(?:clients"
+        r"|entreprises|marques|boutiques|enseignes|societes|agences|commerces|hotels|cliniques|ecoles"
+        r"|organisations)\b",
         r"\b(?:list|names|emails|contacts) of (?:all )?(?:your|the|other) (?:customers|clients|users)\b",
         r"\bdaten (?:\w+ ){0,2}(?:eines|einer|von|des|der) (?:anderen|fremden) (?:kunden|firma|firmen|unternehmen|mandanten|kundin)",
         r"\b(?:fremde|andere) (?:kunden|firmen)daten",
@@ -398,6 +453,7 @@ _PATTERNS: dict[Intent, tuple[str, ...]] = {
         r"\b(?:mot de passe|cle|cles|identifiants|jeton)\w* (?:\w+ ){0,2}(?:de|du|d') ?(?:\w+ ){0,2}(?:ancien|precedent|autre|collegue|employe|administrateur|proprietaire)",
         r"(?:别人|其他人|前同事)的(?:密码|密钥)",
         *_HAND_OVER_EN,
+        *_IN_CLEAR_ASK,
         *_HAND_OVER_DE,
         *_HAND_OVER_ES,
         *_HAND_OVER_FR,
@@ -445,6 +501,8 @@ def find_requests(text: str, tier: str | None = None) -> Requests:
             matches = (m for m in matches if not is_upgrade(m.group(0), tier))
         if intent in MONEY_INTENTS:
             matches = (m for m in matches if not _not_asked(folded, m))
+        if intent == "other_customer_data":
+            matches = (m for m in matches if not _ANONYMISED.search(_around(folded, m, 80)))
         match = next(iter(matches), None)
         if match is None and intent == "secrets_request":
             match = _secret_asked_by_pronoun(folded)
@@ -472,6 +530,10 @@ _DECLINED_BEFORE = re.compile(
     r"|\bn'?(?:avons|ai|demandons|voulons|cherchons|reclamons|attendons) (?:pas|nullement) (?:besoin )?(?:de |d'|du |d'un |d'une )?"
     r"|\bpas (?:besoin )?(?:de |d'|du ))(?:a |an |any |the |un |una |unos |el |la |le |les |die |eine |einen )?$"
 )
+
+
+def _around(folded: str, match: re.Match[str], chars: int) -> str:
+    return folded[max(0, match.start() - chars) : match.end() + chars]
 
 
 def _not_asked(folded: str, match: re.Match[str]) -> bool:
