@@ -290,7 +290,7 @@ _TAKEN_OVER = frozenset({"legal_threat", "gdpr"})
 
 
 def person_first_request(state: SupportState, policy: Policy) -> EscalationTrigger | None:
-    """A GDPR request, legal threat, or a request for another customer's data or secrets."""
+    """A GDPR request or legal threat (Legal takes it over); another customer's data or secrets (Security checks)."""
     triage = state["triage"]
     asked = [r for r in triage.requests if r in REQUEST_ROLE]
     if not asked:
