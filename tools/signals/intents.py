@@ -536,14 +536,28 @@ def _around(folded: str, match: re.Match[str], chars: int) -> str:
     return folded[max(0, match.start() - chars) : match.end() + chars]
 
 
+# "If we cancel mid-term, do we get a pro-rated refund?": money asked about in a
+# hypothetical question is the policy, not a request.
+_HYPOTHETICAL = re.compile(r"\b(?:if|in case|should we|si|si jamais|en cas|wenn|falls|en caso)\b")
+
+
 def _not_asked(folded: str, match: re.Match[str]) -> bool:
-    """A money word that names the rules or declines the money, not a request for it."""
+    """A money word that names the rules, declines the money or asks "what if", not a request."""
     before = folded[max(0, match.start() - 60) : match.start()]
     return bool(
         _POLICY_AFTER.match(folded, match.end())
         or _POLICY_BEFORE.search(before)
         or _DECLINED_BEFORE.search(before)
+        or _hypothetical(folded, match)
     )
+
+
+def _hypothetical(folded: str, match: re.Match[str]) -> bool:
+    start = max(folded.rfind(end, 0, match.start()) for end in (".", "?", "!", "\n")) + 1
+    ends = [i for i in (folded.find(e, match.end()) for e in (".", "?", "!", "\n")) if i >= 0]
+    end = min(ends, default=len(folded))
+    sentence_is_question = end < len(folded) and folded[end] == "?"
+    return sentence_is_question and bool(_HYPOTHETICAL.search(folded, start, match.start()))
 
 
 _TIER_NAMES = re.compile(r"\b(starter|growth|professional|pro|enterprise)\b")
