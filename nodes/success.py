@@ -295,7 +295,8 @@ def advise_customer(state: SupportState, runtime: Runtime[Context]) -> dict[str,
     # mentions the roadmap, or an incident whose e-mail also asks for a feature.
     mentioned = _has("feature_request", text) and triage.routine in (None, "none")
     idea = triage.routine == "feature_idea" or (mentioned and triage.priority != "Critical")
-    if idea or (category == "product" and triage.routine in (None, "none", "feature_idea")):
+    sure_product = category == "product" and triage.confidence >= context.low_confidence
+    if idea or (sure_product and triage.routine in (None, "none", "feature_idea")):
         findings.append(f"Feature request logged for {ticket.customer}: {ticket.subject}.")
         offers.append("feature_logged")
     if current == "Enterprise" and (

@@ -156,6 +156,17 @@ def test_success_logs_a_feature_request_only_when_the_ticket_is_one(
     assert any("Feature request logged" in f for f in report.findings) is logged
 
 
+def test_an_unsure_product_category_logs_no_feature_request(context: Context) -> None:
+    ticket = make_ticket(subject="Thanks for the demo", message="Merci pour la démo de mardi !")
+    state = triaged(ticket, context)
+    for confidence, logged in ((context.low_confidence - 0.1, False), (0.9, True)):
+        state["triage"] = state["triage"].model_copy(
+            update={"category": "product", "confidence": confidence, "routine": "none"}
+        )
+        report = advise_customer(state, runtime(context))["success"]  # type: ignore[arg-type]
+        assert ("feature_logged" in report.offers) is logged
+
+
 def test_success_reports_a_broken_ledger_as_tool_failure(
     samples: dict[str, Ticket], tmp_path: Any
 ) -> None:

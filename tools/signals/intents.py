@@ -501,6 +501,9 @@ def find_requests(text: str, tier: str | None = None) -> Requests:
             matches = (m for m in matches if not is_upgrade(m.group(0), tier))
         if intent in MONEY_INTENTS:
             matches = (m for m in matches if not _not_asked(folded, m))
+        elif intent in ACCOUNT_INTENTS:
+            # "If we moved to Growth, would …?", "Wenn wir kündigen, …?": asking what would happen
+            matches = (m for m in matches if not _hypothetical(folded, m))
         if intent == "other_customer_data":
             matches = (m for m in matches if not _ANONYMISED.search(_around(folded, m, 80)))
         match = next(iter(matches), None)
