@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -167,9 +167,12 @@ def propose_drafts(
     vectors = encoder.encode(texts)
     articles = list(index.articles.values())
     article_vectors = encoder.encode([f"{a.title}. {a.body[:1000]}" for a in articles])
-    # Each draft is read and encoded once; a draft written or merged below replaces its
-    # entry, so a run with many gap tickets costs one encoding per draft, not one per pair.
-    draft_vectors = list(encoder.encode([_draft_text(d) for d in existing]))
+    # Each draft is read and encoded once: its vector takes the next free row (a run adds
+    # at most one draft per candidate), so a run with many gap tickets costs one encoding
+    # per draft, not one per pair.
+    encoded = encoder.encode([_draft_text(d) for d in existing])
+    draft_vectors = np.zeros((len(existing) + len(candidates), vectors.shape[1]), np.float32)
+    draft_vectors[: len(existing)] = encoded.reshape(len(existing), vectors.shape[1])
     drafted = {ticket for d in existing for ticket in d.source_tickets}
     written: dict[Path, Draft] = {}
     for i, record in enumerate(candidates):
@@ -177,8 +180,8 @@ def propose_drafts(
         if ticket in drafted:
             continue
         drafted.add(ticket)
-        if draft_vectors:
-            sims = np.stack(draft_vectors) @ vectors[i]
+        if existing:
+            sims = draft_vectors[: len(existing)] @ vectors[i]
             best = int(np.argmax(sims))
             if sims[best] >= SAME_DRAFT_SIMILARITY:
                 d = existing[best]
@@ -192,7 +195,7 @@ def propose_drafts(
                     flags=re.M,
                 )
                 d.path.write_text(text, encoding="utf-8")
-                existing[best] = written[d.path] = _read_draft(d.path)
+                existing[best] = written[d.path] = replace(d, source_tickets=tuple(tickets))
                 continue
         sims = article_vectors @ vectors[i]
         best = int(np.argmax(sims))
@@ -200,8 +203,8 @@ def propose_drafts(
         draft_id = "DRAFT-" + hashlib.sha256(ticket.encode()).hexdigest()[:8]
         body = bodies[i] if not target else f"Proposed addition to {target}.\n\n{bodies[i]}"
         draft = _read_draft(_write_draft(draft_id, titles[i], body, [ticket], target, today))
+        draft_vectors[len(existing)] = encoder.encode([_draft_text(draft)])[0]
         existing.append(draft)
-        draft_vectors.append(encoder.encode([_draft_text(draft)])[0])
         written[draft.path] = draft
     return list(written.values())
 

@@ -193,7 +193,7 @@ _IT_HANDED_OVER = (
     r"|indiqu|partag|fourn)\w*",
     r"\b(?:envoy|donn|coll|communiqu|transmett|dit|indiqu|partag)\w*-(?:le|la|les)-(?:moi|nous)\b",
 )
-_NAMED_THEN_ASKED = re.compile(rf"\b{_SECRET_ANY}\b")
+_NAMED_THEN_ASKED = re.compile(rf"\b{_SECRET_ANY}\b{_NOT_A_SECRET}")
 _PRONOUN_ASK = re.compile("|".join(f"(?:{p})" for p in _IT_HANDED_OVER))
 SECRET_BEFORE_CHARS = 200  # how far back the secret a pronoun stands for may be named
 
@@ -202,14 +202,9 @@ def _secret_asked_by_pronoun(folded: str) -> re.Match[str] | None:
     """A request to hand "it" over, where "it" is a secret named just before."""
     for ask in _PRONOUN_ASK.finditer(folded):
         before = folded[max(0, ask.start() - SECRET_BEFORE_CHARS) : ask.start()]
-        named = [m for m in _NAMED_THEN_ASKED.finditer(before) if not _about(before, m)]
-        if named:
+        if _NAMED_THEN_ASKED.search(before):
             return ask
     return None
-
-
-def _about(text: str, match: re.Match[str]) -> bool:
-    return bool(re.match(rf" ?{_ABOUT_A_SECRET}", text[match.end() :]))
 
 
 # What a customer might want from other customers: their figures, lists, contacts.
@@ -227,7 +222,7 @@ _FIGURES_ES = r"(?:datos|cifras|metricas|lista|ventas|tasas?|resultados|benchmar
 _FIGURES_FR = r"(?:donnees|chiffres|indicateurs|liste|ventes|taux|resultats|benchmarks?|contacts)"
 # Figures across customers that are published anonymised or aggregated are a product feature.
 _ANONYMISED = re.compile(
-    r"anonymi|aggregat|anonym|agregad|anonimi|agrege|industry (?:average|benchmark)"
+    r"aggregat|anonym|agregad|anonimi|agrege|industry (?:average|benchmark)"
     r"|branchen(?:durchschnitt|vergleich)|promedio del sector|moyenne du secteur"
 )
 
