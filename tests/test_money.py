@@ -184,6 +184,18 @@ def test_refund_request_without_a_duplicate_names_the_charge(store: Any, context
         ),
         ("Can you export the dashboards of another customer for us?", "other_customer_data"),
         ("We will file a chargeback with our bank.", "chargeback"),
+        # French elision between the verb and the noun
+        ("Pouvez-vous annuler l'abonnement à la fin du trimestre ?", "cancellation"),
+        ("Merci de supprimer l'historique de nos anciens clients.", "deletion"),
+        # German with the verb last
+        ("Könnten Sie uns ab März auf den Growth-Tarif umstellen?", "plan_change"),
+        # a deletion asked for in the passive, in four languages
+        ("Per the contract, the old workspace and its data must be deleted by June.", "deletion"),
+        ("Der Arbeitsbereich der Tochterfirma muss bis Ende Mai gelöscht werden.", "deletion"),
+        ("Los datos de la filial tienen que ser eliminados antes de julio.", "deletion"),
+        ("L'espace de travail de l'ancienne filiale doit être supprimé.", "deletion"),
+        # money that has not come yet is still a request
+        ("We still have not received the refund you promised.", "refund"),
     ],
 )
 def test_person_first_requests_are_found_in_every_language_and_disguise(
@@ -224,6 +236,15 @@ def test_person_first_requests_are_found_in_every_language_and_disguise(
         "We would like to cancel the scheduled report.",
         "Thanks for the help with SSO!",
         "We are a law firm and our lawyers need read-only access.",
+        # settled money, a seller's guarantee, refunds as shop data, how refunds work
+        "The refund for the double charge arrived today, thanks!",
+        "Gutschrift erhalten, vielen Dank für die schnelle Hilfe.",
+        "Top-10 ranking guaranteed or your money back!",
+        "All orders, refunds and partial shipments synced from Shopify.",
+        "How do refunds work on annual plans? Nothing to refund today.",
+        "Do you only refund within the first month?",
+        # revoking what someone had is no request to see it
+        "Our contractor left, so we want to rotate the API keys he had.",
     ],
 )
 def test_routine_questions_are_not_requests(text: str) -> None:

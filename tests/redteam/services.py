@@ -229,7 +229,8 @@ def concurrency(ws: Workspace, cases: list[Case]) -> list[Result]:
             and all(
                 r.exit == 0 and "failed:" not in r.stderr and not has_traceback(r) for r in runs
             ),
-            f"exits {[r.exit for r in runs]}; failed {failed}",
+            f"exits {[r.exit for r in runs]}; failed {failed}"
+            + "".join(f"; {line[:200]}" for r in runs if r.exit for line in entries(r.stderr)[-3:]),
         ),
         "final-report": lambda: (
             len(done) == len(tickets),

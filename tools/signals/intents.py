@@ -256,8 +256,8 @@ _PATTERNS: dict[Intent, tuple[str, ...]] = {
         r"\b(?:anular|anulen|revertir|reviertan|cancelar|cancelen)\w* (?:\w+ ){0,2}(?:cargo|cobro|factura|pago|transaccion)",
         # French
         r"\brembours",
-        r"\b(?:recuperer|recupere|rendre|rendez|rendre) (?:\w+ ){0,2}(?:argent|paiement|montant)",
-        r"\b(?:annuler|annulez|annulation) (?:\w+ ){0,3}(?:paiement|prelevement|facture|debit|transaction)",
+        r"\b(?:recuperer|recupere|rendre|rendez|rendre) (?:\w+ |\w+'){0,2}(?:argent|paiement|montant)",
+        r"\b(?:annuler|annulez|annulation) (?:\w+ |\w+'){0,3}(?:paiement|prelevement|facture|debit|transaction)",
         # Chinese
         r"退款|退钱|退还|返还费用",
     ),
@@ -313,8 +313,8 @@ _PATTERNS: dict[Intent, tuple[str, ...]] = {
         r"\b(?:darnos|darme) de baja\b",
         r"\bno (?:queremos |quiero )?renovar",
         r"\bresili",
-        r"\b(?:annuler|annulez|annulons|mettre fin|arreter|arretez|stopper) (?:\w+ ){0,3}(?:abonnement|contrat|compte|forfait|souscription|licence)",
-        r"\bne (?:pas|plus) (?:\w+ ){0,2}renouveler",
+        r"\b(?:annuler|annulez|annulons|mettre fin|arreter|arretez|stopper) (?:\w+ |\w+'){0,3}(?:abonnement|contrat|compte|forfait|souscription|licence)",
+        r"\bne (?:pas|plus) (?:\w+ |\w+'){0,2}renouveler",
         r"\bdesabonn",
         r"取消订阅|取消订单|取消合同|退订|解约",
     ),
@@ -331,17 +331,18 @@ _PATTERNS: dict[Intent, tuple[str, ...]] = {
         r"\b(?:reducir|disminuir) (?:\w+ ){0,2}(?:licencias|asientos|puestos|usuarios|plan)",
         r"\bretrograd",
         r"\b(?:forfait|plan|offre|abonnement) (?:inferieur|moins cher|plus petit|plus basique)",
-        r"\b(?:reduire|diminuer) (?:\w+ ){0,3}(?:licences|sieges|postes|utilisateurs|forfait)",
+        r"\b(?:reduire|diminuer) (?:\w+ |\w+'){0,3}(?:licences|sieges|postes|utilisateurs|forfait)",
         r"降级",
     ),
     "plan_change": (
-        r"\b(?:repasser|revenir|redescendre|retourner)\w* (?:\w+ ){0,3}(?:forfait|plan|offre|abonnement|starter|growth|professional|enterprise)",
+        r"\b(?:repasser|revenir|redescendre|retourner)\w* (?:\w+ |\w+'){0,3}(?:forfait|plan|offre|abonnement|starter|growth|professional|enterprise)",
         r"\b(?:volver|regresar|bajar)\w* (?:\w+ ){0,3}(?:plan|tarifa|starter|growth|professional|enterprise)",
         r"\b(?:zuruck|wechseln|downgraden|runter)\w* (?:\w+ ){0,3}(?:auf|zum|in den) (?:\w+ )?(?:tarif|plan|paket|starter|growth|professional)",
         r"\bfrom (?:the )?(?:starter|growth|professional|enterprise)(?: plan)? (?:down )?to (?:the )?(?:starter|growth|professional|enterprise)\b",
         r"\b(?:switch|move|change|migrate|go|transfer)\w* (?:us |me )?(?:over |back |down )?(?:to|from) (?:the |a |our )?(?:starter|growth|professional|pro|enterprise|monthly|annual|yearly)\b",
         r"\bchange (?:our|my|the) (?:plan|tier|subscription|billing cycle)\b",
         r"\b(?:wechsel|umstell|umsteigen)\w* (?:\w+ ){0,3}(?:tarif|plan|paket|starter|growth|professional|enterprise)",
+        r"\b(?:auf|in|zum) (?:den |das |die |unser\w* )?(?:\w+-)?(?:tarif|plan|paket|starter|growth|professional|enterprise)\S* (?:\w+ ){0,2}(?:umstell|umzustell|wechseln|zu wechseln|downgraden|zuruckstuf|herabstuf)",
         r"\b(?:cambiar|cambiarnos|pasar|pasarnos|migrar)\w* (?:\w+ ){0,2}(?:plan|tarifa|starter|growth|professional|enterprise)",
         r"\b(?:changer|passer|basculer) (?:\w+ ){0,2}(?:forfait|plan|offre|abonnement|starter|growth|professional|enterprise)",
     ),
@@ -352,12 +353,16 @@ _PATTERNS: dict[Intent, tuple[str, ...]] = {
         r"\b(?:remove|take|wipe|erase|delete|purge|get)\w* (?:\w+ ){0,5}(?:off|from) (?:your|the|all your) (?:servers|systems|platform|database|cloud)",
         r"\b(?:delete|erase|purge|wipe|remove)\w* (?:all |all of |everything of |the entire )?(?:our|my) (?:\w+ )?(?:history|historical data|records|archives?)\b",
         r"\b(?:eliminar|eliminen|borrar|borren|suprimir|supriman|borreis)\w* (?:\w+ ){0,5}(?:historico|historial|registros|archivos|datos|informacion)\b",
-        r"\b(?:supprimer|supprimez|effacer|effacez|detruire|detruisez|purger)\w* (?:\w+ ){0,5}(?:historique|archives|enregistrements|donnees|informations)\b",
+        r"\b(?:supprimer|supprimez|effacer|effacez|detruire|detruisez|purger)\w* (?:\w+ |\w+'){0,5}(?:historique|archives|enregistrements|donnees|informations)\b",
         r"\b(?:loschen|entfernen|vernichten)\b.{0,60}\b(?:von|aus) (?:ihren|euren|den) (?:servern|systemen|datenbanken)",
         r"\b(?:historie|archiv|altdaten|verlauf|historische daten)\w* (?:\w+ ){0,4}(?:loschen|entfernen)",
         rf"\b(?:delete|deleting|deletion of|remove|removing|erase|erasing|wipe|wiping|purge|purging|destroy|close|closing) {_MY} ?(?:\w+ ){{0,2}}{_ACCOUNT}\b(?! sources?| sets?| points?| connectors?| fields?| range)",
         r"\b(?:account|workspace|organi[sz]ation|data|tenant) (?:deletion|removal|erasure|closure)\b",
         r"\bdelete everything\b",
+        rf"\b{_ACCOUNT}\b[^.?!\n]{{0,60}}\b(?:has|have|need|needs|must|should) (?:to )?be (?:permanently |fully |completely |properly )?(?:deleted|removed|erased|wiped|purged|closed)\b",
+        r"\b(?:konto|account|workspace|arbeitsbereich|daten|organisation)\w*[^.?!\n]{0,60}\b(?:muss|mussen|soll|sollen|sollte|sollten)\b[^.?!\n]{0,40}\b(?:geloscht|entfernt) werden",
+        r"\b(?:cuenta|espacio de trabajo|workspace|datos|organizacion)\b[^.?!\n]{0,60}\b(?:tiene|tienen|debe|deben|hay) que (?:ser )?(?:eliminad|borrad|suprimid|eliminar|borrar|suprimir)",
+        r"\b(?:compte|espace de travail|workspace|donnees|organisation)\b[^.?!\n]{0,60}\b(?:doit|doivent|devra|devront|faut) (?:etre )?(?:supprim|effac|detrui)",
         r"\b(?:konto|account|workspace|arbeitsbereich|daten|organisation|profil)\w* (?:\w+ ){0,3}(?:loschen|entfernen|schliessen|aufloesen|auflosen)",
         rf"\b(?:losch|entfern)\w* (?:\w+ ){{0,2}}{_DET_DE}? ?(?:konto|account|workspace|arbeitsbereich|daten|organisation|profil)",
         rf"\b(?:eliminar|eliminen|borrar|borren|suprimir|supriman|cerrar|cierren)\w* (?:\w+ ){{0,2}}{_DET_ES}? ?(?:cuenta|espacio de trabajo|workspace|datos|organizacion|perfil)",
@@ -499,6 +504,8 @@ def find_requests(text: str, tier: str | None = None) -> Requests:
         elif intent in ACCOUNT_INTENTS:
             # "If we moved to Growth, would …?", "Wenn wir kündigen, …?": asking what would happen
             matches = (m for m in matches if not _hypothetical(folded, m))
+        if intent == "secrets_request":
+            matches = (m for m in matches if not _revoked(folded, m))
         if intent == "other_customer_data":
             matches = (m for m in matches if not _ANONYMISED.search(_around(folded, m, 80)))
         match = next(iter(matches), None)
@@ -512,11 +519,12 @@ def find_requests(text: str, tier: str | None = None) -> Requests:
 
 # "Your refund policy", "politique de remboursement": a question about the rules.
 _POLICY_AFTER = re.compile(
-    r"\w*[ -]?(?:polic(?:y|ies)|terms|rules|conditions|guidelines|eligibility|window|faq"
+    r"\w*[ -]?(?:polic(?:y|ies)|terms|rules|conditions|guidelines|eligibility|window|faq|work|works"
     r"|richtlinie\w*|bedingungen|regel\w*|politica|condiciones|politique|regles)\b"
 )
 _POLICY_BEFORE = re.compile(
     r"\b(?:politica|condiciones|terminos|reglas|politique|conditions|regles) (?:de |del |du |des |d')$"
+    r"|\b(?:do|does) (?:you|acme|your company) (?:\w+ )?$"  # "do you only refund within …?"
 )
 # "We are not asking for a refund", "no need for a credit", "wir wollen keine Erstattung".
 _DECLINED_BEFORE = re.compile(
@@ -526,8 +534,47 @@ _DECLINED_BEFORE = re.compile(
     r"|\bno (?:queremos|necesitamos|pedimos|buscamos"
     r"|solicitamos|reclamamos|hace falta|es necesari[oa]) (?:\w+ )?"
     r"|\bn'?(?:avons|ai|demandons|voulons|cherchons|reclamons|attendons) (?:pas|nullement) (?:besoin )?(?:de |d'|du |d'un |d'une )?"
-    r"|\bpas (?:besoin )?(?:de |d'|du ))(?:a |an |any |the |un |una |unos |el |la |le |les |die |eine |einen )?$"
+    r"|\bpas (?:besoin )?(?:de |d'|du )|\bnothing (?:\w+ )?to |\bno (?=\w+ (?:needed|necessary|required)\b))"
+    r"(?:a |an |any |the |un |una |unos |el |la |le |les |die |eine |einen )?$"
 )
+# "Refund received – thank you", "the credit note arrived": money already settled.
+_SETTLED_AFTER = re.compile(
+    r"\w*(?: \w+){0,6}? (?:arrived|came through|went through|has been (?:processed|issued|paid)"
+    r"|was (?:processed|issued|paid)|(?:is |was |has been )?received|ist eingegangen|eingegangen"
+    r"|(?:haben|habe) (?:\w+ )?erhalten|erhalten|llego|ha llegado|recibid[oa]|est arrive|a ete recu|recue?)\b"
+)
+_SETTLED_BEFORE = re.compile(r"\b(?:received|got|we've got|arrived) (?:the |your |our |a |that )?$")
+_NOT_YET = re.compile(
+    r"\b(?:not|never|n't|yet|still|noch nicht|nicht|kein\w*|no (?:hemos|he|ha)|todavia|aun no"
+    r"|pas (?:encore )?(?:recu|arrive)|jamais|toujours pas)\b"
+)
+# "Guaranteed, or your money back!": a seller's promise, not a customer's request.
+_GUARANTEE = re.compile(
+    r"(?:\bor your money back|money-back guarantee|money back guarantee|geld-zuruck-garantie"
+    r"|satisfait ou rembourse|garantia de devolucion)"
+)
+# A shop's refunds as data ("the orders, refunds and partial shipments came across").
+_AS_DATA = re.compile(
+    r"(?:\b(?:orders|shipments|returns|discounts|sales|transactions|line items|taxes),? (?:and |or |& )?"
+    r"(?:the )?refunds\b|\brefunds? (?:and|or|&) (?:the )?(?:partial )?(?:shipments|orders|returns|discounts"
+    r"|cancellations|taxes)\b|\brefunds? (?:rate|column|field|metric|data|totals?|line items|events|table"
+    r"|widget|chart|tab)s?\b)"
+)
+
+
+# Rotating or revoking the keys someone had is what a careful customer does, not a request
+# to see them: "rotate the two API keys he had access to", "die Schlüssel sperren".
+_REVOKE = re.compile(
+    r"\b(?:rotat|revok|invalidat|deactivat|disabl|regenerat|reset|expir|renew|replac|roll|cycl"
+    r"|rotier|widerruf|deaktivier|sperr|erneuer|zurucksetz|revoc|desactiv|regener|renov|restablec"
+    r"|revoqu|renouvel|reinitialis|invalid)\w*"
+)
+
+
+def _revoked(folded: str, match: re.Match[str]) -> bool:
+    start = max(folded.rfind(end, 0, match.start()) for end in (".", "?", "!", "\n", ";")) + 1
+    before = folded[max(start, match.start() - 40) : match.start()]
+    return bool(_REVOKE.search(before)) and not re.match(_SHOW, match.group(0))
 
 
 def _around(folded: str, match: re.Match[str], chars: int) -> str:
@@ -542,12 +589,27 @@ _HYPOTHETICAL = re.compile(r"\b(?:if|in case|should we|si|si jamais|en cas|wenn|
 def _not_asked(folded: str, match: re.Match[str]) -> bool:
     """A money word that names the rules, declines the money or asks "what if", not a request."""
     before = folded[max(0, match.start() - 60) : match.start()]
+    near = _around(folded, match, 40)
     return bool(
         _POLICY_AFTER.match(folded, match.end())
         or _POLICY_BEFORE.search(before)
         or _DECLINED_BEFORE.search(before)
         or _hypothetical(folded, match)
+        or _GUARANTEE.search(near)
+        or _AS_DATA.search(near)
+        or _settled(folded, match)
     )
+
+
+def _settled(folded: str, match: re.Match[str]) -> bool:
+    """The money already came: "refund received", "the credit note arrived", not "not yet"."""
+    start = max(folded.rfind(end, 0, match.start()) for end in (".", "?", "!", "\n", ";")) + 1
+    ends = [i for i in (folded.find(e, match.end()) for e in (".", "?", "!", "\n", ";")) if i >= 0]
+    sentence = folded[start : min(ends, default=len(folded))]
+    done = _SETTLED_AFTER.match(folded, match.end()) or _SETTLED_BEFORE.search(
+        folded, max(start, match.start() - 30), match.start()
+    )
+    return bool(done) and not _NOT_YET.search(sentence)
 
 
 def _hypothetical(folded: str, match: re.Match[str]) -> bool:
