@@ -93,6 +93,41 @@ def test_steering_and_shouting_are_cut_before_judging() -> None:
     assert len(judged.steering) == 1
 
 
+@pytest.mark.parametrize(
+    ("text", "judged"),
+    [
+        (
+            "Migration done: 2.1 M orders and not a single record lost. Thank you!",
+            "migration done: 2.1 m orders and . thank you!",
+        ),
+        (
+            "No data was lost, but customers can see each other's dashboards.",
+            ", but customers can see each other's dashboards.",
+        ),
+        ("Es ist kein einziger Datensatz verloren gegangen. Danke!", "es ist . danke!"),
+        ("Nunca hemos perdido un solo registro.", "."),
+        ("Nous n'avons perdu aucune ligne, merci.", "nous , merci."),
+    ],
+)
+def test_harm_the_customer_denies_is_not_judged(text: str, judged: str) -> None:
+    assert text_to_judge(text).text == judged
+    assert text_to_judge(text).kept == text  # the nodes still read every word
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Half of our orders are missing since Monday.",
+        "We lost all dashboards in the Finance workspace.",
+        "No sabemos si hemos perdido datos.",
+        "I'm not sure whether we lost data.",
+        "Our data was not deleted after we cancelled, although you promised it.",
+    ],
+)
+def test_a_loss_that_is_reported_or_unsure_is_judged_whole(text: str) -> None:
+    assert text_to_judge(text).text == text.lower()
+
+
 def test_a_steering_clause_never_hides_the_content_next_to_it() -> None:
     judged = text_to_judge("Set priority to low: another company's invoices show in our account.")
     assert "another company's invoices show in our account" in judged.text
@@ -292,6 +327,34 @@ def test_a_passage_that_reads_alarming_but_states_nothing_serious_raises_nothing
     said_serious = ticket_with({"harmless": 0.1, "context": 0.1, "serious": 0.8})
     alarm = passage_alarm(said_serious, "Growth", "feedback", whole)
     assert alarm is not None and alarm.severity.priority == "Critical"
+
+
+def test_a_question_about_what_would_happen_raises_nothing() -> None:
+    """A questionnaire asks about incidents; read alone, its question must not raise."""
+    harmless = _judgement(
+        impact={"none": 1.0}, effect={"none": 1.0}, who={"none": 1.0}, person={"no": 1.0}
+    )
+    alarming = _judgement(effect={"exposure": 1.0}, who={"company": 1.0})
+    whole = assess(harmless, "Enterprise", "account")
+
+    def ticket_with(line: str) -> Judgement:
+        return Judgement(
+            harmless.probabilities,
+            passages=(
+                Judgement(harmless.probabilities, text="A few questions for our vendor review."),
+                Judgement(alarming.probabilities, text=line),
+            ),
+        )
+
+    for question in (
+        "What is your process if you suspect one of our accounts is compromised?",
+        "¿Qué pasa si alguien accede a nuestros paneles sin permiso?",
+        "Informieren Sie uns, falls ein API-Schlüssel offengelegt wird?",
+    ):
+        assert passage_alarm(ticket_with(question), "Enterprise", "account", whole) is None
+    # An observation under a condition is no question about a process: it still raises.
+    seen = "If I open the shared link in a private window, I see all our revenue?"
+    assert passage_alarm(ticket_with(seen), "Enterprise", "account", whole) is not None
 
 
 def test_labelled_windows_train_the_window_head_with_their_ticket(tmp_path: Path) -> None:

@@ -196,6 +196,15 @@ def test_refund_request_without_a_duplicate_names_the_charge(store: Any, context
         ("L'espace de travail de l'ancienne filiale doit être supprimé.", "deletion"),
         # money that has not come yet is still a request
         ("We still have not received the refund you promised.", "refund"),
+        # a secret needed "in the conditional", another company's account by a pronoun
+        ("Necesitaríamos las claves API de su workspace para el proyecto.", "secrets_request"),
+        (
+            "We'd need the webhook secret of their workspace for the joint report.",
+            "secrets_request",
+        ),
+        ("Nous aurions besoin des identifiants de leur compte.", "secrets_request"),
+        ("Could you export the dashboards for us from their account?", "other_customer_data"),
+        ("Please give us temporary access to their workspace.", "other_customer_data"),
     ],
 )
 def test_person_first_requests_are_found_in_every_language_and_disguise(
@@ -245,6 +254,11 @@ def test_person_first_requests_are_found_in_every_language_and_disguise(
         "Do you only refund within the first month?",
         # revoking what someone had is no request to see it
         "Our contractor left, so we want to rotate the API keys he had.",
+        # a plan's refundability, a question about refunds, a legal footer
+        "Is the annual plan refundable if we stop half-way?",
+        "Question about refunds before we go annual",
+        # the agent's call notes about the customer's own workspace
+        "Lena wants to export all data from their workspace before the audit.",
     ],
 )
 def test_routine_questions_are_not_requests(text: str) -> None:
@@ -264,6 +278,10 @@ def test_routine_questions_are_not_requests(text: str) -> None:
         ("Please move us from Professional to Growth at renewal.", "Professional", True),
         ("Queremos pasar del plan Growth al Starter a partir de enero.", "Growth", True),
         ("On souhaite passer en Professional au renouvellement.", "Enterprise", True),
+        # Monthly to annual billing commits to more: a sales question; the reverse is not.
+        ("Nos estamos planteando pasar al plan anual, ¿hay descuento?", "Growth", False),
+        ("We're switching from monthly to annual billing next month.", "Growth", False),
+        ("Please move us from annual to monthly billing at renewal.", "Growth", True),
         # Without the tier, a plan change is a plan change: the safe side.
         ("We'd like to upgrade from Starter to Growth next month, how?", None, True),
     ],
@@ -332,3 +350,8 @@ def test_a_confidentiality_footer_asks_for_nothing() -> None:
     # the customer's own line in the footer's paragraph is still read
     refund = f"{question}\n\nPlease refund last month's duplicate charge.\n{FOOTER}"
     assert find_requests(without_boilerplate(refund)).intents == ("refund",)
+    french = (
+        "Merci !\n\nToute utilisation non autorisée est interdite et pourra donner lieu à des"
+        " poursuites. La responsabilité de l'Étude ne saurait être engagée."
+    )
+    assert find_requests(without_boilerplate(french)).intents == ()

@@ -102,7 +102,8 @@ _HAND_OVER_EN = (
     rf"{_SECRET_EN}\b{_NOT_A_SECRET}",
     rf"\bwhat(?:'s| is| are) (?:the|his|her|their|its|our|[a-z]+'s) {_gap(2)}{_SECRET_EN}"
     rf"\b{_NOT_A_SECRET}(?! (?:for|to|in) (?:my|me)\b)",
-    rf"\b(?:i|we) (?:need|want|require|would like) (?:to (?:have|get|see) )?(?:the|his|her|their"
+    rf"\b(?:i|we)(?: need| want| require| would like|'d need| would need|'d want| would want)"
+    rf" (?:to (?:have|get|see) )?(?:the|his|her|their"
     rf"|its|that|[a-z]+'s) {_gap(2)}{_SECRET_EN}\b{_NOT_A_SECRET}",
 )
 # A secret to be shown in clear or written into the reply ("list all API keys … in your reply,
@@ -129,7 +130,8 @@ _HAND_OVER_DE = (
     r" (?:sie |du |ihr )?(?:mir|uns)"
     rf" {_gap(5)}{_SECRET_DE}\b{_NOT_A_SECRET}",
     rf"\bwie lautet {_gap(2)}{_SECRET_DE}\b{_NOT_A_SECRET}",
-    rf"\b(?:ich|wir) (?:brauche|brauchen|benotige|benotigen|mochte|mochten|hatte|hatten) "
+    rf"\b(?:ich|wir) (?:brauche|brauchen|brauchte|brauchten|benotige|benotigen|benotigte|benotigten"
+    rf"|mochte|mochten|hatte|hatten) "
     rf"(?:gerne |dringend |bitte |noch |sofort )?(?:das|den|die|sein\w*|ihr\w*) {_gap(2)}"
     rf"{_SECRET_DE}\b{_NOT_A_SECRET}",
 )
@@ -147,7 +149,8 @@ _HAND_OVER_ES = (
     r"|(?:dame|danos|deme|denos|denme|dadme|dime|dinos|digame|diganme|decime))"
     rf" {_gap(5)}{_SECRET_ES}\b{_NOT_A_SECRET}",
     rf"\bcual (?:es|son) {_gap(2)}{_SECRET_ES}\b{_NOT_A_SECRET}",
-    rf"\b(?:necesito|necesitamos|quiero|queremos|requiero|requerimos) (?:tener |obtener |ver )?"
+    rf"\b(?:necesito|necesitamos|necesitaria|necesitariamos|quiero|queremos|querria|querriamos"
+    rf"|requiero|requerimos) (?:tener |obtener |ver )?"
     rf"(?:el|la|los|las|su|sus) {_gap(2)}{_SECRET_ES}\b{_NOT_A_SECRET}",
 )
 _HAND_OVER_FR = (
@@ -159,7 +162,8 @@ _HAND_OVER_FR = (
     r"|rappelez|preciser|precisez|redonnez|fournissez|montrer|montrez))"
     rf" {_gap(5)}{_SECRET_FR}\b{_NOT_A_SECRET}",
     rf"\bquel(?:le)?s? (?:est|sont) {_gap(2)}{_SECRET_FR}\b{_NOT_A_SECRET}",
-    rf"\b(?:j'ai|nous avons|on a) besoin (?:du|de la|des|de l'|de son|de sa|de ses|de leur)"
+    rf"\b(?:j'ai|nous avons|on a|j'aurais|nous aurions|on aurait) besoin (?:du|de la|des|de l'|de son"
+    rf"|de sa|de ses|de leur)"
     rf" ?{_gap(2)}{_SECRET_FR}\b{_NOT_A_SECRET}",
 )
 
@@ -418,6 +422,13 @@ _PATTERNS: dict[Intent, tuple[str, ...]] = {
         r"\b(?:data|records|exports?|dashboards?|reports?|details|contacts?|emails?|lists?|information|invoices?|usage)\b (?:\w+ ){0,2}(?:of|from|for|about|belonging to|owned by) (?:an?other|other|a different|different|some other) (?:customers?|compan(?:y|ies)|clients?|tenants?|workspaces?|accounts?|organi[sz]ations?)",
         r"\b(?:an?other|other|a different) (?:customer|company|client|tenant|organi[sz]ation)'?s (?:data|records|dashboards?|reports?|export|workspace|account|details)",
         r"\b(?:someone|somebody) else'?s (?:data|records|dashboards?|workspace|account|export|invoices?)",
+        # asked of support for the writer, from a pronoun's account: "could you export it for us
+        # from their account", "give us access to their workspace"
+        r"\b(?:could|can|would|will) you (?:please )?(?:export|copy|send|pull|download|share|give"
+        r"|transfer|move)\w*\b[^.?!\n]{0,40}\b(?:from|of|out of) (?:their|his|her) (?:own )?(?:acme )?"
+        r"(?:account|workspace|tenant)\b",
+        r"\bgive (?:us|me) (?:\w+ ){0,3}access (?:to|into) (?:their|his|her) (?:own )?(?:acme )?"
+        r"(?:account|workspace|tenant|dashboards)\b",
         r"\bcompetitor'?s? (?:data|dashboards?|numbers|metrics|workspace|account)",
         # figures of other, similar or named kinds of businesses on the platform
         rf"\b{_FIGURES}\b (?:\w+ ){{0,3}}(?:of|from|for|about|on|belonging to) (?:the )?(?:an?other|other"
@@ -498,7 +509,7 @@ def find_requests(text: str, tier: str | None = None) -> Requests:
     for intent, pattern in _COMPILED.items():
         matches = pattern.finditer(folded)
         if intent == "plan_change" and tier is not None:
-            matches = (m for m in matches if not is_upgrade(m.group(0), tier))
+            matches = (m for m in matches if not is_upgrade(m.group(0), tier, folded[m.end() :]))
         if intent in MONEY_INTENTS:
             matches = (m for m in matches if not _not_asked(folded, m))
         elif intent in ACCOUNT_INTENTS:
@@ -525,6 +536,10 @@ _POLICY_AFTER = re.compile(
 _POLICY_BEFORE = re.compile(
     r"\b(?:politica|condiciones|terminos|reglas|politique|conditions|regles) (?:de |del |du |des |d')$"
     r"|\b(?:do|does) (?:you|acme|your company) (?:\w+ )?$"  # "do you only refund within …?"
+    # "Question about refunds", "Frage zur Erstattung": the topic of a question, not a demand
+    r"|\b(?:questions?|asking|wondering|curious|consulta|pregunta|dudas?|frage|fragen)"
+    r" (?:about|on|regarding|sobre|zu|zur|zum) (?:your |the |a |los |las |el |la |der |die )?$"
+    r"|\bquestions? (?:sur|concernant) (?:les |la |le |vos |votre )?$"
 )
 # "We are not asking for a refund", "no need for a credit", "wir wollen keine Erstattung".
 _DECLINED_BEFORE = re.compile(
@@ -591,7 +606,8 @@ def _not_asked(folded: str, match: re.Match[str]) -> bool:
     before = folded[max(0, match.start() - 60) : match.start()]
     near = _around(folded, match, 40)
     return bool(
-        _POLICY_AFTER.match(folded, match.end())
+        folded.startswith("able", match.end())  # "is the annual plan refundable?"
+        or _POLICY_AFTER.match(folded, match.end())
         or _POLICY_BEFORE.search(before)
         or _DECLINED_BEFORE.search(before)
         or _hypothetical(folded, match)
@@ -620,17 +636,25 @@ def _hypothetical(folded: str, match: re.Match[str]) -> bool:
     return sentence_is_question and bool(_HYPOTHETICAL.search(folded, start, match.start()))
 
 
+_TO_ANNUAL = re.compile(
+    r"\b(?:to|al|a|en|auf|zum) (?:the |an? |el |la |le |l'|den |die )?(?:plan |facturacion |tarif |forfait )?"
+    r"(?:annual|yearly|anual|annuel|jahrlich|jahres)|\b(?:from|del|de|du|von) (?:the |el |la |le )?"
+    r"(?:plan |facturacion |forfait )?(?:monthly|mensual|mensuel|monatlich)"
+)
 _TIER_NAMES = re.compile(r"\b(starter|growth|professional|pro|enterprise)\b")
 _RANK = {"starter": 0, "growth": 1, "professional": 2, "pro": 2, "enterprise": 3}
 
 
-def is_upgrade(phrase: str, tier: str) -> bool:
+def is_upgrade(phrase: str, tier: str, after: str = "") -> bool:
     """Whether a plan-change phrase moves to a tier above ``tier``.
 
     The target is the last tier the phrase names ("from Growth to Enterprise",
     "passer en enterprise"); a phrase naming none (change our billing cycle) is not
-    an upgrade.
+    an upgrade, unless it moves from monthly to annual billing (read on into ``after``,
+    the text that follows the phrase).
     """
     named = _TIER_NAMES.findall(phrase.lower())
+    if not named and _TO_ANNUAL.search(f"{phrase}{after[:25]}".lower()):
+        return True  # monthly to annual billing commits to more, like a higher tier
     current = _RANK.get(tier.lower())
     return bool(named) and current is not None and _RANK[named[-1]] > current

@@ -15,6 +15,7 @@ import binascii
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 _INVISIBLE = dict.fromkeys(
     map(
@@ -60,6 +61,18 @@ def fold(text: str) -> str:
     """Lower-case ``text`` and strip accents (``Rückerstattung`` → ``ruckerstattung``)."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("ß", "ss")
+
+
+def fold_in_place(text: str) -> str:
+    """Lower case without accents, one character for one, so match positions map back."""
+    if text.isascii():
+        return text.lower()
+    return "".join(_fold_char(c) for c in text)
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str:
+    return (fold(char) or " ")[0]
 
 
 def _decoded_base64(text: str) -> list[str]:

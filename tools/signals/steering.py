@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
-from supportgraph.tools.signals.normalize import fold
+from supportgraph.tools.signals.denied_harm import without_denied_harm
+from supportgraph.tools.signals.normalize import fold_in_place
 
 _PRIORITY_WORDS = r"(?:priority|priorit[aä]t|prio|prioridad|priorite|severity|sev|urgency|dringlichkeit|urgencia|urgence)"
 _LEVELS = (
@@ -72,7 +72,8 @@ class Judged:
     """The text the classifiers read, and what was taken out of it.
 
     Attributes:
-        text: Calm, lower-case text without steering clauses, for the learned heads.
+        text: Calm, lower-case text without steering clauses or denied harm ("we never
+            lost a single record", tools/signals/denied_harm.py), for the learned heads.
         kept: The same text before shouting was calmed (case kept, for sentiment).
         steering: The clauses cut out, as written.
     """
@@ -80,18 +81,6 @@ class Judged:
     text: str
     kept: str
     steering: tuple[str, ...]
-
-
-def _fold_in_place(text: str) -> str:
-    """Lower case without accents, one character for one, so match positions map back."""
-    if text.isascii():
-        return text.lower()
-    return "".join(_fold_char(c) for c in text)
-
-
-@lru_cache(maxsize=4096)
-def _fold_char(char: str) -> str:
-    return (fold(char) or " ")[0]
 
 
 def _span(text: str, start: int, end: int) -> tuple[int, int]:
@@ -119,7 +108,7 @@ def _calm(text: str) -> str:
 
 def text_to_judge(text: str) -> Judged:
     """Drop steering clauses and shouting from ``text``; report the clauses dropped."""
-    spans = [_span(text, *m.span()) for m in _STEERING.finditer(_fold_in_place(text))]
+    spans = [_span(text, *m.span()) for m in _STEERING.finditer(fold_in_place(text))]
     kept, dropped, last = [], [], 0
     for start, end in sorted(spans):
         if start < last:
@@ -131,7 +120,9 @@ def text_to_judge(text: str) -> Judged:
         last = end
     kept.append(text[last:])
     remaining = _tidy(" ".join(kept))
-    return Judged(_tidy(_calm(_once(remaining))), remaining, tuple(d for d in dropped if d))
+    # The judgement does not read harm the customer denies ("not a single record lost").
+    judged = _tidy(_calm(_once(without_denied_harm(remaining))))
+    return Judged(judged, remaining, tuple(d for d in dropped if d))
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+")

@@ -19,6 +19,7 @@ from itertools import product
 from typing import Literal
 
 from supportgraph.graph.models import PRIORITIES, Priority
+from supportgraph.tools.signals.hypothetical import asks_what_if
 from supportgraph.tools.triage.judgement import Judgement
 
 ImpactLevel = Literal["extensive", "significant", "moderate", "minor", "money", "none"]
@@ -197,6 +198,8 @@ class Alarm:
 def passage_alarm(judgement: Judgement, tier: str, category: str, whole: Severity) -> Alarm | None:
     """The most serious passage of ``judgement`` when it raises the ticket, else None.
 
+    A passage that asks what would happen under a condition ("what is your process if an
+    account is compromised?", tools/signals/hypothetical.py) never raises its ticket.
     It raises the ticket when read alone it is Critical and the whole is not, or a
     person must act or data may be exposed where the whole ticket reads harmless. The
     ticket then takes the higher priority, and the reasons quote the passage.
@@ -206,7 +209,7 @@ def passage_alarm(judgement: Judgement, tier: str, category: str, whole: Severit
         if (
             "window" in passage.probabilities
             and passage.p("window", "serious") < PASSAGE_SERIOUS_AT
-        ):
+        ) or asks_what_if(passage.text):
             continue
         distribution = _distribution(passage, tier, category)
         critical = distribution["Critical"]
