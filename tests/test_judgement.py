@@ -77,12 +77,27 @@ def _judgement(**heads: dict[str, float]) -> Judgement:
 
 
 def test_a_plausible_critical_takes_the_safe_side_and_says_why() -> None:
-    unsure = _judgement(impact={"extensive": 0.45, "minor": 0.55})
+    # The impact head is unsure; what happened (a slowdown for one user) reads Medium.
+    unsure = _judgement(
+        impact={"extensive": 0.75, "minor": 0.25}, effect={"degraded": 1.0}, who={"one_user": 1.0}
+    )
     result = assess(unsure, "Growth", "technical")
     assert result.priority == "Critical"
     assert any("safe side" in reason for reason in result.reasons)
-    # Sharpened (squared and renormalised): 0.45² / (0.45² + 0.55²).
-    assert result.distribution["Critical"] == pytest.approx(0.2025 / 0.505)
+    # The two readings averaged; the impact head's sharpened (squared and renormalised):
+    # 0.75² / (0.75² + 0.25²) = 0.9, the effect × who reading's 0.
+    assert result.distribution["Critical"] == pytest.approx(0.9 / 2)
+
+
+def test_what_happened_to_whom_is_read_beside_the_impact_head() -> None:
+    """A leak to one person is extensive by the rubric's table, whatever the impact head says."""
+    leak = _judgement(impact={"minor": 1.0}, effect={"exposure": 1.0}, who={"one_user": 1.0})
+    result = assess(leak, "Starter", "account")
+    assert result.distribution["Critical"] == pytest.approx(0.5)
+    assert result.priority == "Critical"
+    # Both readings agree on a cosmetic issue: no Critical at all.
+    cosmetic = _judgement(impact={"minor": 1.0}, effect={"cosmetic": 1.0}, who={"company": 1.0})
+    assert assess(cosmetic, "Growth", "technical").priority == "Medium"
 
 
 def test_steering_and_shouting_are_cut_before_judging() -> None:

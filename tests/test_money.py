@@ -205,6 +205,11 @@ def test_refund_request_without_a_duplicate_names_the_charge(store: Any, context
         ("Nous aurions besoin des identifiants de leur compte.", "secrets_request"),
         ("Could you export the dashboards for us from their account?", "other_customer_data"),
         ("Please give us temporary access to their workspace.", "other_customer_data"),
+        (
+            "Can you give me the email of whoever is their admin on your side?",
+            "other_customer_data",
+        ),
+        ("If it's not sorted by Friday I'm taking it up with my solicitor.", "legal_threat"),
     ],
 )
 def test_person_first_requests_are_found_in_every_language_and_disguise(

@@ -402,6 +402,7 @@ _PATTERNS: dict[Intent, tuple[str, ...]] = {
         r"\b(?:take|taking) (?:you|this|your company|the matter) to court\b",
         r"\b(?:involve|involving|contact|consult|call|get|hand|forward|instruct|engage|pass)\w* (?:this |it |the matter )?(?:over )?(?:to |with )?(?:our|my|a|the) (?:lawyers?|attorneys?|solicitors?|legal (?:team|department|counsel))\b",
         r"\b(?:our|my) (?:lawyers?|attorneys?|solicitors?|legal (?:team|department|counsel)) (?:will|is|are|has|have|would|shall)\b",
+        r"\b(?:take|taking|took) (?:it|this|the matter|this matter) (?:up )?(?:with|to) (?:our|my) (?:lawyers?|attorneys?|solicitors?|legal (?:team|department|counsel))\b",
         r"\breport (?:you|this|your company|the incident) to (?:the )?(?:ftc|ico|cnil|aepd|bafin|regulator|authorities|data protection|consumer)",
         r"\b(?:complaint|complain) (?:to|with) (?:the )?(?:ftc|ico|cnil|aepd|regulator|data protection|consumer protection)",
         r"\b(?:rechtlich\w*|gerichtlich\w*) (?:schritte|vorgehen|massnahmen|konsequenzen)",
@@ -444,6 +445,10 @@ _PATTERNS: dict[Intent, tuple[str, ...]] = {
         r"|entreprises|marques|boutiques|enseignes|societes|agences|commerces|hotels|cliniques|ecoles"
         r"|organisations)\b",
         r"\b(?:list|names|emails|contacts) of (?:all )?(?:your|the|other) (?:customers|clients|users)\b",
+        # another company's people or plan, asked by pronoun: "give me the email of whoever is
+        # their admin", "which plan are they on"
+        r"\b(?:e-?mail|phone(?: number)?|contact(?: details)?|name) of (?:whoever is |the person who is )?"
+        r"(?:their|his|her) (?:admin|administrator|owner|account owner|contact|manager)\b",
         r"\bdaten (?:\w+ ){0,2}(?:eines|einer|von|des|der) (?:anderen|fremden) (?:kunden|firma|firmen|unternehmen|mandanten|kundin)",
         r"\b(?:fremde|andere) (?:kunden|firmen)daten",
         r"\bdatos (?:\w+ ){0,2}de (?:otr[oa]s?|una? otr[oa]) (?:clientes?|empresas?|cuentas?|organizaciones?)",

@@ -144,13 +144,34 @@ def _named(head: str, judgement: Judgement) -> str:
     return f"{label.replace('_', ' ')} ({p:.2f})"
 
 
-def _distribution(judgement: Judgement, tier: str, category: str) -> dict[Priority, float]:
-    distribution: dict[Priority, float] = dict.fromkeys(PRIORITIES, 0.0)
+def _distribution(
+    judgement: Judgement, tier: str, category: str, both_readings: bool = True
+) -> dict[Priority, float]:
+    """Probability per priority: the impact head's reading and the effect × who reading, averaged.
+
+    The impact head reads the impact level directly; the effect and who heads read what
+    happened and to whom, which the rubric's IMPACT table turns into a level. Either can
+    miss what the other sees ("a former contractor still exports our fee dashboards":
+    exposure for one user, which the table makes extensive), so each gives a
+    distribution through the matrix and the two are averaged. Cross-validated across the
+    tuning set's writers (docs/judgement_eval.md, seventh round), against the impact head
+    alone: priority .847 → .853, Critical recall .968 → .974 with as many below High (4),
+    false alarms 85 → 83 of 601, one more ticket needing a person missed (a Critical
+    incident rated High). ``both_readings=False``: the impact head alone (passages).
+    """
+    direct: dict[Priority, float] = dict.fromkeys(PRIORITIES, 0.0)
+    composed: dict[Priority, float] = dict.fromkeys(PRIORITIES, 0.0)
     impact = _sharpened(judgement.probabilities["impact"])
     urgency = _sharpened(judgement.probabilities["urgency"])
     for (level, pl), (u, pu) in product(impact.items(), urgency.items()):
-        distribution[matrix_priority(level, u, tier, category)] += pl * pu  # type: ignore[arg-type]
-    return distribution
+        direct[matrix_priority(level, u, tier, category)] += pl * pu  # type: ignore[arg-type]
+    if not both_readings:
+        return direct
+    effect = _sharpened(judgement.probabilities["effect"])
+    who = _sharpened(judgement.probabilities["who"])
+    for (e, pe), (w, pw), (u, pu) in product(effect.items(), who.items(), urgency.items()):
+        composed[cell(e, w, u, tier, category)] += pe * pw * pu
+    return {p: (direct[p] + composed[p]) / 2 for p in PRIORITIES}
 
 
 def assess(judgement: Judgement, tier: str, category: str) -> Severity:
@@ -211,7 +232,9 @@ def passage_alarm(judgement: Judgement, tier: str, category: str, whole: Severit
             and passage.p("window", "serious") < PASSAGE_SERIOUS_AT
         ) or asks_what_if(passage.text):
             continue
-        distribution = _distribution(passage, tier, category)
+        # A passage is read by the impact head alone: its thresholds were chosen that way,
+        # and averaging in the effect × who reading lost buried incidents in cross-validation.
+        distribution = _distribution(passage, tier, category, both_readings=False)
         critical = distribution["Critical"]
         person = passage.p("person", "yes")
         exposure = passage.p("effect", "exposure")
