@@ -210,6 +210,17 @@ def test_refund_request_without_a_duplicate_names_the_charge(store: Any, context
             "other_customer_data",
         ),
         ("If it's not sorted by Friday I'm taking it up with my solicitor.", "legal_threat"),
+        # a fellow customer introduced, then its data asked for
+        (
+            "We work with Harbor Tiles, who are also a customer of yours. Could you send us"
+            " their dashboards with the Q1 numbers?",
+            "other_customer_data",
+        ),
+        (
+            "Die Firma Lenz, die ebenfalls Kunde bei Ihnen ist, ist schwer erreichbar. Wir"
+            " bräuchten deren Umsatzzahlen für einen gemeinsamen Antrag.",
+            "other_customer_data",
+        ),
     ],
 )
 def test_person_first_requests_are_found_in_every_language_and_disguise(
@@ -262,6 +273,7 @@ def test_person_first_requests_are_found_in_every_language_and_disguise(
         # a plan's refundability, a question about refunds, a legal footer
         "Is the annual plan refundable if we stop half-way?",
         "Question about refunds before we go annual",
+        "Our sister company is also a customer of yours; how do we share a dashboard with it?",
         # the agent's call notes about the customer's own workspace
         "Lena wants to export all data from their workspace before the audit.",
     ],

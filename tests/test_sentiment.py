@@ -99,3 +99,22 @@ def test_error_codes_in_a_calm_question_are_not_anger() -> None:
 )
 def test_repeated_contact_and_lost_patience_read_as_very_angry(text: str) -> None:
     assert sentiment(text)[1] <= VERY_ANGRY
+
+
+def test_anger_in_two_sentences_of_a_long_polite_email_still_counts() -> None:
+    email = (
+        "Hello both,\n\nI am copying our managing director on this. "
+        "This is the fourth week in a row that the Monday board pack loaded blank. "
+        "We were promised a fix after the last review and we appreciated the quick call. "
+        "Our team is great at working around things and we value the product. "
+        "Frankly, we have had enough and finance has started looking at alternatives. "
+        "Could someone send us a written plan by Thursday?\n\nKind regards,\nMaria"
+    )
+    assert sentiment(email, "en")[1] <= VERY_ANGRY
+    # one mildly negative line in a friendly note is not anger
+    note = (
+        "Thanks for the new export button, it works well. "
+        "The old one was a bit clunky, to be honest. "
+        "We use the weekly report every Monday and love it."
+    )
+    assert sentiment(note, "en")[1] > VERY_ANGRY

@@ -527,10 +527,38 @@ def find_requests(text: str, tier: str | None = None) -> Requests:
         match = next(iter(matches), None)
         if match is None and intent == "secrets_request":
             match = _secret_asked_by_pronoun(folded)
+        if match is None and intent == "other_customer_data":
+            match = _fellow_customers_data(folded)
         if match is None:
             continue
         found.append(Request(intent, folded[max(0, match.start() - 15) : match.end() + 15].strip()))
     return Requests(tuple(found), inspection.tricks)
+
+
+# Another company introduced as a fellow customer, then its data asked for: "the Weidemann
+# company, also a customer of yours … we would need their installation figures".
+_FELLOW_CUSTOMER = re.compile(
+    r"\b(?:(?:who|which|that) (?:is|are) also (?:a |an )?(?:customers?|clients?|users?)"
+    r"|also (?:uses?|using|on|with) (?:acme|you)\b|(?:ebenfalls|auch) (?:kunde|kundin|kunden) (?:bei|von)"
+    r"|tambien (?:es|son) (?:clientes?|usuari[oa]s?)|tambien (?:usa|usan|utiliza|utilizan|trabaja"
+    r"|trabajan) con (?:acme|vosotros|ustedes)|(?:aussi|egalement) (?:clients?|utilisateurs?)"
+    r"|(?:utilise|utilisent) (?:aussi|egalement) acme)"
+)
+_THEIR_DATA = re.compile(
+    r"\b(?:their|deren|dessen|su|sus|leur|leurs) (?:\w+ )?(?:dashboards?|data|daten|datos|donnees"
+    r"|\w*zahlen|figures|numbers|cifras|chiffres|exports?|reports?|berichte?|informes?|rapports?"
+    r"|workspace|contacts?|kontakt\w*|e-?mails?|customers?|kunden\w*|clientes|clients|revenue"
+    r"|umsatz\w*|ventas|ventes)\b"
+)
+FELLOW_REACH = 300  # characters after the introduction within which their data is asked for
+
+
+def _fellow_customers_data(folded: str) -> re.Match[str] | None:
+    for fellow in _FELLOW_CUSTOMER.finditer(folded):
+        theirs = _THEIR_DATA.search(folded, fellow.end(), fellow.end() + FELLOW_REACH)
+        if theirs:
+            return theirs
+    return None
 
 
 # "Your refund policy", "politique de remboursement": a question about the rules.

