@@ -125,6 +125,26 @@ def test_success_finds_no_duplicate_for_a_failed_retry(context: Context) -> None
     assert [a.kind for a in report.actions] == []
 
 
+def test_a_thank_you_for_an_arrived_refund_asks_for_no_money(context: Context) -> None:
+    """An unverified sender naming a double charge asks for a refund, unless it already came."""
+    thanks = make_ticket(
+        customer="Somebody Else Ltd",
+        contact_email="nora@somebody-else.example",
+        subject="Refund received – thanks",
+        message="The refund for the double charge in October arrived this morning. Thank you!",
+    )
+    report = advise_customer(triaged(thanks, context), runtime(context))["success"]  # type: ignore[arg-type]
+    assert [a.kind for a in report.actions] == []
+    chased = thanks.model_copy(
+        update={
+            "subject": "Charged twice",
+            "message": "We were charged twice in October and nothing came back yet.",
+        }
+    )
+    report = advise_customer(triaged(chased, context), runtime(context))["success"]  # type: ignore[arg-type]
+    assert [a.kind for a in report.actions] == ["refund"]
+
+
 @pytest.mark.parametrize(
     ("subject", "message", "logged"),
     [

@@ -650,6 +650,17 @@ def _not_asked(folded: str, match: re.Match[str]) -> bool:
     )
 
 
+def money_settled(text: str) -> bool:
+    """True when ``text`` names money back only as already come ("the refund arrived").
+
+    A ticket about a duplicate charge asks for its money back even without the word;
+    one that says the refund for it arrived does not.
+    """
+    folded = inspect(text).text
+    found = [m for p in ("refund", "credit") for m in _COMPILED[p].finditer(folded)]
+    return bool(found) and all(_settled(folded, m) for m in found)
+
+
 def _settled(folded: str, match: re.Match[str]) -> bool:
     """The money already came: "refund received", "the credit note arrived", not "not yet"."""
     start = max(folded.rfind(end, 0, match.start()) for end in (".", "?", "!", "\n", ";")) + 1
