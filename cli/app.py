@@ -60,16 +60,17 @@ def relay(
     from supportgraph.checkpoints import open_checkpointer
     from supportgraph.cli.delivery import deliver, relay_for
     from supportgraph.runs.build import build_graph
-    from supportgraph.runs.runner import latest_states
+    from supportgraph.runs.runner import iter_latest_states
     from supportgraph.tools.delivery.relay import LEDGER
 
     relay = relay_for(out, smtp)
     try:
         with open_checkpointer(checkpoint, create=False) as saver:
-            snapshots = latest_states(build_graph(saver))
+            # One thread's state at a time: only the outbox messages are kept, so a store
+            # of any size relays in flat memory.
+            sent = deliver(iter_latest_states(build_graph(saver)), relay)
     except SupportGraphError as exc:
         raise fail(str(exc)) from None
-    sent = deliver(snapshots, relay)
     console.print(f"{sent} message(s) delivered; ledger {escape.console(out / LEDGER, 300)}")
     if relay.failures:
         raise typer.Exit(code=1)

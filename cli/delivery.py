@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +27,7 @@ def relay_for(out: Path, smtp: str | None) -> Relay:
         raise fail(str(exc)) from None
 
 
-def deliver(snapshots: list[Any], relay: Relay) -> int:
+def deliver(snapshots: Iterable[Any], relay: Relay) -> int:
     """Relay every outbox message of these threads not yet in OUT/sent.jsonl.
 
     A message that cannot be sent is printed and stays in the outbox (``relay`` retries).
