@@ -165,18 +165,15 @@ def _money_and_account(
     charge or asks for money back is a case for a person (the third value says why);
     one who asks a general billing question is answered without account data.
     """
-    wants_ledger = (
-        category == "billing"
-        or _has("duplicate_charge", content_text(ticket))
-        or bool(intents & MONEY_INTENTS)
-    )
+    text = content_text(ticket)
+    duplicate = _has("duplicate_charge", text)
+    wants_ledger = category == "billing" or duplicate or bool(intents & MONEY_INTENTS)
     actions = _account_actions(ticket, intents, _current_plan(ticket, verification))
     if not wants_ledger:
         return [], actions, ""
     if not verification.verified:
         asked = [_ACTION_KINDS[k] for k in ("refund", "credit", "chargeback") if k in intents]
-        text = content_text(ticket)
-        if _has("duplicate_charge", text) and not asked and not money_settled(text):
+        if duplicate and not asked and not money_settled(text):
             asked = ["refund"]
         if not asked:
             # A general billing question is answered without the ledger; nothing to hold.

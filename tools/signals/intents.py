@@ -619,8 +619,18 @@ _REVOKE = re.compile(
 )
 
 
+def _bounds(folded: str, match: re.Match[str], stops: str = ".?!\n;") -> tuple[int, int]:
+    """Start and end of the sentence (or clause, with ";") around ``match``.
+
+    The end is the position of the closing mark, or the text's length.
+    """
+    start = max(folded.rfind(stop, 0, match.start()) for stop in stops) + 1
+    ends = [i for i in (folded.find(stop, match.end()) for stop in stops) if i >= 0]
+    return start, min(ends, default=len(folded))
+
+
 def _revoked(folded: str, match: re.Match[str]) -> bool:
-    start = max(folded.rfind(end, 0, match.start()) for end in (".", "?", "!", "\n", ";")) + 1
+    start, _ = _bounds(folded, match)
     before = folded[max(start, match.start() - 40) : match.start()]
     return bool(_REVOKE.search(before)) and not re.match(_SHOW, match.group(0))
 
@@ -663,9 +673,8 @@ def money_settled(text: str) -> bool:
 
 def _settled(folded: str, match: re.Match[str]) -> bool:
     """The money already came: "refund received", "the credit note arrived", not "not yet"."""
-    start = max(folded.rfind(end, 0, match.start()) for end in (".", "?", "!", "\n", ";")) + 1
-    ends = [i for i in (folded.find(e, match.end()) for e in (".", "?", "!", "\n", ";")) if i >= 0]
-    sentence = folded[start : min(ends, default=len(folded))]
+    start, end = _bounds(folded, match)
+    sentence = folded[start:end]
     done = _SETTLED_AFTER.match(folded, match.end()) or _SETTLED_BEFORE.search(
         folded, max(start, match.start() - 30), match.start()
     )
@@ -673,9 +682,7 @@ def _settled(folded: str, match: re.Match[str]) -> bool:
 
 
 def _hypothetical(folded: str, match: re.Match[str]) -> bool:
-    start = max(folded.rfind(end, 0, match.start()) for end in (".", "?", "!", "\n")) + 1
-    ends = [i for i in (folded.find(e, match.end()) for e in (".", "?", "!", "\n")) if i >= 0]
-    end = min(ends, default=len(folded))
+    start, end = _bounds(folded, match, stops=".?!\n")
     sentence_is_question = end < len(folded) and folded[end] == "?"
     return sentence_is_question and bool(_HYPOTHETICAL.search(folded, start, match.start()))
 
