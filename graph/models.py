@@ -226,6 +226,11 @@ class Signals(_Model):
     passage: str = ""
 
 
+# Routine kinds written by machines, not customers: closed without an answer, and no
+# passage of them (a loan offer's "confirm your bank details") asks a person to act.
+UNATTENDED_ROUTINE = frozenset({"spam", "auto_reply"})
+
+
 class TriageResult(_Model):
     """What triage concluded about a ticket, with its evidence.
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from supportgraph.graph.models import (
+    UNATTENDED_ROUTINE,
     Category,
     Escalation,
     EscalationTrigger,
@@ -135,7 +136,9 @@ def closes_without_answer(state: SupportState) -> bool:
     """Thanks, praise, auto-replies and spam: acknowledged or closed, no answer to look up.
 
     Only when nothing in the ticket needs a person: a thank-you that also mentions
-    seeing another company's data is not routine.
+    seeing another company's data is not routine. Spam and auto-replies are machine
+    mail: the learned "a person must act" reading (a loan offer's money, an auto-reply's
+    "for urgent matters call …") does not keep them open; a request in them still does.
     """
     triage = state["triage"]
     return (
@@ -143,13 +146,17 @@ def closes_without_answer(state: SupportState) -> bool:
         and triage.priority in ("Low", "Medium")
         and not triage.requests
         and not triage.obfuscation
-        and (triage.signals is None or triage.signals.person < PERSON_AT)
+        and (
+            triage.signals is None
+            or triage.signals.person < PERSON_AT
+            or triage.routine in UNATTENDED_ROUTINE
+        )
     )
 
 
 def closes_silently(state: SupportState) -> bool:
     """Auto-replies and spam: closed without any reply (answering an auto-reply loops)."""
-    return closes_without_answer(state) and state["triage"].routine in ("auto_reply", "spam")
+    return closes_without_answer(state) and state["triage"].routine in UNATTENDED_ROUTINE
 
 
 def _handed_back_to(state: SupportState) -> tuple[Specialist, str] | None:

@@ -231,6 +231,14 @@ def test_routine_messages_close_without_a_person(context: Context, tmp_path: Pat
             "Dear website owner, we can bring your site to page one of Google in 7 days. "
             "Reply now for a 50% discount on our SEO package.",
         ),
+        # money and bank details read as "a person must act"; it is still spam
+        "T-loan": (
+            "Your business is PRE-APPROVED for 50,000 USD",
+            "Dear business owner,\n\nCongratulations! Your company has been pre-approved for a"
+            " 50,000 USD credit line with no paperwork. We only need you to confirm your bank"
+            " account details at the link below within 24 hours, or the offer expires.\n\n"
+            "http://fast-capital-offers.example/confirm\n\nFinance Department",
+        ),
     }
     with open_checkpointer(f"sqlite:///{tmp_path / 's.sqlite'}") as saver:
         graph = build_graph(saver)
@@ -240,7 +248,12 @@ def test_routine_messages_close_without_a_person(context: Context, tmp_path: Pat
             snapshot = run_ticket(graph, ticket, context).snapshot
             assert not snapshot.interrupts, f"{ticket_id} waits for a person"
             outcomes[ticket_id] = snapshot.values["outcome"]
-    assert outcomes == {"T-thanks": "replied", "T-ooo": "closed", "T-spam": "closed"}
+    assert outcomes == {
+        "T-thanks": "replied",
+        "T-ooo": "closed",
+        "T-spam": "closed",
+        "T-loan": "closed",
+    }
 
 
 def _paused_for_a_person(ticket: Any, context: Context, tmp_path: Path) -> Any:

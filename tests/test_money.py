@@ -221,6 +221,23 @@ def test_refund_request_without_a_duplicate_names_the_charge(store: Any, context
             " bräuchten deren Umsatzzahlen für einen gemeinsamen Antrag.",
             "other_customer_data",
         ),
+        # a workspace named in quotes; a competitor who "uses Acme too", asked about by pronoun
+        (
+            'P.S. Could you please delete the old "Sandbox – 2023" workspace and everything in it?',
+            "deletion",
+        ),
+        (
+            "Our main competitor, Wickworks, uses Acme too. Could you tell me roughly how many"
+            " orders a month they're doing, or what plan they're on?",
+            "other_customer_data",
+        ),
+        (
+            "Unser Konkurrent Lindholm nutzt auch Acme. Welchen Tarif haben die eigentlich?",
+            "other_customer_data",
+        ),
+        # a condition that is only politeness keeps the request
+        ("Could you refund the duplicate charge, if possible?", "refund"),
+        ("Can you refund the second charge, in case it was a mistake?", "refund"),
     ],
 )
 def test_person_first_requests_are_found_in_every_language_and_disguise(
@@ -276,6 +293,10 @@ def test_person_first_requests_are_found_in_every_language_and_disguise(
         "Our sister company is also a customer of yours; how do we share a dashboard with it?",
         # the agent's call notes about the customer's own workspace
         "Lena wants to export all data from their workspace before the audit.",
+        # whether there would be money back under a condition: the policy, for paperwork
+        "¿Hay reembolso si se cancela a mitad de un periodo anual? Es para la documentación.",
+        "Is there a refund if we cancel half-way through the year?",
+        "Y a-t-il un remboursement si nous changeons de forfait en cours d'année ?",
     ],
 )
 def test_routine_questions_are_not_requests(text: str) -> None:

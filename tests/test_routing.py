@@ -223,6 +223,20 @@ def test_thanks_and_spam_close_without_specialists_or_knowledge() -> None:
     assert closes_silently(spam)
 
 
+def test_machine_mail_closes_whatever_the_learned_person_reading_says() -> None:
+    # A loan offer's "confirm your bank details" reads as money a person must handle;
+    # spam has no customer behind it. A thank-you with the same reading stays open.
+    loan_spam = triage(priority="Low", routine="spam", signals=signals(person=0.9))
+    assert closes_silently(state(triage=loan_spam))
+    worried_thanks = triage(priority="Low", routine="thanks", signals=signals(person=0.9))
+    assert not closes_without_answer(state(triage=worried_thanks))
+    # A request found in spam still keeps it open.
+    asking = triage(
+        priority="Low", routine="spam", requests=("refund",), signals=signals(person=0.9)
+    )
+    assert not closes_without_answer(state(triage=asking))
+
+
 def test_a_thank_you_that_mentions_a_request_is_not_routine() -> None:
     mixed = triage(priority="Low", routine="thanks", requests=("other_customer_data",))
     assert not closes_without_answer(state(triage=mixed))

@@ -53,6 +53,9 @@ _ACCOUNT = (
     r"(?:accounts?|workspaces?|organi[sz]ations?|tenants?|profiles?|subscriptions?|data|everything)"
 )
 
+# A name in quotes, as customers write a workspace's or a report's name: "Sandbox – 2023".
+_NAME = r"(?:[\"“„«‘'][^\"”“»’'\n]{1,40}[\"”“»’'])"
+
 # A secret's value, in each language: what support never reads out, pastes or sends.
 _SECRET_EN = (
     r"(?:passwords?|passcodes?|api[ -]?keys?|(?:access|api|auth|bearer|refresh|personal) tokens?"
@@ -360,7 +363,7 @@ _PATTERNS: dict[Intent, tuple[str, ...]] = {
         r"\b(?:supprimer|supprimez|effacer|effacez|detruire|detruisez|purger)\w* (?:\w+ |\w+'){0,5}(?:historique|archives|enregistrements|donnees|informations)\b",
         r"\b(?:loschen|entfernen|vernichten)\b.{0,60}\b(?:von|aus) (?:ihren|euren|den) (?:servern|systemen|datenbanken)",
         r"\b(?:historie|archiv|altdaten|verlauf|historische daten)\w* (?:\w+ ){0,4}(?:loschen|entfernen)",
-        rf"\b(?:delete|deleting|deletion of|remove|removing|erase|erasing|wipe|wiping|purge|purging|destroy|close|closing) {_MY} ?(?:\w+ ){{0,2}}{_ACCOUNT}\b(?! sources?| sets?| points?| connectors?| fields?| range)",
+        rf"\b(?:delete|deleting|deletion of|remove|removing|erase|erasing|wipe|wiping|purge|purging|destroy|close|closing) {_MY} ?(?:\w+ ){{0,2}}(?:{_NAME} )?{_ACCOUNT}\b(?! sources?| sets?| points?| connectors?| fields?| range)",
         r"\b(?:account|workspace|organi[sz]ation|data|tenant) (?:deletion|removal|erasure|closure)\b",
         r"\bdelete everything\b",
         rf"\b{_ACCOUNT}\b[^.?!\n]{{0,60}}\b(?:has|have|need|needs|must|should) (?:to )?be (?:permanently |fully |completely |properly )?(?:deleted|removed|erased|wiped|purged|closed)\b",
@@ -542,13 +545,28 @@ _FELLOW_CUSTOMER = re.compile(
     r"|also (?:uses?|using|on|with) (?:acme|you)\b|(?:ebenfalls|auch) (?:kunde|kundin|kunden) (?:bei|von)"
     r"|tambien (?:es|son) (?:clientes?|usuari[oa]s?)|tambien (?:usa|usan|utiliza|utilizan|trabaja"
     r"|trabajan) con (?:acme|vosotros|ustedes)|(?:aussi|egalement) (?:clients?|utilisateurs?)"
-    r"|(?:utilise|utilisent) (?:aussi|egalement) acme)"
+    r"|(?:utilise|utilisent) (?:aussi|egalement) acme"
+    # "Wickworks uses Acme too", "nutzt auch Acme", "usa Acme también", "utilise Acme aussi"
+    r"|(?:uses?|using|is on|are on|runs? on) (?:acme|you|your (?:platform|product)) (?:too|as well)\b"
+    r"|(?:nutzt|nutzen|verwendet|verwenden|arbeitet|arbeiten) (?:auch|ebenfalls) (?:mit )?acme"
+    r"|(?:usa|usan|utiliza|utilizan|trabaja|trabajan) (?:con )?acme (?:tambien|igualmente)"
+    r"|(?:utilise|utilisent|travaille|travaillent) (?:avec )?acme (?:aussi|egalement))"
 )
 _THEIR_DATA = re.compile(
     r"\b(?:their|deren|dessen|su|sus|leur|leurs) (?:\w+ )?(?:dashboards?|data|daten|datos|donnees"
     r"|\w*zahlen|figures|numbers|cifras|chiffres|exports?|reports?|berichte?|informes?|rapports?"
     r"|workspace|contacts?|kontakt\w*|e-?mails?|customers?|kunden\w*|clientes|clients|revenue"
     r"|umsatz\w*|ventas|ventes)\b"
+    # their figures or plan asked by pronoun: "how many orders a month they're doing", "what
+    # plan they're on", "cuántos pedidos tienen", "welchen Tarif sie haben", "quel forfait ils ont"
+    r"|\bhow (?:many|much) (?:\w+ ){0,4}(?:they|they're|they are|he|she)\b"
+    r"|\b(?:what|which) (?:plan|tier|package|pricing) (?:they|they're|they are|he|she|it)\b"
+    r"|\bcuant[oa]s? (?:\w+ ){0,4}(?:tienen|hacen|venden|facturan|ganan|pagan)\b"
+    r"|\bque (?:plan|tarifa) (?:tienen|usan|pagan|contrataron)\b"
+    r"|\bwie viele? (?:\w+ ){0,4}(?:sie|die) (?:\w+ ){0,3}(?:haben|machen|verkaufen|zahlen|umsetzen)\b"
+    r"|\bwelche[nms]? (?:tarif|plan|paket) (?:haben |nutzen |zahlen )?(?:sie|die)\b"
+    r"|\bcombien (?:de |d')(?:\w+ ){0,4}(?:ils|elles|il|elle)\b"
+    r"|\bquel(?:le)? (?:forfait|plan|offre|abonnement) (?:ils|elles|il|elle)\b"
 )
 FELLOW_REACH = 300  # characters after the introduction within which their data is asked for
 
@@ -653,7 +671,7 @@ def _not_asked(folded: str, match: re.Match[str]) -> bool:
         or _POLICY_AFTER.match(folded, match.end())
         or _POLICY_BEFORE.search(before)
         or _DECLINED_BEFORE.search(before)
-        or _hypothetical(folded, match)
+        or _hypothetical(folded, match, after=True)
         or _GUARANTEE.search(near)
         or _AS_DATA.search(near)
         or _settled(folded, match)
@@ -681,10 +699,40 @@ def _settled(folded: str, match: re.Match[str]) -> bool:
     return bool(done) and not _NOT_YET.search(sentence)
 
 
-def _hypothetical(folded: str, match: re.Match[str]) -> bool:
+# "…, if possible?", "si es posible": politeness, not a condition.
+_POLITE_IF = re.compile(
+    r"\b(?:if|si|wenn|falls) (?:possible|you can|you could|that(?:'s| is) (?:ok|okay|fine|possible|alright)"
+    r"|that works|it'?s possible"
+    r"|es posible|puede|podeis|pueden|possible|vous pouvez|c'est possible|moglich|es geht)\b"
+)
+
+
+# Asking whether money would come back: "is there a refund if …", "hay reembolso si …".
+_ELIGIBLE = re.compile(
+    r"\b(?:is there|are there|would there be|do (?:we|i|you) (?:get|receive|give|offer)"
+    r"|would (?:we|i) (?:get|receive|be)|can (?:we|i) (?:get|expect)|hay|habria|hay derecho"
+    r"|recibiriamos|tendriamos|gibt es|bekommen wir|bekame|erhalten wir|y a-t-il|y aurait-il"
+    r"|aurons-nous|aurions-nous|avons-nous droit|peut-on (?:avoir|obtenir))\b"
+)
+
+
+def _hypothetical(folded: str, match: re.Match[str], after: bool = False) -> bool:
+    """A question that asks what would happen: "if we cancel, …?".
+
+    With ``after``, a condition after the match counts too when the question asks
+    whether there would be money back ("is there a refund if …?"), unless it is
+    politeness ("…, if possible?").
+    """
     start, end = _bounds(folded, match, stops=".?!\n")
     sentence_is_question = end < len(folded) and folded[end] == "?"
-    return sentence_is_question and bool(_HYPOTHETICAL.search(folded, start, match.start()))
+    if not sentence_is_question:
+        return False
+    if _HYPOTHETICAL.search(folded, start, match.start()):
+        return True
+    if not after or not _ELIGIBLE.search(folded, start, match.start()):
+        return False
+    condition = _HYPOTHETICAL.search(folded, match.end(), min(end, match.end() + 40))
+    return condition is not None and not _POLITE_IF.match(folded, condition.start())
 
 
 _TO_ANNUAL = re.compile(
