@@ -4,8 +4,10 @@ An auto-reply that quotes last week's incident report is not an incident; a "tha
 fixed!" above a quoted outage is praise. Reply headers in English, German, Spanish and
 French ("On … wrote:", "Am … schrieb …:", "El … escribió:", "Le … a écrit :", Outlook's
 "From: … Sent:" block, "-----Original Message-----") and ``>``-quoted lines end the new
-part. A forward with next to nothing above its header keeps everything: the forwarded
-message is the content.
+part. A forward keeps everything, its quote marks removed: the forwarded message is the
+content. A forward is next to nothing above the header, or a cover note that says it
+passes the thread on ("see below", "FYI", "les reenvío el hilo", "siehe unten", "je vous
+transfère l'échange ci-dessous") however long its signature and footer are.
 """
 
 from __future__ import annotations
@@ -24,14 +26,33 @@ _HEADER = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 _QUOTED_LINE = re.compile(r"^\s*>.*$\n?", re.MULTILINE)
+_QUOTE_MARK = re.compile(r"^[ \t]*(?:>[ \t]?)+", re.MULTILINE)
 MIN_NEW_TEXT = 40  # shorter than this above the header: a forward, keep the history
+# A cover note that hands the thread below on, in the four languages.
+_PASSED_ON = re.compile(
+    r"\b(?:fwd?|wg|tr|rv)\s*:|(?<!look )(?<!looks )(?<!looking )\bforward(?:ing|ed)?\b"
+    r"|\bsee (?:the )?(?:\w+ )?(?:thread|e-?mails?|messages?|mails?|notes?|conversation|chain"
+    r"|exchange|request)\b[^.\n]{0,20}\bbelow\b"
+    r"|\bsee below\b|\bbelow (?:is|are|you'll find|you will find)\b|\bfyi\b|\bpassing (?:this|it) on\b"
+    r"|\breenv[ií]\w*|\bver (?:el )?(?:\w+ )?(?:abajo|debajo)\b|\b(?:a )?continuaci[oó]n (?:el|os|les|te)\b"
+    r"|\bweitergeleitet|\bleite\w* (?:ich )?(?:ihnen |euch |dir )?(?:\w+ ){0,3}weiter\b|\bsiehe unten\b"
+    r"|\b(?:nachricht|mail|e-mail|verlauf|thread) (?:von \w+ )?unten\b"
+    r"|\btransf[eèé]r(?:e|es|ons|ez|er|é|ée|és)\b|\bci-dessous\b|\bfais suivre\b|\bfaire suivre\b",
+    re.IGNORECASE,
+)
 
 
 def new_text(message: str) -> str:
-    """The part of ``message`` the sender wrote now, without the quoted history."""
+    """The part of ``message`` the sender wrote now, without the quoted history.
+
+    A forward (little above the header, or a note passing the thread on) is returned
+    whole, quote marks removed.
+    """
     match = _HEADER.search(message)
     head = message[: match.start()] if match else message
     head = _QUOTED_LINE.sub("", head).strip()
-    if len(head) < MIN_NEW_TEXT:
-        return message
+    if head == message.strip():
+        return head  # nothing quoted
+    if len(head) < MIN_NEW_TEXT or _PASSED_ON.search(head):
+        return _QUOTE_MARK.sub("", message)
     return head
