@@ -235,6 +235,11 @@ def test_refund_request_without_a_duplicate_names_the_charge(store: Any, context
             "Unser Konkurrent Lindholm nutzt auch Acme. Welchen Tarif haben die eigentlich?",
             "other_customer_data",
         ),
+        (
+            "We supply Brightwell Foods, who are also Acme customers. We need a copy of their"
+            ' "Weekly SKU demand" dashboard and the underlying export.',
+            "other_customer_data",
+        ),
         # a condition that is only politeness keeps the request
         ("Could you refund the duplicate charge, if possible?", "refund"),
         ("Can you refund the second charge, in case it was a mistake?", "refund"),
@@ -296,6 +301,8 @@ def test_person_first_requests_are_found_in_every_language_and_disguise(
         # whether there would be money back under a condition: the policy, for paperwork
         "¿Hay reembolso si se cancela a mitad de un periodo anual? Es para la documentación.",
         "Is there a refund if we cancel half-way through the year?",
+        "Question about your refund policy (not a refund request!)",
+        "Le conseguimos 50 reuniones al mes o le devolvemos su dinero.",
         "Y a-t-il un remboursement si nous changeons de forfait en cours d'année ?",
     ],
 )

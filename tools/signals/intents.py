@@ -541,7 +541,7 @@ def find_requests(text: str, tier: str | None = None) -> Requests:
 # Another company introduced as a fellow customer, then its data asked for: "the Weidemann
 # company, also a customer of yours … we would need their installation figures".
 _FELLOW_CUSTOMER = re.compile(
-    r"\b(?:(?:who|which|that) (?:is|are) also (?:a |an )?(?:customers?|clients?|users?)"
+    r"\b(?:(?:who|which|that) (?:is|are) also (?:a |an )?(?:acme |your )?(?:customers?|clients?|users?)"
     r"|also (?:uses?|using|on|with) (?:acme|you)\b|(?:ebenfalls|auch) (?:kunde|kundin|kunden) (?:bei|von)"
     r"|tambien (?:es|son) (?:clientes?|usuari[oa]s?)|tambien (?:usa|usan|utiliza|utilizan|trabaja"
     r"|trabajan) con (?:acme|vosotros|ustedes)|(?:aussi|egalement) (?:clients?|utilisateurs?)"
@@ -553,7 +553,7 @@ _FELLOW_CUSTOMER = re.compile(
     r"|(?:utilise|utilisent|travaille|travaillent) (?:avec )?acme (?:aussi|egalement))"
 )
 _THEIR_DATA = re.compile(
-    r"\b(?:their|deren|dessen|su|sus|leur|leurs) (?:\w+ )?(?:dashboards?|data|daten|datos|donnees"
+    rf"\b(?:their|deren|dessen|su|sus|leur|leurs) (?:\w+ |{_NAME} )?(?:dashboards?|data|daten|datos|donnees"
     r"|\w*zahlen|figures|numbers|cifras|chiffres|exports?|reports?|berichte?|informes?|rapports?"
     r"|workspace|contacts?|kontakt\w*|e-?mails?|customers?|kunden\w*|clientes|clients|revenue"
     r"|umsatz\w*|ventas|ventes)\b"
@@ -597,6 +597,7 @@ _DECLINED_BEFORE = re.compile(
     r"(?:\b(?:not|never) (?:asking|requesting|looking|after|expecting|seeking|wanting) (?:for )?"
     r"|\bno need (?:for|of) |\b(?:don'?t|do not|won'?t|will not) (?:need|want|expect|require) "
     r"|\b(?:wollen|will|brauchen|brauche|mochten|mochte|benotigen|erwarten|fordern) (?:\w+ )?keine?n? "
+    r"|\bnot (?:a|an) "  # "(not a refund request!)"
     r"|\bno (?:queremos|necesitamos|pedimos|buscamos"
     r"|solicitamos|reclamamos|hace falta|es necesari[oa]) (?:\w+ )?"
     r"|\bn'?(?:avons|ai|demandons|voulons|cherchons|reclamons|attendons) (?:pas|nullement) (?:besoin )?(?:de |d'|du |d'un |d'une )?"
@@ -617,7 +618,8 @@ _NOT_YET = re.compile(
 # "Guaranteed, or your money back!": a seller's promise, not a customer's request.
 _GUARANTEE = re.compile(
     r"(?:\bor your money back|money-back guarantee|money back guarantee|geld-zuruck-garantie"
-    r"|satisfait ou rembourse|garantia de devolucion)"
+    r"|satisfait ou rembourse|garantia de devolucion|\bo (?:le |te |les |os )?devolvemos (?:su |tu |el )?dinero"
+    r"|\bou (?:nous )?(?:vous )?rembours|\boder (?:sie bekommen |sie erhalten )?(?:ihr )?geld zuruck)"
 )
 # A shop's refunds as data ("the orders, refunds and partial shipments came across").
 _AS_DATA = re.compile(
