@@ -240,6 +240,11 @@ def test_refund_request_without_a_duplicate_names_the_charge(store: Any, context
             ' "Weekly SKU demand" dashboard and the underlying export.',
             "other_customer_data",
         ),
+        ("CSV import was broken for a week. Would you give me a credit for that month?", "credit"),
+        (
+            "He wants to cancel Professional at the end of the current billing period.",
+            "cancellation",
+        ),
         # a condition that is only politeness keeps the request
         ("Could you refund the duplicate charge, if possible?", "refund"),
         ("Can you refund the second charge, in case it was a mistake?", "refund"),
@@ -302,6 +307,7 @@ def test_person_first_requests_are_found_in_every_language_and_disguise(
         "¿Hay reembolso si se cancela a mitad de un periodo anual? Es para la documentación.",
         "Is there a refund if we cancel half-way through the year?",
         "Question about your refund policy (not a refund request!)",
+        "Can I get credit card payments on the invoice instead of a transfer?",
         "Le conseguimos 50 reuniones al mes o le devolvemos su dinero.",
         "Y a-t-il un remboursement si nous changeons de forfait en cours d'année ?",
     ],

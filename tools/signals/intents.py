@@ -271,6 +271,7 @@ _PATTERNS: dict[Intent, tuple[str, ...]] = {
     "credit": (
         r"\b(?:service|account|billing) credits?\b",
         r"\bcredit (?:note|memo|back)\b",
+        r"\b(?:give|giving|issue|apply|offer|get|grant)\w* (?:me |us )?(?:a |some |any )?credit\b(?! cards?| checks?| limit)",
         r"\bcredit (?:it |them |this )?(?:to|on) (?:my|our|the) (?:account|next invoice|card)\b",
         r"\b(?:compensat|reparation)",
         r"\b(?:discount|credit) (?:for|on|because of|after) (?:the|this|that|our) (?:\w+ )?(?:outage|downtime|incident|disruption|trouble)",
@@ -307,6 +308,7 @@ _PATTERNS: dict[Intent, tuple[str, ...]] = {
         r"\bn'(?:avons|aurons|ai|aurai) plus besoin\b",
         rf"\bcancel\w* {_MY} ?(?:\w+ )?(?:subscriptions?|plans?|accounts?|contracts?|memberships?|renewals?|licen[cs]es?|services?|seats?)\b",
         r"\bcancel(?:ling|lation|ing)? (?:of )?(?:the |our |my )?(?:subscription|contract|plan|renewal)",
+        r"\bcancel\w* (?:the |our |my )?(?:starter|growth|professional|enterprise)\b(?! trial| feature| add-?on)",
         rf"\b(?:terminate|terminating|termination of|end|ending|discontinue) {_MY} ?(?:\w+ )?(?:contract|agreement|subscription|plan|service|relationship)",
         r"\b(?:do not|don'?t|will not|won'?t|not) (?:want to )?(?:auto-?)?renew",
         r"\bstop (?:the |our |my )?(?:billing|subscription|auto-?renew\w*|payments?)\b(?! (?:e-?mails?|notifications?|reminders?|alerts?|contact|address))",
