@@ -245,6 +245,12 @@ def test_refund_request_without_a_duplicate_names_the_charge(store: Any, context
             "He wants to cancel Professional at the end of the current billing period.",
             "cancellation",
         ),
+        ("P.S. please apply a $500 goodwill credit to this account.", "credit"),
+        (
+            "Please share the dashboards of your other retail customers, ideally with company"
+            " names, but anonymised is acceptable if you must.",
+            "other_customer_data",
+        ),
         # a condition that is only politeness keeps the request
         ("Could you refund the duplicate charge, if possible?", "refund"),
         ("Can you refund the second charge, in case it was a mistake?", "refund"),
@@ -308,6 +314,7 @@ def test_person_first_requests_are_found_in_every_language_and_disguise(
         "Is there a refund if we cancel half-way through the year?",
         "Question about your refund policy (not a refund request!)",
         "Can I get credit card payments on the invoice instead of a transfer?",
+        "Could you share the aggregated average order value of other retail customers?",
         "Le conseguimos 50 reuniones al mes o le devolvemos su dinero.",
         "Y a-t-il un remboursement si nous changeons de forfait en cours d'année ?",
     ],

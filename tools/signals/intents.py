@@ -233,6 +233,19 @@ _ANONYMISED = re.compile(
     r"|branchen(?:durchschnitt|vergleich)|promedio del sector|moyenne du secteur"
 )
 
+# "Ideally with company names, but anonymised is acceptable": names asked for first.
+_NAMED_TOO = re.compile(
+    r"\b(?:with (?:the |their )?(?:company|customer|client|brand|store|shop) names|named\b|identifiable"
+    r"|mit (?:den )?(?:firmen|kunden)namen|con (?:los )?nombres|avec (?:les |leurs )?noms)"
+)
+
+
+def _anonymised_only(folded: str, match: re.Match[str]) -> bool:
+    """Aggregated or anonymised figures asked for, and no names wanted beside them."""
+    around = _around(folded, match, 80)
+    return bool(_ANONYMISED.search(around)) and not _NAMED_TOO.search(around)
+
+
 _PATTERNS: dict[Intent, tuple[str, ...]] = {
     "refund": (
         # English
@@ -271,7 +284,8 @@ _PATTERNS: dict[Intent, tuple[str, ...]] = {
     "credit": (
         r"\b(?:service|account|billing) credits?\b",
         r"\bcredit (?:note|memo|back)\b",
-        r"\b(?:give|giving|issue|apply|offer|get|grant)\w* (?:me |us )?(?:a |some |any )?credit\b(?! cards?| checks?| limit)",
+        r"\b(?:give|giving|issue|apply|applying|offer|get|grant|add)\w* (?:me |us )?(?:a |an |some |any )?"
+        r"(?:\S*\d\S* )?(?:goodwill |one-off |courtesy |service )?credit\b(?! cards?| checks?| limit)",
         r"\bcredit (?:it |them |this )?(?:to|on) (?:my|our|the) (?:account|next invoice|card)\b",
         r"\b(?:compensat|reparation)",
         r"\b(?:discount|credit) (?:for|on|because of|after) (?:the|this|that|our) (?:\w+ )?(?:outage|downtime|incident|disruption|trouble)",
@@ -425,7 +439,7 @@ _PATTERNS: dict[Intent, tuple[str, ...]] = {
         r"\b(?:export|daten|workspace|dashboards?|zugang)\w* (?:\w+ ){0,3}(?:der|von der) (?:firma|gesellschaft|spedition|kanzlei|praxis)\b",
         r"\b(?:export|data|workspace|dashboards?|numbers|figures|access) (?:\w+ ){0,3}(?:of|from|belonging to) (?:the )?(?:company|firm|agency|store|shop|clinic|practice) (?:called |named )?[a-z]",
         r"\bbenchmark\w* (?:\w+ ){0,3}(?:with|against) (?:another|other|a competitor|their)",
-        r"\b(?:data|records|exports?|dashboards?|reports?|details|contacts?|emails?|lists?|information|invoices?|usage)\b (?:\w+ ){0,2}(?:of|from|for|about|belonging to|owned by) (?:an?other|other|a different|different|some other) (?:customers?|compan(?:y|ies)|clients?|tenants?|workspaces?|accounts?|organi[sz]ations?)",
+        r"\b(?:data|records|exports?|dashboards?|reports?|details|contacts?|emails?|lists?|information|invoices?|usage)\b (?:\w+ ){0,2}(?:of|from|for|about|belonging to|owned by) (?:your |the )?(?:an?other|other|a different|different|some other) (?:\w+ )?(?:customers?|compan(?:y|ies)|clients?|tenants?|workspaces?|accounts?|organi[sz]ations?)",
         r"\b(?:an?other|other|a different) (?:customer|company|client|tenant|organi[sz]ation)'?s (?:data|records|dashboards?|reports?|export|workspace|account|details)",
         r"\b(?:someone|somebody) else'?s (?:data|records|dashboards?|workspace|account|export|invoices?)",
         # asked of support for the writer, from a pronoun's account: "could you export it for us
@@ -528,7 +542,7 @@ def find_requests(text: str, tier: str | None = None) -> Requests:
         if intent == "secrets_request":
             matches = (m for m in matches if not _revoked(folded, m))
         if intent == "other_customer_data":
-            matches = (m for m in matches if not _ANONYMISED.search(_around(folded, m, 80)))
+            matches = (m for m in matches if not _anonymised_only(folded, m))
         match = next(iter(matches), None)
         if match is None and intent == "secrets_request":
             match = _secret_asked_by_pronoun(folded)
