@@ -76,6 +76,39 @@ def test_the_review_decision_changes_what_the_customer_reads(
         assert done.values["outcome"] == "handed_to_human"
 
 
+@pytest.mark.parametrize(
+    ("message", "says", "never"),
+    [
+        (
+            'Thanks for the onboarding! P.S. Could you delete the old "Sandbox – 2023" workspace'
+            " and everything in it? It was only for the trial.",
+            "deleting the workspace you asked about",
+            "closing your account",
+        ),
+        (
+            "Please delete all our historical data from before 2022, we no longer need it there.",
+            "deleting the data you asked about",
+            "closing your account",
+        ),
+        (
+            "We are moving to another tool. Please delete our account and all its data.",
+            "closing your account",
+            "deleting the workspace",
+        ),
+    ],
+)
+def test_an_approved_deletion_says_what_is_deleted_and_nothing_more(
+    message: str, says: str, never: str, store: Any, context: Context, tmp_path: Path
+) -> None:
+    # A workspace or some data deleted is no account closed: "sorry to see you go" would
+    # be untrue, and the customer would think the account is ending.
+    ticket = make_ticket(ticket_id="DEL-1", subject="A small request", message=message)
+    _decide(store, ticket, {"action": "approve"}, context, tmp_path)
+    [reply] = _sent(tmp_path)
+    assert says in reply["body"] and never not in reply["body"]
+    assert ("sorry to see you go" in reply["body"]) == (says == "closing your account")
+
+
 def test_internal_notes_never_reach_the_customer(
     store: Any, samples: dict[str, Ticket], context: Context, tmp_path: Path
 ) -> None:

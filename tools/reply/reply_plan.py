@@ -24,6 +24,7 @@ from supportgraph.graph.models import (
     ReviewDecision,
     SpecialistReport,
     Tier,
+    TriageResult,
 )
 from supportgraph.graph.routing import OWNER_ROLE, REQUEST_ROLE, closes_without_answer
 from supportgraph.graph.state import SupportState
@@ -238,7 +239,12 @@ def _money_or_account(
         plan.facts["team"] = plan.relies_on(billing, "refund")
         return plan
     if kinds & {"cancellation", "account_deletion", "deletion"}:
-        what = "account" if kinds & {"account_deletion", "deletion"} else "subscription"
+        if not kinds & {"account_deletion", "deletion"}:
+            what = "subscription"
+        elif "cancellation" in kinds:
+            what = "account"  # leaving and deleting: the whole account closes
+        else:
+            what = _deleted(state["triage"])
         plan = ReplyPlan("cancellation", {"what": what, "confirmed": executes and not unverified})
         plan.facts["team"] = billing
         if not plan.facts["confirmed"]:
@@ -250,6 +256,38 @@ def _money_or_account(
     if target is None:
         plan.relies_on(billing, "plan_change")
     return plan
+
+
+_ACCOUNT_WORDS = re.compile(
+    r"\b(?:accounts?|konto|kontos|cuenta|compte|profiles?|profil|organi[sz]ations?|organisation"
+    r"|organizacion|tenant)\b"
+)
+_WORKSPACE_WORDS = re.compile(
+    r"\b(?:workspaces?|arbeitsbereich\w*|espacios? de trabajo|espaces? de travail)\b"
+)
+_DATA_WORDS = re.compile(
+    r"\b(?:data|daten|datos|donnees|history|historical|historique|historial|historico|historie"
+    r"|archiv\w*|records|registros|enregistrements|informations?|informacion|exports?)\b"
+)
+
+
+def _deleted(triage: TriageResult) -> str:
+    """What a deletion request names: the account, one workspace, or some data.
+
+    "Delete the old "Sandbox – 2023" workspace" closes nothing else, and a reply that
+    says the account is closing would be untrue. Read from the words that showed the
+    request; the account when they name nothing narrower.
+    """
+    evidence = " ".join(
+        e for r, e in zip(triage.requests, triage.request_evidence, strict=False) if r == "deletion"
+    )
+    if _ACCOUNT_WORDS.search(evidence):
+        return "account"
+    if _WORKSPACE_WORDS.search(evidence):
+        return "workspace"
+    if _DATA_WORDS.search(evidence):
+        return "data"
+    return "account"
 
 
 def _current_plan(state: SupportState) -> Tier:
