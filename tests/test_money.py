@@ -251,6 +251,12 @@ def test_refund_request_without_a_duplicate_names_the_charge(store: Any, context
             " names, but anonymised is acceptable if you must.",
             "other_customer_data",
         ),
+        ("¿Podéis aplicar un crédito por la diferencia en la próxima factura?", "credit"),
+        (
+            "Nuestro cliente Calzados Ribera también usa Acme. ¿Nos podéis dar acceso de lectura a"
+            " sus dashboards de ventas?",
+            "other_customer_data",
+        ),
         # a condition that is only politeness keeps the request
         ("Could you refund the duplicate charge, if possible?", "refund"),
         ("Can you refund the second charge, in case it was a mistake?", "refund"),

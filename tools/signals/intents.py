@@ -293,6 +293,8 @@ _PATTERNS: dict[Intent, tuple[str, ...]] = {
         r"\b(?:entschadig|kulanz)",
         r"\b(?:abono|nota de credito|compensacion|bonificacion)\b",
         r"\bcredito (?:en|a) (?:mi|nuestra|la) (?:cuenta|factura)",
+        r"\b(?:aplicar|aplicad|apliquen|hacer|haced|dar|emitir|emitid|conceder)\w* (?:\w+ )?"
+        r"(?:un |una |algun )?(?:credito|abono) (?:por|de|en|sobre)\b",
         r"\b(?:un avoir|geste commercial|dedommag|indemnis)",
         r"补偿|赔偿",
     ),
@@ -566,6 +568,7 @@ _FELLOW_CUSTOMER = re.compile(
     r"|(?:uses?|using|is on|are on|runs? on) (?:acme|you|your (?:platform|product)) (?:too|as well)\b"
     r"|(?:nutzt|nutzen|verwendet|verwenden|arbeitet|arbeiten) (?:auch|ebenfalls) (?:mit )?acme"
     r"|(?:usa|usan|utiliza|utilizan|trabaja|trabajan) (?:con )?acme (?:tambien|igualmente)"
+    r"|(?:tambien|igualmente) (?:usa|usan|utiliza|utilizan|trabaja|trabajan|esta|estan) (?:con |en )?acme"
     r"|(?:utilise|utilisent|travaille|travaillent) (?:avec )?acme (?:aussi|egalement))"
 )
 _THEIR_DATA = re.compile(
