@@ -61,14 +61,15 @@ def test_bench_writes_every_figure_for_a_small_run(tmp_path: Path) -> None:
 
 
 def test_the_volume_generator_gives_the_same_valid_mixed_tickets_for_a_seed() -> None:
-    from bench.volume import NOW, generate
+    from bench.volume import NOW, SOURCE, generate
     from supportgraph.tools.tickets.intake import validate_records
 
-    tickets = generate(1700)  # more than the 1,590 it draws from: copies get their own ids
-    assert tickets == generate(1700) and tickets != generate(1700, seed=1)
-    assert len({t["ticket_id"] for t in tickets}) == 1700
+    count = len(json.loads(SOURCE.read_text("utf-8"))) + 110  # copies get their own ids
+    tickets = generate(count)
+    assert tickets == generate(count) and tickets != generate(count, seed=1)
+    assert len({t["ticket_id"] for t in tickets}) == count
     intake = validate_records(tickets, NOW)
-    assert not intake.errors and len(intake.tickets) == 1700
+    assert not intake.errors and len(intake.tickets) == count
     assert {t["channel"] for t in tickets} == {"Email", "Chat", "Phone", "Web"}
     assert {t["customer_tier"] for t in tickets} == {
         "Starter",
