@@ -257,6 +257,8 @@ def test_refund_request_without_a_duplicate_names_the_charge(store: Any, context
             " sus dashboards de ventas?",
             "other_customer_data",
         ),
+        ("Heads up: our AP team disputed the September invoice with AmEx last week.", "chargeback"),
+        ("Andernfalls werden wir unsere Sonderkündigungsrechte prüfen lassen.", "cancellation"),
         # a condition that is only politeness keeps the request
         ("Could you refund the duplicate charge, if possible?", "refund"),
         ("Can you refund the second charge, in case it was a mistake?", "refund"),

@@ -300,7 +300,7 @@ _PATTERNS: dict[Intent, tuple[str, ...]] = {
     ),
     "chargeback": (
         r"\bcharge ?backs?\b",
-        rf"\b(?:dispute|disputing|contest|contesting) {_MY}? ?(?:\w+ )?{_CHARGE}",
+        rf"\b(?:dispute|disputed|disputing|contest|contested|contesting) {_MY}? ?(?:\w+ )?{_CHARGE}",
         r"\b(?:file|open|raise) a (?:dispute|claim) with (?:my|our|the) (?:bank|card|credit card)",
         r"\b(?:my|our|the) bank (?:will|to|should|can) (?:reverse|claw|pull|take) ",
         r"\blastschrift\w* (?:\w+ ){0,3}(?:zuruck|widerruf|widersprech)",
@@ -330,7 +330,7 @@ _PATTERNS: dict[Intent, tuple[str, ...]] = {
         r"\bstop (?:the |our |my )?(?:billing|subscription|auto-?renew\w*|payments?)\b(?! (?:e-?mails?|notifications?|reminders?|alerts?|contact|address))",
         r"\b(?:unsubscribe|opt out) (?:us |me )?(?:from )?(?:the |our |my )?(?:plan|subscription|billing|service)",
         r"\bclose (?:my|our|the) account\b",
-        r"\bk(?:u|ue)ndig",
+        r"\b(?:sonder)?k(?:u|ue)ndig",
         r"\b(?:vertrag|abo|abonnement|mitgliedschaft|lizenz)\w* (?:\w+ ){0,3}(?:beenden|auflosen|abbestellen|nicht verlangern|stornieren)",
         r"\bnicht (?:mehr )?verlanger",
         r"\b(?:cancelar|cancelen|cancelamos|cancelemos|anular|rescindir|rescindimos|terminar|finalizar)\w* (?:\w+ ){0,2}(?:suscripcion|cuenta|plan|contrato|abono|servicio|licencia)",
