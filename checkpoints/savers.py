@@ -10,7 +10,7 @@ import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 from weakref import WeakKeyDictionary
 
@@ -22,6 +22,10 @@ from supportgraph.checkpoints.zdict import ZDICT_V1
 from supportgraph.graph.context import home_dir
 from supportgraph.graph.errors import ConfigurationError, StoreError
 from supportgraph.graph.state import checkpoint_types
+from supportgraph.tools.sqlite_setup import set_up_shared
+
+if TYPE_CHECKING:
+    from supportgraph.checkpoints.sqlite_store import BlobSqliteSaver
 
 # Which URL each open saver came from, so errors can name the store (passwords removed).
 _LABELS: WeakKeyDictionary[BaseCheckpointSaver[Any], str] = WeakKeyDictionary()
@@ -219,10 +223,28 @@ def _check_sqlite_path(path: Path, create: bool) -> None:
         )
 
 
-@contextmanager
-def _open_sqlite(url: str, create: bool) -> Iterator[BaseCheckpointSaver[str]]:
+def _set_up_sqlite(conn: sqlite3.Connection) -> BlobSqliteSaver:
+    """Switch ``conn``'s file to WAL and create the saver's tables (see ``set_up_shared``)."""
     from supportgraph.checkpoints.sqlite_store import BlobSqliteSaver
 
+    def step() -> BlobSqliteSaver:
+        conn.execute("PRAGMA journal_mode=WAL")
+        # A step's checkpoint is committed without waiting for the disk: it survives the
+        # process being killed (it is in the OS's cache), and a power cut can only roll
+        # back the last steps, never corrupt the file. The disk is waited for once per
+        # ticket, when its lease is given back (checkpoints/leases.py): before anything
+        # the ticket produced is delivered.
+        conn.execute("PRAGMA synchronous=NORMAL")
+        # A fresh saver each try: a setup() cut short must not be remembered as done.
+        saver = BlobSqliteSaver(conn, serde=serializer())
+        saver.setup()
+        return saver
+
+    return set_up_shared(conn, step)
+
+
+@contextmanager
+def _open_sqlite(url: str, create: bool) -> Iterator[BaseCheckpointSaver[str]]:
     path = _sqlite_path(url)
     _check_sqlite_path(path, create)
     try:
@@ -232,15 +254,7 @@ def _open_sqlite(url: str, create: bool) -> Iterator[BaseCheckpointSaver[str]]:
         raise ConfigurationError(f"cannot open checkpoint database {path}: {exc}") from None
     try:
         try:
-            conn.execute("PRAGMA journal_mode=WAL")
-            # A step's checkpoint is committed without waiting for the disk: it survives
-            # the process being killed (it is in the OS's cache), and a power cut can
-            # only roll back the last steps, never corrupt the file. The disk is waited
-            # for once per ticket, when its lease is given back (checkpoints/leases.py):
-            # before anything the ticket produced is delivered.
-            conn.execute("PRAGMA synchronous=NORMAL")
-            saver = BlobSqliteSaver(conn, serde=serializer())
-            saver.setup()
+            saver = _set_up_sqlite(conn)
         except sqlite3.Error as exc:
             raise ConfigurationError(
                 f"cannot open checkpoint database {path}: {exc}; check that the file and "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 from pathlib import Path
 from typing import Any
 
@@ -421,3 +422,36 @@ def test_a_confidentiality_footer_asks_for_nothing() -> None:
         " poursuites. La responsabilité de l'Étude ne saurait être engagée."
     )
     assert find_requests(without_boilerplate(french)).intents == ()
+
+
+def _claim_when_released(charge: str, start: Any, answers: Any) -> None:
+    from datetime import UTC, datetime
+
+    from supportgraph.tools.accounts.refunds import claim
+
+    start.wait()
+    try:
+        answers.put(claim(charge, f"T-{charge}", f"T-{charge}/refund", datetime.now(UTC)))
+    except Exception as exc:  # the test reports any failure, whatever its type
+        answers.put(repr(exc))
+
+
+def test_relays_claiming_refunds_on_a_new_machine_at_once_all_succeed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The first claims create the refund ledger; processes doing so at the same moment
+    # must wait for each other, not fail with "database is locked".
+    fork = multiprocessing.get_context("fork")
+    for attempt in range(15):
+        monkeypatch.setenv("SUPPORTGRAPH_HOME", str(tmp_path / f"home{attempt}"))
+        start, answers = fork.Barrier(4), fork.Queue()
+        processes = [
+            fork.Process(target=_claim_when_released, args=(f"ch_{n}", start, answers))
+            for n in range(4)
+        ]
+        for process in processes:
+            process.start()
+        for process in processes:
+            process.join(timeout=60)
+        # claim() returns None when the charge had no earlier claim: each is new here.
+        assert [answers.get(timeout=5) for _ in processes] == [None] * 4

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -144,3 +146,32 @@ def test_passwords_are_not_printed(tmp_path: Path) -> None:
         with open_checkpointer(url):
             pass
     assert "s3cret" not in str(caught.value) and "support:***@127.0.0.1:1" in str(caught.value)
+
+
+def _open_new_store(path: Path, start: Any, answers: Any) -> None:
+    start.wait()
+    try:
+        with open_checkpointer(f"sqlite:///{path}"):
+            answers.put("ok")
+    except ConfigurationError as exc:
+        answers.put(str(exc))
+
+
+def test_processes_creating_one_database_at_the_same_moment_all_open_it(tmp_path: Path) -> None:
+    # Two `supportgraph run` started together once failed with "database is locked":
+    # SQLite refuses one of two processes switching a new file to WAL at once, rather
+    # than letting it wait. Real processes, released together by a barrier, many times.
+    fork = multiprocessing.get_context("fork")
+    refused = []
+    for attempt in range(25):
+        path = tmp_path / f"cp{attempt}.sqlite"
+        start, answers = fork.Barrier(4), fork.Queue()
+        processes = [
+            fork.Process(target=_open_new_store, args=(path, start, answers)) for _ in range(4)
+        ]
+        for process in processes:
+            process.start()
+        for process in processes:
+            process.join(timeout=60)
+        refused += [a for a in (answers.get(timeout=5) for _ in processes) if a != "ok"]
+    assert refused == []

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from supportgraph.graph.context import home_dir
+from supportgraph.tools.sqlite_setup import set_up_shared
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS refund_requests (
@@ -44,9 +45,13 @@ def _connect() -> Iterator[sqlite3.Connection]:
     path = home_dir() / "effects.sqlite"
     path.parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(path, timeout=30, isolation_level=None)
-    try:
+
+    def step() -> None:
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute(_SCHEMA)
+
+    try:
+        set_up_shared(conn, step)
         yield conn
     finally:
         conn.close()
