@@ -260,6 +260,13 @@ def test_refund_request_without_a_duplicate_names_the_charge(store: Any, context
         ),
         ("Heads up: our AP team disputed the September invoice with AmEx last week.", "chargeback"),
         ("Andernfalls werden wir unsere Sonderkündigungsrechte prüfen lassen.", "cancellation"),
+        # a credit asked for through a colleague; other customers' figures named as "clientes suyos"
+        ("Please ask them for a credit for this month given the impact.", "credit"),
+        (
+            "¿Podrían facilitarnos los tiempos medios de respuesta y el volumen de avisos de otros"
+            " servicios de emergencias clientes suyos?",
+            "other_customer_data",
+        ),
         # a condition that is only politeness keeps the request
         ("Could you refund the duplicate charge, if possible?", "refund"),
         ("Can you refund the second charge, in case it was a mistake?", "refund"),
@@ -289,6 +296,8 @@ def test_person_first_requests_are_found_in_every_language_and_disguise(
         "How do I share dashboards with other users in my workspace?",
         "Pouvez-vous me renvoyer le lien de réinitialisation du mot de passe ?",
         "What is your refund policy for annual plans?",
+        "How do I request a credit for downtime? Just curious how it works.",
+        "Can I request a credit limit increase on the invoice account?",
         "If we cancel mid-term, do we get a pro-rated refund or a credit?",
         "Si jamais on arrête en cours d'année, est-ce qu'on est remboursé au prorata ?",
         "Wenn wir kündigen, bekommen wir dann eine anteilige Erstattung?",

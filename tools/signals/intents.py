@@ -225,7 +225,10 @@ _BUSINESSES = (
     r"|practices)"
 )
 _FIGURES_DE = r"(?:daten|zahlen|kennzahlen|umsatze|umsatzzahlen|liste|werte|benchmarks?|kontakte)"
-_FIGURES_ES = r"(?:datos|cifras|metricas|lista|ventas|tasas?|resultados|benchmarks?|contactos)"
+_FIGURES_ES = (
+    r"(?:datos|cifras|metricas|lista|ventas|tasas?|resultados|benchmarks?|contactos|tiempos"
+    r"|volumen(?:es)?|promedios)"
+)
 _FIGURES_FR = r"(?:donnees|chiffres|indicateurs|liste|ventes|taux|resultats|benchmarks?|contacts)"
 # Figures across customers that are published anonymised or aggregated are a product feature.
 _ANONYMISED = re.compile(
@@ -286,6 +289,11 @@ _PATTERNS: dict[Intent, tuple[str, ...]] = {
         r"\bcredit (?:note|memo|back)\b",
         r"\b(?:give|giving|issue|apply|applying|offer|get|grant|add)\w* (?:me |us )?(?:a |an |some |any )?"
         r"(?:\S*\d\S* )?(?:goodwill |one-off |courtesy |service )?credit\b(?! cards?| checks?| limit)",
+        # "please ask them for a credit for this month", "we'd like to request a credit"; not "how
+        # do I request a credit?", a question about the process
+        r"(?<!do )(?<!can )(?<!could )(?<!would )(?<!should )\b(?:please|we|i|we'd|i'd|they) (?:\w+ ){0,3}?"
+        r"(?:ask|asking|request|requesting)\w* (?:\w+ )?(?:for )?(?:a |an |some )?(?:\S*\d\S* )?"
+        r"(?:goodwill |one-off |courtesy |service )?credit\b(?! cards?| checks?| limit| score| line)",
         r"\bcredit (?:it |them |this )?(?:to|on) (?:my|our|the) (?:account|next invoice|card)\b",
         r"\b(?:compensat|reparation)",
         r"\b(?:discount|credit) (?:for|on|because of|after) (?:the|this|that|our) (?:\w+ )?(?:outage|downtime|incident|disruption|trouble)",
@@ -462,6 +470,9 @@ _PATTERNS: dict[Intent, tuple[str, ...]] = {
         r"|schulen|agenturen|mandanten)\b",
         rf"\b{_FIGURES_ES}\b (?:\w+ ){{0,3}}de otr[oa]s (?:\w+ )?(?:clientes|empresas|marcas|tiendas"
         r"|comercios|negocios|agencias|cuentas|hoteles|clinicas|colegios|organizaciones)\b",
+        # "el volumen de avisos de otros servicios de emergencias clientes suyos"
+        rf"\b{_FIGURES_ES}\b (?:\w+ ){{0,3}}de otr[oa]s (?:\w+ ){{0,3}}(?:clientes|usuarios)"
+        r" (?:suyos|vuestros|de ustedes|de acme)\b",
         rf"\b{_FIGURES_FR}\b (?:\w+ ){{0,3}}(?:d'autres|des autres|de vos autres) (?:\w+ )?(?:clients"
         r"|entreprises|marques|boutiques|enseignes|societes|agences|commerces|hotels|cliniques|ecoles"
         r"|organisations)\b",

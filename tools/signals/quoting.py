@@ -31,7 +31,7 @@ MIN_NEW_TEXT = 40  # shorter than this above the header: a forward, keep the his
 # A cover note that hands the thread below on, in the four languages.
 _PASSED_ON = re.compile(
     r"\b(?:fwd?|wg|tr|rv)\s*:|(?<!look )(?<!looks )(?<!looking )\bforward(?:ing|ed)?\b"
-    r"|\bsee (?:the )?(?:\w+ )?(?:thread|e-?mails?|messages?|mails?|notes?|conversation|chain"
+    r"|\bsee (?:the )?(?:[\w'’]+ ){0,2}(?:thread|e-?mails?|messages?|mails?|notes?|conversation|chain"
     r"|exchange|request)\b[^.\n]{0,20}\bbelow\b"
     r"|\bsee below\b|\bbelow (?:is|are|you'll find|you will find)\b|\bfyi\b|\bpassing (?:this|it) on\b"
     r"|\breenv[ií]\w*|\bver (?:el )?(?:\w+ )?(?:abajo|debajo)\b|\b(?:a )?continuaci[oó]n (?:el|os|les|te)\b"
