@@ -229,6 +229,12 @@ class Signals(_Model):
 # Routine kinds written by machines, not customers: closed without an answer, and no
 # passage of them (a loan offer's "confirm your bank details") asks a person to act.
 UNATTENDED_ROUTINE = frozenset({"spam", "auto_reply"})
+# Routine kinds the rubric answers without a person: how-to questions, thanks, praise and
+# feature ideas. A ticket read as one of them needs stronger evidence before a passage
+# raises it or the learned "a person must act" reading sends it to one.
+SELF_SERVE_ROUTINE = frozenset({"howto", "thanks", "praise", "feature_idea"})
+# Probability from which the routine head's reading counts (thanks, spam, a how-to…).
+ROUTINE_AT = 0.5
 
 
 class TriageResult(_Model):

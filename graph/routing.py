@@ -14,11 +14,13 @@ from dataclasses import dataclass
 from typing import Literal
 
 from supportgraph.graph.models import (
+    SELF_SERVE_ROUTINE,
     UNATTENDED_ROUTINE,
     Category,
     Escalation,
     EscalationTrigger,
     SpecialistReport,
+    TriageResult,
     TriggerKind,
 )
 from supportgraph.graph.state import SupportState
@@ -125,6 +127,17 @@ def specialists_for(state: SupportState) -> tuple[Specialist, ...]:
 CLOSING_ROUTINE = frozenset({"thanks", "praise", "auto_reply", "spam"})
 VERY_ANGRY = -0.6  # sentiment score at or under which a customer counts as very angry
 PERSON_AT = 0.5  # learned probability that a person must act, from which one does
+# ... for a ticket triage reads as a how-to, thanks, praise or a feature idea: the rubric
+# answers those without a person, so the reading must be nearly sure (cross-validated with
+# tools/triage/severity.py PASSAGE_SERIOUS_ROUTINE_AT; docs/judgement_eval.md, ninth round).
+ROUTINE_PERSON_AT = 0.9
+
+
+def person_at(triage: TriageResult) -> float:
+    """The "a person must act" probability from which this ticket goes to one."""
+    return ROUTINE_PERSON_AT if triage.routine in SELF_SERVE_ROUTINE else PERSON_AT
+
+
 # Probability of exposed data or credentials from which Security checks first, even when
 # the rest of the judgement reads a harmless ticket (cross-validated in tests/tune_judgement.py:
 # at 0.2 it catches a third of the missed exposures for two false alarms in 355).
@@ -148,7 +161,7 @@ def closes_without_answer(state: SupportState) -> bool:
         and not triage.obfuscation
         and (
             triage.signals is None
-            or triage.signals.person < PERSON_AT
+            or triage.signals.person < person_at(triage)
             or triage.routine in UNATTENDED_ROUTINE
         )
     )
@@ -248,7 +261,7 @@ def person_needed(state: SupportState, policy: Policy) -> EscalationTrigger | No
     """
     triage = state["triage"]
     signals = triage.signals
-    if signals is None or signals.person < PERSON_AT or triage.priority == "Critical":
+    if signals is None or signals.person < person_at(triage) or triage.priority == "Critical":
         return None
     role, kind = REASON_ROLE.get(signals.reason, (OWNER_ROLE[triage.category], "review"))
     return EscalationTrigger(

@@ -10,6 +10,7 @@ from supportgraph.graph.context import Context
 from supportgraph.graph.errors import ConfigurationError
 from supportgraph.graph.models import (
     PRIORITIES,
+    ROUTINE_AT,
     UNATTENDED_ROUTINE,
     Category,
     Priority,
@@ -59,9 +60,6 @@ def _model_priority(matrix: Priority, label: str | None) -> Priority:
     if matrix == "Critical" or named not in PRIORITIES:
         return matrix
     return named
-
-
-ROUTINE_AT = 0.5  # probability from which a ticket counts as routine (thanks, spam…)
 
 
 class EmbeddedEngine:

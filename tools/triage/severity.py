@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from itertools import product
 from typing import Literal
 
-from supportgraph.graph.models import PRIORITIES, Priority
+from supportgraph.graph.models import PRIORITIES, ROUTINE_AT, SELF_SERVE_ROUTINE, Priority
 from supportgraph.tools.signals.hypothetical import asks_what_if
 from supportgraph.tools.triage.judgement import Judgement
 
@@ -206,6 +206,13 @@ PASSAGE_EXPOSURE_AT = 0.6
 # priority .829 → .847, Critical recall .971 → .968 with still 4 below High, no more
 # person-needed tickets missed; at 0.4 three more Critical tickets fell below High.
 PASSAGE_SERIOUS_AT = 0.3
+# ... and at least this when the whole ticket reads as a how-to, thanks, praise or a feature
+# idea (graph/models.py SELF_SERVE_ROUTINE): "our nightly script gets a 429 since we added
+# stores" or "all four staff have it switched on now" read alone as a company-wide matter.
+# Cross-validated across writers with ROUTINE_PERSON_AT (graph/routing.py): false alarms
+# 113 → 104 of 689 routine tickets, priority .831 → .834, no Critical or person-needed
+# ticket lost (docs/judgement_eval.md, ninth round); at 0.7 three buried incidents were.
+PASSAGE_SERIOUS_ROUTINE_AT = 0.6
 
 
 @dataclass(frozen=True)
@@ -226,10 +233,15 @@ def passage_alarm(judgement: Judgement, tier: str, category: str, whole: Severit
     ticket then takes the higher priority, and the reasons quote the passage.
     """
     best: tuple[tuple[int, float], Alarm] | None = None
+    routine, routine_p = judgement.top("routine")
+    serious_at = (
+        PASSAGE_SERIOUS_ROUTINE_AT
+        if routine in SELF_SERVE_ROUTINE and routine_p >= ROUTINE_AT
+        else PASSAGE_SERIOUS_AT
+    )
     for passage in judgement.passages:
         if (
-            "window" in passage.probabilities
-            and passage.p("window", "serious") < PASSAGE_SERIOUS_AT
+            "window" in passage.probabilities and passage.p("window", "serious") < serious_at
         ) or asks_what_if(passage.text):
             continue
         # A passage is read by the impact head alone: its thresholds were chosen that way,
