@@ -357,6 +357,29 @@ def test_a_passage_that_reads_alarming_but_states_nothing_serious_raises_nothing
     assert alarm is not None and alarm.severity.priority == "Critical"
 
 
+def test_a_ticket_read_as_a_how_to_needs_a_passage_that_surely_states_something_serious() -> None:
+    """ "Our nightly script gets a 429 since we added stores" read alone is company-wide."""
+    alarming = _judgement()  # extensive, unavailable, for the company: Critical
+
+    def ticket_read_as(routine: dict[str, float], serious: float) -> Judgement:
+        whole = _judgement(
+            impact={"none": 1.0}, effect={"none": 1.0}, who={"none": 1.0}, routine=routine
+        )
+        window = {"harmless": 1 - serious, "context": 0.0, "serious": serious}
+        line = Judgement({**alarming.probabilities, "window": window}, text="Since we added …")
+        return Judgement(whole.probabilities, passages=(line, line))
+
+    def raised(ticket: Judgement) -> bool:
+        whole = assess(ticket, "Growth", "technical")
+        return passage_alarm(ticket, "Growth", "technical", whole) is not None
+
+    assert raised(ticket_read_as({"none": 1.0}, serious=0.45))
+    assert not raised(ticket_read_as({"howto": 0.7, "none": 0.3}, serious=0.45))
+    assert raised(ticket_read_as({"howto": 0.7, "none": 0.3}, serious=0.8))
+    # machine mail has its own rule (the engine); a spam reading does not raise the bar here
+    assert raised(ticket_read_as({"spam": 0.7, "none": 0.3}, serious=0.45))
+
+
 def test_a_question_about_what_would_happen_raises_nothing() -> None:
     """A questionnaire asks about incidents; read alone, its question must not raise."""
     harmless = _judgement(

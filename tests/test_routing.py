@@ -182,6 +182,19 @@ def test_a_person_checks_what_the_judgement_says_a_person_must_handle() -> None:
     assert person_needed(state(triage=calm), THRESHOLD) is None
 
 
+def test_a_how_to_or_a_thank_you_goes_to_a_person_only_when_the_reading_is_nearly_sure() -> None:
+    # The rubric answers how-to questions, thanks, praise and feature ideas without a
+    # person: "what's your refund policy before we commit?" reads 0.6 "a person must act".
+    for routine in ("howto", "thanks", "praise", "feature_idea"):
+        unsure = triage(priority="Medium", routine=routine, signals=signals(person=0.7))
+        assert person_needed(state(triage=unsure), THRESHOLD) is None, routine
+        sure = triage(priority="Medium", routine=routine, signals=signals(person=0.95))
+        assert person_needed(state(triage=sure), THRESHOLD) is not None, routine
+    assert closes_without_answer(
+        state(triage=triage(priority="Low", routine="thanks", signals=signals(person=0.7)))
+    )
+
+
 def test_a_plausible_exposure_goes_to_security_even_below_critical() -> None:
     unsure = triage(priority="Medium", signals=signals(exposure=0.3, person=0.2))
     trigger = possible_exposure(state(triage=unsure), THRESHOLD)
@@ -228,7 +241,7 @@ def test_machine_mail_closes_whatever_the_learned_person_reading_says() -> None:
     # spam has no customer behind it. A thank-you with the same reading stays open.
     loan_spam = triage(priority="Low", routine="spam", signals=signals(person=0.9))
     assert closes_silently(state(triage=loan_spam))
-    worried_thanks = triage(priority="Low", routine="thanks", signals=signals(person=0.9))
+    worried_thanks = triage(priority="Low", routine="thanks", signals=signals(person=0.95))
     assert not closes_without_answer(state(triage=worried_thanks))
     # A request found in spam still keeps it open.
     asking = triage(
