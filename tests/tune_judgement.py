@@ -9,6 +9,7 @@ decision thresholds (tools/triage/severity.py) on the out-of-fold probabilities.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import itertools
 import json
 import sys
@@ -63,7 +64,7 @@ def out_of_fold(
     its author's tickets."""
     name = (
         f"oof-c{settings.c}-e{settings.embedding_weight}-m{settings.meta_weight}"
-        f"-{ENCODER}-{rows.data_hash[:12]}-passages.json"
+        f"-{ENCODER}-{rows.data_hash[:12]}-{_texts_hash(rows.texts)}-passages.json"
     )
     cache = CACHE / name
     n = len(labelled.tickets)
@@ -108,6 +109,12 @@ def out_of_fold(
     CACHE.mkdir(parents=True, exist_ok=True)
     cache.write_text(json.dumps([_to_json(j) for j in judgements]))
     return judgements
+
+
+def _texts_hash(texts: list[str]) -> str:
+    """The judged texts' hash: a change in how a ticket is read (quotes, chat lines,
+    steering) changes the texts, not the data files, and must not reuse old judgements."""
+    return hashlib.sha256("\x00".join(texts).encode()).hexdigest()[:12]
 
 
 def _to_json(judgement: Judgement) -> dict[str, Any]:
