@@ -18,11 +18,11 @@ from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 from pydantic import BaseModel
 
+from supportgraph.checkpoints.sqlite_setup import set_up_shared
 from supportgraph.checkpoints.zdict import ZDICT_V1
 from supportgraph.graph.context import home_dir
 from supportgraph.graph.errors import ConfigurationError, StoreError
 from supportgraph.graph.state import checkpoint_types
-from supportgraph.tools.sqlite_setup import set_up_shared
 
 if TYPE_CHECKING:
     from supportgraph.checkpoints.sqlite_store import BlobSqliteSaver

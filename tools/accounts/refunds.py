@@ -15,8 +15,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
+from supportgraph.checkpoints.sqlite_setup import set_up_shared
 from supportgraph.graph.context import home_dir
-from supportgraph.tools.sqlite_setup import set_up_shared
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS refund_requests (
