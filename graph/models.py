@@ -237,6 +237,14 @@ SELF_SERVE_ROUTINE = frozenset({"howto", "thanks", "praise", "feature_idea"})
 ROUTINE_AT = 0.5
 
 
+def self_serve(routine: str | None, probability: float = 1.0) -> bool:
+    """Whether a routine reading is one of SELF_SERVE_ROUTINE, read with enough confidence.
+
+    ``TriageResult.routine`` is already read at ``ROUTINE_AT``: pass it alone.
+    """
+    return routine in SELF_SERVE_ROUTINE and probability >= ROUTINE_AT
+
+
 class TriageResult(_Model):
     """What triage concluded about a ticket, with its evidence.
 

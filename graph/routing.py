@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Literal
 
 from supportgraph.graph.models import (
-    SELF_SERVE_ROUTINE,
     UNATTENDED_ROUTINE,
     Category,
     Escalation,
@@ -22,6 +21,7 @@ from supportgraph.graph.models import (
     SpecialistReport,
     TriageResult,
     TriggerKind,
+    self_serve,
 )
 from supportgraph.graph.state import SupportState
 from supportgraph.tools.desk.teams import Role, Teams
@@ -135,7 +135,7 @@ ROUTINE_PERSON_AT = 0.9
 
 def person_at(triage: TriageResult) -> float:
     """The "a person must act" probability from which this ticket goes to one."""
-    return ROUTINE_PERSON_AT if triage.routine in SELF_SERVE_ROUTINE else PERSON_AT
+    return ROUTINE_PERSON_AT if self_serve(triage.routine) else PERSON_AT
 
 
 # Probability of exposed data or credentials from which Security checks first, even when

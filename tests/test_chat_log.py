@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from supportgraph.tools.signals.chat_log import customer_lines
+from supportgraph.tools.signals.chat_log import without_bot_lines
 
 LOG = (
     "[10:15] Kunde (Leonie Hartmann): Hi, nach dem Rotieren des API-Schlüssels bekommen "
@@ -14,7 +14,7 @@ LOG = (
 
 
 def test_the_bot_is_left_out_and_the_customer_and_the_agent_kept() -> None:
-    kept = customer_lines(LOG)
+    kept = without_bot_lines(LOG)
     assert "bekommen unsere Skripte nur noch 401" in kept
     assert "muss man den neuen irgendwo aktivieren" in kept
     assert "Acme Bot" not in kept
@@ -35,7 +35,7 @@ def test_a_bot_speaks_under_many_labels() -> None:
         "[09:02 AM] Acme Bot:",
     ):
         log = f"Visitor (Sam): hello\n{label} how can I help?\nVisitor (Sam): 401 again\nVisitor (Sam): ok"
-        assert "how can I help" not in customer_lines(log), label
+        assert "how can I help" not in without_bot_lines(log), label
 
 
 def test_a_customer_named_like_a_bot_is_kept() -> None:
@@ -45,16 +45,16 @@ def test_a_customer_named_like_a_bot_is_kept() -> None:
         "[09:03] Bottega Rossi (Marco): every user sees it\n"
         "[09:04] Agnes Botha: since 8:00\n"
     )
-    kept = customer_lines(log)
+    kept = without_bot_lines(log)
     assert "our dashboards are empty" in kept and "every user sees it" in kept
     assert "Sorry to hear that" not in kept
 
 
 def test_an_email_with_one_labelled_line_is_not_a_chat_log() -> None:
     email = "Hi,\n\nBot: your widget said 'no data' again.\n\nThanks, Ana"
-    assert customer_lines(email) == email
+    assert without_bot_lines(email) == email
 
 
 def test_a_log_of_bot_lines_alone_is_kept_whole() -> None:
     log = "Bot: Hi!\nBot: Are you still there?\nBot: Closing the chat now."
-    assert customer_lines(log) == log
+    assert without_bot_lines(log) == log

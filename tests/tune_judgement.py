@@ -276,7 +276,7 @@ def passage_scores(
     passage that raised it) says a person must act (graph/routing.py ``person_at``) or data
     may be exposed (EXPOSURE_AT), or a request rule fired (tools/signals/intents.py).
     """
-    from supportgraph.graph.models import ROUTINE_AT, SELF_SERVE_ROUTINE
+    from supportgraph.graph.models import self_serve
     from supportgraph.graph.routing import EXPOSURE_AT, PERSON_AT, ROUTINE_PERSON_AT
 
     right = crit_total = crit_hit = crit_low = hit = needed = alarms = routine = 0
@@ -295,11 +295,10 @@ def passage_scores(
             crit_total += 1
             crit_hit += got == "Critical"
             crit_low += PRIORITIES.index(got) > 1
-        routine, routine_p = judgement.top("routine")
-        self_serve = routine in SELF_SERVE_ROUTINE and routine_p >= ROUTINE_AT
+        routine_reading = self_serve(*judgement.top("routine"))
         person = (
             got == "Critical"
-            or reading.p("person", "yes") >= (ROUTINE_PERSON_AT if self_serve else PERSON_AT)
+            or reading.p("person", "yes") >= (ROUTINE_PERSON_AT if routine_reading else PERSON_AT)
             or reading.p("effect", "exposure") >= EXPOSURE_AT
             or rules
         )

@@ -18,7 +18,7 @@ import re
 _TIME = r"(?:[\[(]?\d{1,2}[:.h]\d{2}(?:[:.]\d{2})?(?:\s*[aApP]\.?[mM]\.?)?[\])]?[ \t]*[-–]?[ \t]*)?"
 _BOT_LINE = re.compile(
     rf"^[ \t]*{_TIME}"
-    r"(?i:(?:acme[ \t]+)?(?:bot|chatbot|assistant|virtual assistant|asistente(?:[ \t]+virtual)?"
+    r"(?i:(?:acme[ \t]+)?(?:bot|chatbot|virtual assistant|asistente(?:[ \t]+virtual)?"
     r"|assistent(?:in)?|assistante?(?:[ \t]+virtuel(?:le)?)?)(?:[ \t]+acme)?)"
     r"(?:[ \t]*\([^)\n]{1,40}\))?[ \t]*:.*$\n?",
     re.MULTILINE,
@@ -26,11 +26,11 @@ _BOT_LINE = re.compile(
 _LABELLED = re.compile(r"^[ \t]*(?:\[[^\]\n]{1,20}\][ \t]*)?[^:\n]{1,40}:", re.MULTILINE)
 
 
-def customer_lines(message: str) -> str:
+def without_bot_lines(message: str) -> str:
     """``message`` without the lines a chat bot wrote, when it is a chat log.
 
-    Only a text with at least three labelled lines counts as a chat log: a one-line
-    "Support: please help" in an email, or phone notes that name their agent, stay whole.
+    Only a text with at least three labelled lines counts as a chat log: an email that
+    quotes one "Bot: …" line stays whole.
     What is left is never empty: a log of the bot's lines alone is kept as it was.
     """
     if len(_LABELLED.findall(message)) < 3:

@@ -10,19 +10,19 @@ import re
 from functools import lru_cache
 
 from supportgraph.graph.models import Ticket
-from supportgraph.tools.signals.chat_log import customer_lines
+from supportgraph.tools.signals.chat_log import without_bot_lines
 from supportgraph.tools.signals.quoting import new_text
 from supportgraph.tools.signals.steering import Judged, text_to_judge
 
 
 def judged_text(ticket: Ticket) -> Judged:
-    """Subject and new message text: no quoted history, no bot or agent lines, no steering."""
+    """Subject and new message text: no quoted history, no chat bot lines, no steering."""
     return _judged(ticket.subject, ticket.message)
 
 
 @lru_cache(maxsize=256)
 def _judged(subject: str, message: str) -> Judged:
-    return text_to_judge(f"{subject}\n{customer_lines(new_text(message))}")
+    return text_to_judge(f"{subject}\n{without_bot_lines(new_text(message))}")
 
 
 def content_text(ticket: Ticket) -> str:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from itertools import product
 from typing import Literal
 
-from supportgraph.graph.models import PRIORITIES, ROUTINE_AT, SELF_SERVE_ROUTINE, Priority
+from supportgraph.graph.models import PRIORITIES, Priority, self_serve
 from supportgraph.tools.signals.hypothetical import asks_what_if
 from supportgraph.tools.triage.judgement import Judgement
 
@@ -233,12 +233,8 @@ def passage_alarm(judgement: Judgement, tier: str, category: str, whole: Severit
     ticket then takes the higher priority, and the reasons quote the passage.
     """
     best: tuple[tuple[int, float], Alarm] | None = None
-    routine, routine_p = judgement.top("routine")
-    serious_at = (
-        PASSAGE_SERIOUS_ROUTINE_AT
-        if routine in SELF_SERVE_ROUTINE and routine_p >= ROUTINE_AT
-        else PASSAGE_SERIOUS_AT
-    )
+    routine = judgement.top("routine")
+    serious_at = PASSAGE_SERIOUS_ROUTINE_AT if self_serve(*routine) else PASSAGE_SERIOUS_AT
     for passage in judgement.passages:
         if (
             "window" in passage.probabilities and passage.p("window", "serious") < serious_at
