@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from supportgraph.graph.context import home_dir
 from supportgraph.tools.knowledge import embeddings
-from supportgraph.tools.knowledge.embeddings import DIMENSIONS, default_encoder, fast_encoder
+from supportgraph.tools.knowledge.embeddings import (
+    DIMENSIONS,
+    default_encoder,
+    fast_encoder,
+    kept_file,
+)
 from supportgraph.tools.knowledge.kb import read_articles
 from supportgraph.tools.knowledge.kb_store import build_index, open_index
 
@@ -81,3 +89,19 @@ def test_kb_search_with_the_int8_copy_leads_with_the_article_the_original_finds(
     ]:
         assert with_copy.search(question, k=1)[0].article_id == answer
         assert with_original.search(question, k=1)[0].article_id == answer
+
+
+def test_threads_making_the_same_cached_file_at_once_each_get_it_whole(tmp_path: Path) -> None:
+    # Two graphs' first tickets in one process (two threads) once both wrote
+    # "<name>.<pid>.part" and one found its copy moved away: FileNotFoundError.
+    start = threading.Barrier(4)
+
+    def make() -> bytes:
+        start.wait(timeout=10)  # every thread is inside make() before any writes
+        return b"x" * 1_000_000
+
+    target = tmp_path / "model.bin"
+    with ThreadPoolExecutor(4) as pool:
+        got = list(pool.map(lambda _: kept_file(target, make), range(4)))
+    assert got == [b"x" * 1_000_000] * 4
+    assert [p.name for p in tmp_path.iterdir()] == ["model.bin"]

@@ -129,7 +129,7 @@ def test_takeover_cannot_land_between_the_fence_check_and_the_write(
         slow, fast = build_graph(slow_saver), build_graph(saver)
         slow_fence: FencedSaver = slow.checkpointer  # type: ignore[assignment]
         fast_fence: FencedSaver = fast.checkpointer  # type: ignore[assignment]
-        took_over, fast_done = threading.Event(), threading.Event()
+        took_over, fast_done, slow_done = threading.Event(), threading.Event(), threading.Event()
         failures: list[BaseException] = []
 
         def take_over_and_continue() -> None:  # a second process, on its own connection
@@ -137,6 +137,9 @@ def test_takeover_cannot_land_between_the_fence_check_and_the_write(
                 with fast_fence.lease("SUPPORT-004", owner="fast-host:3"):
                     took_over.set()
                     fast.invoke(None, config, context=context, durability="sync")
+                    # Hold the lease until the slow process has tried its next write: had it
+                    # been released first, the refusal would name nobody instead of the taker.
+                    slow_done.wait(timeout=60)
             except BaseException as exc:  # handed to the test thread below
                 failures.append(exc)
             finally:
@@ -169,10 +172,16 @@ def test_takeover_cannot_land_between_the_fence_check_and_the_write(
         monkeypatch.setattr(slow_fence.inner, "put", write_after_a_takeover_attempt)
         monkeypatch.setattr(slow_fence, "put", put_then_let_the_taker_in)
         with slow_fence.lease("SUPPORT-004", owner="slow-host:1", ttl=timedelta(0)):
-            with pytest.raises(TicketBusyError) as refused:
-                slow.invoke(
-                    {"ticket": samples["SUPPORT-004"]}, config, context=context, durability="sync"
-                )
+            try:
+                with pytest.raises(TicketBusyError) as refused:
+                    slow.invoke(
+                        {"ticket": samples["SUPPORT-004"]},
+                        config,
+                        context=context,
+                        durability="sync",
+                    )
+            finally:
+                slow_done.set()
         taker.join(timeout=60)
         assert not failures, failures
         assert not _forks(saver, config)  # the taker went on from the last write, nobody else

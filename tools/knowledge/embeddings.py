@@ -23,6 +23,7 @@ import hashlib
 import logging
 import os
 import tempfile
+import threading
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from importlib import resources
@@ -146,8 +147,10 @@ def kept_path(path: Path, make: Callable[[], bytes]) -> Path:
     if not path.is_file():
         made = make()
         path.parent.mkdir(parents=True, exist_ok=True)
-        # Written aside, then renamed: a process starting meanwhile finds the whole file or none.
-        partial = path.with_name(f"{path.name}.{os.getpid()}.part")
+        # Written aside, then renamed: a process starting meanwhile finds the whole file or
+        # none. The name is the writer's own (process and thread): two threads of one process
+        # making the first ticket's files at once must not move each other's copy away.
+        partial = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.part")
         partial.write_bytes(made)
         partial.replace(path)
     return path
