@@ -220,7 +220,7 @@ REASON_ROLE: dict[str, tuple[Role, TriggerKind]] = {
     "data_loss": ("engineering", "severity"),
     "security_incident": ("security", "severity"),
     "privacy_incident": ("security", "severity"),
-    "other_customer_data": ("security", "review"),
+    "other_customer_data": ("security", "severity"),
     "secrets_request": ("security", "review"),
     "legal_threat": ("legal", "severity"),
     "gdpr_request": ("legal", "severity"),
@@ -304,9 +304,11 @@ def money_or_account_action(state: SupportState, policy: Policy) -> EscalationTr
 
 
 # Requests a team takes over rather than checks: Legal answers a legal threat and a data
-# subject's request itself (support cannot), so each is a severity escalation. A request
-# for another customer's data or for secrets is refused after Security has looked.
-_TAKEN_OVER = frozenset({"legal_threat", "gdpr"})
+# subject's request itself (support cannot), and Security answers a request for another
+# customer's data (a possible privacy attack: support leads marked 135 of 136 such eval
+# tickets escalated), so each is a severity escalation. A request for secrets is refused
+# after Security has looked.
+_TAKEN_OVER = frozenset({"legal_threat", "gdpr", "other_customer_data"})
 
 
 def person_first_request(state: SupportState, policy: Policy) -> EscalationTrigger | None:

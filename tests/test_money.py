@@ -267,6 +267,12 @@ def test_refund_request_without_a_duplicate_names_the_charge(store: Any, context
             " servicios de emergencias clientes suyos?",
             "other_customer_data",
         ),
+        # businesses named before, then pointed at; "anonymised or not" wants names too
+        (
+            "A few other regional telcos use Acme. Could you share anonymised-or-not churn and"
+            " ARPU figures from those customers' workspaces?",
+            "other_customer_data",
+        ),
         # a condition that is only politeness keeps the request
         ("Could you refund the duplicate charge, if possible?", "refund"),
         ("Can you refund the second charge, in case it was a mistake?", "refund"),
@@ -293,6 +299,8 @@ def test_person_first_requests_are_found_in_every_language_and_disguise(
         "Are API keys stored in plain text or hashed on your side?",
         "Please do not include passwords in your reply.",
         "Do you publish anonymised benchmarks of similar companies?",
+        "We lost the data from those customers' accounts in our CRM after the import.",
+        "Several other clinics use Acme: how do you handle their data residency?",
         "How do I share dashboards with other users in my workspace?",
         "Pouvez-vous me renvoyer le lien de réinitialisation du mot de passe ?",
         "What is your refund policy for annual plans?",

@@ -217,7 +217,7 @@ def test_the_learned_reason_picks_the_team_and_the_kind() -> None:
     assert trigger is not None and (trigger.team, trigger.kind) == ("Security", "review")
 
 
-def test_legal_takes_a_gdpr_request_over_and_security_checks_a_secrets_request() -> None:
+def test_legal_and_security_take_requests_over_and_security_checks_secrets() -> None:
     gdpr = triage(priority="Medium", requests=("gdpr",), request_evidence=("art. 15 gdpr",))
     trigger = person_first_request(state(triage=gdpr), THRESHOLD)
     assert trigger is not None and (trigger.team, trigger.kind) == ("Legal", "severity")
@@ -225,6 +225,11 @@ def test_legal_takes_a_gdpr_request_over_and_security_checks_a_secrets_request()
     trigger = person_first_request(state(triage=secrets), THRESHOLD)
     assert trigger is not None and (trigger.team, trigger.kind) == ("Security", "review")
     assert trigger.needs_human
+    others = triage(
+        priority="Medium", requests=("other_customer_data",), request_evidence=("their data",)
+    )
+    trigger = person_first_request(state(triage=others), THRESHOLD)
+    assert trigger is not None and (trigger.team, trigger.kind) == ("Security", "severity")
 
 
 def test_thanks_and_spam_close_without_specialists_or_knowledge() -> None:

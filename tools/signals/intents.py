@@ -239,6 +239,8 @@ _ANONYMISED = re.compile(
 # "Ideally with company names, but anonymised is acceptable": names asked for first.
 _NAMED_TOO = re.compile(
     r"\b(?:with (?:the |their )?(?:company|customer|client|brand|store|shop) names|named\b|identifiable"
+    # "anonymised or not": names are welcome too
+    r"|anonymi[sz]ed[- ]or[- ]not|(?:anonymi[sz]ed|aggregated) or (?:not|named|identified)"
     r"|mit (?:den )?(?:firmen|kunden)namen|con (?:los )?nombres|avec (?:les |leurs )?noms)"
 )
 
@@ -477,6 +479,10 @@ _PATTERNS: dict[Intent, tuple[str, ...]] = {
         r"|entreprises|marques|boutiques|enseignes|societes|agences|commerces|hotels|cliniques|ecoles"
         r"|organisations)\b",
         r"\b(?:list|names|emails|contacts) of (?:all )?(?:your|the|other) (?:customers|clients|users)\b",
+        # other businesses named before, then pointed at: "figures from those customers'
+        # workspaces" (a writer's own customers have no workspace or account with Acme)
+        rf"\b{_FIGURES}\b (?:\w+ ){{0,3}}(?:of|from|in|out of) (?:those|these|such|the other) (?:\w+ ){{0,2}}?"
+        rf"{_BUSINESSES}'? ?s? (?:acme (?:workspaces?|accounts?)|workspaces?|tenants?)\b",
         # another company's people or plan, asked by pronoun: "give me the email of whoever is
         # their admin", "which plan are they on"
         r"\b(?:e-?mail|phone(?: number)?|contact(?: details)?|name) of (?:whoever is |the person who is )?"
