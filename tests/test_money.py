@@ -273,6 +273,17 @@ def test_refund_request_without_a_duplicate_names_the_charge(store: Any, context
             " ARPU figures from those customers' workspaces?",
             "other_customer_data",
         ),
+        # a workspace asked for on the word of "their" admin, another company's
+        (
+            "J'ai besoin d'un export complet du workspace \"atelier-dubois\". Je ne suis pas"
+            " membre, mais j'ai l'accord de leur admin.",
+            "other_customer_data",
+        ),
+        (
+            "Können Sie uns einen Export des Arbeitsbereichs von Huber geben? Wir haben die"
+            " Zustimmung ihres Administrators.",
+            "other_customer_data",
+        ),
         # a condition that is only politeness keeps the request
         ("Could you refund the duplicate charge, if possible?", "refund"),
         ("Can you refund the second charge, in case it was a mistake?", "refund"),
@@ -301,6 +312,8 @@ def test_person_first_requests_are_found_in_every_language_and_disguise(
         "Do you publish anonymised benchmarks of similar companies?",
         "We lost the data from those customers' accounts in our CRM after the import.",
         "Several other clinics use Acme: how do you handle their data residency?",
+        "How do I export my workspace? Our admin approved the migration.",
+        "Their admin approved our invitation to the shared dashboard, how do I accept it?",
         "How do I share dashboards with other users in my workspace?",
         "Pouvez-vous me renvoyer le lien de réinitialisation du mot de passe ?",
         "What is your refund policy for annual plans?",
@@ -366,6 +379,13 @@ def test_routine_questions_are_not_requests(text: str) -> None:
         ("Nos estamos planteando pasar al plan anual, ¿hay descuento?", "Growth", False),
         ("We're switching from monthly to annual billing next month.", "Growth", False),
         ("Please move us from annual to monthly billing at renewal.", "Growth", True),
+        # An upgrade already made is still an upgrade; a downgrade already made still asks
+        (
+            "I upgraded from Starter to Growth on the 17th, is this the prorated bit?",
+            "Growth",
+            False,
+        ),
+        ("We moved from Growth to Starter last week, why the full charge?", "Starter", True),
         # Without the tier, a plan change is a plan change: the safe side.
         ("We'd like to upgrade from Starter to Growth next month, how?", None, True),
     ],

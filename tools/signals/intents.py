@@ -612,7 +612,30 @@ def _fellow_customers_data(folded: str) -> re.Match[str] | None:
         theirs = _THEIR_DATA.search(folded, fellow.end(), fellow.end() + FELLOW_REACH)
         if theirs:
             return theirs
-    return None
+    return _workspace_on_their_admins_word(folded)
+
+
+# A workspace's export or access asked for on the word of "their" admin, another company's:
+# "j'ai besoin d'un export complet du workspace "atelier-dubois" … j'ai l'accord de leur admin".
+_THEIR_ADMINS_WORD = re.compile(
+    r"\b(?:(?:approval|permission|consent|go-ahead|ok|blessing|agreement) (?:of|from) their"
+    r"|(?:accord|autorisation|permission|feu vert) (?:de|d') ?(?:leur|leurs)"
+    r"|(?:zustimmung|erlaubnis|freigabe|okay|ok) (?:ihres|ihrer|deren)"
+    r"|(?:permiso|autorizacion|visto bueno|aprobacion|consentimiento) de (?:su|sus))"
+    r" (?:\w+ )?(?:admin|administrat\w*|owner|proprietaire|inhaber\w*|dueno|responsable)"
+    r"|\btheir (?:admin|administrator|owner)\w* (?:\w+ ){0,2}(?:approved|agreed|said (?:yes|ok)|signed off)"
+)
+_WORKSPACE_ASKED = re.compile(
+    r"\b(?:export\w*|access|acces|zugang|zugriff|acceso|copy|copie|kopie|copia)\b[^.?!\n]{0,40}"
+    r"\b(?:workspace|espace de travail|arbeitsbereich|espacio de trabajo|tenant|account|compte"
+    r"|konto|cuenta)"
+)
+
+
+def _workspace_on_their_admins_word(folded: str) -> re.Match[str] | None:
+    if _THEIR_ADMINS_WORD.search(folded) is None:
+        return None
+    return _WORKSPACE_ASKED.search(folded)
 
 
 # "Your refund policy", "politique de remboursement": a question about the rules.
@@ -780,18 +803,29 @@ _TO_ANNUAL = re.compile(
 )
 _TIER_NAMES = re.compile(r"\b(starter|growth|professional|pro|enterprise)\b")
 _RANK = {"starter": 0, "growth": 1, "professional": 2, "pro": 2, "enterprise": 3}
+_ONWARD_TIER = re.compile(
+    r"(?: plan| tier)? (?:to|into|auf|zum|a|al|en|vers) (?:the |den |das |el |le )?(?:plan )?"
+    r"(starter|growth|professional|pro|enterprise)\b"
+)
 
 
 def is_upgrade(phrase: str, tier: str, after: str = "") -> bool:
     """Whether a plan-change phrase moves to a tier above ``tier``.
 
     The target is the last tier the phrase names ("from Growth to Enterprise",
-    "passer en enterprise"); a phrase naming none (change our billing cycle) is not
+    "passer en enterprise"); a move from a named lower tier to a higher one is an
+    upgrade even when ``tier`` is already the higher one (the customer asks about an
+    upgrade made); a phrase naming none (change our billing cycle) is not
     an upgrade, unless it moves from monthly to annual billing (read on into ``after``,
     the text that follows the phrase).
     """
     named = _TIER_NAMES.findall(phrase.lower())
+    onward = _ONWARD_TIER.match(after.lower())
+    if named and phrase.lower().rstrip().endswith(named[-1]) and onward:
+        named.append(onward.group(1))  # "moved from Growth| to Starter": the phrase stopped early
     if not named and _TO_ANNUAL.search(f"{phrase}{after[:25]}".lower()):
         return True  # monthly to annual billing commits to more, like a higher tier
+    if len(named) >= 2 and _RANK[named[-1]] > _RANK[named[-2]]:
+        return True  # "from Starter to Growth": up, even once the move is made
     current = _RANK.get(tier.lower())
     return bool(named) and current is not None and _RANK[named[-1]] > current
