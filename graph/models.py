@@ -268,6 +268,9 @@ class TriageResult(_Model):
     requests: tuple[str, ...] = ()  # person-first intents found (tools/signals/intents.py)
     request_evidence: tuple[str, ...] = ()  # the words that showed each request
     obfuscation: tuple[str, ...] = ()  # ways the text hid its words (tools/signals/normalize.py)
+    # Words disowning activity on the account ("none of us are in Singapore"): a possible
+    # takeover (tools/signals/disowned.py); empty when there are none.
+    disowned: str = ""
 
 
 class KBHit(_Model):

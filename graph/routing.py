@@ -193,16 +193,36 @@ def _report(state: SupportState, specialist: Specialist) -> SpecialistReport | N
 # --- escalation rules, in precedence order -------------------------------------------
 
 
+def disowned_activity(state: SupportState, policy: Policy) -> EscalationTrigger | None:
+    """Activity on the account that nobody there owns up to → Security takes it over.
+
+    A login from a country none of them is in, a key or a user nobody created: a possible
+    takeover (tools/signals/disowned.py). It comes before ``critical_priority`` so that
+    Security, not Engineering, leads even when the heads read no exposure.
+    """
+    evidence = state["triage"].disowned
+    if not evidence:
+        return None
+    return EscalationTrigger(
+        rule="disowned_activity",
+        team=policy.team("security"),
+        reason="policy_restriction",
+        needs_human=True,
+        detail=f"activity nobody at the customer owns up to: {evidence!r}",
+    )
+
+
 def critical_priority(state: SupportState, policy: Policy) -> EscalationTrigger | None:
     """A Critical incident → its owning team takes it over before anything is sent.
 
-    Security and privacy incidents (data or credentials exposed) go to Security, the
-    rest (unavailable, data lost at scale) to Engineering.
+    Security and privacy incidents (data or credentials exposed, activity nobody owns up to)
+    go to Security, the rest (unavailable, data lost at scale) to Engineering.
     """
     triage = state["triage"]
     if triage.priority != "Critical":
         return None
     exposure = triage.signals is not None and triage.signals.effect in EXPOSURE_EFFECTS
+    exposure = exposure or bool(triage.disowned)  # a possible takeover is Security's
     return EscalationTrigger(
         rule="critical_priority",
         team=policy.team("security" if exposure else "engineering"),
@@ -470,6 +490,7 @@ def sla_breached(state: SupportState, policy: Policy) -> EscalationTrigger | Non
 
 EscalationRule = Callable[[SupportState, Policy], EscalationTrigger | None]
 ESCALATION_RULES: tuple[EscalationRule, ...] = (
+    disowned_activity,
     critical_priority,
     person_first_request,
     money_or_account_action,

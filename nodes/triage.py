@@ -9,28 +9,39 @@ from langgraph.runtime import Runtime
 from supportgraph.graph.context import Context, context_of
 from supportgraph.graph.state import SupportState
 from supportgraph.tools.signals.boilerplate import without_boilerplate
+from supportgraph.tools.signals.disowned import disowned_activity
 from supportgraph.tools.signals.intents import find_requests
 
 
 def triage_ticket(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
     """Classify the ticket with the context's engine and find person-first requests.
 
-    The requests (refunds, cancellations, GDPR, legal threats…) come from the same
-    deterministic check whichever engine classified the ticket, so the safety policy
-    never depends on a model's mood.
+    The requests (refunds, cancellations, GDPR, legal threats…) and activity on the
+    account that nobody there owns up to (a possible takeover, then Critical) come from
+    the same deterministic checks whichever engine classified the ticket, so the safety
+    policy never depends on a model's mood.
     """
     from supportgraph.tools.triage.engines import engine_for  # scikit-learn, ONNX: not at import
 
     ticket = state["ticket"]
     result = engine_for(context_of(runtime)).triage(ticket)
     # A confidentiality footer's "legal action" or a privacy notice's "GDPR" asks for nothing.
-    requests = find_requests(without_boilerplate(ticket.text), ticket.customer_tier)
-    return {
-        "triage": result.model_copy(
-            update={
-                "requests": requests.intents,
-                "request_evidence": tuple(r.evidence for r in requests.found),
-                "obfuscation": requests.tricks,
-            }
-        )
+    text = without_boilerplate(ticket.text)
+    requests = find_requests(text, ticket.customer_tier)
+    update: dict[str, Any] = {
+        "requests": requests.intents,
+        "request_evidence": tuple(r.evidence for r in requests.found),
+        "obfuscation": requests.tricks,
     }
+    disowned = disowned_activity(text)
+    if disowned:
+        update["disowned"] = disowned
+        if result.priority != "Critical":
+            # The rubric's security incident, until a person rules it out: the safe side.
+            update["priority"] = "Critical"
+            update["priority_reasons"] = (
+                *result.priority_reasons,
+                f"activity on the account that nobody there owns up to ({disowned!r}): "
+                "a possible takeover, Critical on the safe side",
+            )
+    return {"triage": result.model_copy(update=update)}

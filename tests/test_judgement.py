@@ -490,8 +490,20 @@ def test_labelled_windows_train_the_window_head_with_their_ticket(tmp_path: Path
             "die schon an den Vorstand gegangen sind. Viele Grüße, Petra Lang",
             None,
         ),
+        (
+            "Thanks for the webinar + a quick q",
+            "Hi folks, thanks for last Thursday's webinar, really useful!\n\nQuick question while"
+            " I have you: our reporting key says last used today from an address in Singapore."
+            " None of us are in Singapore, and there are export jobs I don't remember creating."
+            " Is that normal?\n\nCheers, Ben",
+            "Security",
+        ),
     ],
-    ids=["exposure-in-a-thank-you", "corruption-in-an-address-change-de"],
+    ids=[
+        "exposure-in-a-thank-you",
+        "corruption-in-an-address-change-de",
+        "activity-nobody-owns-up-to-in-a-thank-you",
+    ],
 )
 def test_a_serious_line_in_a_routine_message_reaches_a_person(
     subject: str, message: str, team: str | None, context: Context, tmp_path: Path

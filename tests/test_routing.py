@@ -232,6 +232,14 @@ def test_legal_and_security_take_requests_over_and_security_checks_secrets() -> 
     assert trigger is not None and (trigger.team, trigger.kind) == ("Security", "severity")
 
 
+def test_activity_nobody_owns_up_to_goes_to_security_before_any_other_team() -> None:
+    disowned = triage(priority="Critical", disowned="none of us are in singapore")
+    escalation = decide_escalation(state(triage=disowned), THRESHOLD)
+    assert escalation is not None and escalation.needs_human
+    assert escalation.team == "Security" and escalation.severity
+    assert [t.rule for t in escalation.triggers][:2] == ["disowned_activity", "critical_priority"]
+
+
 def test_thanks_and_spam_close_without_specialists_or_knowledge() -> None:
     thanks = state(triage=triage(priority="Low", routine="thanks", signals=signals(person=0.1)))
     assert specialists_for(thanks) == ()

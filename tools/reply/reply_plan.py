@@ -143,8 +143,9 @@ def _situation(state: SupportState, decision: ReviewDecision | None, sources: So
         return plan
     if closes_without_answer(state):
         return ReplyPlan("thanks", {"kind": "praise" if triage.routine == "praise" else "thanks"})
-    if "critical_priority" in rules:
-        return _incident(state, rules["critical_priority"].team, sources)
+    incident = rules.get("disowned_activity") or rules.get("critical_priority")
+    if incident is not None:
+        return _incident(state, incident.team, sources)
     if "gdpr" in triage.requests:
         plan = ReplyPlan("gdpr", {"kind": _gdpr_kind(state)})
         plan.facts["team"] = plan.relies_on(sources.teams.for_role("legal"), "gdpr")

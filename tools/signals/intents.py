@@ -478,7 +478,8 @@ _PATTERNS: dict[Intent, tuple[str, ...]] = {
         rf"\b{_FIGURES_FR}\b (?:\w+ ){{0,3}}(?:d'autres|des autres|de vos autres) (?:\w+ )?(?:clients"
         r"|entreprises|marques|boutiques|enseignes|societes|agences|commerces|hotels|cliniques|ecoles"
         r"|organisations)\b",
-        r"\b(?:list|names|emails|contacts) of (?:all )?(?:your|the|other) (?:customers|clients|users)\b",
+        r"\b(?:list|names|emails|contacts) of (?:all )?(?:your|the|other|acme'?s?) (?:other )?"
+        r"(?:customers|clients|users)\b(?!'? ?s? (?:success|case|testimonial|review|logo|stor))",
         # other businesses named before, then pointed at: "figures from those customers'
         # workspaces" (a writer's own customers have no workspace or account with Acme)
         rf"\b{_FIGURES}\b (?:\w+ ){{0,3}}(?:of|from|in|out of) (?:those|these|such|the other) (?:\w+ ){{0,2}}?"
