@@ -318,6 +318,7 @@ def test_person_first_requests_are_found_in_every_language_and_disguise(
         "We lost the data from those customers' accounts in our CRM after the import.",
         "Several other clinics use Acme: how do you handle their data residency?",
         "How do I export my workspace? Our admin approved the migration.",
+        "Abwesenheitsnotiz: DRINGEND – Ihr API-Schlüssel läuft in 7 Tagen ab",
         "Is there a list of Acme customers' success stories on your website?",
         "Their admin approved our invitation to the shared dashboard, how do I accept it?",
         "How do I share dashboards with other users in my workspace?",

@@ -497,7 +497,9 @@ _PATTERNS: dict[Intent, tuple[str, ...]] = {
     "secrets_request": (
         r"\b(?:son|sa|ses|leur|leurs) (?:mot de passe|mots de passe|identifiants|cles?|codes? d'acces)\b",
         r"\b(?:su|sus) (?:contrasena|contrasenas|credenciales|claves?|codigos? de acceso)\b",
-        r"\b(?:sein|seine|seinen|ihr|ihre|ihren) (?:passwort|kennwort|zugangsdaten|api-?schlussel|schlussel)\b",
+        # "sein Passwort" (his); not "ihr Passwort": folded, "Ihr" (yours, as in every German
+        # notice: "Ihr API-Schlüssel läuft ab") reads the same as "ihr" (hers)
+        r"\b(?:sein|seine|seinen) (?:passwort|kennwort|zugangsdaten|api-?schlussel|schlussel)\b",
         r"\b(?:credentials|api keys?|passwords?|tokens?) (?:that |which )?\w+ (?:set up|created|used|had|kept)\b",
         r"\b(?:his|her|their|someone else'?s|somebody else'?s|another (?:user|person|employee|customer|admin)'?s|(?:the |our )?(?:former|previous|old|ex-?) ?(?:\w+ ){0,2}\w+'s|the (?:admin|administrator|owner)(?:'s)?) (?:\w+ )?(?:passwords?|api[ -]?keys?|tokens?|credentials|2fa codes?|mfa codes?|recovery codes?|login details)\b",
         r"\b(?:passwords?|api[ -]?keys?|tokens?|credentials|login details) (?:of|for|from|belonging to) (?:the |our |my )?(?:former|previous|old|ex-?|another|other|a different|someone|somebody|his|her|their)",
