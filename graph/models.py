@@ -271,6 +271,9 @@ class TriageResult(_Model):
     # Words disowning activity on the account ("none of us are in Singapore"): a possible
     # takeover (tools/signals/disowned.py); empty when there are none.
     disowned: str = ""
+    # The line saying the problem is over ("panic over", "ya funciona"): what is left is
+    # routine (tools/signals/settled.py); empty when there is none.
+    settled: str = ""
 
 
 class KBHit(_Model):

@@ -263,6 +263,8 @@ def possible_exposure(state: SupportState, policy: Policy) -> EscalationTrigger 
     signals = triage.signals
     if signals is None or signals.exposure < EXPOSURE_AT or triage.priority == "Critical":
         return None
+    if triage.settled:  # "false alarm, it was our own admin": the heads read the scare
+        return None
     return EscalationTrigger(
         rule="possible_exposure",
         team=policy.team("security"),
@@ -282,6 +284,8 @@ def person_needed(state: SupportState, policy: Policy) -> EscalationTrigger | No
     triage = state["triage"]
     signals = triage.signals
     if signals is None or signals.person < person_at(triage) or triage.priority == "Critical":
+        return None
+    if triage.settled:  # "panic over": the heads read the incident the story began with
         return None
     role, kind = REASON_ROLE.get(signals.reason, (OWNER_ROLE[triage.category], "review"))
     return EscalationTrigger(

@@ -11,15 +11,17 @@ from supportgraph.graph.state import SupportState
 from supportgraph.tools.signals.boilerplate import without_boilerplate
 from supportgraph.tools.signals.disowned import disowned_activity
 from supportgraph.tools.signals.intents import find_requests
+from supportgraph.tools.signals.settled import settled_by_customer
 
 
 def triage_ticket(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
     """Classify the ticket with the context's engine and find person-first requests.
 
-    The requests (refunds, cancellations, GDPR, legal threats…) and activity on the
-    account that nobody there owns up to (a possible takeover, then Critical) come from
-    the same deterministic checks whichever engine classified the ticket, so the safety
-    policy never depends on a model's mood.
+    The requests (refunds, cancellations, GDPR, legal threats…), activity on the account
+    that nobody there owns up to (a possible takeover, then Critical) and a problem the
+    customer says is over (then at most Low, and no learned alarm) come from the same
+    deterministic checks whichever engine classified the ticket, so the safety policy
+    never depends on a model's mood.
     """
     from supportgraph.tools.triage.engines import engine_for  # scikit-learn, ONNX: not at import
 
@@ -43,5 +45,15 @@ def triage_ticket(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
                 *result.priority_reasons,
                 f"activity on the account that nobody there owns up to ({disowned!r}): "
                 "a possible takeover, Critical on the safe side",
+            )
+    # A request or a disowned action is still there however the story ended.
+    settled = "" if disowned or requests.found else settled_by_customer(text)
+    if settled:
+        update["settled"] = settled
+        if result.priority in ("Critical", "High"):
+            update["priority"] = "Low"
+            update["priority_reasons"] = (
+                *result.priority_reasons,
+                f"the customer says the problem is over ({settled!r}): what is left is routine, Low",
             )
     return {"triage": result.model_copy(update=update)}

@@ -240,6 +240,13 @@ def test_activity_nobody_owns_up_to_goes_to_security_before_any_other_team() -> 
     assert [t.rule for t in escalation.triggers][:2] == ["disowned_activity", "critical_priority"]
 
 
+def test_a_problem_the_customer_calls_over_sends_no_learned_alarm_to_a_person() -> None:
+    scare = signals(person=0.95, reason="privacy_incident")
+    settled = triage(priority="Low", signals=scare, settled="false alarm, it was our admin")
+    assert person_needed(state(triage=settled), THRESHOLD) is None
+    assert person_needed(state(triage=triage(priority="Low", signals=scare)), THRESHOLD)
+
+
 def test_thanks_and_spam_close_without_specialists_or_knowledge() -> None:
     thanks = state(triage=triage(priority="Low", routine="thanks", signals=signals(person=0.1)))
     assert specialists_for(thanks) == ()

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from supportgraph.tools.signals.normalize import fold
+from supportgraph.tools.signals.normalize import fold, words_around
 
 _DONE = (
     r"(?:creating|making|adding|setting up|doing|running|starting|inviting|authori[sz]ing"
@@ -53,10 +53,4 @@ def disowned_activity(text: str) -> str:
     match = _DISOWNED.search(folded)
     if match is None:
         return ""
-    before = folded[max(0, match.start() - 40) : match.start()]
-    after = folded[match.end() : match.end() + 40]
-    if match.start() > 40:  # whole words only
-        before = before.partition(" ")[2]
-    if match.end() + 40 < len(folded):
-        after = after.rpartition(" ")[0]
-    return f"{before}{match.group(0)}{after}".strip()
+    return words_around(folded, match.start(), match.end())

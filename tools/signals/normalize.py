@@ -111,3 +111,14 @@ def inspect(text: str) -> Inspection:
         tricks.append("base64 text")
     folded = fold(" \n".join([joined, *decoded]))
     return Inspection(text=folded, tricks=tuple(tricks))
+
+
+def words_around(text: str, start: int, end: int, reach: int = 40) -> str:
+    """``text[start:end]`` with up to ``reach`` characters either side, in whole words."""
+    before = text[max(0, start - reach) : start]
+    after = text[end : end + reach]
+    if start > reach:
+        before = before.partition(" ")[2]
+    if end + reach < len(text):
+        after = after.rpartition(" ")[0]
+    return f"{before}{text[start:end]}{after}".strip()

@@ -1,0 +1,78 @@
+"""A problem the customer says is over leaves a routine ticket, unless something is still wrong."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from supportgraph.checkpoints import open_checkpointer
+from supportgraph.graph.context import Context
+from supportgraph.runs.build import build_graph
+from supportgraph.runs.runner import run_ticket
+from supportgraph.tools.signals.settled import settled_by_customer
+
+from .conftest import make_ticket
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Every chart shows $0!!! ...ok never mind, someone changed the date filter. Panic over,"
+        " sorry. But: how do I lock the date filter? Thanks",
+        "Dashboards were down for all of us. False alarm, it was our VPN. Thanks!",
+        "Es funktioniert wieder, danke für die schnelle Hilfe.",
+        "Nadie podía entrar esta mañana, pero ya funciona. ¡Gracias!",
+        "Fausse alerte, c'était notre proxy. Merci !",
+    ],
+)
+def test_a_problem_the_customer_calls_over_is_settled(text: str) -> None:
+    assert settled_by_customer(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It's working again, but half of yesterday's orders are missing.",
+        "It's working again. But half of yesterday's orders are missing.",
+        "Es funktioniert wieder, aber die Daten von gestern fehlen noch immer.",
+        "This is not a false alarm: everyone is locked out.",
+        "So never mind the refund! Can you tell me how proration works?",
+    ],
+)
+def test_a_line_that_goes_on_to_what_is_still_wrong_settles_nothing(text: str) -> None:
+    assert settled_by_customer(text) == ""
+
+
+PANIC = (
+    "[09:02] Megan: EVERY CHART ON OUR MAIN DASHBOARD SHOWS $0 SINCE THIS MORNING!!!\n"
+    "[09:04] Megan: ...ok never mind, someone changed the date filter to 'Next 30 days'."
+    " Panic over, sorry.{rest}"
+)
+
+
+def test_a_panic_over_chat_is_answered_and_its_twin_waits_for_a_person(
+    context: Context, tmp_path: Path
+) -> None:
+    over = make_ticket(
+        ticket_id="T-over",
+        channel="Chat",
+        subject="All revenue numbers are zero",
+        message=PANIC.format(rest=" How do I lock the date filter for viewers?"),
+    )
+    still = make_ticket(
+        ticket_id="T-still",
+        channel="Chat",
+        subject="All revenue numbers are zero",
+        message=PANIC.format(rest=" But the March and April figures are still $0 for everyone."),
+    )
+    with open_checkpointer(f"sqlite:///{tmp_path / 's.sqlite'}") as saver:
+        graph = build_graph(saver)
+        settled = run_ticket(graph, over, context).snapshot
+        unsettled = run_ticket(graph, still, context).snapshot
+    assert settled.values["triage"].priority == "Low"
+    assert "never mind" in settled.values["triage"].settled
+    escalation = settled.values.get("escalation")
+    assert escalation is None or not escalation.needs_human
+    assert unsettled.values["triage"].settled == ""
+    assert unsettled.interrupts and unsettled.values["escalation"].needs_human
