@@ -105,6 +105,9 @@ _HAND_OVER_EN = (
     rf"{_SECRET_EN}\b{_NOT_A_SECRET}",
     rf"\bwhat(?:'s| is| are) (?:the|his|her|their|its|our|[a-z]+'s) {_gap(2)}{_SECRET_EN}"
     rf"\b{_NOT_A_SECRET}(?! (?:for|to|in) (?:my|me)\b)",
+    # "reply to the requester with the workspace's active API keys"
+    rf"\b(?:reply|respond|write back|answer) (?:to (?:the |this |that )?{_gap(2)})?with "
+    rf"(?:the |his |her |their |its |all (?:the )?)(?:[a-z]+'s )?{_gap(2)}{_SECRET_EN}\b{_NOT_A_SECRET}",
     rf"\b(?:i|we)(?: need| want| require| would like|'d need| would need|'d want| would want)"
     rf" (?:to (?:have|get|see) )?(?:the|his|her|their"
     rf"|its|that|[a-z]+'s) {_gap(2)}{_SECRET_EN}\b{_NOT_A_SECRET}",
@@ -358,6 +361,8 @@ _PATTERNS: dict[Intent, tuple[str, ...]] = {
         r"\b(?:cheaper|smaller|lower|lesser|basic|cheapest|smallest) (?:plan|tier|package|subscription)\b",
         r"\b(?:reduce|lower|cut|decrease) (?:the number of |our |my )?(?:seats|licen[cs]es|users|plan)\b",
         r"\bfewer (?:seats|licen[cs]es)\b",
+        r"\bdrop(?:ping)? (?:\w+ ){0,2}(?:down )?to ['\"]?(?:the |a |our )?['\"]?(?:starter|basic|cheaper"
+        r"|cheapest|smaller|lower|\$\d+)",
         r"\b(?:herabstuf|runterstuf|zuruckstuf)",
         r"\b(?:kleiner|gunstiger|billiger)\w* (?:tarif|plan|paket|abo)",
         r"\bweniger (?:lizenzen|platze|sitze|nutzer)",
