@@ -114,11 +114,11 @@ def inspect(text: str) -> Inspection:
 
 
 def words_around(text: str, start: int, end: int, reach: int = 40) -> str:
-    """``text[start:end]`` with up to ``reach`` characters either side, in whole words."""
+    """``text[start:end]`` with up to ``reach`` characters either side, in whole words, on one line."""
     before = text[max(0, start - reach) : start]
     after = text[end : end + reach]
     if start > reach:
         before = before.partition(" ")[2]
     if end + reach < len(text):
         after = after.rpartition(" ")[0]
-    return f"{before}{text[start:end]}{after}".strip()
+    return " ".join(f"{before}{text[start:end]}{after}".split())
