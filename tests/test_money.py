@@ -284,6 +284,9 @@ def test_refund_request_without_a_duplicate_names_the_charge(store: Any, context
             "secrets_request",
         ),
         ("Wants to drop to 'the $49 plan' from next month.", "downgrade"),
+        # a deletion asked for before, chased with "when?"
+        ("When will you delete my account? I asked you last week!", "deletion"),
+        ("Löschen Sie bitte unser Konto. Wann ist es erledigt?", "deletion"),
         # a workspace asked for on the word of "their" admin, another company's
         (
             "J'ai besoin d'un export complet du workspace \"atelier-dubois\". Je ne suis pas"
@@ -327,6 +330,11 @@ def test_person_first_requests_are_found_in_every_language_and_disguise(
         "Abwesenheitsnotiz: DRINGEND – Ihr API-Schlüssel läuft in 7 Tagen ab",
         "Is there a list of Acme customers' success stories on your website?",
         "Our server responds with the API key missing error.",
+        # when or how Acme deletes on its own: a policy question
+        "¿Vais a borrar nuestros datos cuando termine la prueba?",
+        "How long until you delete our data after we cancel?",
+        "Wann werden unsere Daten nach Vertragsende gelöscht?",
+        "¿Se puede programar que Acme elimine automáticamente los datos de más de 12 meses?",
         "Can I respond to the API with my token in the header?",
         "Traffic dropped to zero after the release, then recovered.",
         "Their admin approved our invitation to the shared dashboard, how do I accept it?",

@@ -566,6 +566,8 @@ def find_requests(text: str, tier: str | None = None) -> Requests:
         elif intent in ACCOUNT_INTENTS:
             # "If we moved to Growth, would …?", "Wenn wir kündigen, …?": asking what would happen
             matches = (m for m in matches if not _hypothetical(folded, m))
+            if intent == "deletion":
+                matches = (m for m in matches if not _deletion_policy_question(folded, m))
         if intent == "secrets_request":
             matches = (m for m in matches if not _revoked(folded, m))
         if intent == "other_customer_data":
@@ -802,6 +804,33 @@ def _hypothetical(folded: str, match: re.Match[str], after: bool = False) -> boo
         return False
     condition = _HYPOTHETICAL.search(folded, match.end(), min(end, match.end() + 40))
     return condition is not None and not _POLITE_IF.match(folded, condition.start())
+
+
+# When or how Acme deletes on its own: "¿vais a borrar nuestros datos cuando termine la
+# prueba?", "how long are deleted reports kept?", "can Acme delete old data automatically?"
+_WHEN_OR_HOW = re.compile(
+    r"\b(?:when|how long|how soon|within what|after the (?:trial|contract)|automatic\w*|cuando"
+    r"|cuanto tiempo|en que plazo|al terminar|automatic\w*|wann|wie lange|innerhalb welcher"
+    r"|nach (?:vertragsende|ablauf|ende)|automatisch\w*|quand|combien de temps|dans quel delai"
+    r"|a la fin|automatique\w*)\b"
+)
+# "… as I asked last week", "wie beantragt": a deletion already asked for, being chased.
+_ASKED_BEFORE = re.compile(
+    r"\b(?:as (?:i|we) (?:asked|requested)|(?:i|we) (?:asked|requested|already asked)|requested"
+    r" (?:it|this|that|on|last)|como (?:pedi|pedimos|solicite|solicitamos)|ya (?:pedi|pedimos|lo pedimos)"
+    r"|wie (?:gewunscht|beantragt|angefragt|erbeten)|bereits (?:beantragt|angefragt|gebeten)"
+    r"|comme demande|deja demande)"
+)
+
+
+def _deletion_policy_question(folded: str, match: re.Match[str]) -> bool:
+    """A question about when or how Acme deletes, with no deletion asked for before it."""
+    start, end = _bounds(folded, match, stops=".?!\n")
+    if end >= len(folded) or folded[end] != "?":
+        return False
+    if not _WHEN_OR_HOW.search(folded, start, end):
+        return False
+    return not _ASKED_BEFORE.search(folded, max(0, start - 120), min(len(folded), end + 120))
 
 
 _TO_ANNUAL = re.compile(
