@@ -284,6 +284,11 @@ def test_refund_request_without_a_duplicate_names_the_charge(store: Any, context
             "secrets_request",
         ),
         ("Wants to drop to 'the $49 plan' from next month.", "downgrade"),
+        # a call note's third person
+        (
+            "Call 10:40\n- Asking for a credit for the month, or at least for those 9 days.",
+            "credit",
+        ),
         # a deletion asked for before, chased with "when?"
         ("When will you delete my account? I asked you last week!", "deletion"),
         ("Löschen Sie bitte unser Konto. Wann ist es erledigt?", "deletion"),
@@ -330,6 +335,8 @@ def test_person_first_requests_are_found_in_every_language_and_disguise(
         "Abwesenheitsnotiz: DRINGEND – Ihr API-Schlüssel läuft in 7 Tagen ab",
         "Is there a list of Acme customers' success stories on your website?",
         "Our server responds with the API key missing error.",
+        "Nobody asked for a credit, we just want it fixed.",
+        "- Customer asked for a credit card update.",
         # when or how Acme deletes on its own: a policy question
         "¿Vais a borrar nuestros datos cuando termine la prueba?",
         "How long until you delete our data after we cancel?",

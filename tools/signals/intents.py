@@ -299,6 +299,11 @@ _PATTERNS: dict[Intent, tuple[str, ...]] = {
         r"(?<!do )(?<!can )(?<!could )(?<!would )(?<!should )\b(?:please|we|i|we'd|i'd|they) (?:\w+ ){0,3}?"
         r"(?:ask|asking|request|requesting)\w* (?:\w+ )?(?:for )?(?:a |an |some )?(?:\S*\d\S* )?"
         r"(?:goodwill |one-off |courtesy |service )?credit\b(?! cards?| checks?| limit| score| line)",
+        # a call note's third person: "- Asking for a credit for the month", "wants a credit"
+        r"(?:^|\n)[-*• ]*(?:(?!nobody|no one|not|never|nor)\w+ ){0,2}(?:asking|asks|asked|wants|wanted"
+        r"|requests|requested|requesting)"
+        r" (?:for )?(?:a |an |some )?(?:\S*\d\S* )?(?:goodwill |one-off |courtesy |service |partial )?"
+        r"credit\b(?! cards?| checks?| limit| score| line)",
         r"\bcredit (?:it |them |this )?(?:to|on) (?:my|our|the) (?:account|next invoice|card)\b",
         r"\b(?:compensat|reparation)",
         r"\b(?:discount|credit) (?:for|on|because of|after) (?:the|this|that|our) (?:\w+ )?(?:outage|downtime|incident|disruption|trouble)",
