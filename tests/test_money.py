@@ -284,6 +284,8 @@ def test_refund_request_without_a_duplicate_names_the_charge(store: Any, context
             "secrets_request",
         ),
         ("Wants to drop to 'the $49 plan' from next month.", "downgrade"),
+        ('I clicked "Request refund" but nothing happened, please refund the $49.', "refund"),
+        ('We want a "refund" of the double charge.', "refund"),
         # a call note's third person
         (
             "Call 10:40\n- Asking for a credit for the month, or at least for those 9 days.",
@@ -336,6 +338,10 @@ def test_person_first_requests_are_found_in_every_language_and_disguise(
         "Is there a list of Acme customers' success stories on your website?",
         "Our server responds with the API key missing error.",
         "Nobody asked for a credit, we just want it fixed.",
+        # a label on screen, and a phishing threat
+        'Agent Zoe: so if you untick "Include refunds" on the revenue card, the totals match.',
+        'The "Refunds" column shows negative values, why?',
+        "Failure to verify will result in permanent deletion of your account.",
         "- Customer asked for a credit card update.",
         # when or how Acme deletes on its own: a policy question
         "¿Vais a borrar nuestros datos cuando termine la prueba?",

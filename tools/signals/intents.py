@@ -43,6 +43,8 @@ ACCOUNT_INTENTS: frozenset[Intent] = frozenset(
 )
 
 _MY = r"(?:my|our|the|this|that|these|those|all|your|his|her|their)"
+# Not "your": "… will result in permanent deletion of your account" is a phishing threat.
+_MY_OWN = r"(?:my|our|the|this|that|these|those|all|his|her|their)"
 _DET_DE = r"(?:mein\w*|unser\w*|de[rnms]|die|das|dies\w*|alle\w*|ihr\w*|sein\w*)"
 _DET_ES = (
     r"(?:mi|mis|nuestr[oa]s?|el|la|los|las|este|esta|estos|estas|todo|toda|todos|todas|su|sus)"
@@ -401,7 +403,7 @@ _PATTERNS: dict[Intent, tuple[str, ...]] = {
         r"\b(?:supprimer|supprimez|effacer|effacez|detruire|detruisez|purger)\w* (?:\w+ |\w+'){0,5}(?:historique|archives|enregistrements|donnees|informations)\b",
         r"\b(?:loschen|entfernen|vernichten)\b.{0,60}\b(?:von|aus) (?:ihren|euren|den) (?:servern|systemen|datenbanken)",
         r"\b(?:historie|archiv|altdaten|verlauf|historische daten)\w* (?:\w+ ){0,4}(?:loschen|entfernen)",
-        rf"\b(?:delete|deleting|deletion of|remove|removing|erase|erasing|wipe|wiping|purge|purging|destroy|close|closing) {_MY} ?(?:\w+ ){{0,2}}(?:{_NAME} )?{_ACCOUNT}\b(?! sources?| sets?| points?| connectors?| fields?| range)",
+        rf"\b(?:delete|deleting|deletion of|remove|removing|erase|erasing|wipe|wiping|purge|purging|destroy|close|closing) {_MY_OWN} ?(?:\w+ ){{0,2}}(?:{_NAME} )?{_ACCOUNT}\b(?! sources?| sets?| points?| connectors?| fields?| range)",
         r"\b(?:account|workspace|organi[sz]ation|data|tenant) (?:deletion|removal|erasure|closure)\b",
         r"\bdelete everything\b",
         rf"\b{_ACCOUNT}\b[^.?!\n]{{0,60}}\b(?:has|have|need|needs|must|should) (?:to )?be (?:permanently |fully |completely |properly )?(?:deleted|removed|erased|wiped|purged|closed)\b",
@@ -738,12 +740,43 @@ def _around(folded: str, match: re.Match[str], chars: int) -> str:
 _HYPOTHETICAL = re.compile(r"\b(?:if|in case|should we|si|si jamais|en cas|wenn|falls|en caso)\b")
 
 
+_LABEL_QUOTES = '"“”«»„'
+LABEL_REACH = 30  # characters a quoted label ("Include refunds") may run either side
+# What points at a label on screen: untick "Include refunds", the "Refunds" column.
+_UI_BEFORE = re.compile(
+    r"\b(?:untick|tick|uncheck|check|click|select|toggle|enable|disable|turn (?:on|off)|filter"
+    r"|column|field|card|tab|button|option|checkbox|box|setting|label|called|named|metric"
+    r"|chart|widget|report|menu)\W*$"
+)
+_UI_AFTER = re.compile(
+    r"\W*(?:column|field|card|tab|button|option|checkbox|box|setting|filter|metric|chart|widget"
+    r"|menu|toggle|kpi|tile)s?\b"
+)
+
+
+def _in_label(folded: str, match: re.Match[str]) -> bool:
+    """The money word sits inside a short quoted label: untick "Include refunds"."""
+    before = folded[max(0, match.start() - LABEL_REACH) : match.start()]
+    after = folded[match.end() : match.end() + LABEL_REACH]
+    opened = max(before.rfind(q) for q in _LABEL_QUOTES)
+    closes = [i for i in (after.find(q) for q in _LABEL_QUOTES) if i >= 0]
+    if opened < 0 or not closes:
+        return False
+    inside = before[opened + 1 :] + folded[match.start() : match.end()] + after[: min(closes)]
+    if "\n" in inside or len(inside.split()) > 3:
+        return False
+    lead = folded[max(0, match.start() - LABEL_REACH - 25) : match.start() - len(before) + opened]
+    tail = after[min(closes) + 1 : min(closes) + 25]
+    return bool(_UI_BEFORE.search(lead) or _UI_AFTER.match(tail))
+
+
 def _not_asked(folded: str, match: re.Match[str]) -> bool:
     """A money word that names the rules, declines the money or asks "what if", not a request."""
     before = folded[max(0, match.start() - 60) : match.start()]
     near = _around(folded, match, 40)
     return bool(
-        folded.startswith("able", match.end())  # "is the annual plan refundable?"
+        _in_label(folded, match)
+        or folded.startswith("able", match.end())  # "is the annual plan refundable?"
         or _POLICY_AFTER.match(folded, match.end())
         or _POLICY_BEFORE.search(before)
         or _DECLINED_BEFORE.search(before)
