@@ -3,9 +3,9 @@
 "None of us are in Singapore", "I don't remember creating these export jobs", "keiner
 von uns hat den Schlüssel angelegt", "personne chez nous n'a invité cet utilisateur":
 the writer disowns something done in their account (a login, a key, a user, an export).
-Support leads read that as a security incident until ruled out: in the tuning set all 25
-tickets with such a line need a person (25 of them Critical), in the evaluation sets 58
-of 59 (52 Critical); no routine ticket has one. The learned heads miss it when the line
+Support leads read that as a security incident until ruled out: in the tuning set all 24
+tickets with such a line need a person, in the evaluation sets of 2026-12-03 all 47
+(95 % of them Critical); no routine ticket has one. The learned heads miss it when the line
 sits in a friendly message (a thank-you with "quick question" below), so it is read here,
 by the same deterministic check for every engine.
 """

@@ -765,7 +765,8 @@ def _in_label(folded: str, match: re.Match[str]) -> bool:
     inside = before[opened + 1 :] + folded[match.start() : match.end()] + after[: min(closes)]
     if "\n" in inside or len(inside.split()) > 3:
         return False
-    lead = folded[max(0, match.start() - LABEL_REACH - 25) : match.start() - len(before) + opened]
+    quote_at = match.start() - len(before) + opened  # the opening quote, in ``folded``
+    lead = folded[max(0, quote_at - 25) : quote_at]
     tail = after[min(closes) + 1 : min(closes) + 25]
     return bool(_UI_BEFORE.search(lead) or _UI_AFTER.match(tail))
 
@@ -848,7 +849,7 @@ def _hypothetical(folded: str, match: re.Match[str], after: bool = False) -> boo
 # prueba?", "how long are deleted reports kept?", "can Acme delete old data automatically?"
 _WHEN_OR_HOW = re.compile(
     r"\b(?:when|how long|how soon|within what|after the (?:trial|contract)|automatic\w*|cuando"
-    r"|cuanto tiempo|en que plazo|al terminar|automatic\w*|wann|wie lange|innerhalb welcher"
+    r"|cuanto tiempo|en que plazo|al terminar|wann|wie lange|innerhalb welcher"
     r"|nach (?:vertragsende|ablauf|ende)|automatisch\w*|quand|combien de temps|dans quel delai"
     r"|a la fin|automatique\w*)\b"
 )

@@ -3,9 +3,9 @@
 A chat that starts with "EVERY CHART SHOWS $0!!!" and ends "never mind, someone changed
 the date filter, panic over" reads to the learned heads as the incident it first
 described. Support leads read what is left (often a how-to) and no incident. In the
-tuning set all 11 tickets with such a line are routine, in the evaluation sets 14 of 17
-(the other three ask for a deletion, a credit or name another need, which the request
-rules see on their own). A line that goes on to say what is still wrong ("it's working
+tuning set all 11 tickets with such a line are routine, in the evaluation sets 13 of 15
+(the other two ask for a deletion, which the request rules see on their own, and change
+their mind about a refund). A line that goes on to say what is still wrong ("it's working
 again, but half of the orders are missing") settles nothing.
 """
 
