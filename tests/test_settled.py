@@ -24,6 +24,12 @@ from .conftest import make_ticket
         "Es funktioniert wieder, danke für die schnelle Hilfe.",
         "Nadie podía entrar esta mañana, pero ya funciona. ¡Gracias!",
         "Fausse alerte, c'était notre proxy. Merci !",
+        'Alert: "Daily revenue = $0.00". Turns out nothing is wrong, the sheet fills at 9am.',
+        "is your API down?? [08:12] Theo: no, looks fine now. Should our retries back off?",
+        "the HubSpot sync problem resolved itself overnight after the reconnect",
+        "Nach dem Neuladen war alles wieder gut. Nur zur Info.",
+        "Der Import aus Google Sheets läuft jetzt wieder, danke!",
+        "Tout est rentré dans l'ordre avec le connecteur BigQuery.",
     ],
 )
 def test_a_problem_the_customer_calls_over_is_settled(text: str) -> None:
@@ -38,6 +44,10 @@ def test_a_problem_the_customer_calls_over_is_settled(text: str) -> None:
         "Es funktioniert wieder, aber die Daten von gestern fehlen noch immer.",
         "This is not a false alarm: everyone is locked out.",
         "So never mind the refund! Can you tell me how proration works?",
+        "Es funktioniert wieder nicht, zum dritten Mal diese Woche.",
+        "Your status page says everything is fine now. It is not: nobody can log in.",
+        "I was told nothing is wrong on your side. Every export still fails.",
+        "[09:50] Agent: Is it all working again? [09:51] Lucas: no, still blank",
     ],
 )
 def test_a_line_that_goes_on_to_what_is_still_wrong_settles_nothing(text: str) -> None:

@@ -18,9 +18,22 @@ from supportgraph.tools.signals.normalize import fold, words_around
 _SETTLED = re.compile(
     r"\b(?:panic over|never ?mind(?! (?:the|about|my|our)\b)|false alarm|all good now|fixed it (?:myself|ourselves)"
     r"|(?:it'?s|it is|everything is|all) (?:working|back) (?:again|now)"
-    r"|es funktioniert wieder|fehlalarm|falsa alarma|ya funciona|fausse alerte|ca remarche"
-    r"|tout fonctionne a nouveau)\b"
+    r"|turns? out (?:nothing|it was nothing|there was nothing)|nothing(?:'s| is| was) (?:actually |really )?wrong"
+    r"|(?:it|everything|all|things|that)(?:'s| is| looks| seems)? (?:all )?(?:fine|ok|okay|good|normal) (?:again|now)"
+    r"|(?:looks|seems) (?:all )?(?:fine|ok|okay|good|normal) (?:again|now)|(?:sorted|resolved|fixed) itself"
+    r"|fehlalarm|alles wieder (?:gut|ok|in ordnung)|hat sich (?:von selbst )?erledigt"
+    r"|(?:lauft|funktioniert) (?:jetzt |inzwischen )?(?:alles )?wieder\b(?! nicht| in | auf | mit fehler)"
+    r"|falsa alarma|ya funciona|vuelve a funcionar|se (?:soluciono|resolvio|arreglo) solo"
+    r"|fausse alerte|ca remarche|tout fonctionne a nouveau|tout est rentre dans l'ordre"
+    r"|(?:ca|tout) (?:re)?fonctionne (?:a nouveau|de nouveau|maintenant))\b"
 )
+# "your status page says everything is fine now", "I was told nothing is wrong": someone
+# else's word, not the customer's
+_HEARSAY = re.compile(
+    r"\b(?:says?|said|claims?|claimed|told|tells?|telling|shows?|showing|according to|supposedly"
+    r"|sagt|sagen|behauptet|dice|dicen|dijeron|dit|disent|affirme)\b[^.!?\n]*$"
+)
+HEARSAY_REACH = 40  # characters before the line searched for whose word it is
 # "… not a false alarm", "kein Fehlalarm", "no es una falsa alarma", "pas une fausse alerte"
 _NEGATED = re.compile(r"\b(?:not|no|kein|keine|pas|isn'?t|wasn'?t)(?: es)?(?: an?| una?| une?)? $")
 # "… working again, but half of the orders are missing", "ya funciona, pero …"
@@ -51,6 +64,10 @@ def settled_by_customer(text: str) -> str:
     for match in _SETTLED.finditer(folded):
         if _NEGATED.search(folded[max(0, match.start() - 16) : match.start()]):
             continue
+        if _HEARSAY.search(folded[max(0, match.start() - HEARSAY_REACH) : match.start()]):
+            continue
+        if folded[match.end() : match.end() + 2].lstrip().startswith("?"):
+            continue  # "is it working again?" asks, it settles nothing
         if _still_wrong(folded, match.end()):
             continue
         return words_around(folded, match.start(), match.end())
