@@ -220,6 +220,7 @@ class Signals(_Model):
     critical: float
     person: float
     reason: str = "none"  # the most likely reason a person must act (tools/triage/judgement.py)
+    reason_p: float = 0.0  # its probability
     exposure: float = 0.0  # probability that data or credentials were exposed
     # The passage these signals were read from, when one passage of the ticket reads
     # more serious than the whole (tools/triage/severity.py passage_alarm); empty otherwise.

@@ -7,6 +7,7 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from supportgraph.graph.context import Context, context_of
+from supportgraph.graph.routing import very_angry_enterprise
 from supportgraph.graph.state import SupportState
 from supportgraph.tools.signals.boilerplate import without_boilerplate
 from supportgraph.tools.signals.disowned import disowned_activity
@@ -21,7 +22,8 @@ def triage_ticket(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
     that nobody there owns up to (a possible takeover, then Critical) and a problem the
     customer says is over (then at most Low, and no learned alarm) come from the same
     deterministic checks whichever engine classified the ticket, so the safety policy
-    never depends on a model's mood.
+    never depends on a model's mood. A very angry Enterprise customer
+    (``very_angry_enterprise``) is at least High.
     """
     from supportgraph.tools.triage.engines import engine_for  # scikit-learn, ONNX: not at import
 
@@ -56,4 +58,18 @@ def triage_ticket(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
                 *result.priority_reasons,
                 f"the customer says the problem is over ({settled!r}): what is left is routine, Low",
             )
-    return {"triage": result.model_copy(update=update)}
+    triaged = result.model_copy(update=update)
+    angry = very_angry_enterprise(ticket.customer_tier, triaged)
+    if angry and triaged.priority in ("Medium", "Low") and not triaged.routine:
+        # The rubric's "High for a hurt Enterprise customer": a very angry one is hurt.
+        triaged = triaged.model_copy(
+            update={
+                "priority": "High",
+                "priority_reasons": (
+                    *triaged.priority_reasons,
+                    f"a very angry Enterprise customer ({angry}): a high-value customer "
+                    "materially hurt is High",
+                ),
+            }
+        )
+    return {"triage": triaged}

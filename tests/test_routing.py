@@ -111,6 +111,21 @@ def test_unhappy_enterprise_customer_escalates_to_executive() -> None:
     assert angry_enterprise_customer(state(tier="Starter", triage=unhappy), THRESHOLD) is None
 
 
+def test_fury_told_calmly_by_an_enterprise_customer_escalates_as_angry() -> None:
+    # "Fourth time in three weeks … our renewal is in six weeks and I'm not recommending
+    # it": the words score mildly, the learned judgement reads an angry high-value customer.
+    calm_words = {"sentiment": "negative", "sentiment_score": -0.3}
+    furious = triage(**calm_words, signals=signals(reason="angry_high_value", reason_p=0.64))
+    trigger = angry_enterprise_customer(state(tier="Enterprise", triage=furious), THRESHOLD)
+    assert trigger is not None and trigger.team == "Success"
+    assert "read as very angry (p=0.64)" in trigger.detail
+    assert angry_enterprise_customer(state(tier="Growth", triage=furious), THRESHOLD) is None
+    unsure = triage(**calm_words, signals=signals(reason="angry_high_value", reason_p=0.2))
+    assert angry_enterprise_customer(state(tier="Enterprise", triage=unsure), THRESHOLD) is None
+    over = triage(**calm_words, signals=furious.signals, settled="all good now")
+    assert angry_enterprise_customer(state(tier="Enterprise", triage=over), THRESHOLD) is None
+
+
 def test_unhappy_enterprise_customer_also_gets_customer_success() -> None:
     unhappy = triage(sentiment="negative", sentiment_score=-0.7)
     assert specialists_for(state(tier="Enterprise", triage=unhappy)) == ("technical", "success")

@@ -145,6 +145,7 @@ def signals_of(judgement: Judgement, critical: float, passage: str = "") -> Sign
         judgement.top("effect"),
         judgement.top("urgency"),
     )
+    reason, reason_p = judgement.top_reason()
     return Signals(
         impact=impact,
         impact_p=round(ip, 3),
@@ -156,7 +157,8 @@ def signals_of(judgement: Judgement, critical: float, passage: str = "") -> Sign
         urgency_p=round(up, 3),
         critical=round(critical, 3),
         person=round(judgement.p("person", "yes"), 3),
-        reason=judgement.top_reason()[0],
+        reason=reason,
+        reason_p=round(reason_p, 3),
         exposure=round(judgement.p("effect", "exposure"), 3),
         passage=passage,
     )
