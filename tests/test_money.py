@@ -375,6 +375,7 @@ def test_person_first_requests_are_found_in_every_language_and_disguise(
         "Gutschrift erhalten, vielen Dank für die schnelle Hilfe.",
         "Top-10 ranking guaranteed or your money back!",
         "All orders, refunds and partial shipments synced from Shopify.",
+        "Acme shows 2 % less revenue than Shopify. Is the gap due to refunds or currency?",
         "How do refunds work on annual plans? Nothing to refund today.",
         "Do you only refund within the first month?",
         # revoking what someone had is no request to see it

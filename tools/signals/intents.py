@@ -702,7 +702,10 @@ _AS_DATA = re.compile(
     r"(?:\b(?:orders|shipments|returns|discounts|sales|transactions|line items|taxes),? (?:and |or |& )?"
     r"(?:the )?refunds\b|\brefunds? (?:and|or|&) (?:the )?(?:partial )?(?:shipments|orders|returns|discounts"
     r"|cancellations|taxes)\b|\brefunds? (?:rate|column|field|metric|data|totals?|line items|events|table"
-    r"|widget|chart|tab)s?\b)"
+    r"|widget|chart|tab)s?\b"
+    # refunds as what explains a figure: "is the gap due to refunds?", "asked if it's refunds"
+    r"|\b(?:due to|because of|caused by|explained by|net of|excluding|it'?s|is it|could it be"
+    r"|might be|maybe) (?:the )?refunds\b(?! (?:me|us|for|of|on)\b))"
 )
 
 
