@@ -443,7 +443,7 @@ def very_angry_enterprise(tier: str, triage: TriageResult) -> str:
     if tier != "Enterprise":
         return ""
     if triage.sentiment_score <= VERY_ANGRY:
-        return f"sentiment {triage.sentiment_score:+.2f}"
+        return f"very angry by the words (sentiment {triage.sentiment_score:+.2f})"
     read = triage.signals
     if (
         read is not None

@@ -67,8 +67,8 @@ def triage_ticket(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
                 "priority": "High",
                 "priority_reasons": (
                     *triaged.priority_reasons,
-                    f"a very angry Enterprise customer ({angry}): a high-value customer "
-                    "materially hurt is High",
+                    f"an Enterprise customer {angry}: a high-value customer materially "
+                    "hurt is High",
                 ),
             }
         )

@@ -37,7 +37,7 @@ def test_calm_fury_from_an_enterprise_customer_is_high_and_goes_to_success(
         same_words = run_ticket(graph, growth, context).snapshot.values
     assert angry["triage"].sentiment_score > -0.6  # the words alone would not have told
     assert angry["triage"].priority == "High"
-    assert "very angry Enterprise customer" in angry["triage"].priority_reasons[-1]
+    assert "Enterprise customer read as very angry" in angry["triage"].priority_reasons[-1]
     rules = {t.rule: t for t in angry["escalation"].triggers}
     assert rules["angry_enterprise_customer"].team == "Success"
     assert angry["escalation"].needs_human and angry["escalation"].severity
