@@ -1,9 +1,11 @@
 """The graph on the same tickets: no checkpointer, memory, SQLite (sync, async), PostgreSQL.
 
 With a store, tickets go through ``run_batch`` as ``supportgraph run`` does (read the
-thread, take the lease, invoke with ``durability="sync"``, read it again). The async
-variant does the same steps with ``durability="async"``: the runner pins sync, so the
-bench spells them out here. Without a checkpointer the graph is invoked directly.
+thread, take the lease, invoke with ``durability="sync"`` with the steps on the calling
+thread, read it again). The async variant does the same steps with
+``durability="async"`` and LangGraph's thread pool, which is what lets its writes
+overlap the next step: the runner pins sync, so the bench spells them out here. Without
+a checkpointer the graph is invoked directly, its steps placed as the runner places them.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from supportgraph.graph.context import Context
 from supportgraph.graph.models import Ticket
 from supportgraph.runs.build import build_graph
 from supportgraph.runs.retention import prune, thread_bytes
-from supportgraph.runs.runner import config_for, run_batch, step_config
+from supportgraph.runs.runner import config_for, run_batch, step_config, step_threads
 from supportgraph.tools.knowledge.kb_store import load_index
 from supportgraph.tools.signals.ticket_text import _judged
 from supportgraph.tools.tickets.blobs import offload_body
@@ -43,7 +45,10 @@ def run_without_store(tickets: list[Ticket], context: Context) -> list[float]:
     latencies = []
     for ticket in tickets:
         started = time.perf_counter()
-        graph.invoke({"ticket": offload_body(ticket)}, step_config({}, context), context=context)
+        with step_threads(context):
+            graph.invoke(
+                {"ticket": offload_body(ticket)}, step_config({}, context), context=context
+            )
         latencies.append(time.perf_counter() - started)
     return latencies
 

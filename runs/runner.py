@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Literal
@@ -20,6 +20,7 @@ from supportgraph.graph.context import Context
 from supportgraph.graph.errors import ReviewError, SupportGraphError, TicketBusyError
 from supportgraph.graph.incidents import one_line, record_incident
 from supportgraph.graph.models import Ticket
+from supportgraph.runs.steps import on_calling_thread
 from supportgraph.tools.safety.redaction import mask_sensitive
 from supportgraph.tools.tickets.blobs import offload_body
 
@@ -59,6 +60,15 @@ def step_config(config: RunnableConfig, context: Context) -> RunnableConfig:
     specialist). The LLM engine's nodes wait on the network and keep running together.
     """
     return {**config, "max_concurrency": 1} if context.engine == "embedded" else config
+
+
+def step_threads(context: Context) -> AbstractContextManager[Any]:
+    """Where a run's steps execute: on the calling thread for the embedded engine.
+
+    Its nodes run one at a time anyway (``step_config``), so LangGraph's thread pool
+    would add only hand-offs (``runs/steps.py``); the LLM engine keeps the pool.
+    """
+    return on_calling_thread() if context.engine == "embedded" else nullcontext()
 
 
 def latest_states(graph: SupportGraph) -> list[StateSnapshot]:
@@ -103,12 +113,13 @@ def _run_ticket(graph: SupportGraph, ticket: Ticket, context: Context) -> Ticket
             return TicketRun(ticket.ticket_id, "already_done", snapshot, ticket=ticket)
         status: RunStatus = "resumed" if snapshot.values else "processed"
         # A big raw body would be copied into every checkpoint: keep it by hash instead.
-        graph.invoke(
-            None if snapshot.values else {"ticket": offload_body(ticket)},
-            step_config(config, context),
-            context=context,
-            durability="sync",
-        )
+        with step_threads(context):
+            graph.invoke(
+                None if snapshot.values else {"ticket": offload_body(ticket)},
+                step_config(config, context),
+                context=context,
+                durability="sync",
+            )
         return TicketRun(ticket.ticket_id, status, graph.get_state(config), ticket=ticket)
 
 
@@ -296,10 +307,11 @@ def resume_review(
     with store_errors(saver), _lease(graph, config):
         if not graph.get_state(config).interrupts:
             raise ReviewError(f"ticket {ticket_id} was decided by someone else meanwhile")
-        graph.invoke(
-            Command(resume={interrupt_id: answer}),
-            step_config(config, context),
-            context=context,
-            durability="sync",
-        )
+        with step_threads(context):
+            graph.invoke(
+                Command(resume={interrupt_id: answer}),
+                step_config(config, context),
+                context=context,
+                durability="sync",
+            )
     return graph.get_state(config)
