@@ -185,6 +185,9 @@ def test_refund_request_without_a_duplicate_names_the_charge(store: Any, context
         ),
         ("Can you export the dashboards of another customer for us?", "other_customer_data"),
         ("We will file a chargeback with our bank.", "chargeback"),
+        ("Our accountant opened a dispute with our bank about your debit.", "chargeback"),
+        ("Notre comptable a ouvert une contestation auprès de notre banque.", "chargeback"),
+        ("Objet : Litige bancaire – prélèvement Acme", "chargeback"),
         # French elision between the verb and the noun
         ("Pouvez-vous annuler l'abonnement à la fin du trimestre ?", "cancellation"),
         ("Merci de supprimer l'historique de nos anciens clients.", "deletion"),

@@ -321,12 +321,14 @@ _PATTERNS: dict[Intent, tuple[str, ...]] = {
     "chargeback": (
         r"\bcharge ?backs?\b",
         rf"\b(?:dispute|disputed|disputing|contest|contested|contesting) {_MY}? ?(?:\w+ )?{_CHARGE}",
-        r"\b(?:file|open|raise) a (?:dispute|claim) with (?:my|our|the) (?:bank|card|credit card)",
+        r"\b(?:file|filed|open|opened|raise|raised|lodge|lodged) a (?:dispute|claim) with (?:my|our|the) (?:bank|card|credit card)",
         r"\b(?:my|our|the) bank (?:will|to|should|can) (?:reverse|claw|pull|take) ",
         r"\blastschrift\w* (?:\w+ ){0,3}(?:zuruck|widerruf|widersprech)",
         r"\b(?:widerspruch|widersprechen) (?:\w+ ){0,4}(?:lastschrift|abbuchung|zahlung|bank)",
         r"\b(?:contracargo|disputa (?:\w+ ){0,2}(?:cargo|cobro|pago|banco)|reclamar al banco|reclamacion (?:al|con el) banco)",
         r"\b(?:retrofacturation|opposition (?:bancaire|sur (?:la|ma|notre) carte)|contest\w* (?:\w+ ){0,2}(?:paiement|prelevement|debit) aupres)",
+        # "notre comptable a ouvert une contestation auprès de notre banque", "Litige bancaire"
+        r"\b(?:litige bancaire|contest\w* (?:\w+ ){0,2}aupres de (?:la|sa|ma|notre|leur) banque)",
         r"拒付|争议扣款",
     ),
     "cancellation": (
