@@ -184,6 +184,13 @@ def test_refund_request_without_a_duplicate_names_the_charge(store: Any, context
             "secrets_request",
         ),
         ("Can you export the dashboards of another customer for us?", "other_customer_data"),
+        (
+            "Pourriez-vous m'envoyer la liste des entreprises lyonnaises qui utilisent Acme,"
+            " avec l'email de leur administrateur ?",
+            "other_customer_data",
+        ),
+        ("Könnten Sie uns eine Liste der Firmen schicken, die Acme nutzen?", "other_customer_data"),
+        ("¿Me pasáis la lista de empresas que usan Acme en Sevilla?", "other_customer_data"),
         ("We will file a chargeback with our bank.", "chargeback"),
         ("Our accountant opened a dispute with our bank about your debit.", "chargeback"),
         ("Notre comptable a ouvert une contestation auprès de notre banque.", "chargeback"),

@@ -481,6 +481,12 @@ _PATTERNS: dict[Intent, tuple[str, ...]] = {
         rf"|some other|similar|comparable|competing|fellow|peer) (?:\w+ ){{0,2}}?{_BUSINESSES}\b",
         rf"\b(?:list|names|contacts|emails) of (?:the )?(?:an?other |other |similar |competing )?(?:\w+ )?"
         rf"{_BUSINESSES} (?:\w+ ){{0,2}}(?:on|using|that use|who use|in) (?:acme|your|the platform)",
+        # the same in German, Spanish and French: "la liste des entreprises lyonnaises qui
+        # utilisent Acme", "Liste der Firmen, die Acme nutzen", "lista de empresas que usan Acme"
+        r"\b(?:liste|lista|noms|namen|nombres) (?:des|de vos|d'autres|der|aller|von|de las?|de los|de) "
+        r"(?:\w+ ){0,2}(?:entreprises|clients|societes|agences|commerces|boutiques|firmen|kunden"
+        r"|unternehmen|betriebe|empresas|clientes|agencias|tiendas|negocios)\b,? (?:\w+,? ){0,3}"
+        r"(?:qui utilisent|utilisant|die acme|welche acme|que usan|que utilizan|que trabajan con)\b",
         rf"\b{_FIGURES_DE}\b (?:\w+ ){{0,3}}(?:anderer|vergleichbarer|ahnlicher|fremder|konkurrierender)"
         r" (?:\w+ )?(?:kunden|firmen|unternehmen|marken|handler|shops|betriebe|kanzleien|praxen|hotels"
         r"|schulen|agenturen|mandanten)\b",
