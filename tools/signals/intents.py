@@ -316,12 +316,15 @@ _PATTERNS: dict[Intent, tuple[str, ...]] = {
         r"\b(?:aplicar|aplicad|apliquen|hacer|haced|dar|emitir|emitid|conceder)\w* (?:\w+ )?"
         r"(?:un |una |algun )?(?:credito|abono) (?:por|de|en|sobre)\b",
         r"\b(?:un avoir|geste commercial|dedommag|indemnis)",
+        # a call note's third person in Spanish: "- Pide un crédito o descuento en la próxima factura"
+        r"\b(?:pide|pidio|solicita|solicito|quiere|reclama) (?:un |una |algun )?(?:credito|descuento|reembolso)\b",
         r"补偿|赔偿",
     ),
     "chargeback": (
         r"\bcharge ?backs?\b",
         rf"\b(?:dispute|disputed|disputing|contest|contested|contesting) {_MY}? ?(?:\w+ )?{_CHARGE}",
         r"\b(?:file|filed|open|opened|raise|raised|lodge|lodged) a (?:dispute|claim) with (?:my|our|the) (?:bank|card|credit card)",
+        r"\b(?:bank|card issuer|amex|visa|mastercard) (?:\w+ ){0,2}(?:opened|filed|raised|started) a (?:dispute|claim)",
         r"\b(?:my|our|the) bank (?:will|to|should|can) (?:reverse|claw|pull|take) ",
         r"\blastschrift\w* (?:\w+ ){0,3}(?:zuruck|widerruf|widersprech)",
         r"\b(?:widerspruch|widersprechen) (?:\w+ ){0,4}(?:lastschrift|abbuchung|zahlung|bank)",
@@ -498,8 +501,11 @@ _PATTERNS: dict[Intent, tuple[str, ...]] = {
         rf"\b{_FIGURES_FR}\b (?:\w+ ){{0,3}}(?:d'autres|des autres|de vos autres) (?:\w+ )?(?:clients"
         r"|entreprises|marques|boutiques|enseignes|societes|agences|commerces|hotels|cliniques|ecoles"
         r"|organisations)\b",
-        r"\b(?:list|names|emails|contacts) of (?:all )?(?:your|the|other|acme'?s?) (?:other )?"
+        r"\b(?:list|names|emails|contacts) of (?:all )?(?:your|the|other|acme'?s?) (?:other )?(?:\w+ )?"
         r"(?:customers|clients|users)\b(?!'? ?s? (?:success|case|testimonial|review|logo|stor))",
+        # "which other CPG brands use Acme (and export their conversion)"
+        rf"\bwhich (?:other )?(?:\w+ ){{0,2}}{_BUSINESSES} (?:\w+ ){{0,2}}(?:use|are on|are using|work with)"
+        r" (?:acme|you|your (?:platform|product|tool))\b",
         # other businesses named before, then pointed at: "figures from those customers'
         # workspaces" (a writer's own customers have no workspace or account with Acme)
         rf"\b{_FIGURES}\b (?:\w+ ){{0,3}}(?:of|from|in|out of) (?:those|these|such|the other) (?:\w+ ){{0,2}}?"
@@ -581,6 +587,7 @@ def find_requests(text: str, tier: str | None = None) -> Requests:
         elif intent in ACCOUNT_INTENTS:
             # "If we moved to Growth, would …?", "Wenn wir kündigen, …?": asking what would happen
             matches = (m for m in matches if not _hypothetical(folded, m))
+            matches = (m for m in matches if not _not_a_change(folded, m))
             if intent == "deletion":
                 matches = (m for m in matches if not _deletion_policy_question(folded, m))
         if intent == "secrets_request":
@@ -701,7 +708,7 @@ _NOT_YET = re.compile(
 )
 # "Guaranteed, or your money back!": a seller's promise, not a customer's request.
 _GUARANTEE = re.compile(
-    r"(?:\bor your money back|money-back guarantee|money back guarantee|geld-zuruck-garantie"
+    r"(?:\bor (?:your )?money back|money-back guarantee|money back guarantee|geld-zuruck-garantie"
     r"|satisfait ou rembourse|garantia de devolucion|\bo (?:le |te |les |os )?devolvemos (?:su |tu |el )?dinero"
     r"|\bou (?:nous )?(?:vous )?rembours|\boder (?:sie bekommen |sie erhalten )?(?:ihr )?geld zuruck)"
 )
@@ -780,6 +787,27 @@ def _in_label(folded: str, match: re.Match[str]) -> bool:
     lead = folded[max(0, quote_at - 25) : quote_at]
     tail = after[min(closes) + 1 : min(closes) + 25]
     return bool(_UI_BEFORE.search(lead) or _UI_AFTER.match(tail))
+
+
+# "… Do not downgrade." (a fake system note), "please don't cancel it": told not to.
+_TOLD_NOT = re.compile(r"\b(?:do not|don'?t|never|no need to) $")
+# "what's the cheapest plan that has the Salesforce connector?": shopping, not a change.
+_PLAN_QUESTION_BEFORE = re.compile(r"\b(?:what'?s|what is|which is|which) (?:the|your) $")
+_PLAN_QUESTION_AFTER = re.compile(
+    r" (?:that|which|with|to) (?:has|have|includes?|does|offers?|supports?|comes with|gets?|get)\b"
+)
+
+
+def _not_a_change(folded: str, match: re.Match[str]) -> bool:
+    """An account change the text forbids, or a plan asked about rather than asked for."""
+    before = folded[max(0, match.start() - 20) : match.start()]
+    if _TOLD_NOT.search(before):
+        return True
+    if "plan" not in match.group(0) and "tier" not in match.group(0):
+        return False
+    return bool(
+        _PLAN_QUESTION_BEFORE.search(before) or _PLAN_QUESTION_AFTER.match(folded, match.end())
+    )
 
 
 def _not_asked(folded: str, match: re.Match[str]) -> bool:
