@@ -202,6 +202,11 @@ def test_refund_request_without_a_duplicate_names_the_charge(store: Any, context
             "other_customer_data",
         ),
         ("Or just the list of your beauty customers, we can do the rest.", "other_customer_data"),
+        (
+            "Which other CPG brands use Acme, and their funnel conversion? Anonymised would be"
+            " great, or just the list of your beauty customers.",
+            "other_customer_data",
+        ),
         # French elision between the verb and the noun
         ("Pouvez-vous annuler l'abonnement à la fin du trimestre ?", "cancellation"),
         ("Merci de supprimer l'historique de nos anciens clients.", "deletion"),

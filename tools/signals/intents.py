@@ -246,7 +246,10 @@ _NAMED_TOO = re.compile(
     r"\b(?:with (?:the |their )?(?:company|customer|client|brand|store|shop) names|named\b|identifiable"
     # "anonymised or not": names are welcome too
     r"|anonymi[sz]ed[- ]or[- ]not|(?:anonymi[sz]ed|aggregated) or (?:not|named|identified)"
-    r"|mit (?:den )?(?:firmen|kunden)namen|con (?:los )?nombres|avec (?:les |leurs )?noms)"
+    r"|mit (?:den )?(?:firmen|kunden)namen|con (?:los )?nombres|avec (?:les |leurs )?noms"
+    # who the others are cannot be anonymised: "or just the list of your beauty customers"
+    r"|(?:list|names) of (?:your|the|other|all) (?:\w+ )?(?:customers|clients|brands|companies)"
+    r"|which (?:other )?(?:\w+ ){0,2}(?:brands|companies|customers|clients|businesses) (?:\w+ ){0,2}use)"
 )
 
 
