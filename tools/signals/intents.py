@@ -312,6 +312,9 @@ _PATTERNS: dict[Intent, tuple[str, ...]] = {
         r"credit\b(?! cards?| checks?| limit| score| line)",
         r"\bcredit (?:it |them |this )?(?:to|on) (?:my|our|the) (?:account|next invoice|card)\b",
         r"\b(?:compensat|reparation)",
+        # "I think a credit for that month is fair. Could you apply one to our next invoice?"
+        r"\b(?:a |some )?credit(?! cards?| limit| score)(?: \w+){0,4} (?:is|would be|seems|feels)"
+        r" (?:only )?(?:fair|reasonable|appropriate)\b",
         r"\b(?:discount|credit) (?:for|on|because of|after) (?:the|this|that|our) (?:\w+ )?(?:outage|downtime|incident|disruption|trouble)",
         r"\bgutschrift",
         r"\b(?:entschadig|kulanz)",
