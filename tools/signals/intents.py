@@ -242,6 +242,13 @@ _ANONYMISED = re.compile(
 )
 
 # "Ideally with company names, but anonymised is acceptable": names asked for first.
+# "which other CPG brands use Acme", "which other freight brokers or 3PLs use Acme": who the
+# other customers are (any kind of business, if "other")
+_WHICH_OTHERS_USE = (
+    rf"\bwhich (?:other )?(?:\w+ ){{0,2}}{_BUSINESSES} (?:\w+ ){{0,2}}(?:use|are on|are using|work with)"
+    r" (?:acme|you|your (?:platform|product|tool))\b"
+    r"|\bwhich other (?:[\w&-]+ ){1,4}(?:use|are using|are on|work with) (?:acme|you)\b(?!'s)"
+)
 _NAMED_TOO = re.compile(
     r"\b(?:with (?:the |their )?(?:company|customer|client|brand|store|shop) names|named\b|identifiable"
     # "anonymised or not": names are welcome too
@@ -249,8 +256,7 @@ _NAMED_TOO = re.compile(
     r"|mit (?:den )?(?:firmen|kunden)namen|con (?:los )?nombres|avec (?:les |leurs )?noms"
     # who the others are cannot be anonymised: "or just the list of your beauty customers"
     r"|(?:list|names) of (?:your|the|other|all) (?:\w+ )?(?:customers|clients|brands|companies)"
-    r"|which (?:other )?(?:\w+ ){0,2}(?:brands|companies|customers|clients|businesses) (?:\w+ ){0,2}use"
-    r"|which other (?:[\w&-]+ ){1,4}(?:use|are using|are on|work with) (?:acme|you)\b)"
+    rf"|{_WHICH_OTHERS_USE})"
 )
 
 
@@ -510,11 +516,7 @@ _PATTERNS: dict[Intent, tuple[str, ...]] = {
         r"|organisations)\b",
         r"\b(?:list|names|emails|contacts) of (?:all )?(?:your|the|other|acme'?s?) (?:other )?(?:\w+ )?"
         r"(?:customers|clients|users)\b(?!'? ?s? (?:success|case|testimonial|review|logo|stor))",
-        # "which other CPG brands use Acme (and export their conversion)"
-        rf"\bwhich (?:other )?(?:\w+ ){{0,2}}{_BUSINESSES} (?:\w+ ){{0,2}}(?:use|are on|are using|work with)"
-        r" (?:acme|you|your (?:platform|product|tool))\b",
-        # "which other freight brokers or 3PLs use Acme": any kind of business, if "other"
-        r"\bwhich other (?:[\w&-]+ ){1,4}(?:use|are using|are on|work with) (?:acme|you)\b(?!'s)",
+        _WHICH_OTHERS_USE,
         # other businesses named before, then pointed at: "figures from those customers'
         # workspaces" (a writer's own customers have no workspace or account with Acme)
         rf"\b{_FIGURES}\b (?:\w+ ){{0,3}}(?:of|from|in|out of) (?:those|these|such|the other) (?:\w+ ){{0,2}}?"
