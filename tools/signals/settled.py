@@ -16,7 +16,7 @@ import re
 from supportgraph.tools.signals.normalize import fold, words_around
 
 _SETTLED = re.compile(
-    r"\b(?:panic over|never ?mind(?! (?:the|about|my|our)\b)|false alarm|all good now|fixed it (?:myself|ourselves)"
+    r"\b(?:panic over|never ?mind(?! (?:the|about|my|our)\b)|false alarm|fixed it (?:myself|ourselves)"
     r"|(?:it'?s|it is|everything is|all) (?:working|back) (?:again|now)"
     r"|turns? out (?:nothing|it was nothing|there was nothing)|nothing(?:'s| is| was) (?:actually |really )?wrong"
     r"|(?:it|everything|all|things|that)(?:'s| is| looks| seems)? (?:all )?(?:fine|ok|okay|good|normal) (?:again|now)"
