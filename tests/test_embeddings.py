@@ -60,6 +60,53 @@ def test_fast_encoder_agrees_with_the_shipped_model() -> None:
     assert agreement.min() > 0.97
 
 
+def _folded_export(folder: Path) -> Path:
+    import onnxruntime as ort
+
+    folded = folder / "folded.onnx"
+    options = ort.SessionOptions()
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_BASIC
+    options.optimized_model_filepath = str(folded)
+    ort.InferenceSession(str(embeddings._model_path()), options, providers=["CPUExecutionProvider"])
+    return folded
+
+
+def test_the_fused_rebuild_in_float_gives_the_shipped_models_vectors(tmp_path: Path) -> None:
+    import onnx
+
+    from supportgraph.tools.knowledge.minilm_graph import fused_graph
+
+    rebuilt = fused_graph(onnx.load(_folded_export(tmp_path)))
+    ops = {node.op_type for node in rebuilt.graph.node}
+    assert {"Attention", "SkipLayerNormalization", "BiasGelu"} <= ops
+    assert not ops & {"Where", "IsNaN", "Transpose", "Softmax"}  # the export's attention
+    encoder = embeddings.Encoder(rebuilt.SerializeToString(), embeddings._tokenizer_path())
+    texts = [
+        "I was charged twice this month, please refund the duplicate payment",
+        "Die Synchronisierung schlägt seit dem Update fehl",
+        "short",
+        "The export keeps timing out for the whole finance team. " * 30,  # past 256 tokens
+    ]
+    # one padded batch and one text at a time: the mask keeps padding out of attention
+    for batch_size in (4, 1):
+        assert np.allclose(
+            encoder.encode(texts, batch_size), default_encoder().encode(texts), atol=1e-4
+        )
+
+
+def test_a_export_laid_out_otherwise_is_named_not_guessed(tmp_path: Path) -> None:
+    import onnx
+
+    from supportgraph.tools.knowledge.minilm_graph import UnknownLayout, fused_graph
+
+    export = onnx.load(_folded_export(tmp_path))
+    for initializer in export.graph.initializer:
+        if initializer.name == "inner.encoder.layer.3.output.dense.bias":
+            initializer.name = "renamed.bias"
+    with pytest.raises(UnknownLayout, match=r"layer\.3\.output\.dense\.bias"):
+        fused_graph(export)
+
+
 def test_the_int8_copy_is_made_once_and_then_read_from_the_home(
     monkeypatch: pytest.MonkeyPatch, own_model_cache: None
 ) -> None:
@@ -70,6 +117,12 @@ def test_the_int8_copy_is_made_once_and_then_read_from_the_home(
     monkeypatch.setattr(logging.root, "handlers", [])  # as in a plain `supportgraph run`
     made = embeddings._kept_int8_copy(model)
     assert kept.read_bytes() == made
+    import onnx
+
+    # the fused rebuild, quantised: attention and every matrix product in int8
+    ops = {node.op_type for node in onnx.load_from_string(made).graph.node}
+    assert {"QAttention", "MatMulInteger"} <= ops
+    assert "Attention" not in ops
     # Making it leaves logging as it was: no stderr handler that would print every
     # library's debug lines (bm25s building its index) on the user's terminal.
     assert logging.root.handlers == []

@@ -204,7 +204,7 @@ def open_index(path: Path | None = None) -> tuple[HybridIndex, IndexReport]:
     """Read the KB at ``path`` (shipped KB when None) and return its up-to-date index.
 
     Articles are embedded with the shipped MiniLM, loaded only when one is new or changed;
-    queries with its int8 copy, 1.7 times as fast at the same WixQA quality
+    queries with its fused int8 copy, 2.3 times as fast at the same WixQA quality
     (docs/benchmarks.md).
     """
     from supportgraph.tools.knowledge.embeddings import (
