@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+import threading
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import timedelta
@@ -20,6 +22,9 @@ from langgraph.checkpoint.base import (
 
 from supportgraph.checkpoints.leases import DEFAULT_TTL, Lease, lease_table, this_process
 
+logger = logging.getLogger(__name__)
+_Writes = tuple[RunnableConfig, tuple[tuple[str, Any], ...], str, str]
+
 
 class FencedSaver(BaseCheckpointSaver[str]):
     """A checkpointer that refuses writes to a thread whose lease this process lost.
@@ -27,6 +32,13 @@ class FencedSaver(BaseCheckpointSaver[str]):
     It wraps a saver with a sync API (what ``open_checkpointer`` yields). The async
     methods run the sync ones in a worker thread, so ``ainvoke`` and ``astream`` are
     fenced the same way: the check and the write stay one transaction.
+
+    A lease taken with ``group_writes`` keeps each finished task's writes (LangGraph's
+    ``put_writes``) until the step's checkpoint is written, and writes both in that one
+    transaction; whatever is left is written when the lease is given up, error or not.
+    The embedded engine's tasks take milliseconds, so a crash in the middle of a step
+    costs only re-running that step's finished tasks, and a ticket makes half as many
+    write transactions (docs/benchmarks.md, "Grouped writes").
     """
 
     def __init__(self, inner: BaseCheckpointSaver[str]) -> None:
@@ -34,17 +46,35 @@ class FencedSaver(BaseCheckpointSaver[str]):
         self.inner = inner
         self.leases = lease_table(inner)
         self._held: dict[str, Lease] = {}
+        self._grouped: dict[str, list[_Writes]] = {}
+        self._grouping = threading.Lock()
 
     @contextmanager
     def lease(
-        self, thread_id: str, owner: str | None = None, ttl: timedelta = DEFAULT_TTL
+        self,
+        thread_id: str,
+        owner: str | None = None,
+        ttl: timedelta = DEFAULT_TTL,
+        group_writes: bool = False,
     ) -> Iterator[Lease]:
-        """Hold the thread's lease while the block runs."""
+        """Hold the thread's lease while the block runs; with ``group_writes``, see above."""
         lease = self.leases.acquire(thread_id, owner or this_process(), ttl)
         self._held[thread_id] = lease
+        if group_writes:
+            self._grouped[thread_id] = []
         try:
             yield lease
+        except BaseException:
+            # The block's error is what the caller must see, even if its writes cannot land.
+            try:
+                self._write_grouped(thread_id)
+            except Exception:
+                logger.exception("the writes of %s's last step were not saved", thread_id)
+            raise
+        else:
+            self._write_grouped(thread_id)
         finally:
+            self._grouped.pop(thread_id, None)
             self._held.pop(thread_id, None)
             self.leases.release(lease)
 
@@ -56,8 +86,34 @@ class FencedSaver(BaseCheckpointSaver[str]):
         lease = self.held(str(config["configurable"]["thread_id"]))
         return nullcontext() if lease is None else self.leases.fence(lease, self.inner)
 
+    def _take_grouped(self, thread_id: str) -> list[_Writes]:
+        with self._grouping:
+            kept = self._grouped.get(thread_id)
+            if not kept:
+                return []
+            taken = list(kept)
+            kept.clear()
+            return taken
+
+    def _write_grouped(self, thread_id: str) -> None:
+        """Write the thread's kept task writes now, fenced, in one transaction."""
+        taken = self._take_grouped(thread_id)
+        if taken:
+            with self._fence(taken[0][0]):
+                self._put_grouped(taken)
+
+    def _put_grouped(self, taken: list[_Writes]) -> None:
+        for config, writes, task_id, task_path in taken:
+            self.inner.put_writes(config, writes, task_id, task_path)
+
+    def _readable(self, config: RunnableConfig | None) -> None:
+        """A read sees this process's kept writes: write them first."""
+        if config is not None and self._grouped:
+            self._write_grouped(str(config["configurable"].get("thread_id")))
+
     def get_tuple(self, config: RunnableConfig) -> CheckpointTuple | None:
         """Read a checkpoint (no lease needed)."""
+        self._readable(config)
         return self.inner.get_tuple(config)
 
     def list(
@@ -69,6 +125,7 @@ class FencedSaver(BaseCheckpointSaver[str]):
         limit: int | None = None,
     ) -> Iterator[CheckpointTuple]:
         """List checkpoints (no lease needed)."""
+        self._readable(config)
         return self.inner.list(config, filter=filter, before=before, limit=limit)
 
     def put(
@@ -78,8 +135,13 @@ class FencedSaver(BaseCheckpointSaver[str]):
         metadata: CheckpointMetadata,
         new_versions: ChannelVersions,
     ) -> RunnableConfig:
-        """Write a checkpoint if this process still holds the thread's lease."""
+        """Write a checkpoint if this process still holds the thread's lease.
+
+        Task writes kept for the thread (``group_writes``) go first, in the same transaction.
+        """
+        taken = self._take_grouped(str(config["configurable"]["thread_id"]))
         with self._fence(config):
+            self._put_grouped(taken)
             return self.inner.put(config, checkpoint, metadata, new_versions)
 
     def put_writes(
@@ -89,7 +151,15 @@ class FencedSaver(BaseCheckpointSaver[str]):
         task_id: str,
         task_path: str = "",
     ) -> None:
-        """Write pending task writes if this process still holds the thread's lease."""
+        """Write pending task writes if this process still holds the thread's lease.
+
+        Under a lease taken with ``group_writes`` they are kept for the next checkpoint.
+        """
+        with self._grouping:
+            kept = self._grouped.get(str(config["configurable"]["thread_id"]))
+            if kept is not None:
+                kept.append((config, tuple(writes), task_id, task_path))
+                return
         with self._fence(config):
             self.inner.put_writes(config, writes, task_id, task_path)
 
@@ -101,6 +171,7 @@ class FencedSaver(BaseCheckpointSaver[str]):
         self, *, config: RunnableConfig, channels: Sequence[str]
     ) -> Mapping[str, DeltaChannelHistory]:
         """Read channel history the way the wrapped saver does."""
+        self._readable(config)
         return self.inner.get_delta_channel_history(config=config, channels=channels)
 
     def get_next_version(self, current: str | None, channel: None) -> str:
@@ -165,14 +236,17 @@ def fenced(saver: BaseCheckpointSaver[str]) -> FencedSaver:
 
 
 @contextmanager
-def holding_lease(saver: object, thread_id: str) -> Iterator[None]:
+def holding_lease(saver: object, thread_id: str, group_writes: bool = False) -> Iterator[None]:
     """Hold the thread's lease while the block writes, when ``saver`` is fenced.
+
+    With ``group_writes`` a step's task writes join its checkpoint's transaction
+    (:class:`FencedSaver`).
 
     Raises:
         TicketBusyError: another live process holds the ticket.
     """
     if isinstance(saver, FencedSaver):
-        with saver.lease(thread_id):
+        with saver.lease(thread_id, group_writes=group_writes):
             yield
     else:
         yield

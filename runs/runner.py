@@ -107,7 +107,7 @@ def _run_ticket(graph: SupportGraph, ticket: Ticket, context: Context) -> Ticket
     snapshot = graph.get_state(config)
     if _nothing_to_run(snapshot):
         return TicketRun(ticket.ticket_id, "already_done", snapshot, ticket=ticket)
-    with _lease(graph, config):
+    with _lease(graph, config, context):
         snapshot = graph.get_state(config)  # another process may have finished it meanwhile
         if _nothing_to_run(snapshot):
             return TicketRun(ticket.ticket_id, "already_done", snapshot, ticket=ticket)
@@ -137,9 +137,20 @@ def _nothing_to_run(snapshot: StateSnapshot) -> bool:
     return finished(snapshot) or bool(snapshot.values and snapshot.interrupts)
 
 
-def _lease(graph: SupportGraph, config: RunnableConfig) -> AbstractContextManager[None]:
-    """Hold the ticket's lease while writing, when the graph has a checkpointer."""
-    return holding_lease(graph.checkpointer, config["configurable"]["thread_id"])
+def _lease(
+    graph: SupportGraph, config: RunnableConfig, context: Context
+) -> AbstractContextManager[None]:
+    """Hold the ticket's lease while writing, when the graph has a checkpointer.
+
+    On the embedded engine a step's task writes join its checkpoint's transaction
+    (``checkpoints/fence.py``): its tasks take milliseconds, so a crash mid-step costs
+    little to redo. The LLM engine's tasks are slow and paid for: each is saved as it ends.
+    """
+    return holding_lease(
+        graph.checkpointer,
+        config["configurable"]["thread_id"],
+        group_writes=context.engine == "embedded",
+    )
 
 
 def stream_batch(
@@ -304,7 +315,7 @@ def resume_review(
             f"ticket {ticket_id} has no pending review {interrupt_id}; pending: {', '.join(pending)}"
         )
     saver = graph.checkpointer if isinstance(graph.checkpointer, BaseCheckpointSaver) else None
-    with store_errors(saver), _lease(graph, config):
+    with store_errors(saver), _lease(graph, config, context):
         if not graph.get_state(config).interrupts:
             raise ReviewError(f"ticket {ticket_id} was decided by someone else meanwhile")
         with step_threads(context):
