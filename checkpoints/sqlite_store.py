@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+from collections import OrderedDict
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import closing, contextmanager
 from typing import Any
@@ -48,6 +49,8 @@ SQLITE_INTERRUPT_INDEX = (
     "WHERE channel = '__interrupt__'"
 )
 _SCALARS = (str, int, float, bool)
+_UNKNOWN = object()
+_ABSENT = object()  # the channel has no value at that version
 
 
 def _inline(value: object) -> bool:
@@ -72,6 +75,13 @@ class BlobSqliteSaver(CompactVersions, SqliteSaver):
     _stored: set[tuple[str, str, str, str]]
     _uncommitted: list[tuple[str, str, str, str]]
     STORED_LIMIT = 20_000
+    # The values of the blobs this saver committed last, by the same keys, and the
+    # channels it wrote without a value: reading a checkpoint it has just written (the
+    # runner's final state) joins them without reading and deserialising them again.
+    # Lists are copied out; the rest is frozen.
+    _written: OrderedDict[tuple[str, str, str, str], Any]
+    _unwritten: list[tuple[tuple[str, str, str, str], Any]]
+    WRITTEN_LIMIT = 256
 
     def __init__(
         self, conn: sqlite3.Connection, *, serde: SerializerProtocol | None = None
@@ -79,6 +89,9 @@ class BlobSqliteSaver(CompactVersions, SqliteSaver):
         super().__init__(conn, serde=serde)
         self._stored = set()
         self._uncommitted = []
+        self._written = OrderedDict()
+        self._unwritten = []
+        self._written_lock = threading.Lock()  # self.lock is held around most callers
 
     def setup(self) -> None:
         """Create LangGraph's tables and the blob table (idempotent)."""
@@ -112,16 +125,32 @@ class BlobSqliteSaver(CompactVersions, SqliteSaver):
                 raise
             else:
                 self.conn.commit()
-                self._remember(self._uncommitted)
+                self._remember(self._uncommitted, self._unwritten)
             finally:
                 self._transaction = None
                 self._uncommitted = []
+                self._unwritten = []
                 cur.close()
 
-    def _remember(self, keys: list[tuple[str, str, str, str]]) -> None:
+    def _remember(
+        self,
+        keys: list[tuple[str, str, str, str]],
+        values: list[tuple[tuple[str, str, str, str], Any]],
+    ) -> None:
         if len(self._stored) + len(keys) > self.STORED_LIMIT:
             self._stored.clear()
         self._stored.update(keys)
+        with self._written_lock:
+            for key, value in values:
+                self._written[key] = value
+                self._written.move_to_end(key)
+            while len(self._written) > self.WRITTEN_LIMIT:
+                self._written.popitem(last=False)
+
+    def _forget(self) -> None:
+        self._stored.clear()
+        with self._written_lock:
+            self._written.clear()
 
     @contextmanager
     def cursor(self, transaction: bool = True) -> Iterator[sqlite3.Cursor]:
@@ -153,6 +182,12 @@ class BlobSqliteSaver(CompactVersions, SqliteSaver):
             not in self._stored
         ]
         blobs = [(*key, *self.serde.dumps_typed(values[key[2]])) for key in keys]
+        # What a read of this checkpoint joins: the values, and the channels without one.
+        written = [
+            ((thread_id, checkpoint_ns, channel, str(version)), values.get(channel, _ABSENT))
+            for channel, version in versions.items()
+            if channel not in values or not _inline(values[channel])
+        ]
         row: dict[str, Any] = {
             **checkpoint,
             "channel_values": {c: v for c, v in values.items() if _inline(v)},
@@ -185,8 +220,9 @@ class BlobSqliteSaver(CompactVersions, SqliteSaver):
             joined = self._transaction is not None and cur is self._transaction[1]
         if joined:
             self._uncommitted.extend(keys)
+            self._unwritten.extend(written)
         else:
-            self._remember(keys)
+            self._remember(keys, written)
         return {
             "configurable": {
                 "thread_id": thread_id,
@@ -226,6 +262,19 @@ class BlobSqliteSaver(CompactVersions, SqliteSaver):
         for channel, version in checkpoint["channel_versions"].items():
             if channel in values:
                 continue
+            key = (
+                str(configurable["thread_id"]),
+                configurable.get("checkpoint_ns", ""),
+                channel,
+                str(version),
+            )
+            with self._written_lock:
+                known = self._written.get(key, _UNKNOWN)
+            if known is _ABSENT:
+                continue
+            if known is not _UNKNOWN:
+                values[channel] = list(known) if isinstance(known, list) else known
+                continue
             row = cur.execute(
                 "SELECT type, blob FROM checkpoint_blobs WHERE thread_id = ? "
                 "AND checkpoint_ns = ? AND channel = ? AND version = ?",
@@ -244,13 +293,13 @@ class BlobSqliteSaver(CompactVersions, SqliteSaver):
     def delete_thread(self, thread_id: str) -> None:
         """Delete a thread's checkpoints, writes and blobs."""
         super().delete_thread(thread_id)
-        self._stored.clear()
+        self._forget()
         with self.cursor() as cur:
             cur.execute("DELETE FROM checkpoint_blobs WHERE thread_id = ?", (str(thread_id),))
 
     def drop_orphan_blobs(self, thread_id: str) -> int:
         """Delete the thread's blobs no remaining checkpoint names; return how many went."""
-        self._stored.clear()
+        self._forget()
         with self.cursor() as cur:
             rows = cur.execute(
                 "SELECT checkpoint_ns, type, checkpoint FROM checkpoints WHERE thread_id = ?",
