@@ -165,6 +165,14 @@ def kept_file(path: Path, make: Callable[[], bytes]) -> bytes:
     return kept_path(path, make).read_bytes()
 
 
+def fold_weights(model: Path, folded: Path) -> None:
+    """Write ``model`` with its int8 weights turned to float by onnxruntime (basic folding)."""
+    options = ort.SessionOptions()
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_BASIC
+    options.optimized_model_filepath = str(folded)
+    ort.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
+
+
 def _int8_copy(model: Path) -> bytes:
     """Fold the weights to float, rebuild the network with fused operators, quantise to int8.
 
@@ -179,10 +187,7 @@ def _int8_copy(model: Path) -> bytes:
     with tempfile.TemporaryDirectory() as folder:
         folded, fused = Path(folder) / "folded.onnx", Path(folder) / "fused.onnx"
         quantised = Path(folder) / "int8.onnx"
-        options = ort.SessionOptions()
-        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_BASIC
-        options.optimized_model_filepath = str(folded)
-        ort.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
+        fold_weights(model, folded)
         try:
             onnx.save(fused_graph(onnx.load(folded)), fused)
         except UnknownLayout as problem:

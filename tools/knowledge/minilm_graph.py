@@ -140,11 +140,10 @@ def fused_graph(folded: Any) -> Any:
             ),
         ]
         # The quantiser needs the type of every MatMul input; contrib outputs have none.
-        width = {"gelu": 4 * HIDDEN}
-        for short in ("attended", "normed", "gelu"):
+        for short, width in (("attended", HIDDEN), ("normed", HIDDEN), ("gelu", 4 * HIDDEN)):
             shapes.append(
                 helper.make_tensor_value_info(
-                    at + short, TensorProto.FLOAT, ["batch", "sequence", width.get(short, HIDDEN)]
+                    at + short, TensorProto.FLOAT, ["batch", "sequence", width]
                 )
             )
         if n < layers - 1:
