@@ -198,6 +198,8 @@ def test_refund_request_without_a_duplicate_names_the_charge(store: Any, context
         ("Our bank has opened a dispute on your February charge of $499.", "chargeback"),
         ("- Pide un crédito o descuento en la próxima factura por esas horas.", "credit"),
         ("I think a credit for that month is fair. Could you apply one?", "credit"),
+        ("Could you credit half of this month's fee to our account?", "credit"),
+        ("It was down all week, please credit us for it.", "credit"),
         (
             "Could you share which other CPG brands use Acme and export their conversion?",
             "other_customer_data",
@@ -428,6 +430,8 @@ def test_person_first_requests_are_found_in_every_language_and_disguise(
         "Guaranteed first page rankings in 30 days or money back!",
         "Is the credit card surcharge fair? Just asking how it is calculated.",
         "It was a genuine payment, so please don't close our account.",
+        "The credit showed up on our invoice, thanks!",
+        "Could you credit card payments to the right cost centre on the invoice?",
     ],
 )
 def test_routine_questions_are_not_requests(text: str) -> None:

@@ -317,6 +317,10 @@ _PATTERNS: dict[Intent, tuple[str, ...]] = {
         r" (?:for )?(?:a |an |some )?(?:\S*\d\S* )?(?:goodwill |one-off |courtesy |service |partial )?"
         r"credit\b(?! cards?| checks?| limit| score| line)",
         r"\bcredit (?:it |them |this )?(?:to|on) (?:my|our|the) (?:account|next invoice|card)\b",
+        # the verb: "Could you credit half of this month's fee to our account?", "please credit us"
+        r"\b(?:could|can|would|will) you (?:\w+ )?credit\b(?! cards?| checks?| limit| score| line)",
+        r"\bplease credit\b(?! cards?| checks?| limit| score| line)",
+        r"\bcredit (?:\w+ |\w+'s ){1,6}(?:to|against) (?:my|our|the) (?:account|next invoice|invoice|next bill|bill)\b",
         r"\b(?:compensat|reparation)",
         # "I think a credit for that month is fair. Could you apply one to our next invoice?"
         r"\b(?:a |some )?credit(?! cards?| limit| score)(?: \w+){0,4} (?:is|would be|seems|feels)"
