@@ -13,6 +13,7 @@ from supportgraph.tools.signals.boilerplate import without_boilerplate
 from supportgraph.tools.signals.disowned import disowned_activity
 from supportgraph.tools.signals.intents import find_requests
 from supportgraph.tools.signals.settled import settled_by_customer
+from supportgraph.tools.signals.ticket_text import content_text
 
 
 def triage_ticket(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
@@ -25,10 +26,15 @@ def triage_ticket(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
     never depends on a model's mood. A very angry Enterprise customer
     (``very_angry_enterprise``) is at least High.
     """
+    from supportgraph.tools.knowledge.kb_store import encode_query_ahead  # numpy: not at import
     from supportgraph.tools.triage.engines import engine_for  # scikit-learn, ONNX: not at import
 
     ticket = state["ticket"]
-    result = engine_for(context_of(runtime)).triage(ticket)
+    context = context_of(runtime)
+    # The KB searches that ground the reply use the vector of the ticket's words: it is
+    # encoded on the second core while this node judges the ticket (docs/benchmarks.md).
+    encode_query_ahead(context.kb_path, content_text(ticket))
+    result = engine_for(context).triage(ticket)
     # A confidentiality footer's "legal action" or a privacy notice's "GDPR" asks for nothing.
     text = without_boilerplate(ticket.text)
     requests = find_requests(text, ticket.customer_tier)

@@ -7,6 +7,7 @@ import json
 import re
 import subprocess
 import sys
+import threading
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -305,9 +306,11 @@ class CountingEncoder:
     def __init__(self) -> None:
         self.inner = default_encoder()
         self.texts: list[str] = []
+        self.threads: list[str] = []
 
     def encode(self, texts: Any, **kwargs: Any) -> np.ndarray:
         self.texts.extend(texts)
+        self.threads.append(threading.current_thread().name)
         return self.inner.encode(texts, **kwargs)
 
 
@@ -330,3 +333,31 @@ def test_every_search_for_one_ticket_shares_one_encoding_of_its_text(
     assert queries.texts == [text]
     assert found[0] == found[1]
     assert with_terms[0].article_id == found[0][0].article_id == "KB-101"
+
+
+def test_a_query_encoded_ahead_is_encoded_on_a_worker_thread_and_only_there(
+    kb: Path, tmp_path: Path
+) -> None:
+    queries = CountingEncoder()
+    index, _ = build_index(
+        read_articles(kb),
+        "kb",
+        default_encoder(),
+        db_path=tmp_path / "i.sqlite",
+        query_encoder=queries,
+    )
+    text = "The custom domain I connected yesterday still shows an error page"
+    index.encode_ahead(text)  # returns at once; the search below waits for the vector
+    ahead = index.search(text, k=3)
+    assert queries.texts == [text]
+    assert queries.threads[0].startswith("kb-query-ahead")
+
+    # the same hits, to the last digit, as a search that encodes the text itself
+    fresh, _ = build_index(
+        read_articles(kb),
+        "kb",
+        default_encoder(),
+        db_path=tmp_path / "i.sqlite",
+        query_encoder=CountingEncoder(),
+    )
+    assert ahead == fresh.search(text, k=3)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
+import threading
+from dataclasses import replace
 from datetime import timedelta
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -18,6 +22,9 @@ from supportgraph.nodes.success import advise_customer
 from supportgraph.nodes.supervisor import coordinate
 from supportgraph.nodes.technical import troubleshoot
 from supportgraph.nodes.triage import triage_ticket
+from supportgraph.tools.knowledge import kb_store
+from supportgraph.tools.knowledge.kb import shipped_kb_folder
+from supportgraph.tools.signals.ticket_text import content_text
 
 from .conftest import NOW, make_ticket
 
@@ -204,6 +211,31 @@ def test_knowledge_records_a_gap_when_nothing_matches(context: Context) -> None:
     update = ground_answer({"ticket": ticket}, runtime(context))  # type: ignore[typeddict-item]
     assert update["knowledge"].gap
     assert update["knowledge"].hits == ()
+
+
+def test_triage_starts_the_kb_query_of_the_ticket_on_the_second_core(
+    context: Context, tmp_path: Path
+) -> None:
+    from .test_kb_index import CountingEncoder
+
+    kb = tmp_path / "kb"
+    shutil.copytree(shipped_kb_folder(), kb)
+    context = replace(context, kb_path=kb)
+    ticket = make_ticket(subject="Custom domain", message="Our custom domain shows an SSL error.")
+    # a KB whose index is not loaded yet is left alone: a routine ticket builds none
+    triaged(ticket, context)
+    assert kb not in kb_store._LOADED
+
+    index = kb_store.load_index(kb)
+    index._encoder = queries = CountingEncoder()
+    state = triaged(ticket, context)
+    state |= ground_answer(state, runtime(context))  # type: ignore[arg-type]
+    assert queries.texts == [content_text(ticket)]  # encoded once, before the search asked
+    assert queries.threads[0].startswith("kb-query-ahead")
+    # the same report as a search that encodes the text itself
+    index.forget_queries()
+    assert ground_answer(state, runtime(context)) == {"knowledge": state["knowledge"]}
+    assert queries.threads[1] == threading.current_thread().name
 
 
 def _escalated_state(samples: dict[str, Ticket], context: Context) -> dict[str, Any]:

@@ -220,8 +220,14 @@ def default_encoder() -> Encoder:
 
 @lru_cache(maxsize=1)
 def fast_encoder() -> Encoder:
-    """The shipped MiniLM with int8 matrix products, loaded once per process."""
-    return Encoder(_kept_int8_copy(_model_path()), _tokenizer_path())
+    """The shipped MiniLM with int8 matrix products, loaded once per process.
+
+    On one thread: a ticket's query is encoded on a worker thread while triage runs on
+    the other core (``HybridIndex.encode_ahead``), and a second onnxruntime thread would
+    only take that core from triage (the floor ran at 28.9 tickets/s with two threads,
+    32.6 with one; docs/benchmarks.md).
+    """
+    return Encoder(_kept_int8_copy(_model_path()), _tokenizer_path(), threads=1)
 
 
 class DeferredEncoder:

@@ -12,6 +12,7 @@ import json
 import sqlite3
 import threading
 import time
+import weakref
 from collections.abc import Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
@@ -231,12 +232,29 @@ def load_index(path: Path | None = None) -> HybridIndex:
     the index first; the lock makes the second wait for the first build.
     """
     with _BUILDING:
-        return _load_index(path)
+        index = _load_index(path)
+        _LOADED[path] = index
+        return index
+
+
+def encode_query_ahead(path: Path | None, query: str) -> None:
+    """Start encoding ``query`` for the KB at ``path`` on a worker thread, and return.
+
+    Only where that KB's index is loaded already: a ticket that ends up needing no KB
+    search must not build one. See :meth:`HybridIndex.encode_ahead`.
+    """
+    index = _LOADED.get(path)
+    if index is not None:
+        index.encode_ahead(query)
 
 
 @lru_cache(maxsize=4)
 def _load_index(path: Path | None) -> HybridIndex:
     return open_index(path)[0]
+
+
+# The indexes in ``_load_index``'s cache, by path, without keeping one alive.
+_LOADED: weakref.WeakValueDictionary[Path | None, HybridIndex] = weakref.WeakValueDictionary()
 
 
 def log_search(

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal, Protocol
@@ -151,6 +152,9 @@ class HybridIndex:
         # vector instead of encoding the same text again.
         self._remembered = lru_cache(maxsize=QUERY_VECTORS)(self._encode_query)
         self._encoding = threading.Lock()
+        # ``encode_ahead`` encodes on this thread (started at its first use) while the
+        # caller's thread goes on with other work.
+        self._ahead = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kb-query-ahead")
         self.settings = settings
         self._bm25 = bm25s.BM25()
         terms = [article_terms(a) for a in articles]
@@ -175,6 +179,18 @@ class HybridIndex:
     def _query_vector(self, query: str) -> np.ndarray:
         with self._encoding:
             return self._remembered(query)
+
+    def encode_ahead(self, query: str) -> None:
+        """Start encoding ``query`` on a worker thread and return at once.
+
+        A search with this query (or with it as its ``meaning``) then takes the vector,
+        waiting for the worker if it is not done yet, instead of encoding it again.
+        onnxruntime releases the GIL, so the encoding runs on another core while the
+        caller works: the triage node starts the ticket's query this way before it
+        judges the ticket. A failed encoding is not reported here; the search that
+        needs the vector encodes it again and raises.
+        """
+        self._ahead.submit(self._query_vector, query)
 
     def forget_queries(self) -> None:
         """Drop the remembered query vectors (benchmarks start each variant without them)."""
