@@ -272,6 +272,9 @@ class TriageResult(_Model):
     # Words disowning activity on the account ("none of us are in Singapore"): a possible
     # takeover (tools/signals/disowned.py); empty when there are none.
     disowned: str = ""
+    # Words telling of another customer's data shown to this one ("the PDF you sent isn't
+    # ours"): a cross-customer exposure (tools/signals/foreign_data.py); empty when none.
+    foreign_data: str = ""
     # The line saying the problem is over ("panic over", "ya funciona"): what is left is
     # routine (tools/signals/settled.py); empty when there is none.
     settled: str = ""

@@ -217,6 +217,26 @@ def disowned_activity(state: SupportState, policy: Policy) -> EscalationTrigger 
     )
 
 
+def foreign_data_shown(state: SupportState, policy: Policy) -> EscalationTrigger | None:
+    """Another customer's data shown to this one → Security takes it over.
+
+    An invoice, a dashboard or a workspace of another company in front of this customer:
+    a cross-customer exposure on our side (tools/signals/foreign_data.py). Like
+    ``disowned_activity`` it comes before ``critical_priority``, so that Security leads
+    even when the heads read the ticket as a billing question or a how-to.
+    """
+    evidence = state["triage"].foreign_data
+    if not evidence:
+        return None
+    return EscalationTrigger(
+        rule="foreign_data_shown",
+        team=policy.team("security"),
+        reason="policy_restriction",
+        needs_human=True,
+        detail=f"another customer's data shown to this one: {evidence!r}",
+    )
+
+
 def critical_priority(state: SupportState, policy: Policy) -> EscalationTrigger | None:
     """A Critical incident → its owning team takes it over before anything is sent.
 
@@ -227,7 +247,8 @@ def critical_priority(state: SupportState, policy: Policy) -> EscalationTrigger 
     if triage.priority != "Critical":
         return None
     exposure = triage.signals is not None and triage.signals.effect in EXPOSURE_EFFECTS
-    exposure = exposure or bool(triage.disowned)  # a possible takeover is Security's
+    # a possible takeover, or another customer's data shown here, is Security's
+    exposure = exposure or bool(triage.disowned) or bool(triage.foreign_data)
     return EscalationTrigger(
         rule="critical_priority",
         team=policy.team("security" if exposure else "engineering"),
@@ -523,6 +544,7 @@ def sla_breached(state: SupportState, policy: Policy) -> EscalationTrigger | Non
 EscalationRule = Callable[[SupportState, Policy], EscalationTrigger | None]
 ESCALATION_RULES: tuple[EscalationRule, ...] = (
     disowned_activity,
+    foreign_data_shown,
     critical_priority,
     person_first_request,
     money_or_account_action,

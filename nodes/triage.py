@@ -11,6 +11,7 @@ from supportgraph.graph.routing import very_angry_enterprise
 from supportgraph.graph.state import SupportState
 from supportgraph.tools.signals.boilerplate import without_boilerplate
 from supportgraph.tools.signals.disowned import disowned_activity
+from supportgraph.tools.signals.foreign_data import foreign_data
 from supportgraph.tools.signals.intents import find_requests
 from supportgraph.tools.signals.settled import settled_by_customer
 from supportgraph.tools.signals.ticket_text import content_text
@@ -56,6 +57,16 @@ def triage_ticket(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
             )
     # A request or a disowned action is still there however the story ended.
     settled = "" if disowned or requests.found else settled_by_customer(text)
+    foreign = "" if settled else foreign_data(content_text(ticket))
+    if foreign:
+        update["foreign_data"] = foreign
+        if update.get("priority", result.priority) != "Critical":
+            update["priority"] = "Critical"
+            update["priority_reasons"] = (
+                *update.get("priority_reasons", result.priority_reasons),
+                f"another customer's data shown to this one ({foreign!r}): a cross-customer "
+                "exposure, Critical on the safe side",
+            )
     if settled:
         update["settled"] = settled
         if result.priority in ("Critical", "High"):

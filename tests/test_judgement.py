@@ -498,11 +498,20 @@ def test_labelled_windows_train_the_window_head_with_their_ticket(tmp_path: Path
             " Is that normal?\n\nCheers, Ben",
             "Security",
         ),
+        (
+            "Re: Invoice 5512 with our PO",
+            "Hi Sam,\n\nThanks for sending it over so quickly. Small thing though: the invoice"
+            " in your email isn't ours. It is made out to Brookline Veterinary Group, with their"
+            " address and the last digits of their card. I have deleted it here.\n\nWe still"
+            " need ours with PO 4410-B on it when you have a minute.\n\nKind regards,\nLena",
+            "Security",
+        ),
     ],
     ids=[
         "exposure-in-a-thank-you",
         "corruption-in-an-address-change-de",
         "activity-nobody-owns-up-to-in-a-thank-you",
+        "another-customers-invoice-in-a-po-thread",
     ],
 )
 def test_a_serious_line_in_a_routine_message_reaches_a_person(

@@ -255,6 +255,14 @@ def test_activity_nobody_owns_up_to_goes_to_security_before_any_other_team() -> 
     assert [t.rule for t in escalation.triggers][:2] == ["disowned_activity", "critical_priority"]
 
 
+def test_another_customers_data_shown_goes_to_security_before_any_other_team() -> None:
+    shown = triage(priority="Critical", foreign_data="the pdf you sent isn't ours")
+    escalation = decide_escalation(state(triage=shown), THRESHOLD)
+    assert escalation is not None and escalation.needs_human
+    assert escalation.team == "Security" and escalation.severity
+    assert [t.rule for t in escalation.triggers][:2] == ["foreign_data_shown", "critical_priority"]
+
+
 def test_a_problem_the_customer_calls_over_sends_no_learned_alarm_to_a_person() -> None:
     scare = signals(person=0.95, reason="privacy_incident")
     settled = triage(priority="Low", signals=scare, settled="false alarm, it was our admin")

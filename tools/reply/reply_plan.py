@@ -143,7 +143,11 @@ def _situation(state: SupportState, decision: ReviewDecision | None, sources: So
         return plan
     if closes_without_answer(state):
         return ReplyPlan("thanks", {"kind": "praise" if triage.routine == "praise" else "thanks"})
-    incident = rules.get("disowned_activity") or rules.get("critical_priority")
+    incident = (
+        rules.get("disowned_activity")
+        or rules.get("foreign_data_shown")
+        or rules.get("critical_priority")
+    )
     if incident is not None:
         return _incident(state, incident.team, sources)
     if "gdpr" in triage.requests:
