@@ -200,6 +200,16 @@ def test_refund_request_without_a_duplicate_names_the_charge(store: Any, context
         ("I think a credit for that month is fair. Could you apply one?", "credit"),
         ("Could you credit half of this month's fee to our account?", "credit"),
         ("It was down all week, please credit us for it.", "credit"),
+        # a pronoun for the workspace named before, a wish, a plural imperative, the vendor
+        ("The old 'pilot' workspace, can you delete it and everything in it?", "deletion"),
+        (
+            "Legal asked me to get the 'Archive 2022' workspace deleted with its datasets.",
+            "deletion",
+        ),
+        ("Por favor, borrad la cuenta y los datos a final de mes.", "deletion"),
+        ("We'll need to cancel Acme when our term ends in June.", "cancellation"),
+        ("From next month we need to come down to the Starter plan.", "downgrade"),
+        ("- Souhaite réduire le contrat de 400 à 150 utilisateurs au renouvellement.", "downgrade"),
         (
             "Could you share which other CPG brands use Acme and export their conversion?",
             "other_customer_data",
@@ -431,6 +441,8 @@ def test_person_first_requests_are_found_in_every_language_and_disguise(
         "Is the credit card surcharge fair? Just asking how it is calculated.",
         "It was a genuine payment, so please don't close our account.",
         "The credit showed up on our invoice, thanks!",
+        "Nobody can get into the workspace because its deleted?",
+        "How do I delete a dashboard and everything on it?",
         "Could you credit card payments to the right cost centre on the invoice?",
     ],
 )

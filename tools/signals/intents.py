@@ -366,6 +366,8 @@ _PATTERNS: dict[Intent, tuple[str, ...]] = {
         r"\bn'(?:avons|aurons|ai|aurai) plus besoin\b",
         rf"\bcancel\w* {_MY} ?(?:\w+ )?(?:subscriptions?|plans?|accounts?|contracts?|memberships?|renewals?|licen[cs]es?|services?|seats?)\b",
         r"\bcancel(?:ling|lation|ing)? (?:of )?(?:the |our |my )?(?:subscription|contract|plan|renewal)",
+        # the vendor itself: "we'll need to cancel Acme at the end of the current term"
+        r"\bcancel\w* (?:acme|you|your (?:service|platform|product|tool))\b",
         r"\bcancel\w* (?:the |our |my )?(?:starter|growth|professional|enterprise)\b(?! trial| feature| add-?on)",
         rf"\b(?:terminate|terminating|termination of|end|ending|discontinue) {_MY} ?(?:\w+ )?(?:contract|agreement|subscription|plan|service|relationship)",
         r"\b(?:do not|don'?t|will not|won'?t|not) (?:want to )?(?:auto-?)?renew",
@@ -392,6 +394,9 @@ _PATTERNS: dict[Intent, tuple[str, ...]] = {
         r"\bfewer (?:seats|licen[cs]es)\b",
         r"\bdrop(?:ping)? (?:\w+ ){0,2}(?:down )?to ['\"]?(?:the |a |our )?['\"]?(?:starter|basic|cheaper"
         r"|cheapest|smaller|lower|\$\d+)",
+        # "we'll need to come down to the Starter plan from next month"
+        r"\b(?:come|coming|go|going|move|moving|step|stepping|scale|scaling)\w* (?:back )?down to"
+        r" (?:the |a |our )?['\"]?(?:starter|growth|professional|basic|cheaper|smaller|lower)",
         r"\b(?:herabstuf|runterstuf|zuruckstuf)",
         r"\b(?:kleiner|gunstiger|billiger)\w* (?:tarif|plan|paket|abo)",
         r"\bweniger (?:lizenzen|platze|sitze|nutzer)",
@@ -400,7 +405,7 @@ _PATTERNS: dict[Intent, tuple[str, ...]] = {
         r"\b(?:reducir|disminuir) (?:\w+ ){0,2}(?:licencias|asientos|puestos|usuarios|plan)",
         r"\bretrograd",
         r"\b(?:forfait|plan|offre|abonnement) (?:inferieur|moins cher|plus petit|plus basique)",
-        r"\b(?:reduire|diminuer) (?:\w+ |\w+'){0,3}(?:licences|sieges|postes|utilisateurs|forfait)",
+        r"\b(?:reduire|diminuer) (?:\w+ |\w+'){0,3}(?:licences|sieges|postes|utilisateurs|forfait|contrat)",
         r"降级",
     ),
     "plan_change": (
@@ -428,13 +433,24 @@ _PATTERNS: dict[Intent, tuple[str, ...]] = {
         rf"\b(?:delete|deleting|deletion of|remove|removing|erase|erasing|wipe|wiping|purge|purging|destroy|close|closing) {_MY_OWN} ?(?:\w+ ){{0,2}}(?:{_NAME} )?{_ACCOUNT}\b(?! sources?| sets?| points?| connectors?| fields?| range)",
         r"\b(?:account|workspace|organi[sz]ation|data|tenant) (?:deletion|removal|erasure|closure)\b",
         r"\bdelete everything\b",
+        # "can you just delete it and everything in it?" (the workspace named before)
+        r"\b(?:delete|remove|wipe|erase|purge)\w* (?:it|them|that one|this one) (?:and|with|including"
+        r"|along with) (?:everything|all (?:of )?(?:the |its |their )?(?:data|content|contents"
+        r"|dashboards|datasets|files))\b",
+        # wanting it done: "our DPO asked me to get the old "Legacy EU" workspace deleted"
+        rf"\b(?:get|getting|want|wants|wanted|need|needs|like)\w* (?:(?:\w+|{_NAME}) ){{0,4}}?{_ACCOUNT}\b"
+        r"(?: (?!because|since|as|was|is|its|it's|has|had|got|been)\w+){0,2}"
+        r" (?:deleted|removed|erased|wiped|purged|closed)\b",
         rf"\b{_ACCOUNT}\b[^.?!\n]{{0,60}}\b(?:has|have|need|needs|must|should) (?:to )?be (?:permanently |fully |completely |properly )?(?:deleted|removed|erased|wiped|purged|closed)\b",
         r"\b(?:konto|account|workspace|arbeitsbereich|daten|organisation)\w*[^.?!\n]{0,60}\b(?:muss|mussen|soll|sollen|sollte|sollten)\b[^.?!\n]{0,40}\b(?:geloscht|entfernt) werden",
         r"\b(?:cuenta|espacio de trabajo|workspace|datos|organizacion)\b[^.?!\n]{0,60}\b(?:tiene|tienen|debe|deben|hay) que (?:ser )?(?:eliminad|borrad|suprimid|eliminar|borrar|suprimir)",
         r"\b(?:compte|espace de travail|workspace|donnees|organisation)\b[^.?!\n]{0,60}\b(?:doit|doivent|devra|devront|faut) (?:etre )?(?:supprim|effac|detrui)",
         r"\b(?:konto|account|workspace|arbeitsbereich|daten|organisation|profil)\w* (?:\w+ ){0,3}(?:loschen|entfernen|schliessen|aufloesen|auflosen)",
         rf"\b(?:losch|entfern)\w* (?:\w+ ){{0,2}}{_DET_DE}? ?(?:konto|account|workspace|arbeitsbereich|daten|organisation|profil)",
-        rf"\b(?:eliminar|eliminen|borrar|borren|suprimir|supriman|cerrar|cierren)\w* (?:\w+ ){{0,2}}{_DET_ES}? ?(?:cuenta|espacio de trabajo|workspace|datos|organizacion|perfil)",
+        # the plural imperative too: "por favor borrad la cuenta y todos los datos"
+        rf"\b(?:eliminar|eliminen|borrar|borren|suprimir|supriman|cerrar|cierren|borrad|eliminad"
+        rf"|suprimid|cerrad)\w* (?:\w+ ){{0,2}}{_DET_ES}? ?(?:cuenta|espacio de trabajo|workspace|datos"
+        r"|organizacion|perfil)",
         rf"\b(?:supprimer|supprimez|effacer|effacez|fermer|fermez|cloturer|cloturez|detruire)\w* (?:\w+ ){{0,2}}{_DET_FR}? ?(?:compte|espace de travail|workspace|donnees|organisation|profil)",
         r"删除(?:账户|账号|数据|工作区)|注销(?:账户|账号)",
     ),
