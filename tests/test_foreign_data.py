@@ -20,6 +20,7 @@ from supportgraph.tools.signals.foreign_data import foreign_data
         "Estas facturas no son nuestras.",
         "On voit dans notre espace les rapports d'une autre entreprise.",
         "Ce rapport n'est pas le nôtre.",
+        "On her first login she landed in a workspace called 'Fairview Dental' for a few minutes.",
     ],
 )
 def test_another_customers_data_in_front_of_this_one_is_found_in_four_languages(
@@ -38,6 +39,7 @@ def test_another_customers_data_in_front_of_this_one_is_found_in_four_languages(
         "Funciona desde la red de invitados, así que no es nuestro proxy.",
         "Ce n'est pas notre faute si l'export échoue.",
         "It's not our firewall, we checked.",
+        "How do I rename the workspace called 'Sales'?",
         "We moved from another company's tool last year, how do I import our data?",
     ],
 )

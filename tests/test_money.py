@@ -209,6 +209,7 @@ def test_refund_request_without_a_duplicate_names_the_charge(store: Any, context
         ("Por favor, borrad la cuenta y los datos a final de mes.", "deletion"),
         ("We'll need to cancel Acme when our term ends in June.", "cancellation"),
         ("From next month we need to come down to the Starter plan.", "downgrade"),
+        ("Bitte löschen Sie alle Audit-Log-Einträge von Herrn Berg aus dem Mai.", "deletion"),
         ("- Souhaite réduire le contrat de 400 à 150 utilisateurs au renouvellement.", "downgrade"),
         (
             "Could you share which other CPG brands use Acme and export their conversion?",

@@ -12,7 +12,7 @@ same deterministic check for every engine, as ``disowned.py`` reads a possible t
 Measured on the labelled sets of 2026-12-03 (each ticket's ``content_text``): in the
 tuning set all 33 tickets with such a line are Critical incidents that need a person, in
 the look-alikes 9 of 10 (the tenth says it was a misunderstanding, which ``settled.py``
-reads first), in the evaluation set 190 of 190. Asking *for* another customer's data is a
+reads first), in the evaluation set 193 of 193. Asking *for* another customer's data is a
 request instead (``intents.py``, ``other_customer_data``): a person decides, but nothing
 was exposed, so only words of seeing or receiving it count here ("a workspace belonging
 to a different customer" in an agent's question is not one).
@@ -23,6 +23,8 @@ from __future__ import annotations
 import re
 
 from supportgraph.tools.signals.normalize import fold, words_around
+
+_NAME = r"(?:[\"“„«‘'][^\"”“»’'\n]{1,40}[\"”“»’'])"  # a name in quotes, as intents.py reads it
 
 # "another company", "a different client", "other customers" (not "our other clients")
 _OTHER = (
@@ -50,6 +52,16 @@ _FOREIGN = re.compile(
     rf"|\b(?:is|are|was|were)(?:n'?t| not) (?:our|my) (?:own )?{_THING}\b"
     rf"|\b{_SHOWN} (?:\w+ ){{0,8}}?(?:belong(?:s|ing)? to|from|of|for) (?:an? )?{_OTHER} {_ORG}\b"
     rf"|\b{_SHOWN} (?:\w+ ){{0,8}}?{_OTHER} {_ORG}'?s? {_THING}\b"
+    # a workspace of someone else's, by its name: "she landed in a workspace called 'Peachtree
+    # Dental'", "logged me into a workspace called …" (not "the workspace": one's own)
+    rf"|\b(?:landed|landing|ended up|end up|found (?:myself|herself|himself|themselves|ourselves)"
+    rf"|dropped|logged|taken|put) (?:\w+ ){{0,3}}?in(?:to|side)? (?:a |another |somebody else's"
+    rf" |someone else's )(?:workspace|account|tenant|org|organi[sz]ation|dashboard)"
+    rf" (?:called|named|for|of) {_NAME}"
+    r"|\bin (?:einem|einen) (?:fremden )?(?:workspace|arbeitsbereich|konto) (?:namens|mit dem namen)"
+    rf" {_NAME}"
+    rf"|\ben un (?:espacio de trabajo|workspace|panel|cuenta) (?:llamad[oa]|que se llama) {_NAME}"
+    rf"|\bdans un (?:espace de travail|workspace|compte) (?:appele|nomme|qui s'appelle) {_NAME}"
     # German
     r"|\b(?:gehort|gehoren) (?:\w+ ){0,2}(?:nicht (?:uns|zu uns)|(?:zu )?(?:einer|einem|einen)"
     r" (?:anderen|fremden))"

@@ -433,6 +433,11 @@ _PATTERNS: dict[Intent, tuple[str, ...]] = {
         rf"\b(?:delete|deleting|deletion of|remove|removing|erase|erasing|wipe|wiping|purge|purging|destroy|close|closing) {_MY_OWN} ?(?:\w+ ){{0,2}}(?:{_NAME} )?{_ACCOUNT}\b(?! sources?| sets?| points?| connectors?| fields?| range)",
         r"\b(?:account|workspace|organi[sz]ation|data|tenant) (?:deletion|removal|erasure|closure)\b",
         r"\bdelete everything\b",
+        # an audit trail wiped is a deletion a person reviews: "bitte löschen Sie sämtliche
+        # Audit-Log-Einträge", "remove the audit logs"
+        r"\b(?:delete|remove|erase|purge|clear|wipe|clean)\w* (?:\w+ ){0,4}audit[- ]?logs?\b"
+        r"|\baudit[- ]?log\w* (?:\w+ ){0,4}(?:loschen|bereinigen|entfernen|supprimer|effacer|borrar"
+        r"|eliminar)|\b(?:losch|entfern|bereinig)\w* (?:\w+ ){0,3}audit-?log",
         # "can you just delete it and everything in it?" (the workspace named before)
         r"\b(?:delete|remove|wipe|erase|purge)\w* (?:it|them|that one|this one) (?:and|with|including"
         r"|along with) (?:everything|all (?:of )?(?:the |its |their )?(?:data|content|contents"
