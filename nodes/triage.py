@@ -24,8 +24,9 @@ def triage_ticket(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
     that nobody there owns up to (a possible takeover, then Critical) and a problem the
     customer says is over (then at most Low, and no learned alarm) come from the same
     deterministic checks whichever engine classified the ticket, so the safety policy
-    never depends on a model's mood. A very angry Enterprise customer
-    (``very_angry_enterprise``) is at least High.
+    never depends on a model's mood. So does another customer's data shown to this one
+    (then Critical). A how-to question with nothing else in it is Low, and a very angry
+    Enterprise customer (``very_angry_enterprise``) at least High.
     """
     from supportgraph.tools.knowledge.kb_store import encode_query_ahead  # numpy: not at import
     from supportgraph.tools.triage.engines import engine_for  # scikit-learn, ONNX: not at import
@@ -75,6 +76,17 @@ def triage_ticket(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
                 *result.priority_reasons,
                 f"the customer says the problem is over ({settled!r}): what is left is routine, Low",
             )
+    if (
+        result.routine == "howto"
+        and update.get("priority", result.priority) == "Medium"
+        and not (requests.found or disowned or foreign)
+    ):
+        # The rubric's Low: "general questions, how-to and documentation requests".
+        update["priority"] = "Low"
+        update["priority_reasons"] = (
+            *update.get("priority_reasons", result.priority_reasons),
+            "read as a how-to question with nothing broken or asked for: Low",
+        )
     triaged = result.model_copy(update=update)
     angry = very_angry_enterprise(ticket.customer_tier, triaged)
     if angry and triaged.priority in ("Medium", "Low") and not triaged.routine:

@@ -213,6 +213,35 @@ def test_knowledge_records_a_gap_when_nothing_matches(context: Context) -> None:
     assert update["knowledge"].hits == ()
 
 
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Hi, how do I give our bookkeeper read-only access to the dashboards? Thanks, Maria",
+        "Hallo, wie kann ich unserer Buchhalterin Lesezugriff auf die Dashboards geben?",
+        "Hola, ¿cómo le doy a nuestra contable acceso de solo lectura a los paneles?",
+    ],
+)
+def test_a_how_to_question_is_low(message: str, context: Context) -> None:
+    ticket = make_ticket(
+        customer_tier="Growth", subject="Access for our bookkeeper", message=message
+    )
+    result = triaged(ticket, context)["triage"]
+    assert (result.routine, result.priority) == ("howto", "Low")
+    assert "how-to" in result.priority_reasons[-1]
+
+
+def test_a_how_to_question_with_a_request_keeps_its_priority(context: Context) -> None:
+    ticket = make_ticket(
+        customer_tier="Growth",
+        subject="Access for our bookkeeper",
+        message="Hi, how do I give our bookkeeper read-only access to the dashboards? Also, the"
+        " old 'Pilot' workspace: can you delete it and everything in it? Thanks, Maria",
+    )
+    result = triaged(ticket, context)["triage"]
+    assert result.requests == ("deletion",)
+    assert result.priority != "Low"
+
+
 def test_triage_starts_the_kb_query_of_the_ticket_on_the_second_core(
     context: Context, tmp_path: Path
 ) -> None:
