@@ -205,15 +205,11 @@ def disowned_activity(state: SupportState, policy: Policy) -> EscalationTrigger 
     takeover (tools/signals/disowned.py). It comes before ``critical_priority`` so that
     Security, not Engineering, leads even when the heads read no exposure.
     """
-    evidence = state["triage"].disowned
-    if not evidence:
-        return None
-    return EscalationTrigger(
-        rule="disowned_activity",
-        team=policy.team("security"),
-        reason="policy_restriction",
-        needs_human=True,
-        detail=f"activity nobody at the customer owns up to: {evidence!r}",
+    return _security_first(
+        "disowned_activity",
+        state["triage"].disowned,
+        "activity nobody at the customer owns up to",
+        policy,
     )
 
 
@@ -225,15 +221,26 @@ def foreign_data_shown(state: SupportState, policy: Policy) -> EscalationTrigger
     ``disowned_activity`` it comes before ``critical_priority``, so that Security leads
     even when the heads read the ticket as a billing question or a how-to.
     """
-    evidence = state["triage"].foreign_data
+    return _security_first(
+        "foreign_data_shown",
+        state["triage"].foreign_data,
+        "another customer's data shown to this one",
+        policy,
+    )
+
+
+def _security_first(
+    rule: str, evidence: str, what: str, policy: Policy
+) -> EscalationTrigger | None:
+    """Security takes the ticket over when a deterministic check quoted ``evidence``."""
     if not evidence:
         return None
     return EscalationTrigger(
-        rule="foreign_data_shown",
+        rule=rule,
         team=policy.team("security"),
         reason="policy_restriction",
         needs_human=True,
-        detail=f"another customer's data shown to this one: {evidence!r}",
+        detail=f"{what}: {evidence!r}",
     )
 
 

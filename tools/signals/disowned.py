@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from supportgraph.tools.signals.normalize import fold, words_around
+from supportgraph.tools.signals.normalize import quoted_match
 
 _DONE = (
     r"(?:creating|making|adding|setting up|doing|running|starting|inviting|authori[sz]ing"
@@ -49,8 +49,4 @@ _DISOWNED = re.compile(
 
 def disowned_activity(text: str) -> str:
     """The words disowning activity on the account, with a little context; "" when none."""
-    folded = fold(text)
-    match = _DISOWNED.search(folded)
-    if match is None:
-        return ""
-    return words_around(folded, match.start(), match.end())
+    return quoted_match(_DISOWNED, text)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 
-from supportgraph.tools.signals.normalize import fold, words_around
+from supportgraph.tools.signals.normalize import quoted_match
 
 _NAME = r"(?:[\"“„«‘'][^\"”“»’'\n]{1,40}[\"”“»’'])"  # a name in quotes, as intents.py reads it
 
@@ -89,8 +89,4 @@ _FOREIGN = re.compile(
 
 def foreign_data(text: str) -> str:
     """The words telling of another customer's data shown here, in context; "" when none."""
-    folded = fold(text)
-    match = _FOREIGN.search(folded)
-    if match is None:
-        return ""
-    return words_around(folded, match.start(), match.end())
+    return quoted_match(_FOREIGN, text)

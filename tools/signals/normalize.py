@@ -113,6 +113,15 @@ def inspect(text: str) -> Inspection:
     return Inspection(text=folded, tricks=tuple(tricks))
 
 
+def quoted_match(pattern: re.Pattern[str], text: str) -> str:
+    """``pattern``'s first match in folded ``text``, with words either side; "" when none."""
+    folded = fold(text)
+    match = pattern.search(folded)
+    if match is None:
+        return ""
+    return words_around(folded, match.start(), match.end())
+
+
 def words_around(text: str, start: int, end: int, reach: int = 40) -> str:
     """``text[start:end]`` with up to ``reach`` characters either side, in whole words, on one line."""
     before = text[max(0, start - reach) : start]
