@@ -78,10 +78,12 @@ def triage_ticket(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
             )
     if (
         result.routine == "howto"
+        and result.category != "billing"
         and update.get("priority", result.priority) == "Medium"
         and not (requests.found or disowned or foreign)
     ):
-        # The rubric's Low: "general questions, how-to and documentation requests".
+        # The rubric's Low: "general questions, how-to and documentation requests"; a
+        # question about an invoice line stays Medium, the rubric's billing question.
         update["priority"] = "Low"
         update["priority_reasons"] = (
             *update.get("priority_reasons", result.priority_reasons),

@@ -230,6 +230,16 @@ def test_a_how_to_question_is_low(message: str, context: Context) -> None:
     assert "how-to" in result.priority_reasons[-1]
 
 
+def test_a_question_about_an_invoice_stays_medium(context: Context) -> None:
+    # the rubric's Medium: "billing questions and disputes … a question about an invoice line"
+    ticket = make_ticket(
+        subject="Invoice question",
+        message="Could you explain the second line on our October invoice?",
+    )
+    result = triaged(ticket, context)["triage"]
+    assert (result.category, result.priority) == ("billing", "Medium")
+
+
 def test_a_how_to_question_with_a_request_keeps_its_priority(context: Context) -> None:
     ticket = make_ticket(
         customer_tier="Growth",
