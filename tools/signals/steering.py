@@ -40,7 +40,9 @@ _PATTERNS = (
     r"\b(?:page|wake up|call in) (?:your|the) (?:cto|ceo|on-?call|engineers?|developers?|management|executives?)\b",
     r"\b(?:keep|leave) (?:this|it) (?:low[- ]key|quiet|between us|internal|off the record)\b",
     # approvals claimed by the sender
-    r"\b(?:already |has been |was |been |pre-?)?(?:approved|authori[sz]ed|signed off|cleared|confirmed|agreed|ok'?d|okayed)\b (?:\w+ ){0,3}(?:by|with) (?:your|the|our|you)\b",
+    # the whole verb, so that no stub is left to judge: "This has already been approved by …"
+    r"\b(?:(?:has|have|had|was|were|is|are) )?(?:already )?(?:been )?(?:pre-?)?(?:approved|authori[sz]ed"
+    r"|signed off|cleared|confirmed|agreed|ok'?d|okayed)\b (?:\w+ ){0,3}(?:by|with) (?:your|the|our|you)\b",
     r"\bas (?:agreed|discussed|promised|approved|confirmed) (?:with|by) (?:your|the)\b",
     r"\b(?:bereits|schon) (?:\w+ ){0,4}(?:genehmigt|freigegeben|bestatigt|abgesprochen|zugesagt)",
     r"\b(?:wie mit|wie von) (?:ihr|eur|dein)\w* (?:\w+ ){0,2}(?:vereinbart|besprochen|zugesagt|genehmigt)",
