@@ -7,6 +7,7 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from supportgraph.graph.context import Context, context_of
+from supportgraph.graph.models import TriageResult
 from supportgraph.graph.routing import very_angry_enterprise
 from supportgraph.graph.state import SupportState
 from supportgraph.tools.signals.boilerplate import without_boilerplate
@@ -50,9 +51,10 @@ def triage_ticket(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
         update["disowned"] = disowned
         if result.priority != "Critical":
             # The rubric's security incident, until a person rules it out: the safe side.
-            update["priority"] = "Critical"
-            update["priority_reasons"] = (
-                *result.priority_reasons,
+            _set_priority(
+                update,
+                result,
+                "Critical",
                 f"activity on the account that nobody there owns up to ({disowned!r}): "
                 "a possible takeover, Critical on the safe side",
             )
@@ -62,18 +64,20 @@ def triage_ticket(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
     if foreign:
         update["foreign_data"] = foreign
         if update.get("priority", result.priority) != "Critical":
-            update["priority"] = "Critical"
-            update["priority_reasons"] = (
-                *update.get("priority_reasons", result.priority_reasons),
+            _set_priority(
+                update,
+                result,
+                "Critical",
                 f"another customer's data shown to this one ({foreign!r}): a cross-customer "
                 "exposure, Critical on the safe side",
             )
     if settled:
         update["settled"] = settled
         if result.priority in ("Critical", "High"):
-            update["priority"] = "Low"
-            update["priority_reasons"] = (
-                *result.priority_reasons,
+            _set_priority(
+                update,
+                result,
+                "Low",
                 f"the customer says the problem is over ({settled!r}): what is left is routine, Low",
             )
     if (
@@ -84,10 +88,8 @@ def triage_ticket(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
     ):
         # The rubric's Low: "general questions, how-to and documentation requests"; a
         # question about an invoice line stays Medium, the rubric's billing question.
-        update["priority"] = "Low"
-        update["priority_reasons"] = (
-            *update.get("priority_reasons", result.priority_reasons),
-            "read as a how-to question with nothing broken or asked for: Low",
+        _set_priority(
+            update, result, "Low", "read as a how-to question with nothing broken or asked for: Low"
         )
     triaged = result.model_copy(update=update)
     angry = very_angry_enterprise(ticket.customer_tier, triaged)
@@ -104,3 +106,9 @@ def triage_ticket(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
             }
         )
     return {"triage": triaged}
+
+
+def _set_priority(update: dict[str, Any], result: TriageResult, priority: str, why: str) -> None:
+    """Set ``priority`` in ``update``, adding ``why`` to the reasons given so far."""
+    update["priority"] = priority
+    update["priority_reasons"] = (*update.get("priority_reasons", result.priority_reasons), why)
