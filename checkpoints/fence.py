@@ -24,6 +24,8 @@ from supportgraph.checkpoints.leases import DEFAULT_TTL, Lease, lease_table, thi
 
 logger = logging.getLogger(__name__)
 _Writes = tuple[RunnableConfig, tuple[tuple[str, Any], ...], str, str]
+_Put = tuple[RunnableConfig, Checkpoint, CheckpointMetadata, ChannelVersions]
+_Kept = tuple[_Writes | None, _Put | None]  # one of the two, in the order they came
 
 
 class FencedSaver(BaseCheckpointSaver[str]):
@@ -33,12 +35,14 @@ class FencedSaver(BaseCheckpointSaver[str]):
     methods run the sync ones in a worker thread, so ``ainvoke`` and ``astream`` are
     fenced the same way: the check and the write stay one transaction.
 
-    A lease taken with ``group_writes`` keeps each finished task's writes (LangGraph's
-    ``put_writes``) until the step's checkpoint is written, and writes both in that one
-    transaction; whatever is left is written when the lease is given up, error or not.
-    The embedded engine's tasks take milliseconds, so a crash in the middle of a step
-    costs only re-running that step's finished tasks, and a ticket makes half as many
-    write transactions (docs/benchmarks.md, "Grouped writes").
+    A lease taken with ``group_writes`` keeps what the run writes (each checkpoint and
+    each finished task's writes, in order) and writes it all in one transaction when
+    the thread is next read or the lease is given up, error or not: the same rows, one
+    commit instead of one per step. The embedded engine's whole run takes tens of
+    milliseconds and sends nothing before its lease is given up (the runner delivers
+    afterwards), so a crash mid-run costs re-running those milliseconds from the last
+    saved checkpoint (docs/benchmarks.md, "Grouped writes"). The LLM engine's steps are
+    slow and paid for: its runner saves each as it ends.
     """
 
     def __init__(self, inner: BaseCheckpointSaver[str]) -> None:
@@ -46,7 +50,7 @@ class FencedSaver(BaseCheckpointSaver[str]):
         self.inner = inner
         self.leases = lease_table(inner)
         self._held: dict[str, Lease] = {}
-        self._grouped: dict[str, list[_Writes]] = {}
+        self._grouped: dict[str, list[_Kept]] = {}
         self._grouping = threading.Lock()
 
     @contextmanager
@@ -86,7 +90,7 @@ class FencedSaver(BaseCheckpointSaver[str]):
         lease = self.held(str(config["configurable"]["thread_id"]))
         return nullcontext() if lease is None else self.leases.fence(lease, self.inner)
 
-    def _take_grouped(self, thread_id: str) -> list[_Writes]:
+    def _take_grouped(self, thread_id: str) -> list[_Kept]:
         with self._grouping:
             kept = self._grouped.get(thread_id)
             if not kept:
@@ -96,15 +100,17 @@ class FencedSaver(BaseCheckpointSaver[str]):
             return taken
 
     def _write_grouped(self, thread_id: str) -> None:
-        """Write the thread's kept task writes now, fenced, in one transaction."""
+        """Write what was kept for the thread now, fenced, in one transaction."""
         taken = self._take_grouped(thread_id)
         if taken:
-            with self._fence(taken[0][0]):
-                self._put_grouped(taken)
-
-    def _put_grouped(self, taken: list[_Writes]) -> None:
-        for config, writes, task_id, task_path in taken:
-            self.inner.put_writes(config, writes, task_id, task_path)
+            first = taken[0][0] or taken[0][1]
+            assert first is not None
+            with self._fence(first[0]):
+                for writes, put in taken:
+                    if writes is not None:
+                        self.inner.put_writes(*writes)
+                    elif put is not None:
+                        self.inner.put(*put)
 
     def _readable(self, config: RunnableConfig | None) -> None:
         """A read sees this process's kept writes: write them first."""
@@ -137,11 +143,20 @@ class FencedSaver(BaseCheckpointSaver[str]):
     ) -> RunnableConfig:
         """Write a checkpoint if this process still holds the thread's lease.
 
-        Task writes kept for the thread (``group_writes``) go first, in the same transaction.
+        Under a lease taken with ``group_writes`` it is kept, to be written with the rest.
         """
-        taken = self._take_grouped(str(config["configurable"]["thread_id"]))
+        with self._grouping:
+            kept = self._grouped.get(str(config["configurable"]["thread_id"]))
+            if kept is not None:
+                kept.append((None, (config, checkpoint, metadata.copy(), new_versions)))
+                return {
+                    "configurable": {
+                        "thread_id": str(config["configurable"]["thread_id"]),
+                        "checkpoint_ns": str(config["configurable"].get("checkpoint_ns", "")),
+                        "checkpoint_id": checkpoint["id"],
+                    }
+                }
         with self._fence(config):
-            self._put_grouped(taken)
             return self.inner.put(config, checkpoint, metadata, new_versions)
 
     def put_writes(
@@ -153,12 +168,12 @@ class FencedSaver(BaseCheckpointSaver[str]):
     ) -> None:
         """Write pending task writes if this process still holds the thread's lease.
 
-        Under a lease taken with ``group_writes`` they are kept for the next checkpoint.
+        Under a lease taken with ``group_writes`` they are kept, to be written with the rest.
         """
         with self._grouping:
             kept = self._grouped.get(str(config["configurable"]["thread_id"]))
             if kept is not None:
-                kept.append((config, tuple(writes), task_id, task_path))
+                kept.append(((config, tuple(writes), task_id, task_path), None))
                 return
         with self._fence(config):
             self.inner.put_writes(config, writes, task_id, task_path)
@@ -239,8 +254,8 @@ def fenced(saver: BaseCheckpointSaver[str]) -> FencedSaver:
 def holding_lease(saver: object, thread_id: str, group_writes: bool = False) -> Iterator[None]:
     """Hold the thread's lease while the block writes, when ``saver`` is fenced.
 
-    With ``group_writes`` a step's task writes join its checkpoint's transaction
-    (:class:`FencedSaver`).
+    With ``group_writes`` the block's checkpoints and task writes are saved together, in
+    one transaction, when the thread is read or the block ends (:class:`FencedSaver`).
 
     Raises:
         TicketBusyError: another live process holds the ticket.

@@ -73,7 +73,7 @@ class BlobSqliteSaver(CompactVersions, SqliteSaver):
     # that names one of them again does not serialise its value again. What a transaction
     # wrote joins only when it commits. Cleared when blobs are deleted, and when full.
     _stored: set[tuple[str, str, str, str]]
-    _uncommitted: list[tuple[str, str, str, str]]
+    _uncommitted: set[tuple[str, str, str, str]]
     STORED_LIMIT = 20_000
     # The values of the blobs this saver committed last, by the same keys, and the
     # channels it wrote without a value: reading a checkpoint it has just written (the
@@ -88,7 +88,7 @@ class BlobSqliteSaver(CompactVersions, SqliteSaver):
     ) -> None:
         super().__init__(conn, serde=serde)
         self._stored = set()
-        self._uncommitted = []
+        self._uncommitted = set()
         self._written = OrderedDict()
         self._unwritten = []
         self._written_lock = threading.Lock()  # self.lock is held around most callers
@@ -128,13 +128,13 @@ class BlobSqliteSaver(CompactVersions, SqliteSaver):
                 self._remember(self._uncommitted, self._unwritten)
             finally:
                 self._transaction = None
-                self._uncommitted = []
+                self._uncommitted = set()
                 self._unwritten = []
                 cur.close()
 
     def _remember(
         self,
-        keys: list[tuple[str, str, str, str]],
+        keys: set[tuple[str, str, str, str]] | list[tuple[str, str, str, str]],
         values: list[tuple[tuple[str, str, str, str], Any]],
     ) -> None:
         if len(self._stored) + len(keys) > self.STORED_LIMIT:
@@ -180,6 +180,7 @@ class BlobSqliteSaver(CompactVersions, SqliteSaver):
             if not _inline(v)
             and (key := (thread_id, checkpoint_ns, channel, str(versions[channel])))
             not in self._stored
+            and key not in self._uncommitted  # an earlier step of this transaction wrote it
         ]
         blobs = [(*key, *self.serde.dumps_typed(values[key[2]])) for key in keys]
         # What a read of this checkpoint joins: the values, and the channels without one.
@@ -219,7 +220,7 @@ class BlobSqliteSaver(CompactVersions, SqliteSaver):
             )
             joined = self._transaction is not None and cur is self._transaction[1]
         if joined:
-            self._uncommitted.extend(keys)
+            self._uncommitted.update(keys)
             self._unwritten.extend(written)
         else:
             self._remember(keys, written)

@@ -142,9 +142,11 @@ def _lease(
 ) -> AbstractContextManager[None]:
     """Hold the ticket's lease while writing, when the graph has a checkpointer.
 
-    On the embedded engine a step's task writes join its checkpoint's transaction
-    (``checkpoints/fence.py``): its tasks take milliseconds, so a crash mid-step costs
-    little to redo. The LLM engine's tasks are slow and paid for: each is saved as it ends.
+    On the embedded engine the run's checkpoints and task writes are saved in one
+    transaction when the final state is read or the lease ends (``checkpoints/fence.py``):
+    the whole run takes milliseconds and delivers nothing before the lease ends, so a
+    crash mid-run costs little to redo. The LLM engine's tasks are slow and paid for:
+    each is saved as it ends.
     """
     return holding_lease(
         graph.checkpointer,

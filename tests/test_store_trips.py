@@ -1,13 +1,15 @@
 """A ticket's trips to the SQLite store under the runner, and what they leave on disk.
 
-On the embedded engine a step's task writes are saved in its checkpoint's transaction,
-and the final state is read back from what the saver has just written.
+On the embedded engine a run's checkpoints and task writes are saved together in one
+transaction, and the final state is read back from what the saver has just written.
 """
 
 from __future__ import annotations
 
 import operator
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,6 +26,7 @@ from supportgraph.runs.runner import config_for, run_ticket, step_config, step_t
 
 from .conftest import make_ticket
 
+ROOT = Path(__file__).resolve().parents[1]
 ERROR_500 = "The dashboard shows an error 500 when I open it"
 
 
@@ -52,7 +55,7 @@ def stored(database: Path, thread: str) -> tuple[int, int]:
     return checkpoints, writes
 
 
-def test_a_ticket_writes_once_per_checkpoint_plus_its_lease(
+def test_a_ticket_writes_its_whole_run_in_one_transaction_plus_its_lease(
     context: Context, samples: dict[str, Ticket], tmp_path: Path
 ) -> None:
     database = tmp_path / "store.sqlite"
@@ -63,8 +66,9 @@ def test_a_ticket_writes_once_per_checkpoint_plus_its_lease(
     assert run.status == "processed" and run.snapshot.values["outcome"] == "replied"
     checkpoints, writes = stored(database, "SUPPORT-002")
     assert checkpoints >= 8 and writes >= checkpoints  # every step's writes are on disk
-    # one write transaction to take the lease, then one per checkpoint with its step's writes
-    assert statements.count("BEGIN IMMEDIATE") == 1 + checkpoints
+    # one write transaction to take the lease, then one with every checkpoint and write
+    assert statements.count("BEGIN IMMEDIATE") == 2
+    assert statements.count("COMMIT") == 3  # and the lease's release
 
 
 def test_the_final_state_is_joined_from_what_was_just_written(
@@ -116,9 +120,9 @@ def test_grouped_writes_store_what_one_transaction_per_task_stores(
         saved[group] = (stored(database, "T-500"), state.values.get("outcome"), state.next)
         transactions = statements.count("BEGIN IMMEDIATE")
         checkpoints = saved[group][0][0]
-        if group:  # the lease, each checkpoint, and the review question when the lease goes
-            assert transactions == 1 + checkpoints + 1
-        else:  # each finished task commits its writes on its own
+        if group:  # the lease, then the whole run when the lease goes
+            assert transactions == 2
+        else:  # each checkpoint and each finished task's writes commit on their own
             assert transactions > 1 + checkpoints + 5
     assert saved[True] == saved[False]
 
@@ -147,7 +151,8 @@ def test_a_step_failing_halfway_keeps_its_finished_tasks_writes(
     context: Context, tmp_path: Path
 ) -> None:
     # One step of two tasks: "steady" finishes, "flaky" fails. The lease's end saves what
-    # was kept (steady's writes, flaky's error), so the rerun runs only the failed task.
+    # was kept (the checkpoints, steady's writes, flaky's error), so the rerun runs only
+    # the failed task.
     runs: list[str] = []
     failing = [True]
 
@@ -187,3 +192,63 @@ def test_a_step_failing_halfway_keeps_its_finished_tasks_writes(
                 failing[0] = False
         assert sorted(graph.get_state(config).values["done"]) == ["flaky", "steady"]
     assert sorted(runs) == ["flaky", "flaky", "steady"]  # steady ran once
+
+
+KILLED_MIDWAY = """
+import os, sys
+from langgraph.graph import START, StateGraph
+from supportgraph.checkpoints import open_checkpointer
+from supportgraph.checkpoints.fence import fenced, holding_lease
+from tests.test_store_trips import Halves
+
+def first(state):
+    return {"done": ["first"]}
+
+def second(state):
+    os._exit(9)  # the process is killed in the middle of the run
+
+builder = StateGraph(Halves)
+builder.add_node("first", first)
+builder.add_node("second", second)
+builder.add_edge(START, "first")
+builder.add_edge("first", "second")
+with open_checkpointer(sys.argv[1]) as saver:
+    graph = builder.compile(checkpointer=fenced(saver))
+    with holding_lease(graph.checkpointer, "T-killed", group_writes=True):
+        graph.invoke({}, {"configurable": {"thread_id": "T-killed"}}, durability="sync")
+"""
+
+
+def test_a_run_killed_midway_leaves_nothing_half_saved_and_runs_again_whole(
+    tmp_path: Path,
+) -> None:
+    # The price of one transaction per run: a kill loses the run's steps so far (tens of
+    # milliseconds on the embedded engine), never part of them, and the rerun redoes them.
+    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLED_MIDWAY, url], cwd=ROOT, capture_output=True, text=True
+    )
+    assert killed.returncode == 9, killed.stderr
+    assert stored(tmp_path / "store.sqlite", "T-killed") == (0, 0)
+    runs: list[str] = []
+
+    def first(state: Halves) -> Halves:
+        runs.append("first")
+        return {"done": ["first"]}
+
+    def second(state: Halves) -> Halves:
+        runs.append("second")
+        return {"done": ["second"]}
+
+    builder = StateGraph(Halves)
+    builder.add_node("first", first)
+    builder.add_node("second", second)
+    builder.add_edge(START, "first")
+    builder.add_edge("first", "second")
+    with open_checkpointer(url) as saver:  # the dead process's lease does not block it
+        graph = builder.compile(checkpointer=fenced(saver))
+        config = config_for("T-killed")
+        with holding_lease(graph.checkpointer, "T-killed", group_writes=True):
+            graph.invoke({}, config, durability="sync")
+        assert graph.get_state(config).values["done"] == ["first", "second"]
+    assert runs == ["first", "second"]
