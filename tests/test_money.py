@@ -349,6 +349,7 @@ def test_refund_request_without_a_duplicate_names_the_charge(store: Any, context
         # a condition that is only politeness keeps the request
         ("Could you refund the duplicate charge, if possible?", "refund"),
         ("Can you refund the second charge, in case it was a mistake?", "refund"),
+        ("Nous exigeons réparation pour ces trois jours sans tableau de bord.", "credit"),
     ],
 )
 def test_person_first_requests_are_found_in_every_language_and_disguise(
@@ -361,6 +362,8 @@ def test_person_first_requests_are_found_in_every_language_and_disguise(
     "text",
     [
         "How do I rotate my API key?",
+        # "réparation" as a repair, not amends
+        "Nos données d'ateliers de réparation sont dans Airtable : comment les connecter ?",
         "Can you send me a new password reset link?",
         "What are the password requirements for SSO users?",
         "Können Sie mir den Link zum Zurücksetzen des Passworts schicken?",

@@ -321,7 +321,10 @@ _PATTERNS: dict[Intent, tuple[str, ...]] = {
         r"\b(?:could|can|would|will) you (?:\w+ )?credit\b(?! cards?| checks?| limit| score| line)",
         r"\bplease credit\b(?! cards?| checks?| limit| score| line)",
         r"\bcredit (?:\w+ |\w+'s ){1,6}(?:to|against) (?:my|our|the) (?:account|next invoice|invoice|next bill|bill)\b",
-        r"\b(?:compensat|reparation)",
+        r"\bcompensat",
+        # "réparation" is mostly a repair ("atelier de réparation"); amends only when claimed
+        r"\b(?:demand|exig|reclam|obtenir)\w* (?:une |la |pleine )?reparation\b",
+        r"\breparation (?:du|de (?:notre|mon|ce)) prejudice",
         # "I think a credit for that month is fair. Could you apply one to our next invoice?"
         r"\b(?:a |some )?credit(?! cards?| limit| score)(?: \w+){0,4} (?:is|would be|seems|feels)"
         r" (?:only )?(?:fair|reasonable|appropriate)\b",
