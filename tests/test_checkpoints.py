@@ -175,6 +175,11 @@ def test_values_are_stored_compressed_and_old_ones_still_read() -> None:
     assert serde.loads_typed(plain) == {"reply": text}
     zlibbed = (plain[0] + "+zlib", zlib.compress(plain[1]))  # written before the dictionary
     assert serde.loads_typed(zlibbed) == {"reply": text}
+    from supportgraph.checkpoints.zdict import ZDICT_V1
+
+    earlier = zlib.compressobj(9, zdict=ZDICT_V1)  # the dictionary's first level and window
+    packed = (plain[0] + "+zdict1", earlier.compress(plain[1]) + earlier.flush())
+    assert serde.loads_typed(packed) == {"reply": text}
     assert serde.dumps_typed({"hops": 3})[0] == "msgpack"  # tiny values stay as they are
 
 
