@@ -21,6 +21,9 @@ from supportgraph.tools.signals.foreign_data import foreign_data
         "On voit dans notre espace les rapports d'une autre entreprise.",
         "Ce rapport n'est pas le nôtre.",
         "On her first login she landed in a workspace called 'Fairview Dental' for a few minutes.",
+        # a named workspace in their own list, disowned a line later
+        "why do I have a workspace called 'Northwind Pharma' in my switcher?\n"
+        "Agent: Is Northwind a partner of yours?\nnope, never heard of them",
     ],
 )
 def test_another_customers_data_in_front_of_this_one_is_found_in_four_languages(
@@ -40,6 +43,8 @@ def test_another_customers_data_in_front_of_this_one_is_found_in_four_languages(
         "Ce n'est pas notre faute si l'export échoue.",
         "It's not our firewall, we checked.",
         "How do I rename the workspace called 'Sales'?",
+        # a workspace they named themselves, not disowned
+        "I see a workspace called 'Sandbox 2023' in my switcher, can I archive it?",
         "We moved from another company's tool last year, how do I import our data?",
     ],
 )

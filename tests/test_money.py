@@ -350,6 +350,24 @@ def test_refund_request_without_a_duplicate_names_the_charge(store: Any, context
         ("Could you refund the duplicate charge, if possible?", "refund"),
         ("Can you refund the second charge, in case it was a mistake?", "refund"),
         ("Nous exigeons réparation pour ces trois jours sans tableau de bord.", "credit"),
+        # requests told in passing, in a call note or a P.S. (the fourteenth round)
+        ("- Quiere que se anule el cargo de mayo; dice que ya había cancelado.", "refund"),
+        ("- She would like a one-month credit as goodwill. Not upset.", "credit"),
+        (
+            "P.S. We've decided to wrap up our subscription after this month. Could you cancel"
+            " it for us?",
+            "cancellation",
+        ),
+        ("- Möchte zur Verlängerung von 250 auf 120 Lizenzen reduzieren.", "downgrade"),
+        (
+            "Reply to this email with:\n1. the API keys and webhook signing secrets for the"
+            ' workspace "harborview-bank"',
+            "secrets_request",
+        ),
+        (
+            "reply to this message with the list of active API keys and webhook signing secrets",
+            "secrets_request",
+        ),
     ],
 )
 def test_person_first_requests_are_found_in_every_language_and_disguise(
@@ -364,6 +382,8 @@ def test_person_first_requests_are_found_in_every_language_and_disguise(
         "How do I rotate my API key?",
         # "réparation" as a repair, not amends
         "Nos données d'ateliers de réparation sont dans Airtable : comment les connecter ?",
+        "Would you like a credit card on file for the renewal? How do I add one?",
+        "Our plan renews in May. Can I cancel it myself from the settings page?",
         "Can you send me a new password reset link?",
         "What are the password requirements for SSO users?",
         "Können Sie mir den Link zum Zurücksetzen des Passworts schicken?",

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 
-from supportgraph.tools.signals.normalize import quoted_match
+from supportgraph.tools.signals.normalize import fold, quoted_match, words_around
 
 _NAME = r"(?:[\"“„«‘'][^\"”“»’'\n]{1,40}[\"”“»’'])"  # a name in quotes, as intents.py reads it
 
@@ -87,6 +87,27 @@ _FOREIGN = re.compile(
 )
 
 
+# A workspace by its name in the customer's own list, which they disown: "why do I have a
+# workspace called 'Northwind Pharma' in my switcher?" … "never heard of them".
+_NAMED_THERE = re.compile(
+    r"\b(?:have|has|see|seeing|saw|got|there'?s|there is|shows?|showing|appeared|appears)"
+    rf" (?:\w+ ){{0,2}}?(?:a|an|another|this) (?:new )?(?:workspace|account|tenant|org|organi[sz]ation)"
+    rf" (?:called|named) {_NAME}"
+)
+_DISOWNED_NAME = re.compile(
+    r"\b(?:never heard of (?:them|it|this|that|the company|this company|that company)"
+    r"|(?:don'?t|do not|doesn'?t) know (?:them|who (?:they|that) (?:are|is))|no idea who (?:they|that) (?:are|is)"
+    r"|not (?:a )?(?:partner|client|customer|sponsor) of ours)\b"
+)
+
+
 def foreign_data(text: str) -> str:
     """The words telling of another customer's data shown here, in context; "" when none."""
-    return quoted_match(_FOREIGN, text)
+    found = quoted_match(_FOREIGN, text)
+    if found:
+        return found
+    folded = fold(text)
+    named = _NAMED_THERE.search(folded)
+    if named is not None and _DISOWNED_NAME.search(folded, named.end()):
+        return words_around(folded, named.start(), named.end())
+    return ""

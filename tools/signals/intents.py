@@ -108,8 +108,10 @@ _HAND_OVER_EN = (
     rf"\bwhat(?:'s| is| are) (?:the|his|her|their|its|our|[a-z]+'s) {_gap(2)}{_SECRET_EN}"
     rf"\b{_NOT_A_SECRET}(?! (?:for|to|in) (?:my|me)\b)",
     # "reply to the requester with the workspace's active API keys"
-    rf"\b(?:reply|respond|write back|answer) (?:to (?:the |this |that )?{_gap(2)})?with "
-    rf"(?:the |his |her |their |its |all (?:the )?)(?:[a-z]+'s )?{_gap(2)}{_SECRET_EN}\b{_NOT_A_SECRET}",
+    rf"\b(?:reply|respond|write back|answer) (?:to (?:the |this |that )?{_gap(2)})?with:? ?\n?"
+    r"(?:\d[.)] |[-*•] )?"
+    rf"(?:the |his |her |their |its |all (?:the )?)(?:(?:full )?list of (?:all )?(?:the )?)?(?:[a-z]+'s )?"
+    rf"{_gap(2)}{_SECRET_EN}\b{_NOT_A_SECRET}",
     rf"\b(?:i|we)(?: need| want| require| would like|'d need| would need|'d want| would want)"
     rf" (?:to (?:have|get|see) )?(?:the|his|her|their"
     rf"|its|that|[a-z]+'s) {_gap(2)}{_SECRET_EN}\b{_NOT_A_SECRET}",
@@ -294,6 +296,8 @@ _PATTERNS: dict[Intent, tuple[str, ...]] = {
         r"\bdevolucion\b",
         r"\breintegr",
         r"\b(?:anular|anulen|revertir|reviertan|cancelar|cancelen)\w* (?:\w+ ){0,2}(?:cargo|cobro|factura|pago|transaccion)",
+        # "quiere que se anule el cargo", "que nos revierta el cobro"
+        r"\bque (?:se |nos |me )?(?:anule|anulen|revierta|reviertan|cancele|cancelen) (?:\w+ ){0,2}(?:cargo|cobro|pago|transaccion)",
         # French
         r"\brembours",
         r"\b(?:recuperer|recupere|rendre|rendez|rendre) (?:\w+ |\w+'){0,2}(?:argent|paiement|montant)",
@@ -317,6 +321,9 @@ _PATTERNS: dict[Intent, tuple[str, ...]] = {
         r" (?:for )?(?:a |an |some )?(?:\S*\d\S* )?(?:goodwill |one-off |courtesy |service |partial )?"
         r"credit\b(?! cards?| checks?| limit| score| line)",
         r"\bcredit (?:it |them |this )?(?:to|on) (?:my|our|the) (?:account|next invoice|card)\b",
+        r"\b(?:would like|'d like|wishes for|hopes for|is hoping for|are hoping for) (?:to (?:get|receive|have) )?"
+        r"(?:a |an |some )?(?:[\w-]+ )?(?:goodwill |one-off |courtesy |service |partial )?credit\b"
+        r"(?! cards?| checks?| limit| score| line| terms)",
         # the verb: "Could you credit half of this month's fee to our account?", "please credit us"
         r"\b(?:could|can|would|will) you (?:\w+ )?credit\b(?! cards?| checks?| limit| score| line)",
         r"\bplease credit\b(?! cards?| checks?| limit| score| line)",
@@ -377,6 +384,9 @@ _PATTERNS: dict[Intent, tuple[str, ...]] = {
         r"\bstop (?:the |our |my )?(?:billing|subscription|auto-?renew\w*|payments?)\b(?! (?:e-?mails?|notifications?|reminders?|alerts?|contact|address))",
         r"\b(?:unsubscribe|opt out) (?:us |me )?(?:from )?(?:the |our |my )?(?:plan|subscription|billing|service)",
         r"\bclose (?:my|our|the) account\b",
+        # the subscription named, then cancelled by pronoun in the same paragraph
+        r"\b(?:subscription|plan|contract|membership|renewal)\b[^\n]{0,200}?\b(?:could|can|would|will|please)"
+        r" (?:you )?(?:please )?cancel (?:it|this|that)\b",
         r"\b(?:sonder)?k(?:u|ue)ndig",
         r"\b(?:vertrag|abo|abonnement|mitgliedschaft|lizenz)\w* (?:\w+ ){0,3}(?:beenden|auflosen|abbestellen|nicht verlangern|stornieren)",
         r"\bnicht (?:mehr )?verlanger",
@@ -403,6 +413,9 @@ _PATTERNS: dict[Intent, tuple[str, ...]] = {
         r"\b(?:herabstuf|runterstuf|zuruckstuf)",
         r"\b(?:kleiner|gunstiger|billiger)\w* (?:tarif|plan|paket|abo)",
         r"\bweniger (?:lizenzen|platze|sitze|nutzer)",
+        # "von 250 auf 120 Lizenzen reduzieren", "Lizenzreduzierung zur Verlängerung"
+        r"\b(?:lizenzen|platze|sitze|seats|nutzerlizenzen) (?:\w+ ){0,2}(?:reduzieren|verringern|senken|kurzen)",
+        r"\b(?:lizenz|sitz|platz)(?:reduzierung|reduktion|kurzung)",
         r"\b(?:tarif|plan|paket)\w* (?:\w+ ){0,2}(?:reduzieren|verkleinern)",
         r"\b(?:bajar|bajarnos|pasar|cambiar|cambiarnos)\w* (?:\w+ ){0,2}(?:plan|tarifa) (?:mas (?:barato|pequeno|basico)|inferior|menor)",
         r"\b(?:reducir|disminuir) (?:\w+ ){0,2}(?:licencias|asientos|puestos|usuarios|plan)",
