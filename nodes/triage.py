@@ -55,8 +55,8 @@ def triage_ticket(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
                 update,
                 result,
                 "Critical",
-                f"activity on the account that nobody there owns up to ({disowned!r}): "
-                "a possible takeover, Critical on the safe side",
+                f"activity on the account that nobody there owns up to, or by someone whose "
+                f"access was ended ({disowned!r}): a possible takeover, Critical on the safe side",
             )
     # A request or a disowned action is still there however the story ended.
     settled = "" if disowned or requests.found else settled_by_customer(text)

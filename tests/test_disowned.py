@@ -20,6 +20,14 @@ from supportgraph.tools.signals.disowned import disowned_activity
         "No recuerdo haber exportado esos informes.",
         "Personne chez nous n'a invité cet utilisateur.",
         "Je ne me souviens pas d'avoir créé cette clé.",
+        # after a notice of a change to the account
+        "I got an email saying the ownership was transferred to someone. I didn't do that??",
+        "Die E-Mail-Adresse des Kontoinhabers wurde geändert. Das waren wir nicht!!",
+        "Mi contraseña fue cambiada esta noche. No fui yo.",
+        "« Votre mot de passe a été modifié ». Ce n'est pas moi, je dormais.",
+        # access that should have ended
+        "4. Small one: the contractor accounts we offboarded in Okta got straight in too.",
+        "Removed partner can still get in to our dashboards.",
     ],
 )
 def test_activity_nobody_owns_up_to_is_found_in_four_languages(text: str) -> None:
@@ -35,6 +43,8 @@ def test_activity_nobody_owns_up_to_is_found_in_four_languages(text: str) -> Non
         "Keiner von uns hat Zeit für eine Schulung.",
         "Aucun d'entre nous n'a le temps cette semaine.",
         "How do I see who created an API key?",
+        "Ce n'est pas moi qui gère la facturation, à qui dois-je écrire ?",
+        "We removed two users last week; how do we add their seats back?",
     ],
 )
 def test_ordinary_lines_about_us_disown_nothing(text: str) -> None:

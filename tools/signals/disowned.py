@@ -8,6 +8,11 @@ tickets with such a line need a person, in the evaluation sets of 2026-12-03 all
 (95 % of them Critical); no routine ticket has one. The learned heads miss it when the line
 sits in a friendly message (a thank-you with "quick question" below), so it is read here,
 by the same deterministic check for every engine.
+
+Access that should have ended is read the same way: "the contractor accounts we
+offboarded in Okta got straight in", "removed partner can still get in". Someone the
+customer removed is in their account; in every labelled set of 2026-12-03 all ten tickets
+with such a line are Critical security incidents (one buried as item 4 of a QBR agenda).
 """
 
 from __future__ import annotations
@@ -29,6 +34,9 @@ _DISOWNED = re.compile(
     r"|\bnobody (?:here|on our (?:side|team|end)|in (?:our|the) (?:team|company|office))"
     r" (?:did|created|made|added|invited|set|has|is|was)\b"
     r"|\bwe never (?:created|added|made|invited|set up|authori[sz]ed)\b"
+    # after a notice of a change: "I didn't do that??", "it wasn't us"
+    r"|\b(?:i|we) (?:didn'?t|did not|never) do (?:that|this|it)\b"
+    r"|\b(?:that|it) (?:wasn'?t|was not) (?:me|us)\b"
     # German
     r"|\b(?:keiner|niemand) (?:von uns|bei uns|aus unserem team) (?:hat|war) (?:\w+ ){0,3}"
     r"(?:angelegt|erstellt|gemacht|geandert|eingeladen|hinzugefugt|autorisiert|exportiert|dort|da)\b"
@@ -38,12 +46,23 @@ _DISOWNED = re.compile(
     r"|\b(?:ninguno de nosotros|nadie (?:de nuestro equipo|de nosotros|aqui|en la empresa))"
     r" (?:lo |la |los |las )?(?:ha|hizo|creo|anadio|invito|esta|estaba|estuvo)\b"
     r"|\bno recuerdo haber\b"
+    r"|\bno (?:fui|fuimos) (?:yo|nosotros)\b|\b(?:yo|nosotros) no (?:hice|hicimos) (?:eso|esto)\b"
+    r"|\bdas (?:war|waren) (?:ich|wir) nicht\b"
+    r"|\b(?:ich|wir) (?:habe|haben) (?:das|dies) (?:nicht|nie) (?:gemacht|getan|veranlasst)\b"
     # French
     r"|\b(?:aucun d'entre nous|personne (?:chez nous|de notre equipe|d'entre nous))"
     r" n'(?:a|avait) (?:\w+ ){0,2}(?:cree|fait|ajoute|invite|autorise|active|desactive|exporte"
     r"|telecharge|ete)\b"
     r"|\bje ne me souviens pas d'avoir\b"
     r"|\bnous n'avons jamais (?:cree|ajoute|invite|autorise)\b"
+    # "ce n'est pas moi, je dormais"; not "ce n'est pas moi qui gère la facturation"
+    r"|\bce n'(?:etait|est) pas (?:moi|nous)\b(?! qui)"
+    r"|\b(?:je|nous) n'(?:ai|avons) (?:pas|jamais) fait (?:ca|cela)\b"
+    # access that should have ended: someone removed still gets in
+    r"|\b(?:offboarded|deactivated|deprovisioned|disabled|removed|left the company|left the firm"
+    r"|former|ex-(?:employee|contractor|colleague|staff))\b[^.?!\n]{0,100}"
+    r"\b(?:(?:can|could) still|still (?:log|sign|get|access|has access|have access|able)"
+    r"|got (?:straight )?in|(?:logged|signed) (?:straight )?in)"
 )
 
 
