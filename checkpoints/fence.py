@@ -25,7 +25,9 @@ from supportgraph.checkpoints.leases import DEFAULT_TTL, Lease, lease_table, thi
 logger = logging.getLogger(__name__)
 _Writes = tuple[RunnableConfig, tuple[tuple[str, Any], ...], str, str]
 _Put = tuple[RunnableConfig, Checkpoint, CheckpointMetadata, ChannelVersions]
-_Kept = tuple[_Writes | None, _Put | None]  # one of the two, in the order they came
+# What a grouped lease keeps, in the order it came: the thread's config, then task writes
+# or a checkpoint (the other None).
+_Kept = tuple[RunnableConfig, _Writes | None, _Put | None]
 
 
 class FencedSaver(BaseCheckpointSaver[str]):
@@ -41,7 +43,7 @@ class FencedSaver(BaseCheckpointSaver[str]):
     commit instead of one per step. The embedded engine's whole run takes tens of
     milliseconds and sends nothing before its lease is given up (the runner delivers
     afterwards), so a crash mid-run costs re-running those milliseconds from the last
-    saved checkpoint (docs/benchmarks.md, "Grouped writes"). The LLM engine's steps are
+    saved checkpoint (docs/benchmarks.md, "One transaction a run"). The LLM engine's steps are
     slow and paid for: its runner saves each as it ends.
     """
 
@@ -103,10 +105,8 @@ class FencedSaver(BaseCheckpointSaver[str]):
         """Write what was kept for the thread now, fenced, in one transaction."""
         taken = self._take_grouped(thread_id)
         if taken:
-            first = taken[0][0] or taken[0][1]
-            assert first is not None
-            with self._fence(first[0]):
-                for writes, put in taken:
+            with self._fence(taken[0][0]):
+                for _, writes, put in taken:
                     if writes is not None:
                         self.inner.put_writes(*writes)
                     elif put is not None:
@@ -148,7 +148,7 @@ class FencedSaver(BaseCheckpointSaver[str]):
         with self._grouping:
             kept = self._grouped.get(str(config["configurable"]["thread_id"]))
             if kept is not None:
-                kept.append((None, (config, checkpoint, metadata.copy(), new_versions)))
+                kept.append((config, None, (config, checkpoint, metadata.copy(), new_versions)))
                 return {
                     "configurable": {
                         "thread_id": str(config["configurable"]["thread_id"]),
@@ -173,7 +173,7 @@ class FencedSaver(BaseCheckpointSaver[str]):
         with self._grouping:
             kept = self._grouped.get(str(config["configurable"]["thread_id"]))
             if kept is not None:
-                kept.append(((config, tuple(writes), task_id, task_path), None))
+                kept.append((config, (config, tuple(writes), task_id, task_path), None))
                 return
         with self._fence(config):
             self.inner.put_writes(config, writes, task_id, task_path)
