@@ -19,6 +19,7 @@ from supportgraph.tools.accounts.customers import load_directory, verify
 from supportgraph.tools.delivery.relay import Relay
 from supportgraph.tools.signals.boilerplate import without_boilerplate
 from supportgraph.tools.signals.intents import find_requests
+from supportgraph.tools.signals.normalize import inspect
 
 from .conftest import make_ticket
 
@@ -551,6 +552,22 @@ def test_obfuscated_text_goes_to_a_person(store: Any, context: Context) -> None:
     waiting = run_ticket(store, ticket, context).snapshot
     assert waiting.interrupts
     assert "obfuscated_text" in [t.rule for t in waiting.values["escalation"].triggers]
+
+
+@pytest.mark.parametrize(
+    ("text", "tricks"),
+    [
+        ("please r e f u n d my last charge", ("spaced-out letters",)),
+        ("d.e.l.e.t.e everything", ("spaced-out letters",)),
+        # a company form in a signature is an abbreviation, not a word hidden
+        ("Jonathan Reyes\nMercer Fund Administration S.à r.l.", ()),
+        ("Morin Tessier avocats s.e.n.c.r.l.\nQuébec", ()),
+    ],
+)
+def test_letters_spaced_out_to_hide_a_word_are_found_and_company_forms_are_not(
+    text: str, tricks: tuple[str, ...]
+) -> None:
+    assert inspect(text).tricks == tricks
 
 
 FOOTER = (

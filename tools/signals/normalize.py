@@ -40,6 +40,11 @@ _STYLED_LETTERS = re.compile(
 )
 _MIXED_WORD = re.compile(r"\b(?=\w*[a-zA-Z])(?=\w*[\u0370-\u03ff\u0400-\u04ff])\w+\b")
 _SPACED = re.compile(r"\b(?:[^\W\d_][ .\-_*]){3,}[^\W\d_]\b")
+# Company forms written with dots, as signatures do ("S.à r.l.", "s.e.n.c.r.l.", "G.m.b.H."):
+# abbreviations, not letters spaced out to hide a word.
+_COMPANY_FORMS = frozenset(
+    {"sarl", "sencrl", "gmbh", "sprl", "scrl", "sasu", "eurl", "bvba", "sapi", "sacv", "kgaa"}
+)
 _BASE64 = re.compile(r"(?<![A-Za-z0-9+/=])[A-Za-z0-9+/]{16,}={0,2}(?![A-Za-z0-9+/=])")
 
 
@@ -92,6 +97,11 @@ def _decoded_base64(text: str) -> list[str]:
     return found
 
 
+def _joined(match: re.Match[str]) -> str:
+    letters = re.sub(r"[ .\-_*]", "", match.group())
+    return match.group() if fold(letters) in _COMPANY_FORMS else letters
+
+
 def inspect(text: str) -> Inspection:
     """Undo the usual ways of hiding words from a filter; report which were used."""
     tricks = []
@@ -103,7 +113,7 @@ def inspect(text: str) -> Inspection:
     if _MIXED_WORD.search(visible):
         tricks.append("look-alike letters")
     latin = visible.translate(_LOOKALIKES)
-    joined = _SPACED.sub(lambda m: re.sub(r"[ .\-_*]", "", m.group()), latin)
+    joined = _SPACED.sub(_joined, latin)
     if joined != latin:
         tricks.append("spaced-out letters")
     decoded = _decoded_base64(latin)
