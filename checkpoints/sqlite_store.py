@@ -6,7 +6,7 @@ import json
 import sqlite3
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import closing, contextmanager
 from typing import Any
 
@@ -134,7 +134,7 @@ class BlobSqliteSaver(CompactVersions, SqliteSaver):
 
     def _remember(
         self,
-        keys: set[tuple[str, str, str, str]] | list[tuple[str, str, str, str]],
+        keys: Collection[tuple[str, str, str, str]],
         values: list[tuple[tuple[str, str, str, str], Any]],
     ) -> None:
         if len(self._stored) + len(keys) > self.STORED_LIMIT:

@@ -351,7 +351,7 @@ def test_refund_request_without_a_duplicate_names_the_charge(store: Any, context
         ("Could you refund the duplicate charge, if possible?", "refund"),
         ("Can you refund the second charge, in case it was a mistake?", "refund"),
         ("Nous exigeons réparation pour ces trois jours sans tableau de bord.", "credit"),
-        # requests told in passing, in a call note or a P.S. (the fourteenth round)
+        # requests told in passing, in a call note or a P.S. (the thirteenth round)
         ("- Quiere que se anule el cargo de mayo; dice que ya había cancelado.", "refund"),
         ("- She would like a one-month credit as goodwill. Not upset.", "credit"),
         (

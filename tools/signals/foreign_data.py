@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 
-from supportgraph.tools.signals.normalize import fold, quoted_match, words_around
+from supportgraph.tools.signals.normalize import fold, words_around
 
 _NAME = r"(?:[\"“„«‘'][^\"”“»’'\n]{1,40}[\"”“»’'])"  # a name in quotes, as intents.py reads it
 
@@ -103,11 +103,10 @@ _DISOWNED_NAME = re.compile(
 
 def foreign_data(text: str) -> str:
     """The words telling of another customer's data shown here, in context; "" when none."""
-    found = quoted_match(_FOREIGN, text)
-    if found:
-        return found
     folded = fold(text)
-    named = _NAMED_THERE.search(folded)
-    if named is not None and _DISOWNED_NAME.search(folded, named.end()):
-        return words_around(folded, named.start(), named.end())
-    return ""
+    match = _FOREIGN.search(folded)
+    if match is None:
+        match = _NAMED_THERE.search(folded)
+        if match is None or not _DISOWNED_NAME.search(folded, match.end()):
+            return ""
+    return words_around(folded, match.start(), match.end())
