@@ -218,6 +218,20 @@ def test_steering_lines_change_nothing(line: str, context: Context, tmp_path: Pa
             assert steered == plain, f"{line!r} changed the outcome of {subject!r}"
 
 
+def test_a_ticket_that_is_nothing_but_steering_is_still_judged(
+    context: Context, tmp_path: Path
+) -> None:
+    """Cutting the steering leaves no text: it reads as an empty ticket, a person answers."""
+    with open_checkpointer(f"sqlite:///{tmp_path / 's.sqlite'}") as saver:
+        graph = build_graph(saver)
+        for n, line in enumerate(STEERING[:3]):
+            ticket = make_ticket(ticket_id=f"E-{n}", subject="", message=line)
+            snapshot = run_ticket(graph, ticket, context).snapshot
+            triage = snapshot.values["triage"]
+            assert (triage.priority, triage.steering) == ("Low", (line,))
+            assert snapshot.values["outcome"] in ("handed_to_human", "waiting_for_review")
+
+
 def test_a_claimed_approval_is_cut_out_whole() -> None:
     # A stub ("This has already") left behind once read as an exposure next to a signature.
     judged = text_to_judge(
@@ -650,7 +664,14 @@ def test_eval_outcomes_names_each_false_alarm_and_the_rules_behind_it() -> None:
 
 def test_tfidf_rows_match_scikit_learn() -> None:
     model = load_judgement()
-    texts = ["our dashboards show another company's data", "", "Danke! Alles gut. ¿Y la factura?"]
+    texts = [
+        "our dashboards show another company's data",
+        "",
+        "Danke! Alles gut. ¿Y la factura?",
+        # Odd white space, capitals that lower to two characters, a word said twice: the
+        # char n-grams are counted word by word (and each word's remembered), as one text.
+        "İstanbul\tOFFICE\u2028office  ﬁle\x1cSTRASSE Straße a",
+    ]
     for vectorizer in (model.words, model.chars):
         ours = tfidf_rows(vectorizer, texts)
         theirs = vectorizer.transform(texts)
@@ -676,7 +697,7 @@ def test_a_tickets_char_rows_are_the_sum_of_its_passages() -> None:
         [ticket.customer_tier],
         [ticket.channel],
         chars=tfidf_from_counts(
-            model.chars, [judgement_module._summed(term_counts(model.chars, passages(judged)))]
+            model.chars, [judgement_module.summed(term_counts(model.chars, passages(judged)))]
         ),
     )
     assert abs(direct - via_passages).max() < 1e-6

@@ -15,7 +15,6 @@ import binascii
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 
 _INVISIBLE = dict.fromkeys(
     map(
@@ -72,12 +71,21 @@ def fold_in_place(text: str) -> str:
     """Lower case without accents, one character for one, so match positions map back."""
     if text.isascii():
         return text.lower()
-    return "".join(_fold_char(c) for c in text)
+    return text.translate(_FOLDED)
 
 
-@lru_cache(maxsize=4096)
-def _fold_char(char: str) -> str:
-    return (fold(char) or " ")[0]
+class _FoldTable(dict[int, str]):
+    """Each character's folded form, one character (a space where folding leaves none)."""
+
+    def __missing__(self, code: int) -> str:
+        folded = (fold(chr(code)) or " ")[0]
+        if len(self) < FOLDED_KEPT:
+            self[code] = folded
+        return folded
+
+
+FOLDED_KEPT = 4096  # characters whose folded form is remembered
+_FOLDED = _FoldTable()
 
 
 def _decoded_base64(text: str) -> list[str]:

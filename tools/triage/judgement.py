@@ -148,7 +148,7 @@ def text_vectors(texts: Sequence[str]) -> np.ndarray:
     """The vector of each whole text as the model reads it: the mean of its passages."""
     from supportgraph.tools.triage.multilingual import multilingual_encoder
 
-    cuts = [passages(t) for t in texts]
+    cuts = [passages(t) or ("",) for t in texts]  # an empty text reads as one empty passage
     encoded = multilingual_encoder().encode([p for cut in cuts for p in cut])
     return mean_vectors(encoded, np.cumsum([0, *map(len, cuts)]))
 
@@ -174,42 +174,99 @@ def tfidf_rows(vectorizer: Any, texts: Sequence[str]) -> Any:
     return tfidf_from_counts(vectorizer, term_counts(vectorizer, texts))
 
 
-def term_counts(vectorizer: Any, texts: Sequence[str]) -> list[dict[int, int]]:
+# A text's terms as (columns, counts): the columns sorted and distinct.
+Counts = tuple[np.ndarray, np.ndarray]
+WORD_GRAMS_KEPT = 20_000  # words whose char n-gram columns are remembered (about 11 MB)
+
+
+def term_counts(vectorizer: Any, texts: Sequence[str]) -> list[Counts]:
     """How often each vocabulary term (by column) occurs in each text."""
+    if vectorizer.analyzer == "char_wb":
+        return [_char_counts(vectorizer, text) for text in texts]
     analyze, vocabulary, _ = _fitted(vectorizer)
     found = []
     for text in texts:
         # Counter counts in C; each distinct term is then looked up once, and distinct
         # terms have distinct columns.
         terms = Counter(analyze(text))
-        found.append({c: n for t, n in terms.items() if (c := vocabulary.get(t)) is not None})
+        found.append(
+            _counts({c: n for t, n in terms.items() if (c := vocabulary.get(t)) is not None})
+        )
     return found
 
 
-def tfidf_from_counts(vectorizer: Any, rows: Sequence[Mapping[int, int]]) -> Any:
+def _char_counts(vectorizer: Any, text: str) -> Counts:
+    """``term_counts`` for char n-grams inside words: a text's are the sum of its words'.
+
+    scikit-learn cuts every word into its n-grams again on every call; a ticket's words
+    are mostly ones seen before, so each word's columns are remembered instead.
+    """
+    words = Counter(text.lower().split())
+    if not words:
+        return _counts({})
+    grams = _word_grams(vectorizer)
+    parts = [grams(word) for word in words]
+    columns = np.concatenate([columns for columns, _ in parts])
+    counts = np.concatenate(
+        [counts * n for (_, counts), n in zip(parts, words.values(), strict=True)]
+    )
+    return summed_counts(columns, counts)
+
+
+def _word_grams(vectorizer: Any) -> Any:
+    cached = getattr(vectorizer, "_supportgraph_word_grams", None)
+    if cached is None:
+        _, vocabulary, _ = _fitted(vectorizer)
+        ngrams = vectorizer._char_wb_ngrams  # the analyzer's own cutting, of one word
+
+        @lru_cache(maxsize=WORD_GRAMS_KEPT)
+        def cached(word: str) -> Counts:
+            terms = Counter(ngrams(word))
+            return _counts({c: n for t, n in terms.items() if (c := vocabulary.get(t)) is not None})
+
+        vectorizer._supportgraph_word_grams = cached
+    return cached
+
+
+def _counts(row: Mapping[int, int]) -> Counts:
+    columns = np.fromiter(row, np.int32, len(row))
+    counts = np.fromiter(row.values(), np.float32, len(row))
+    order = np.argsort(columns)
+    return columns[order], counts[order]
+
+
+def summed_counts(columns: np.ndarray, counts: np.ndarray) -> Counts:
+    """Counts of the same column added up, the columns sorted."""
+    distinct, at = np.unique(columns, return_inverse=True)
+    return distinct.astype(np.int32), np.bincount(at, counts, len(distinct)).astype(np.float32)
+
+
+def summed(rows: Sequence[Counts]) -> Counts:
+    """A text's counts from its passages' (char n-grams never cross a space)."""
+    if not rows:
+        return _counts({})
+    return summed_counts(
+        np.concatenate([columns for columns, _ in rows]),
+        np.concatenate([counts for _, counts in rows]),
+    )
+
+
+def tfidf_from_counts(vectorizer: Any, rows: Sequence[Counts]) -> Any:
     """TF-IDF rows (sublinear tf, the fitted idf, L2 norm) from term counts."""
     import scipy.sparse as sp
 
     _, vocabulary, idf = _fitted(vectorizer)
-    indptr = np.cumsum([0, *map(len, rows)]).astype(np.int32)
-    size = int(indptr[-1])
-    columns = np.fromiter(itertools.chain.from_iterable(rows), np.int32, size)
-    counts = np.fromiter(itertools.chain.from_iterable(r.values() for r in rows), np.float32, size)
+    indptr = np.cumsum([0, *(len(columns) for columns, _ in rows)]).astype(np.int32)
+    if rows:
+        columns = np.concatenate([columns for columns, _ in rows])
+        counts = np.concatenate([counts for _, counts in rows])
+    else:
+        columns, counts = np.zeros(0, np.int32), np.zeros(0, np.float32)
     values = (np.log(counts) + 1.0) * idf[columns]
     owner = np.repeat(np.arange(len(rows)), np.diff(indptr))
     norms = np.sqrt(np.bincount(owner, values * values, minlength=len(rows))).astype(np.float32)
     values /= np.where(norms == 0, 1.0, norms)[owner]
-    matrix = sp.csr_matrix((values, columns, indptr), shape=(len(rows), len(vocabulary)))
-    matrix.sort_indices()
-    return matrix
-
-
-def _summed(rows: Sequence[dict[int, int]]) -> dict[int, int]:
-    total: dict[int, int] = {}
-    for row in rows:
-        for column, count in row.items():
-            total[column] = total.get(column, 0) + count
-    return total
+    return sp.csr_matrix((values, columns, indptr), shape=(len(rows), len(vocabulary)))
 
 
 def _fitted(vectorizer: Any) -> tuple[Any, dict[str, int], np.ndarray]:
@@ -302,7 +359,9 @@ class JudgementModel:
         from supportgraph.tools.triage.multilingual import multilingual_encoder
 
         judged = [judged_text(t) for t in tickets]
-        cuts = [passages(j.text) for j in judged]
+        # A ticket that is all steering ("Please do not escalate this.") leaves nothing to
+        # judge: it is read as an empty text, not skipped.
+        cuts = [passages(j.text) or ("",) for j in judged]
         flat = [p for cut in cuts for p in cut]
         encoded = multilingual_encoder().encode(flat)
         spans = np.cumsum([0, *map(len, cuts)])
@@ -320,7 +379,7 @@ class JudgementModel:
         # Char n-grams never cross a space, so a ticket's char counts are the sum of its
         # passages': each passage is analysed once and serves both rows.
         counted = term_counts(self.chars, flat)
-        whole = [_summed(counted[start:end]) for start, end in itertools.pairwise(spans)]
+        whole = [summed(counted[start:end]) for start, end in itertools.pairwise(spans)]
         chars = tfidf_from_counts(
             self.chars, whole + [counted[k] for i in several for k in range(spans[i], spans[i + 1])]
         )
