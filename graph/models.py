@@ -222,6 +222,10 @@ class Signals(_Model):
     reason: str = "none"  # the most likely reason a person must act (tools/triage/judgement.py)
     reason_p: float = 0.0  # its probability
     exposure: float = 0.0  # probability that data or credentials were exposed
+    # Probability that the reason a person must act is one the rubric gives Security or
+    # Legal: a security or privacy incident, another customer's data or secrets asked
+    # for, a GDPR request, a legal threat (tools/triage/judgement.py GUARDED_REASONS).
+    guarded: float = 0.0
     # The passage these signals were read from, when one passage of the ticket reads
     # more serious than the whole (tools/triage/severity.py passage_alarm); empty otherwise.
     passage: str = ""

@@ -15,7 +15,7 @@ from supportgraph.runs.runner import run_ticket
 from supportgraph.tools.signals.steering import text_to_judge
 from supportgraph.tools.signals.ticket_text import PASSAGE_CHARS, passages
 from supportgraph.tools.triage import judgement as judgement_module
-from supportgraph.tools.triage.engines import EmbeddedEngine
+from supportgraph.tools.triage.engines import EmbeddedEngine, signals_of
 from supportgraph.tools.triage.judgement import (
     Judgement,
     data_hash,
@@ -74,6 +74,20 @@ def _judgement(**heads: dict[str, float]) -> Judgement:
         "category": {"technical": 1.0},
     }
     return Judgement(base | heads)
+
+
+def test_the_signals_add_up_the_reasons_security_and_legal_handle() -> None:
+    reading = _judgement(
+        reason={
+            "none": 0.1,
+            "other_customer_data": 0.5,
+            "gdpr_request": 0.2,
+            "refund_or_credit": 0.2,
+        }
+    )
+    read = signals_of(reading, critical=0.0)
+    assert (read.reason, read.reason_p) == ("other_customer_data", 0.5)
+    assert read.guarded == pytest.approx(0.7)  # a refund is Billing's: not counted
 
 
 def test_a_plausible_critical_takes_the_safe_side_and_says_why() -> None:

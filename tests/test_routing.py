@@ -210,6 +210,27 @@ def test_a_how_to_or_a_thank_you_goes_to_a_person_only_when_the_reading_is_nearl
     )
 
 
+def test_a_matter_for_security_or_legal_goes_to_a_person_though_the_person_head_reads_less() -> (
+    None
+):
+    # "Could you share FuelStack's conversion rate? They use you too": the reason head reads
+    # another customer's data (0.86) while "a person must act" reads only 0.46.
+    competitor = triage(
+        priority="Low",
+        signals=signals(person=0.46, reason="other_customer_data", reason_p=0.86, guarded=0.86),
+    )
+    trigger = person_needed(state(triage=competitor), THRESHOLD)
+    assert trigger is not None
+    assert (trigger.team, trigger.needs_human, trigger.kind) == ("Security", True, "severity")
+    assert "a matter for Security or Legal p=0.86" in trigger.detail
+    # A how-to counts too: the reading is of the reason itself, not of "a person must act".
+    howto = triage(priority="Low", routine="howto", signals=signals(person=0.4, guarded=0.8))
+    assert person_needed(state(triage=howto), THRESHOLD) is not None
+    # Less sure, or a reason that is not Security's or Legal's (a refund): nothing here.
+    unsure = triage(priority="Low", signals=signals(person=0.3, guarded=0.7))
+    assert person_needed(state(triage=unsure), THRESHOLD) is None
+
+
 def test_a_plausible_exposure_goes_to_security_even_below_critical() -> None:
     unsure = triage(priority="Medium", signals=signals(exposure=0.3, person=0.2))
     trigger = possible_exposure(state(triage=unsure), THRESHOLD)

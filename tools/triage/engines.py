@@ -21,7 +21,7 @@ from supportgraph.graph.models import (
 )
 from supportgraph.tools.signals.language import detect_language
 from supportgraph.tools.signals.sentiment import sentiment
-from supportgraph.tools.triage.judgement import Judgement, load_judgement
+from supportgraph.tools.triage.judgement import GUARDED_REASONS, Judgement, load_judgement
 from supportgraph.tools.triage.label_map import Destination, destinations_for, read_label_map
 from supportgraph.tools.triage.severity import Alarm, Severity, assess, passage_alarm
 from supportgraph.tools.triage.triage_model import TriageModel
@@ -160,6 +160,7 @@ def signals_of(judgement: Judgement, critical: float, passage: str = "") -> Sign
         reason=reason,
         reason_p=round(reason_p, 3),
         exposure=round(judgement.p("effect", "exposure"), 3),
+        guarded=round(judgement.p("reason", *GUARDED_REASONS), 3),
         passage=passage,
     )
 
