@@ -62,6 +62,9 @@ def _model_priority(matrix: Priority, label: str | None) -> Priority:
     return named
 
 
+LANGUAGE_WORDS = 4  # words of judged text from which its language is the ticket's
+
+
 class EmbeddedEngine:
     """Offline: learned judgement heads, the priority matrix, VADER and lingua."""
 
@@ -74,7 +77,10 @@ class EmbeddedEngine:
     def triage(self, ticket: Ticket) -> TriageResult:
         """Classify ``ticket`` without any network access."""
         judgement = load_judgement(self.judgement).judge(ticket)
-        language = detect_language(judgement.text or ticket.text)
+        # A word or two left after cutting steering and quotes ("URGENT") says too little
+        # about its language: the whole ticket, in the customer's own words, says more.
+        kept = judgement.text if len(judgement.text.split()) >= LANGUAGE_WORDS else ""
+        language = detect_language(kept or ticket.text)
         mood, score = sentiment(judgement.text or ticket.message, language)
         queue: str | None = None
         route: TriageRoute | None = None
