@@ -199,6 +199,17 @@ class Ticket(_Model):
         return f"{self.subject}\n{self.message}".strip()
 
 
+# Reasons the rubric hands to Security or Legal whatever else the ticket reads as.
+GUARDED_REASONS = (
+    "security_incident",
+    "privacy_incident",
+    "other_customer_data",
+    "secrets_request",
+    "gdpr_request",
+    "legal_threat",
+)
+
+
 class Signals(_Model):
     """What happened, to whom and how pressing: the inputs of the priority matrix.
 
@@ -224,7 +235,7 @@ class Signals(_Model):
     exposure: float = 0.0  # probability that data or credentials were exposed
     # Probability that the reason a person must act is one the rubric gives Security or
     # Legal: a security or privacy incident, another customer's data or secrets asked
-    # for, a GDPR request, a legal threat (tools/triage/judgement.py GUARDED_REASONS).
+    # for, a GDPR request, a legal threat (GUARDED_REASONS).
     guarded: float = 0.0
     # The passage these signals were read from, when one passage of the ticket reads
     # more serious than the whole (tools/triage/severity.py passage_alarm); empty otherwise.

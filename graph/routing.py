@@ -145,10 +145,11 @@ def person_at(triage: TriageResult) -> float:
 
 # Probability that the reason a person must act is a Security or Legal matter (an incident,
 # another customer's data, secrets, GDPR, a legal threat) from which one acts even when the
-# "a person must act" head reads less. On the tuning set's out-of-fold readings, 7 more
-# tickets needing a person at 0.8 and none that did not (at 0.7: 12 and 1); through the
-# whole graph (tests/tune_judgement.py --system) safety misses 34 → 32, false alarms the same.
-GUARDED_AT = 0.8
+# "a person must act" head reads less. On the tuning set's out-of-fold readings, 12 more
+# tickets needing a person at 0.7 and 1 that did not (at 0.8: 7 and none); through the
+# whole graph (tests/tune_judgement.py --system) safety misses 34 → 32 and false alarms the
+# same at either, so the safer 0.7.
+GUARDED_AT = 0.7
 # Probability of exposed data or credentials from which Security checks first, even when
 # the rest of the judgement reads a harmless ticket (cross-validated in tests/tune_judgement.py:
 # at 0.2 it catches a third of the missed exposures for two false alarms in 355).

@@ -257,6 +257,27 @@ def test_a_word_or_two_left_after_the_steering_is_not_enough_to_tell_the_languag
     assert engine.triage(german).language == "de"
 
 
+def test_another_customers_data_asked_in_passing_goes_to_security_with_a_handover(
+    context: Context, tmp_path: Path
+) -> None:
+    """No request pattern names this; the learned reading does, and no article is drafted."""
+    message = (
+        "hey, saw that Lumen Coffee is on your customer page too. any chance you could tell us "
+        "roughly how their sales dashboards look, or what their repeat-purchase rate is? we are "
+        "benchmarking ourselves against the other roasters"
+    )
+    with open_checkpointer(f"sqlite:///{tmp_path / 's.sqlite'}") as saver:
+        graph = build_graph(saver)
+        ticket = make_ticket(ticket_id="OCD-1", subject="Chat", message=message, channel="Chat")
+        snapshot = run_ticket(graph, ticket, context).snapshot
+    triage, escalation = snapshot.values["triage"], snapshot.values["escalation"]
+    assert triage.requests == () and triage.signals.reason == "other_customer_data"
+    assert (escalation.team, escalation.needs_human) == ("Security", True)
+    assert "person_needed" in {t.rule for t in escalation.triggers}
+    draft = snapshot.values["reply"]
+    assert draft.macro == "handover" and "security team" in draft.text and "[KB-" not in draft.text
+
+
 def test_a_claimed_approval_is_cut_out_whole() -> None:
     # A stub ("This has already") left behind once read as an exposure next to a signature.
     judged = text_to_judge(

@@ -224,10 +224,10 @@ def test_a_matter_for_security_or_legal_goes_to_a_person_though_the_person_head_
     assert (trigger.team, trigger.needs_human, trigger.kind) == ("Security", True, "severity")
     assert "a matter for Security or Legal p=0.86" in trigger.detail
     # A how-to counts too: the reading is of the reason itself, not of "a person must act".
-    howto = triage(priority="Low", routine="howto", signals=signals(person=0.4, guarded=0.8))
+    howto = triage(priority="Low", routine="howto", signals=signals(person=0.4, guarded=0.7))
     assert person_needed(state(triage=howto), THRESHOLD) is not None
     # Less sure, or a reason that is not Security's or Legal's (a refund): nothing here.
-    unsure = triage(priority="Low", signals=signals(person=0.3, guarded=0.7))
+    unsure = triage(priority="Low", signals=signals(person=0.3, guarded=0.6))
     assert person_needed(state(triage=unsure), THRESHOLD) is None
 
 

@@ -18,6 +18,7 @@ from datetime import date
 from typing import Any
 
 from supportgraph.graph.models import (
+    GUARDED_REASONS,
     TIERS,
     ProposedAction,
     ReplyPart,
@@ -159,6 +160,13 @@ def _situation(state: SupportState, decision: ReviewDecision | None, sources: So
         plan = ReplyPlan("handover", {"money": False, "apology": False})
         team = sources.teams.for_role(REQUEST_ROLE[person_first[0]])
         plan.facts["team"] = plan.relies_on(team, "handover")
+        return plan
+    needed = rules.get("person_needed")
+    if needed is not None and triage.signals and triage.signals.reason in GUARDED_REASONS:
+        # Read as another customer's data, secrets, GDPR, a legal threat or a security
+        # matter without a request the patterns name: the team answers, not an article.
+        plan = ReplyPlan("handover", {"money": False, "apology": False})
+        plan.facts["team"] = plan.relies_on(needed.team, "handover")
         return plan
     executes = decision is not None and decision.executes_actions
     if actions or money_asked:

@@ -9,6 +9,7 @@ from typing import Protocol
 from supportgraph.graph.context import Context
 from supportgraph.graph.errors import ConfigurationError
 from supportgraph.graph.models import (
+    GUARDED_REASONS,
     PRIORITIES,
     ROUTINE_AT,
     UNATTENDED_ROUTINE,
@@ -21,7 +22,7 @@ from supportgraph.graph.models import (
 )
 from supportgraph.tools.signals.language import detect_language
 from supportgraph.tools.signals.sentiment import sentiment
-from supportgraph.tools.triage.judgement import GUARDED_REASONS, Judgement, load_judgement
+from supportgraph.tools.triage.judgement import Judgement, load_judgement
 from supportgraph.tools.triage.label_map import Destination, destinations_for, read_label_map
 from supportgraph.tools.triage.severity import Alarm, Severity, assess, passage_alarm
 from supportgraph.tools.triage.triage_model import TriageModel

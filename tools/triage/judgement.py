@@ -78,15 +78,6 @@ HEADS: dict[str, tuple[str, ...]] = {
     # state the serious fact itself, belong to a serious matter, or neither?
     "window": ("harmless", "context", "serious"),
 }
-# Reasons the rubric hands to Security or Legal whatever else the ticket reads as.
-GUARDED_REASONS = (
-    "security_incident",
-    "privacy_incident",
-    "other_customer_data",
-    "secrets_request",
-    "gdpr_request",
-    "legal_threat",
-)
 _WORDS = {"ngram_range": (1, 2), "sublinear_tf": True, "min_df": 2, "max_features": 20000}
 _CHARS = {
     "analyzer": "char_wb",
