@@ -181,7 +181,10 @@ WORD_GRAMS_KEPT = 20_000  # words whose char n-gram columns are remembered (abou
 
 def term_counts(vectorizer: Any, texts: Sequence[str]) -> list[Counts]:
     """How often each vocabulary term (by column) occurs in each text."""
-    if vectorizer.analyzer == "char_wb":
+    # Char n-grams of lower-cased words and nothing else done to the text (the judgement's):
+    # counted word by word.
+    by_word = vectorizer.analyzer == "char_wb" and vectorizer.lowercase
+    if by_word and vectorizer.preprocessor is None and vectorizer.strip_accents is None:
         return [_char_counts(vectorizer, text) for text in texts]
     analyze, vocabulary, _ = _fitted(vectorizer)
     found = []
