@@ -319,7 +319,8 @@ def person_needed(state: SupportState, policy: Policy) -> EscalationTrigger | No
 
     The safe side for what the request patterns (tools/signals/intents.py) do not name: an
     indirect refund request, a privacy worry, a possible incident described vaguely.
-    The learned reason picks the team, and whether it is a severity escalation.
+    The learned reason picks the team, and whether it is a severity escalation. A reason
+    the rubric gives Security or Legal, read at ``GUARDED_AT``, is enough by itself.
     """
     triage = state["triage"]
     signals = triage.signals
