@@ -326,15 +326,15 @@ def person_needed(state: SupportState, policy: Policy) -> EscalationTrigger | No
     signals = triage.signals
     if signals is None or triage.priority == "Critical":
         return None
-    guarded = signals.guarded >= GUARDED_AT
-    if signals.person < person_at(triage) and not guarded:
+    person = signals.person >= person_at(triage)
+    if not (person or signals.guarded >= GUARDED_AT):
         return None
     if triage.settled:  # "panic over": the heads read the incident the story began with
         return None
     role, kind = REASON_ROLE.get(signals.reason, (OWNER_ROLE[triage.category], "review"))
     read = (
         f"p={signals.person:.2f}"
-        if signals.person >= person_at(triage)
+        if person
         else f"a matter for Security or Legal p={signals.guarded:.2f}"
     )
     return EscalationTrigger(

@@ -20,6 +20,7 @@ from typing import Any
 from supportgraph.graph.models import (
     GUARDED_REASONS,
     TIERS,
+    EscalationTrigger,
     ProposedAction,
     ReplyPart,
     ReviewDecision,
@@ -155,18 +156,10 @@ def _situation(state: SupportState, decision: ReviewDecision | None, sources: So
         plan = ReplyPlan("gdpr", {"kind": _gdpr_kind(state)})
         plan.facts["team"] = plan.relies_on(sources.teams.for_role("legal"), "gdpr")
         return plan
-    person_first = [r for r in triage.requests if r in REQUEST_ROLE]
-    if person_first:
+    handover_team = _handover_team(triage, rules.get("person_needed"), sources)
+    if handover_team is not None:
         plan = ReplyPlan("handover", {"money": False, "apology": False})
-        team = sources.teams.for_role(REQUEST_ROLE[person_first[0]])
-        plan.facts["team"] = plan.relies_on(team, "handover")
-        return plan
-    needed = rules.get("person_needed")
-    if needed is not None and triage.signals and triage.signals.reason in GUARDED_REASONS:
-        # Read as another customer's data, secrets, GDPR, a legal threat or a security
-        # matter without a request the patterns name: the team answers, not an article.
-        plan = ReplyPlan("handover", {"money": False, "apology": False})
-        plan.facts["team"] = plan.relies_on(needed.team, "handover")
+        plan.facts["team"] = plan.relies_on(handover_team, "handover")
         return plan
     executes = decision is not None and decision.executes_actions
     if actions or money_asked:
@@ -180,6 +173,22 @@ def _situation(state: SupportState, decision: ReviewDecision | None, sources: So
         if compared is not None:
             return compared
     return _answer(state, owner, sources)
+
+
+def _handover_team(
+    triage: TriageResult, needed: EscalationTrigger | None, sources: Sources
+) -> str | None:
+    """The team that answers in person rather than with an article, if any.
+
+    Another customer's data, secrets or a legal threat asked for, or a ticket read as such
+    a matter (or a security one) without a request the patterns name.
+    """
+    person_first = [r for r in triage.requests if r in REQUEST_ROLE]
+    if person_first:
+        return sources.teams.for_role(REQUEST_ROLE[person_first[0]])
+    if needed is not None and triage.signals and triage.signals.reason in GUARDED_REASONS:
+        return needed.team
+    return None
 
 
 def _incident(state: SupportState, team: str, sources: Sources) -> ReplyPlan:

@@ -244,14 +244,17 @@ def summed_counts(columns: np.ndarray, counts: np.ndarray) -> Counts:
     return distinct.astype(np.int32), np.bincount(at, counts, len(distinct)).astype(np.float32)
 
 
+def _joined(rows: Sequence[Counts]) -> Counts:
+    """The rows' columns and counts end to end (empty arrays for no rows)."""
+    return (
+        np.concatenate([np.zeros(0, np.int32), *(columns for columns, _ in rows)]),
+        np.concatenate([np.zeros(0, np.float32), *(counts for _, counts in rows)]),
+    )
+
+
 def summed(rows: Sequence[Counts]) -> Counts:
     """A text's counts from its passages' (char n-grams never cross a space)."""
-    if not rows:
-        return _counts({})
-    return summed_counts(
-        np.concatenate([columns for columns, _ in rows]),
-        np.concatenate([counts for _, counts in rows]),
-    )
+    return summed_counts(*_joined(rows))
 
 
 def tfidf_from_counts(vectorizer: Any, rows: Sequence[Counts]) -> Any:
@@ -260,11 +263,7 @@ def tfidf_from_counts(vectorizer: Any, rows: Sequence[Counts]) -> Any:
 
     _, vocabulary, idf = _fitted(vectorizer)
     indptr = np.cumsum([0, *(len(columns) for columns, _ in rows)]).astype(np.int32)
-    if rows:
-        columns = np.concatenate([columns for columns, _ in rows])
-        counts = np.concatenate([counts for _, counts in rows])
-    else:
-        columns, counts = np.zeros(0, np.int32), np.zeros(0, np.float32)
+    columns, counts = _joined(rows)
     values = (np.log(counts) + 1.0) * idf[columns]
     owner = np.repeat(np.arange(len(rows)), np.diff(indptr))
     norms = np.sqrt(np.bincount(owner, values * values, minlength=len(rows))).astype(np.float32)
