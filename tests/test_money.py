@@ -469,6 +469,9 @@ def test_person_first_requests_are_found_in_every_language_and_disguise(
         "Nobody can get into the workspace because its deleted?",
         "How do I delete a dashboard and everything on it?",
         "Could you credit card payments to the right cost centre on the invoice?",
+        # a question that opens with the money word and asks "what if"
+        "Refunds if we leave before the year is over?",
+        "¿Reembolso si cancelamos a mitad del contrato anual?",
     ],
 )
 def test_routine_questions_are_not_requests(text: str) -> None:
@@ -499,6 +502,14 @@ def test_routine_questions_are_not_requests(text: str) -> None:
             False,
         ),
         ("We moved from Growth to Starter last week, why the full charge?", "Starter", True),
+        # From Starter every other plan is higher, unless the move is to monthly billing;
+        # a plan named only as higher is an upgrade from any tier.
+        ("Do we have to change plans to add a fourth user?", "Starter", False),
+        ("Wir müssten wohl den Tarif wechseln, um mehr Nutzer anzulegen.", "Starter", False),
+        ("Please move us to monthly billing from next month.", "Starter", True),
+        ("Si sacáis ese conector, pasaríamos a un plan superior.", "Growth", False),
+        ("Can we switch to a higher plan mid-month?", "Professional", False),
+        ("Please change our plan at renewal.", "Growth", True),
         # Without the tier, a plan change is a plan change: the safe side.
         ("We'd like to upgrade from Starter to Growth next month, how?", None, True),
     ],

@@ -921,8 +921,9 @@ def _hypothetical(folded: str, match: re.Match[str], after: bool = False) -> boo
     """A question that asks what would happen: "if we cancel, …?".
 
     With ``after``, a condition after the match counts too when the question asks
-    whether there would be money back ("is there a refund if …?"), unless it is
-    politeness ("…, if possible?").
+    whether there would be money back ("is there a refund if …?") or opens with the
+    money word ("Refunds if we switch to annual?"), unless it is politeness ("…, if
+    possible?").
     """
     start, end = _bounds(folded, match, stops=".?!\n")
     sentence_is_question = end < len(folded) and folded[end] == "?"
@@ -930,7 +931,8 @@ def _hypothetical(folded: str, match: re.Match[str], after: bool = False) -> boo
         return False
     if _HYPOTHETICAL.search(folded, start, match.start()):
         return True
-    if not after or not _ELIGIBLE.search(folded, start, match.start()):
+    opens = not folded[start : match.start()].strip(" \t-–:*¿¡\"'")
+    if not after or not (opens or _ELIGIBLE.search(folded, start, match.start())):
         return False
     condition = _HYPOTHETICAL.search(folded, match.end(), min(end, match.end() + 40))
     return condition is not None and not _POLITE_IF.match(folded, condition.start())
@@ -968,6 +970,14 @@ _TO_ANNUAL = re.compile(
     r"(?:annual|yearly|anual|annuel|jahrlich|jahres)|\b(?:from|del|de|du|von) (?:the |el |la |le )?"
     r"(?:plan |facturacion |forfait )?(?:monthly|mensual|mensuel|monatlich)"
 )
+# A plan named only as higher: "a higher plan", "un plan superior", "einen höheren Tarif".
+_HIGHER_PLAN = re.compile(
+    r"\b(?:plan|tier|tarif|tarifa|paket|forfait|offre|abonnement|subscription)\w* (?:\w+ )?"
+    r"(?:superior|superieur|superieure|mayor|mas alto|plus eleve|au-dessus)\b"
+    r"|\b(?:higher|bigger|larger|upper|hoher\w*|grosser\w*|superior|superieur\w*)"
+    r" (?:\w+ )?(?:plan|tier|tarif|paket|forfait|offre|subscription)"
+)
+_MONTHLY = re.compile(r"\b(?:monthly|mensual|mensuel|monatlich\w*|month to month)\b")
 _TIER_NAMES = re.compile(r"\b(starter|growth|professional|pro|enterprise)\b")
 _RANK = {"starter": 0, "growth": 1, "professional": 2, "pro": 2, "enterprise": 3}
 _ONWARD_TIER = re.compile(
@@ -982,16 +992,21 @@ def is_upgrade(phrase: str, tier: str, after: str = "") -> bool:
     The target is the last tier the phrase names ("from Growth to Enterprise",
     "passer en enterprise"); a move from a named lower tier to a higher one is an
     upgrade even when ``tier`` is already the higher one (the customer asks about an
-    upgrade made); a phrase naming none (change our billing cycle) is not
-    an upgrade, unless it moves from monthly to annual billing (read on into ``after``,
-    the text that follows the phrase).
+    upgrade made). A phrase naming none is an upgrade when it says the plan is higher
+    ("pasar a un plan superior"), when it moves from monthly to annual billing (read on
+    into ``after``, the text that follows the phrase), or when ``tier`` is the lowest,
+    with no plan below it to move to, unless the move is to monthly billing; otherwise
+    (change our billing cycle) it is not.
     """
     named = _TIER_NAMES.findall(phrase.lower())
     onward = _ONWARD_TIER.match(after.lower())
     if named and phrase.lower().rstrip().endswith(named[-1]) and onward:
         named.append(onward.group(1))  # "moved from Growth| to Starter": the phrase stopped early
-    if not named and _TO_ANNUAL.search(f"{phrase}{after[:25]}".lower()):
+    ahead = f"{phrase}{after[:25]}".lower()
+    if not named and (_TO_ANNUAL.search(ahead) or _HIGHER_PLAN.search(ahead)):
         return True  # monthly to annual billing commits to more, like a higher tier
+    if not named and _RANK.get(tier.lower()) == 0 and not _MONTHLY.search(ahead):
+        return True  # from Starter any other plan is a higher one
     if len(named) >= 2 and _RANK[named[-1]] > _RANK[named[-2]]:
         return True  # "from Starter to Growth": up, even once the move is made
     current = _RANK.get(tier.lower())
