@@ -508,7 +508,9 @@ def test_routine_questions_are_not_requests(text: str) -> None:
         ("Wir müssten wohl den Tarif wechseln, um mehr Nutzer anzulegen.", "Starter", False),
         ("Please move us to monthly billing from next month.", "Starter", True),
         ("Si sacáis ese conector, pasaríamos a un plan superior.", "Growth", False),
+        ("Nous pensons passer à la formule supérieure en janvier.", "Growth", False),
         ("Can we switch to a higher plan mid-month?", "Professional", False),
+        ("Queremos cambiar de un plan superior a otro más barato.", "Professional", True),
         ("Please change our plan at renewal.", "Growth", True),
         # Without the tier, a plan change is a plan change: the safe side.
         ("We'd like to upgrade from Starter to Growth next month, how?", None, True),

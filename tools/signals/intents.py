@@ -970,12 +970,15 @@ _TO_ANNUAL = re.compile(
     r"(?:annual|yearly|anual|annuel|jahrlich|jahres)|\b(?:from|del|de|du|von) (?:the |el |la |le )?"
     r"(?:plan |facturacion |forfait )?(?:monthly|mensual|mensuel|monatlich)"
 )
-# A plan named only as higher: "a higher plan", "un plan superior", "einen höheren Tarif".
+# A move to a plan named only as higher: "to a higher plan", "a un plan superior", "auf
+# einen höheren Tarif", "vers une offre supérieure" (not "from a higher plan").
 _HIGHER_PLAN = re.compile(
-    r"\b(?:plan|tier|tarif|tarifa|paket|forfait|offre|abonnement|subscription)\w* (?:\w+ )?"
-    r"(?:superior|superieur|superieure|mayor|mas alto|plus eleve|au-dessus)\b"
-    r"|\b(?:higher|bigger|larger|upper|hoher\w*|grosser\w*|superior|superieur\w*)"
-    r" (?:\w+ )?(?:plan|tier|tarif|paket|forfait|offre|subscription)"
+    r"\b(?:to|into|auf|zu|zum|in|vers|en|au|al|a(?= (?:un|una|otro|otra|el|la|une) ))"
+    r" (?:(?:a|an|the|un|una|otro|otra|einen|eine|einem|den|une|le|la|el) )?"
+    r"(?:(?:higher|bigger|larger|hoher\w*|grosser\w*|superior|superieur\w*)"
+    r" (?:plan|tier|tarif|paket|forfait|formule|offre|subscription|abonnement)"
+    r"|(?:plan|tier|tarif|tarifa|paket|forfait|formule|offre|abonnement)\w* (?:superior|superieur\w*"
+    r"|mayor|mas alto|plus eleve\w*))"
 )
 _MONTHLY = re.compile(r"\b(?:monthly|mensual|mensuel|monatlich\w*|month to month)\b")
 _TIER_NAMES = re.compile(r"\b(starter|growth|professional|pro|enterprise)\b")
@@ -1004,7 +1007,7 @@ def is_upgrade(phrase: str, tier: str, after: str = "") -> bool:
         named.append(onward.group(1))  # "moved from Growth| to Starter": the phrase stopped early
     ahead = f"{phrase}{after[:25]}".lower()
     if not named and (_TO_ANNUAL.search(ahead) or _HIGHER_PLAN.search(ahead)):
-        return True  # monthly to annual billing commits to more, like a higher tier
+        return True  # a higher plan; or annual billing, which commits to more like one
     if not named and _RANK.get(tier.lower()) == 0 and not _MONTHLY.search(ahead):
         return True  # from Starter any other plan is a higher one
     if len(named) >= 2 and _RANK[named[-1]] > _RANK[named[-2]]:
