@@ -84,10 +84,13 @@ def triage_ticket(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
         result.routine == "howto"
         and result.category != "billing"
         and update.get("priority", result.priority) == "Medium"
+        and (result.signals is None or result.signals.effect != "cosmetic")
         and not (requests.found or disowned or foreign)
     ):
         # The rubric's Low: "general questions, how-to and documentation requests"; a
-        # question about an invoice line stays Medium, the rubric's billing question.
+        # question about an invoice line stays Medium, the rubric's billing question, and
+        # so does a cosmetic bug asked about as a question ("a typo in the settings label"),
+        # the rubric's minor bug.
         _set_priority(
             update, result, "Low", "read as a how-to question with nothing broken or asked for: Low"
         )
