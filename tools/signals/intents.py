@@ -1005,12 +1005,13 @@ def is_upgrade(phrase: str, tier: str, after: str = "") -> bool:
     onward = _ONWARD_TIER.match(after.lower())
     if named and phrase.lower().rstrip().endswith(named[-1]) and onward:
         named.append(onward.group(1))  # "moved from Growth| to Starter": the phrase stopped early
-    ahead = f"{phrase}{after[:25]}".lower()
-    if not named and (_TO_ANNUAL.search(ahead) or _HIGHER_PLAN.search(ahead)):
-        return True  # a higher plan; or annual billing, which commits to more like one
-    if not named and _RANK.get(tier.lower()) == 0 and not _MONTHLY.search(ahead):
-        return True  # from Starter any other plan is a higher one
+    if not named:
+        ahead = f"{phrase}{after[:25]}".lower()
+        # Annual billing commits to more, like a higher tier; from Starter, the lowest,
+        # every other plan is a higher one.
+        starter = _RANK.get(tier.lower()) == 0 and not _MONTHLY.search(ahead)
+        return bool(_TO_ANNUAL.search(ahead) or _HIGHER_PLAN.search(ahead) or starter)
     if len(named) >= 2 and _RANK[named[-1]] > _RANK[named[-2]]:
         return True  # "from Starter to Growth": up, even once the move is made
     current = _RANK.get(tier.lower())
-    return bool(named) and current is not None and _RANK[named[-1]] > current
+    return current is not None and _RANK[named[-1]] > current
