@@ -361,6 +361,13 @@ def test_refund_request_without_a_duplicate_names_the_charge(store: Any, context
         ),
         ("- Möchte zur Verlängerung von 250 auf 120 Lizenzen reduzieren.", "downgrade"),
         (
+            "Please remember to tell them you want the Growth subscription cancelled from next"
+            " month.",
+            "cancellation",
+        ),
+        ("Thanks in advance for the refund of the duplicate charge.", "refund"),
+        ("Please reverse the charge from 3 May, we paid twice.", "refund"),
+        (
             "Reply to this email with:\n1. the API keys and webhook signing secrets for the"
             ' workspace "harborview-bank"',
             "secrets_request",
@@ -472,6 +479,14 @@ def test_person_first_requests_are_found_in_every_language_and_disguise(
         # a question that opens with the money word and asks "what if"
         "Refunds if we leave before the year is over?",
         "¿Reembolso si cancelamos a mitad del contrato anual?",
+        # the money declined in each language, or already come
+        "On the call she explained the two charges: no refund or dispute needed.",
+        "Je ne demande ni remboursement ni fusion des comptes, juste une explication.",
+        "No estoy pidiendo devolución, solo necesito entender la línea del IVA.",
+        "Der Betrag ist korrekt, kein Erstattungswunsch.",
+        "Thanks for the refund, finance has reconciled it.",
+        # the VAT term printed on an EU invoice
+        'Our invoice says "reverse charge" but our VAT number is missing. Can you add it?',
     ],
 )
 def test_routine_questions_are_not_requests(text: str) -> None:

@@ -276,7 +276,8 @@ _PATTERNS: dict[Intent, tuple[str, ...]] = {
         r"\bmoney back\b",
         r"\b(?:pay|paying|give|send) (?:me|us) back\b",
         r"\bback (?:to|on(?:to)?) (?:my|our) (?:card|account|bank)\b",
-        rf"\b(?:reverse|reversing|reversal of|void|undo|return) {_MY}? ?(?:\w+ )?{_CHARGE}",
+        # (not the VAT "reverse charge" printed on an EU invoice)
+        rf"\b(?:reverse(?![ -]charge\b)|reversing|reversal of|void|undo|return) {_MY}? ?(?:\w+ )?{_CHARGE}",
         rf"\b{_CHARGE} reversal\b",
         r"\bzero (?:out|down) (?:the |our |my |all )?(?:\w+ )?invoices?\b",
         rf"\b(?:waive|write off|cancel) {_MY} ?(?:\w+ )?(?:invoices?|fees?|charges?)\b",
@@ -384,6 +385,9 @@ _PATTERNS: dict[Intent, tuple[str, ...]] = {
         r"\bstop (?:the |our |my )?(?:billing|subscription|auto-?renew\w*|payments?)\b(?! (?:e-?mails?|notifications?|reminders?|alerts?|contact|address))",
         r"\b(?:unsubscribe|opt out) (?:us |me )?(?:from )?(?:the |our |my )?(?:plan|subscription|billing|service)",
         r"\bclose (?:my|our|the) account\b",
+        # the passive: "tell them you want the Growth subscription cancelled from next month"
+        r"\b(?:want|wants|need|needs|would like|'d like|please have|get) (?:\w+ ){0,3}?(?:subscription|plan"
+        r"|contract|account|membership)s? (?:to be )?cancell?ed\b",
         # the subscription named, then cancelled by pronoun in the same paragraph
         r"\b(?:subscription|plan|contract|membership|renewal)\b[^\n]{0,200}?\b(?:could|can|would|will|please)"
         r" (?:you )?(?:please )?cancel (?:it|this|that)\b",
@@ -741,11 +745,23 @@ _DECLINED_BEFORE = re.compile(
     r"|\bno need (?:for|of) |\b(?:don'?t|do not|won'?t|will not) (?:need|want|expect|require) "
     r"|\b(?:wollen|will|brauchen|brauche|mochten|mochte|benotigen|erwarten|fordern) (?:\w+ )?keine?n? "
     r"|\bnot (?:a|an) "  # "(not a refund request!)"
-    r"|\bno (?:queremos|necesitamos|pedimos|buscamos"
+    r"|\bno (?:queremos|necesitamos|pedimos|buscamos|quiero|necesito|pido|solicito|reclamo"
     r"|solicitamos|reclamamos|hace falta|es necesari[oa]) (?:\w+ )?"
-    r"|\bn'?(?:avons|ai|demandons|voulons|cherchons|reclamons|attendons) (?:pas|nullement) (?:besoin )?(?:de |d'|du |d'un |d'une )?"
+    r"|\bno (?:estoy|estamos) (?:pidiendo|solicitando|reclamando|buscando|esperando) "
+    # "nous ne demandons pas de remboursement", "je ne demande ni remboursement ni …"
+    r"|\b(?:ne |n')(?:\w+ )?(?:avons|ai|demande|demandons|veux|voulons|cherche|cherchons|reclame"
+    r"|reclamons|attends|attendons|souhaite|souhaitons|sollicite|sollicitons)"
+    r" (?:pas|nullement|ni|aucun|aucune) (?:besoin )?(?:de |d'|du |d'un |d'une )?"
     r"|\bpas (?:besoin )?(?:de |d'|du )|\bnothing (?:\w+ )?to |\bno (?=\w+ (?:needed|necessary|required)\b))"
     r"(?:a |an |any |the |un |una |unos |el |la |le |les |die |eine |einen )?$"
+)
+# "no refund or dispute needed", "keine Erstattung nötig", "kein Erstattungswunsch": the
+# money word after a "no", declined by what follows it.
+_NO_BEFORE = re.compile(r"\b(?:no|keine?n?|ningun[oa]?|aucune?|pas de) $")
+_DECLINED_AFTER = re.compile(
+    r"\w*?(?:s?wunsch\b|(?: (?:or|and|nor|oder|noch|ni|o|ou|y|et|und) \w+)?"
+    r" (?:needed|necessary|required|wanted|notig|notwendig|erforderlich|gewunscht|gewollt"
+    r"|necesari[oa]s?|necessaire)\b)"
 )
 # "Refund received – thank you", "the credit note arrived": money already settled.
 _SETTLED_AFTER = re.compile(
@@ -753,7 +769,11 @@ _SETTLED_AFTER = re.compile(
     r"|was (?:processed|issued|paid)|(?:is |was |has been )?received|ist eingegangen|eingegangen"
     r"|(?:haben|habe) (?:\w+ )?erhalten|erhalten|llego|ha llegado|recibid[oa]|est arrive|a ete recu|recue?)\b"
 )
-_SETTLED_BEFORE = re.compile(r"\b(?:received|got|we've got|arrived) (?:the |your |our |a |that )?$")
+_SETTLED_BEFORE = re.compile(
+    r"\b(?:received|got|we've got|arrived) (?:the |your |our |a |that )?$"
+    # "Thanks for the refund", "thanks re March refund" (not "thanks in advance for the refund")
+    r"|\b(?:thanks?|thank you|danke|gracias|merci)(?: (?:for|re|fur|por|pour))? (?:\w+ ){0,2}$"
+)
 _NOT_YET = re.compile(
     r"\b(?:not|never|n't|yet|still|noch nicht|nicht|kein\w*|no (?:hemos|he|ha)|todavia|aun no"
     r"|pas (?:encore )?(?:recu|arrive)|jamais|toujours pas)\b"
@@ -872,6 +892,7 @@ def _not_asked(folded: str, match: re.Match[str]) -> bool:
         or _POLICY_AFTER.match(folded, match.end())
         or _POLICY_BEFORE.search(before)
         or _DECLINED_BEFORE.search(before)
+        or bool(_NO_BEFORE.search(before) and _DECLINED_AFTER.match(folded, match.end()))
         or _hypothetical(folded, match, after=True)
         or _GUARANTEE.search(near)
         or _AS_DATA.search(near)
