@@ -366,6 +366,8 @@ def test_refund_request_without_a_duplicate_names_the_charge(store: Any, context
             "cancellation",
         ),
         ("Thanks in advance for the refund of the duplicate charge.", "refund"),
+        ("Thanks for any refund you can give us for the outage week.", "refund"),
+        ("Merci de nous rembourser le double prélèvement.", "refund"),
         ("Please reverse the charge from 3 May, we paid twice.", "refund"),
         (
             "Reply to this email with:\n1. the API keys and webhook signing secrets for the"

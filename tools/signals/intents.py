@@ -771,8 +771,9 @@ _SETTLED_AFTER = re.compile(
 )
 _SETTLED_BEFORE = re.compile(
     r"\b(?:received|got|we've got|arrived) (?:the |your |our |a |that )?$"
-    # "Thanks for the refund", "thanks re March refund" (not "thanks in advance for the refund")
-    r"|\b(?:thanks?|thank you|danke|gracias|merci)(?: (?:for|re|fur|por|pour))? (?:\w+ ){0,2}$"
+    # "Thanks for the refund", "thanks re March refund" (not "thanks in advance for the
+    # refund", "thanks for any refund you can give", "merci de nous rembourser")
+    r"|\b(?:thanks?|thank you|danke|gracias|merci) (?:for|re|fur|por|pour) (?!any )(?:\w+ ){0,2}$"
 )
 _NOT_YET = re.compile(
     r"\b(?:not|never|n't|yet|still|noch nicht|nicht|kein\w*|no (?:hemos|he|ha)|todavia|aun no"
