@@ -752,11 +752,12 @@ _DECLINED_BEFORE = re.compile(
     r"|\b(?:ne |n')(?:\w+ )?(?:avons|ai|demande|demandons|veux|voulons|cherche|cherchons|reclame"
     r"|reclamons|attends|attendons|souhaite|souhaitons|sollicite|sollicitons)"
     r" (?:pas|nullement|ni|aucun|aucune) (?:besoin )?(?:de |d'|du |d'un |d'une )?"
-    r"|\bpas (?:besoin )?(?:de |d'|du )|\bnothing (?:\w+ )?to |\bno (?=\w+ (?:needed|necessary|required)\b))"
+    r"|\bpas (?:besoin )?(?:de |d'|du )|\bnothing (?:\w+ )?to )"
     r"(?:a |an |any |the |un |una |unos |el |la |le |les |die |eine |einen )?$"
 )
-# "no refund or dispute needed", "keine Erstattung nötig", "kein Erstattungswunsch": the
-# money word after a "no", declined by what follows it.
+# "no refund needed", "no refund or dispute needed", "keine Erstattung nötig", "kein
+# Erstattungswunsch": the money word after a "no", declined by what follows it (which the
+# text before the word, all ``_DECLINED_BEFORE`` sees, cannot show).
 _NO_BEFORE = re.compile(r"\b(?:no|keine?n?|ningun[oa]?|aucune?|pas de) $")
 _DECLINED_AFTER = re.compile(
     r"\w*?(?:s?wunsch\b|(?: (?:or|and|nor|oder|noch|ni|o|ou|y|et|und) \w+)?"
