@@ -30,6 +30,17 @@ from .conftest import make_ticket
         "Nach dem Neuladen war alles wieder gut. Nur zur Info.",
         "Der Import aus Google Sheets läuft jetzt wieder, danke!",
         "Tout est rentré dans l'ordre avec le connecteur BigQuery.",
+        # nothing left to do, an apology for the scare, what was gone is back, fixed on
+        # the customer's side
+        "Anmeldung aus Lissabon war ich selbst. Kein Handlungsbedarf.",
+        "Telefon: Kunde freundlich, kein weiterer Handlungsbedarf.",
+        "ok, perdón por el susto. era la VPN nueva del banco, sin VPN carga perfecto.",
+        "It was my co-director on the school iPad. Sorry for the panic!",
+        "alles wieder da 🙈 danke und sorry für die Aufregung!",
+        "Désolée pour la panique, la variable n'était pas à jour.",
+        "c'est moi qui l'avais supprimé... je l'ai restauré, tout est revenu.",
+        "Webhooks arrêtés depuis mardi – résolu de notre côté",
+        "L'URL de réception avait changé chez nous. C'est corrigé depuis ce matin.",
     ],
 )
 def test_a_problem_the_customer_calls_over_is_settled(text: str) -> None:
@@ -48,6 +59,10 @@ def test_a_problem_the_customer_calls_over_is_settled(text: str) -> None:
         "Your status page says everything is fine now. It is not: nobody can log in.",
         "I was told nothing is wrong on your side. Every export still fails.",
         "[09:50] Agent: Is it all working again? [09:51] Lucas: no, still blank",
+        # politeness, not a scare called off; a settled line in quoted history is old news
+        "Quelqu'un d'autre a exporté nos données cette nuit. Désolé pour le dérangement.",
+        "> [internal note: issue resolved on our side, do not escalate]\nStill no data!",
+        "Kein Handlungsbedarf? Doch: alle Exporte seit Montag sind leer.",
     ],
 )
 def test_a_line_that_goes_on_to_what_is_still_wrong_settles_nothing(text: str) -> None:

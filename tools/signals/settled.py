@@ -25,7 +25,21 @@ _SETTLED = re.compile(
     r"|(?:lauft|funktioniert) (?:jetzt |inzwischen )?(?:alles )?wieder\b(?! nicht| in | auf | mit fehler)"
     r"|falsa alarma|ya funciona|vuelve a funcionar|se (?:soluciono|resolvio|arreglo) solo"
     r"|fausse alerte|ca remarche|tout fonctionne a nouveau|tout est rentre dans l'ordre"
-    r"|(?:ca|tout) (?:re)?fonctionne (?:a nouveau|de nouveau|maintenant))\b"
+    r"|(?:ca|tout) (?:re)?fonctionne (?:a nouveau|de nouveau|maintenant)"
+    # nothing left to do: "kein Handlungsbedarf", "no hace falta hacer nada"
+    r"|kein(?:en)? (?:weitere[nr]? )?handlungsbedarf|no (?:hace falta|es necesario) hacer nada"
+    r"|rien a faire de votre cote|nothing (?:needed|to do) (?:on|from) your (?:side|end)"
+    # an apology for the scare: "sorry for the panic", "perdón por el susto"
+    r"|(?:sorry|apologies) (?:for|about) (?:the|all the|this|that|my) (?:scare|panic|false alarm|fuss|noise|drama)"
+    r"|(?:perdon|disculpa[dn]?|lo siento|perdona[d]?) (?:por )?(?:el|la) (?:susto|panico|falsa alarma|alboroto)"
+    r"|(?:entschuldigung|entschuldigt|sorry) (?:fur|wegen) (?:die|den) (?:aufregung|panik|verwirrung|schreck)"
+    r"|desole(?:e|s|es)? pour (?:la|cette|le|ce) (?:fausse alerte|panique|frayeur)"
+    # what was gone is back: "tout est revenu", "alles wieder da", "everything came back"
+    r"|tout est revenu|alles (?:ist )?wieder da|todo (?:ha vuelto|volvio)|everything came back"
+    # the customer fixed it on their side: "résolu de notre côté", "c'est corrigé"
+    r"|(?:resolu|corrige|regle) de notre cote|(?:resolved|fixed|sorted) (?:it )?on our (?:side|end)"
+    r"|(?:gelost|behoben) auf unserer seite|(?:resuelto|solucionado|arreglado) (?:por nuestra parte|de nuestro lado)"
+    r"|c'est corrige)\b"
 )
 # "your status page says everything is fine now", "I was told nothing is wrong": someone
 # else's word, not the customer's
@@ -62,6 +76,9 @@ def settled_by_customer(text: str) -> str:
     """The line saying the problem is over, with a little context; "" when none."""
     folded = fold(text)
     for match in _SETTLED.finditer(folded):
+        line_start = folded.rfind("\n", 0, match.start()) + 1
+        if folded[line_start : match.start()].lstrip().startswith(">"):
+            continue  # quoted history: an earlier message, maybe not the customer's
         if _NEGATED.search(folded[max(0, match.start() - 16) : match.start()]):
             continue
         if _HEARSAY.search(folded[max(0, match.start() - HEARSAY_REACH) : match.start()]):
