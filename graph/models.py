@@ -293,6 +293,9 @@ class TriageResult(_Model):
     # The line saying the problem is over ("panic over", "ya funciona"): what is left is
     # routine (tools/signals/settled.py); empty when there is none.
     settled: str = ""
+    # The words declining money back ("no refund or dispute needed") when nothing else in
+    # the ticket asks for money (tools/signals/intents.py); empty when there are none.
+    money_declined: str = ""
 
 
 class KBHit(_Model):

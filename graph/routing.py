@@ -293,6 +293,10 @@ REASON_ROLE: dict[str, tuple[Role, TriggerKind]] = {
 }
 
 
+# Reasons that are money back, which a customer can decline in so many words.
+MONEY_REASONS = frozenset({"refund_or_credit", "chargeback"})
+
+
 def possible_exposure(state: SupportState, policy: Policy) -> EscalationTrigger | None:
     """Data or credentials may have been exposed → Security checks before anything is sent.
 
@@ -331,6 +335,8 @@ def person_needed(state: SupportState, policy: Policy) -> EscalationTrigger | No
         return None
     if triage.settled:  # "panic over": the heads read the incident the story began with
         return None
+    if signals.reason in MONEY_REASONS and triage.money_declined:
+        return None  # "no refund or dispute needed": the money the heads read is declined
     role, kind = REASON_ROLE.get(signals.reason, (OWNER_ROLE[triage.category], "review"))
     read = (
         f"p={signals.person:.2f}"
@@ -484,17 +490,12 @@ def very_angry_enterprise(tier: str, triage: TriageResult) -> str:
     calmly. The triage node raises such a ticket to High (the rubric's high-value customer
     materially hurt) and the escalation rules send it to the Success team.
     """
-    if tier != "Enterprise":
+    if tier != "Enterprise" or triage.settled:  # "sorry for the panic": the anger is over
         return ""
     if triage.sentiment_score <= VERY_ANGRY:
         return f"very angry by the words (sentiment {triage.sentiment_score:+.2f})"
     read = triage.signals
-    if (
-        read is not None
-        and read.reason == "angry_high_value"
-        and read.reason_p >= ANGRY_READ_AT
-        and not triage.settled
-    ):
+    if read is not None and read.reason == "angry_high_value" and read.reason_p >= ANGRY_READ_AT:
         return f"read as very angry (p={read.reason_p:.2f})"
     return ""
 

@@ -32,7 +32,7 @@ from supportgraph.tools.accounts.ledger import Charge, charges_for, duplicate_ch
 from supportgraph.tools.accounts.refunds import requested
 from supportgraph.tools.knowledge.passages import supporting_sentence
 from supportgraph.tools.signals.entities import extract_entities
-from supportgraph.tools.signals.intents import MONEY_INTENTS, money_settled
+from supportgraph.tools.signals.intents import MONEY_INTENTS, money_declined, money_settled
 from supportgraph.tools.signals.ticket_text import content_text
 
 SUCCESS_AREAS = {"billing", "plans", "account", "product"}
@@ -173,7 +173,7 @@ def _money_and_account(
         return [], actions, ""
     if not verification.verified:
         asked = [_ACTION_KINDS[k] for k in ("refund", "credit", "chargeback") if k in intents]
-        if duplicate and not asked and not money_settled(text):
+        if duplicate and not asked and not (money_settled(text) or money_declined(text)):
             asked = ["refund"]
         if not asked:
             # A general billing question is answered without the ledger; nothing to hold.

@@ -13,7 +13,7 @@ from supportgraph.graph.state import SupportState
 from supportgraph.tools.signals.boilerplate import without_boilerplate
 from supportgraph.tools.signals.disowned import disowned_activity
 from supportgraph.tools.signals.foreign_data import foreign_data
-from supportgraph.tools.signals.intents import find_requests
+from supportgraph.tools.signals.intents import MONEY_INTENTS, find_requests, money_declined
 from supportgraph.tools.signals.settled import settled_by_customer
 from supportgraph.tools.signals.ticket_text import content_text
 
@@ -46,6 +46,10 @@ def triage_ticket(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
         "request_evidence": tuple(r.evidence for r in requests.found),
         "obfuscation": requests.tricks,
     }
+    if not set(requests.intents) & MONEY_INTENTS:
+        declined = money_declined(text)
+        if declined:
+            update["money_declined"] = declined
     disowned = disowned_activity(text)
     if disowned:
         update["disowned"] = disowned

@@ -18,7 +18,7 @@ from supportgraph.runs.runner import resume_review, run_ticket
 from supportgraph.tools.accounts.customers import load_directory, verify
 from supportgraph.tools.delivery.relay import Relay
 from supportgraph.tools.signals.boilerplate import without_boilerplate
-from supportgraph.tools.signals.intents import find_requests
+from supportgraph.tools.signals.intents import find_requests, money_declined
 from supportgraph.tools.signals.normalize import inspect
 
 from .conftest import make_ticket
@@ -493,6 +493,61 @@ def test_person_first_requests_are_found_in_every_language_and_disguise(
 )
 def test_routine_questions_are_not_requests(text: str) -> None:
     assert find_requests(text).intents == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "declined"),
+    [
+        ("On the call she explained the two charges: no refund or dispute needed.", True),
+        ("Je ne demande ni remboursement ni fusion des comptes.", True),
+        ("No estoy pidiendo devolución, solo necesito entender la línea del IVA.", True),
+        ("Der Betrag ist korrekt, kein Erstattungswunsch.", True),
+        ("We are not asking for a refund, just an explanation.", True),
+        # asked for, asked about, or already come: not declined
+        ("Please refund the second charge.", False),
+        ("Is the annual plan refundable pro rata?", False),
+        ("Thanks for the refund, finance has reconciled it.", False),
+    ],
+)
+def test_money_declined_in_so_many_words_is_told_apart(text: str, declined: bool) -> None:
+    assert bool(money_declined(text)) is declined
+
+
+FRAUD_SCARE = (
+    "Hi,\n\nOur finance lead flagged two charges from Acme on the card this month and asked"
+    " whether it is fraud. I checked: one is the annual renewal, the other the proration for"
+    " the extra seats we added on the 12th. {last}\n\nCould you confirm I read the invoice"
+    " right?\n\nThanks,\nPriya"
+)
+
+
+def test_money_the_customer_declines_needs_no_person_and_money_asked_for_does(
+    context: Context, tmp_path: Path
+) -> None:
+    """The learned heads read a refund into a fraud scare the customer explained herself;
+    "no refund or dispute needed" says otherwise, and the twin that asks for one waits."""
+    declined, asked = (
+        make_ticket(
+            ticket_id=f"T-{name}",
+            customer_tier="Professional",
+            subject="FW: two Acme charges - fraud??",
+            message=FRAUD_SCARE.format(last=last),
+        )
+        for name, last in (
+            ("declined", "No refund or dispute needed."),
+            ("asked", "Please refund the second charge."),
+        )
+    )
+    with open_checkpointer(f"sqlite:///{tmp_path / 's.sqlite'}") as saver:
+        graph = build_graph(saver)
+        answered = run_ticket(graph, declined, context).snapshot
+        waiting = run_ticket(graph, asked, context).snapshot
+    assert "no refund or dispute needed" in answered.values["triage"].money_declined
+    assert not answered.interrupts
+    escalation = answered.values.get("escalation")
+    assert escalation is None or not escalation.needs_human
+    assert waiting.values["triage"].money_declined == ""
+    assert waiting.interrupts and waiting.values["escalation"].needs_human
 
 
 @pytest.mark.parametrize(

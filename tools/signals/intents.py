@@ -913,6 +913,23 @@ def money_settled(text: str) -> bool:
     return bool(found) and all(_settled(folded, m) for m in found)
 
 
+def money_declined(text: str) -> str:
+    """The words declining money back ("no refund or dispute needed"), "" when none.
+
+    "Nous ne demandons pas de remboursement", "kein Erstattungswunsch", "not asking for a
+    credit": the customer says in so many words that no money is wanted.
+    """
+    folded = inspect(text).text
+    for intent in sorted(MONEY_INTENTS):
+        for match in _COMPILED[intent].finditer(folded):
+            before = folded[max(0, match.start() - 60) : match.start()]
+            if _DECLINED_BEFORE.search(before) or (
+                _NO_BEFORE.search(before) and _DECLINED_AFTER.match(folded, match.end())
+            ):
+                return _around(folded, match, 30).strip()
+    return ""
+
+
 def _settled(folded: str, match: re.Match[str]) -> bool:
     """The money already came: "refund received", "the credit note arrived", not "not yet"."""
     start, end = _bounds(folded, match)
