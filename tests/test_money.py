@@ -151,6 +151,9 @@ def test_refund_request_without_a_duplicate_names_the_charge(store: Any, context
         ("Bitte löschen Sie unser Konto und alle Daten.", "deletion"),
         ("Under GDPR art. 15 send us all personal data you hold.", "gdpr"),
         ("Ich beantrage gemäß DSGVO Auskunft über meine Daten.", "gdpr"),
+        ("Bitte erteilen Sie mir Auskunft über die zu meiner Person gespeicherten Daten.", "gdpr"),
+        ("Ich verlange Auskunft nach Art. 15, und zwar vollständig.", "gdpr"),
+        ("Dies ist kein Test: Auskunftsersuchen nach Art. 15 DSGVO.", "gdpr"),
         ("Solicito, conforme al RGPD, el acceso a mis datos.", "gdpr"),
         ("Refund policy aside, we want our money back for March.", "refund"),
         ("If you cannot fix this by Friday, we want a refund.", "refund"),
@@ -487,6 +490,11 @@ def test_person_first_requests_are_found_in_every_language_and_disguise(
         "No estoy pidiendo devolución, solo necesito entender la línea del IVA.",
         "Der Betrag ist korrekt, kein Erstattungswunsch.",
         "Thanks for the refund, finance has reconciled it.",
+        # information asked for is not a data subject's access request, nor one said not to be
+        "Im Rahmen unserer Überprüfung bitte ich um kurze Auskunft zu folgenden Punkten.",
+        "Es handelt sich ausdrücklich nicht um eine Auskunftsanfrage nach Art. 15 DSGVO.",
+        "To be clear, this is not a GDPR request, we are updating our records of processing.",
+        "Il ne s'agit pas d'une demande d'accès RGPD, juste une question de documentation.",
         # the VAT term printed on an EU invoice
         'Our invoice says "reverse charge" but our VAT number is missing. Can you add it?',
     ],

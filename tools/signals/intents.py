@@ -492,7 +492,12 @@ _PATTERNS: dict[Intent, tuple[str, ...]] = {
         r"\b(?:all|every|any) (?:the )?(?:personal )?(?:data|information) (?:you|your company) (?:hold|have|store|keep|process)",
         r"\bcopy of (?:all )?(?:my|our) personal (?:data|information)\b",
         r"\bdelete (?:all )?(?:my|our) personal (?:data|information)\b",
-        r"\b(?:auskunft|auskunftsersuchen|auskunftsanfrage|selbstauskunft)",
+        r"\b(?:auskunftsersuchen|auskunftsanfrage|auskunftsbegehren|selbstauskunft)",
+        # "Auskunft" alone is any information ("bitte um kurze Auskunft zu folgenden
+        # Punkten"); a data subject's asks what is stored about them or cites the article
+        r"\bauskunft (?:\w+ ){0,6}(?:gespeichert\w*|verarbeitet\w*|personenbezogen\w*|zu meiner person"
+        r"|(?:meine|unsere)[nr]? (?:\w+ )?daten)",
+        r"\bauskunft (?:nach|gemass|gem\.?|laut) (?:art|§|dsgvo)",
         r"\brecht auf (?:vergessen|loschung|auskunft|datenubertragbarkeit|berichtigung)",
         r"\bpersonenbezogen\w* daten",
         r"\bderecho (?:al olvido|de acceso|de supresion|a la portabilidad|de rectificacion|de portabilidad)",
@@ -648,6 +653,8 @@ def find_requests(text: str, tier: str | None = None) -> Requests:
                 matches = (m for m in matches if not _deletion_policy_question(folded, m))
         if intent == "secrets_request":
             matches = (m for m in matches if not _revoked(folded, m))
+        if intent == "gdpr":
+            matches = (m for m in matches if not _said_not_to_be(folded, m))
         if intent == "other_customer_data":
             matches = (m for m in matches if not _anonymised_only(folded, m))
         match = next(iter(matches), None)
@@ -911,6 +918,21 @@ def money_settled(text: str) -> bool:
     folded = inspect(text).text
     found = [m for p in ("refund", "credit") for m in _COMPILED[p].finditer(folded)]
     return bool(found) and all(_settled(folded, m) for m in found)
+
+
+# "Es handelt sich ausdrücklich nicht um eine Auskunftsanfrage nach Art. 15 DSGVO", "this
+# is not a GDPR request", "no es una solicitud RGPD", "il ne s'agit pas d'une demande RGPD".
+_NOT_ONE = re.compile(
+    r"\b(?:nicht um (?:eine?n?|ein)|kein(?:e|en)?|(?:is|was|it'?s) not (?:a|an)|isn'?t (?:a|an)"
+    r"|no es (?:una?)|no se trata de (?:una?)|ne s'agit pas d'une?|n'est pas une?) "
+)
+NOT_ONE_REACH = 60  # characters before the request, in its clause, where "not a" may stand
+
+
+def _said_not_to_be(folded: str, match: re.Match[str]) -> bool:
+    """The text says it is not such a request: "ausdrücklich nicht um eine Auskunftsanfrage"."""
+    start, _ = _bounds(folded, match, ".?!\n;:")
+    return bool(_NOT_ONE.search(folded, max(start, match.start() - NOT_ONE_REACH), match.start()))
 
 
 def money_declined(text: str) -> str:
