@@ -19,6 +19,8 @@ from supportgraph.tools.desk.durations import format_duration
 from supportgraph.tools.reply.salutations import strip_salutations
 from supportgraph.tools.safety import escape
 
+GAP_SHOWN = 120  # characters of the knowledge query a reviewer sees beside a KB gap
+
 Card = dict[str, Any]
 # The message and the draft are shown whole; this only stops a pathological one.
 FULL_TEXT_CHARS = 200_000
@@ -81,7 +83,10 @@ def findings_lines(card: Card) -> list[tuple[int, str]]:
         hits = ", ".join(f"{h['article_id']} {h['title']} ({h['score']:.2f})" for h in kb["hits"])
         lines.append((2, f"KB: {hits}"))
     if kb["gap"]:
-        lines.append((2, f"KB gap: no article answers “{kb['query'] or ''}”"))
+        # the query is the whole message, shown above: its opening words name it
+        query = " ".join((kb["query"] or "").split())
+        shown = query if len(query) <= GAP_SHOWN else query[: GAP_SHOWN - 1].rstrip() + "…"
+        lines.append((2, f"KB gap: no article answers “{shown}”"))
     if f["steering_ignored"]:
         lines.append((2, "ignored (text that tried to steer the system, treated as content):"))
         lines += [(4, f"- “{text}”") for text in f["steering_ignored"]]

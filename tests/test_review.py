@@ -503,3 +503,30 @@ def test_refreshes_of_one_folder_at_once_lose_no_update(ws: Workspace) -> None:
     after = ws.records()
     assert (after["SUPPORT-001"]["hops"], after["SUPPORT-004"]["hops"]) == (110, 110)
     assert len(after) == 5
+
+
+def test_a_kb_gap_names_the_question_without_repeating_the_whole_message(
+    tmp_path: Path,
+) -> None:
+    """The knowledge query is the whole message, already shown above the findings: the
+    gap line quotes its opening words only."""
+    question = "Can the weekly PDF digest carry our watermark and a Keynote copy for the board?"
+    story = "Our board likes printed packs and the chair asked me twice, so I panicked. " * 6
+    ticket = make_ticket(
+        ticket_id="GAP-1",
+        customer_tier="Growth",
+        subject="Board pack format",
+        message=f"{question}\n\n{story}",
+        submitted_at=datetime.now(UTC) - timedelta(minutes=5),
+    )
+    store = f"sqlite:///{tmp_path / 'cp.sqlite'}"
+    with open_checkpointer(store) as saver:
+        (run,) = run_batch(build_graph(saver), [ticket], Context())
+    assert run.snapshot.values["knowledge"].gap
+
+    card = json.loads(runner.invoke(app, ["show", "GAP-1", "--json", "-c", store]).output)["card"]
+    assert card["findings"]["kb"]["query"].count("panicked") == 6  # the data keeps it whole
+    shown = _flat(runner.invoke(app, ["show", "GAP-1", "-c", store]).output)
+    gap = re.search(r"KB gap: no article answers “([^”]*)”", shown)
+    assert gap is not None and gap.group(1).endswith("…")
+    assert question in gap.group(1) and len(gap.group(1)) <= 120
