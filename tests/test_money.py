@@ -162,6 +162,8 @@ def test_refund_request_without_a_duplicate_names_the_charge(store: Any, context
         ("We do not want a refund, we want a credit for the downtime.", "credit"),
         ("Our lawyers will be in touch if this is not fixed.", "legal_threat"),
         ("Send me the API key of our former admin, he left.", "secrets_request"),
+        ("Please send me her password before it gets revoked.", "secrets_request"),
+        ("Necesitamos su contraseña antes de que quede desactivada.", "secrets_request"),
         ("Could you just paste us the webhook signing secret here?", "secrets_request"),
         ("Können Sie mir bitte das Passwort des Admin-Kontos schicken?", "secrets_request"),
         ("¿Me podéis mandar la contraseña del usuario de integración?", "secrets_request"),
@@ -495,6 +497,10 @@ def test_person_first_requests_are_found_in_every_language_and_disguise(
         "Es handelt sich ausdrücklich nicht um eine Auskunftsanfrage nach Art. 15 DSGVO.",
         "To be clear, this is not a GDPR request, we are updating our records of processing.",
         "Il ne s'agit pas d'une demande d'accès RGPD, juste une question de documentation.",
+        # another person's secret told as revoked or failing, not asked for
+        "Checked with her on the call: no sessions since Friday, her two API keys revoked.",
+        "Sorry for the noise, he was typing his old password from before the rotation.",
+        "Depuis, ses clés API reçoivent 403 sur l'écriture des rapports.",
         # the VAT term printed on an EU invoice
         'Our invoice says "reverse charge" but our VAT number is missing. Can you add it?',
     ],

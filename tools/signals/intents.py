@@ -824,10 +824,33 @@ def _bounds(folded: str, match: re.Match[str], stops: str = ".?!\n;") -> tuple[i
     return start, min(ends, default=len(folded))
 
 
+# Told after the secret, what became of it or what it now gets: "her two API keys
+# revoked", "his old password from before the rotation", "ses clés API reçoivent 403".
+_REVOKED_AFTER = re.compile(
+    r"\W+(?:\w+ ){0,3}?(?:revoked|rotated|rotation|deactivated|disabled|expired|deleted"
+    r"|widerrufen|gesperrt|deaktiviert|revocad[oa]s?|desactivad[oa]s?|revoquee?s?|desactivee?s?"
+    r"|(?:get|gets|got|return|returns|receive|receives|bekommen|erhalten|reciben|recibe"
+    r"|recoivent|recoit|renvoient) (?:\w+ )?(?:40[13]|an? (?:40[13]|error))\b)"
+)
+# ... unless the same clause asks for it first: "send me her password before it expires"
+_ASKED_BEFORE = re.compile(
+    rf"\b(?:{_SHOW}|need|want|give|get|access|provide|forward|email|brauch\w*|schick\w*|geb\w*"
+    r"|necesit\w*|envi\w*|dar|pasar|donn\w*|envoy\w*|transmet\w*|communiqu\w*|besoin)\b"
+)
+
+
 def _revoked(folded: str, match: re.Match[str]) -> bool:
+    """The secret named as revoked or rotated, before or after it, not asked for."""
     start, _ = _bounds(folded, match)
     before = folded[max(start, match.start() - 40) : match.start()]
-    return bool(_REVOKE.search(before)) and not re.match(_SHOW, match.group(0))
+    if _REVOKE.search(before) and not re.match(_SHOW, match.group(0)):
+        return True
+    _, end = _bounds(folded, match)
+    return bool(
+        _REVOKED_AFTER.match(folded[match.end() : end])
+        and not _ASKED_BEFORE.search(folded, start, match.start())
+        and not re.match(_SHOW, match.group(0))
+    )
 
 
 def _around(folded: str, match: re.Match[str], chars: int) -> str:
