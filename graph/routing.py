@@ -154,6 +154,13 @@ GUARDED_AT = 0.7
 # the rest of the judgement reads a harmless ticket (cross-validated in tests/tune_judgement.py:
 # at 0.2 it catches a third of the missed exposures for two false alarms in 355).
 EXPOSURE_AT = 0.2
+# ... and for a ticket triage reads as a how-to, thanks, praise or a feature idea ("how
+# quickly does revoking a share link take effect?", "401 in Postman but not with curl"):
+# on the tuning set's out-of-fold readings through the graph, 6 of 163 false alarms came
+# from an exposure read between 0.2 and 0.35 on such tickets, and no ticket needing a
+# person relied on one (the same from 0.3 up to 0.5; docs/judgement_eval.md, seventeenth
+# round).
+ROUTINE_EXPOSURE_AT = 0.35
 EXPOSURE_EFFECTS = frozenset({"exposure"})
 
 
@@ -305,7 +312,8 @@ def possible_exposure(state: SupportState, policy: Policy) -> EscalationTrigger 
     """
     triage = state["triage"]
     signals = triage.signals
-    if signals is None or signals.exposure < EXPOSURE_AT or triage.priority == "Critical":
+    at = ROUTINE_EXPOSURE_AT if self_serve(triage.routine) else EXPOSURE_AT
+    if signals is None or signals.exposure < at or triage.priority == "Critical":
         return None
     if triage.settled:  # "false alarm, it was our own admin": the heads read the scare
         return None

@@ -33,6 +33,7 @@ from supportgraph.graph.routing import (
     sla_breached,
     specialist_tool_failure,
     specialists_for,
+    very_angry_enterprise,
 )
 from supportgraph.graph.state import SupportState
 from supportgraph.tools.desk.sla import load_policy, sla_status
@@ -241,6 +242,27 @@ def test_a_plausible_exposure_goes_to_security_even_below_critical() -> None:
     assert possible_exposure(state(triage=calm), THRESHOLD) is None
 
 
+def test_a_how_to_goes_to_security_only_on_a_likelier_exposure() -> None:
+    # "How quickly does revoking a share link take effect?" reads 0.3 exposed: a question
+    # about the feature, answered without a person; a how-to that reads 0.5 still waits.
+    for routine in ("howto", "thanks", "praise", "feature_idea"):
+        question = triage(priority="Low", routine=routine, signals=signals(exposure=0.3))
+        assert possible_exposure(state(triage=question), THRESHOLD) is None, routine
+        likelier = triage(priority="Low", routine=routine, signals=signals(exposure=0.5))
+        assert possible_exposure(state(triage=likelier), THRESHOLD) is not None, routine
+
+
+def test_money_the_customer_declines_sends_no_learned_money_reason_to_a_person() -> None:
+    read = signals(person=0.9, reason="refund_or_credit")
+    declined = triage(priority="Medium", signals=read, money_declined="no refund needed")
+    assert person_needed(state(triage=declined), THRESHOLD) is None
+    assert person_needed(state(triage=triage(priority="Medium", signals=read)), THRESHOLD)
+    # a reason that is not money still counts: "no refund needed, but our data was exposed"
+    privacy = signals(person=0.9, reason="privacy_incident")
+    worried = triage(priority="Medium", signals=privacy, money_declined="no refund needed")
+    assert person_needed(state(triage=worried), THRESHOLD) is not None
+
+
 def test_the_learned_reason_picks_the_team_and_the_kind() -> None:
     refund = triage(priority="Medium", signals=signals(person=0.8, reason="refund_or_credit"))
     trigger = person_needed(state(triage=refund), THRESHOLD)
@@ -289,6 +311,11 @@ def test_a_problem_the_customer_calls_over_sends_no_learned_alarm_to_a_person() 
     settled = triage(priority="Low", signals=scare, settled="false alarm, it was our admin")
     assert person_needed(state(triage=settled), THRESHOLD) is None
     assert person_needed(state(triage=triage(priority="Low", signals=scare)), THRESHOLD)
+    # nor is the customer who was angry before it was over a very angry one
+    furious = triage(priority="Low", signals=scare, sentiment_score=-0.9)
+    assert very_angry_enterprise("Enterprise", furious)
+    calmed = furious.model_copy(update={"settled": "sorry for the panic"})
+    assert very_angry_enterprise("Enterprise", calmed) == ""
 
 
 def test_thanks_and_spam_close_without_specialists_or_knowledge() -> None:
