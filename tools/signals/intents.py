@@ -692,7 +692,7 @@ _THEIR_DATA = re.compile(
     # plan they're on", "cuántos pedidos tienen", "welchen Tarif sie haben", "quel forfait ils ont"
     r"|\bhow (?:many|much) (?:\w+ ){0,4}(?:they|they're|they are|he|she)\b"
     r"|\b(?:what|which) (?:plan|tier|package|pricing) (?:they|they're|they are|he|she|it)\b"
-    r"|\bcuant[oa]s? (?:\w+ ){0,4}(?:tienen|hacen|venden|facturan|ganan|pagan)\b"
+    r"|\bcuant[oa]s? (?:\w+ ){0,4}(?:tienen?|hacen?|venden?|facturan?|ganan?|pagan?)\b"
     r"|\bque (?:plan|tarifa) (?:tienen|usan|pagan|contrataron)\b"
     r"|\bwie viele? (?:\w+ ){0,4}(?:sie|die) (?:\w+ ){0,3}(?:haben|machen|verkaufen|zahlen|umsetzen)\b"
     r"|\bwelche[nms]? (?:tarif|plan|paket) (?:haben |nutzen |zahlen )?(?:sie|die)\b"
