@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import pytest
+
 from supportgraph.graph.models import (
     KBHit,
     KnowledgeReport,
@@ -198,14 +200,29 @@ def test_a_person_checks_what_the_judgement_says_a_person_must_handle() -> None:
     assert person_needed(state(triage=calm), THRESHOLD) is None
 
 
-def test_a_how_to_or_a_thank_you_goes_to_a_person_only_when_the_reading_is_nearly_sure() -> None:
-    # The rubric answers how-to questions, thanks, praise and feature ideas without a
-    # person: "what's your refund policy before we commit?" reads 0.6 "a person must act".
+@pytest.mark.parametrize(
+    ("rule", "reading", "unsure", "sure"),
+    [
+        # "what's your refund policy before we commit?" reads 0.6 "a person must act"
+        (person_needed, "person", 0.7, 0.95),
+        # "how quickly does revoking a share link take effect?" reads 0.3 exposed
+        (possible_exposure, "exposure", 0.3, 0.5),
+    ],
+)
+def test_a_how_to_or_a_thank_you_goes_to_a_person_only_on_a_surer_reading(
+    rule: Any, reading: str, unsure: float, sure: float
+) -> None:
+    # The rubric answers how-to questions, thanks, praise and feature ideas without a person.
     for routine in ("howto", "thanks", "praise", "feature_idea"):
-        unsure = triage(priority="Medium", routine=routine, signals=signals(person=0.7))
-        assert person_needed(state(triage=unsure), THRESHOLD) is None, routine
-        sure = triage(priority="Medium", routine=routine, signals=signals(person=0.95))
-        assert person_needed(state(triage=sure), THRESHOLD) is not None, routine
+        read = triage(priority="Medium", routine=routine, signals=signals(**{reading: unsure}))
+        assert rule(state(triage=read), THRESHOLD) is None, routine
+        surer = triage(priority="Medium", routine=routine, signals=signals(**{reading: sure}))
+        assert rule(state(triage=surer), THRESHOLD) is not None, routine
+        asked = triage(priority="Medium", signals=signals(**{reading: unsure}))
+        assert rule(state(triage=asked), THRESHOLD) is not None  # not read as routine
+
+
+def test_a_thank_you_read_unsure_closes_without_an_answer() -> None:
     assert closes_without_answer(
         state(triage=triage(priority="Low", routine="thanks", signals=signals(person=0.7)))
     )
@@ -240,16 +257,6 @@ def test_a_plausible_exposure_goes_to_security_even_below_critical() -> None:
     assert "possible security or privacy incident" in trigger.detail
     calm = triage(priority="Medium", signals=signals(exposure=0.05, person=0.2))
     assert possible_exposure(state(triage=calm), THRESHOLD) is None
-
-
-def test_a_how_to_goes_to_security_only_on_a_likelier_exposure() -> None:
-    # "How quickly does revoking a share link take effect?" reads 0.3 exposed: a question
-    # about the feature, answered without a person; a how-to that reads 0.5 still waits.
-    for routine in ("howto", "thanks", "praise", "feature_idea"):
-        question = triage(priority="Low", routine=routine, signals=signals(exposure=0.3))
-        assert possible_exposure(state(triage=question), THRESHOLD) is None, routine
-        likelier = triage(priority="Low", routine=routine, signals=signals(exposure=0.5))
-        assert possible_exposure(state(triage=likelier), THRESHOLD) is not None, routine
 
 
 def test_money_the_customer_declines_sends_no_learned_money_reason_to_a_person() -> None:
