@@ -962,7 +962,7 @@ def money_declined(text: str) -> str:
     """The words declining money back ("no refund or dispute needed"), "" when none.
 
     "Nous ne demandons pas de remboursement", "kein Erstattungswunsch", "not asking for a
-    credit": the customer says in so many words that no money is wanted.
+    refund": the customer says in so many words that no money is wanted.
     """
     folded = inspect(text).text
     for intent in sorted(MONEY_INTENTS):
