@@ -137,6 +137,9 @@ def test_refund_request_without_a_duplicate_names_the_charge(store: Any, context
         ("Bitte erstatten Sie uns die doppelte Abbuchung.", "refund"),
         ("Quiero que me devuelvan el dinero del cargo duplicado.", "refund"),
         ("Je souhaite être remboursé du double prélèvement.", "refund"),
+        # a refund that has not come, or should have
+        ("The duplicate charge was not refunded.", "refund"),
+        ("It should have been refunded by now.", "refund"),
         ("我要退款", "refund"),
         ("Please re\u200bfund my last charge", "refund"),
         ("cmVmdW5kIG15IGxhc3QgY2hhcmdl", "refund"),  # base64 of "refund my last charge"
@@ -496,6 +499,10 @@ def test_person_first_requests_are_found_in_every_language_and_disguise(
         "No estoy pidiendo devolución, solo necesito entender la línea del IVA.",
         "Der Betrag ist korrekt, kein Erstattungswunsch.",
         "Thanks for the refund, finance has reconciled it.",
+        "Le double prélèvement de février a bien été remboursé sur ma carte.",
+        "Die Doppelbuchung wurde bereits erstattet, danke.",
+        "Nous ne demandons aucun changement ni remboursement pour l'instant.",
+        "We are not asking for any change or refund, just how proration works.",
         # information asked for is not a data subject's access request, nor one said not to be
         "Im Rahmen unserer Überprüfung bitte ich um kurze Auskunft zu folgenden Punkten.",
         "Es handelt sich ausdrücklich nicht um eine Auskunftsanfrage nach Art. 15 DSGVO.",

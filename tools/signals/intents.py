@@ -760,6 +760,9 @@ _DECLINED_BEFORE = re.compile(
     r"|reclamons|attends|attendons|souhaite|souhaitons|sollicite|sollicitons)"
     r" (?:pas|nullement|ni|aucun|aucune) (?:besoin )?(?:de |d'|du |d'un |d'une )?"
     r"|\bpas (?:besoin )?(?:de |d'|du )|\bnothing (?:\w+ )?to )"
+    # the money word second in a list: "any change or refund", "aucun changement ni remboursement"
+    r"(?:(?:a |an |any |the |un |una |unos |el |la |le |les |die |eine |einen )?\w+"
+    r" (?:or|nor|ni|ou|o|oder|noch) )?"
     r"(?:a |an |any |the |un |una |unos |el |la |le |les |die |eine |einen )?$"
 )
 # "no refund needed", "no refund or dispute needed", "keine Erstattung nötig", "kein
@@ -779,6 +782,10 @@ _SETTLED_AFTER = re.compile(
 )
 _SETTLED_BEFORE = re.compile(
     r"\b(?:received|got|we've got|arrived) (?:the |your |our |a |that )?$"
+    # "it was refunded", "a bien été remboursé", "wurde erstattet", "fue reembolsado" (not
+    # "should have been refunded": "have been" is not among them)
+    r"|\b(?:was|were|has been|(?:a|ont) (?:bien |deja )?ete|wurde|wurden|fue|fueron|ha sido|han sido)"
+    r" (?:already |bien |ya |schon |bereits |deja |fully |comme prevu )?$"
     # "Thanks for the refund", "thanks re March refund" (not "thanks in advance for the
     # refund", "thanks for any refund you can give", "merci de nous rembourser")
     r"|\b(?:thanks?|thank you|danke|gracias|merci) (?:for|re|fur|por|pour) (?!any )(?:\w+ ){0,2}$"
