@@ -36,6 +36,9 @@ from supportgraph.tools.signals.intents import MONEY_INTENTS, money_declined, mo
 from supportgraph.tools.signals.ticket_text import content_text
 
 SUCCESS_AREAS = {"billing", "plans", "account", "product"}
+# A KB sentence about paying money back ("is refunded to the original payment method"),
+# not one naming "a refunded charge" among charges that only look like duplicates.
+_REFUND_TOLD = re.compile(r"\brefund(?!ed charge)", re.IGNORECASE)
 
 _CUES = {
     "duplicate_charge": r"\b(charged|billed) (twice|two times|double)|\bdouble[- ]charged?\b|\bduplicate (charge|payment)",
@@ -224,6 +227,7 @@ def _kb_answer(
 
     index = load_index(context.kb_path)
     text = content_text(ticket)
+    declined = bool(money_declined(text))
     hits = index.search(text, k=len(index), min_score=context.kb_min_score)
     for hit in hits:
         article = index.get(hit.article_id)
@@ -233,6 +237,8 @@ def _kb_answer(
         def unfit(sentence: str, body: str = article.body) -> bool:
             # A passage window may open mid-sentence: quote whole sentences only.
             whole = re.search(rf"(?:^|[.!?:]\s+|\n\s*(?:\d+\.\s+)?){re.escape(sentence)}", body)
+            if declined and _REFUND_TOLD.search(sentence):
+                return True  # "no refund needed": how refunds are paid answers nothing
             return whole is None or _recommends_what_they_have(sentence, current, catalog)
 
         sentence = supporting_sentence(hit.passage, text, skip=unfit)

@@ -21,7 +21,7 @@ from supportgraph.tools.signals.boilerplate import without_boilerplate
 from supportgraph.tools.signals.intents import find_requests, money_declined
 from supportgraph.tools.signals.normalize import inspect
 
-from .conftest import make_ticket
+from .conftest import NOW, make_ticket
 
 DUPLICATE = {
     "customer": "CreativeAgency Co",
@@ -731,3 +731,26 @@ def test_relays_claiming_refunds_on_a_new_machine_at_once_all_succeed(
             process.join(timeout=60)
         # claim() returns None when the charge had no earlier claim: each is new here.
         assert [answers.get(timeout=5) for _ in processes] == [None] * 4
+
+
+def test_a_charge_explained_and_no_refund_wanted_gets_the_billing_answer_without_refunds(
+    context: Context, tmp_path: Path
+) -> None:
+    """TUW-057 (look-alikes): two charges the customer explains herself (a Growth renewal,
+    then the upgrade to Professional), "no refund or dispute needed". The answer explains
+    charges: no plan comparison for plans she named as what she paid for, and no sentence
+    on how refunds are paid."""
+    folder = Path(__file__).parent / "data" / "judgement" / "lookalikes"
+    raw = next(
+        t
+        for t in json.loads((folder / "tickets.json").read_text("utf-8"))
+        if t["ticket_id"] == "TUW-057"
+    )
+    ticket = make_ticket(**(raw | {"submitted_at": NOW}))
+    with open_checkpointer(f"sqlite:///{tmp_path / 's.sqlite'}") as saver:
+        answered = run_ticket(build_graph(saver), ticket, context).snapshot
+    reply = answered.values["reply"]
+    assert not answered.interrupts and reply.status == "sent"
+    assert reply.citations == ("KB-007",)
+    assert "pick the right plan" not in reply.text and "already on" not in reply.text
+    assert "refund" not in reply.text.lower()

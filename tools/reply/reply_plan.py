@@ -168,7 +168,13 @@ def _situation(state: SupportState, decision: ReviewDecision | None, sources: So
         return _unhappy_enterprise(state, rules["angry_enterprise_customer"].team, sources)
     if success is not None and "feature_logged" in success.offers:
         return _feature_idea(state, success, sources)
-    if success is not None and (success.plans or triage.category == "sales"):
+    # A billing ticket names plans as what it was charged for ("the Growth renewal, then
+    # the upgrade to Professional"): the billing answer explains the charge, not the plans.
+    if (
+        success is not None
+        and triage.category != "billing"
+        and (success.plans or triage.category == "sales")
+    ):
         compared = _plans(state, success, sources)
         if compared is not None:
             return compared
