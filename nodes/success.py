@@ -18,6 +18,7 @@ from supportgraph.graph.models import (
     SpecialistReport,
     Ticket,
     Tier,
+    TriageResult,
 )
 from supportgraph.graph.state import SupportState
 from supportgraph.tools.accounts.catalog import (
@@ -32,7 +33,7 @@ from supportgraph.tools.accounts.ledger import Charge, charges_for, duplicate_ch
 from supportgraph.tools.accounts.refunds import requested
 from supportgraph.tools.knowledge.passages import supporting_sentence
 from supportgraph.tools.signals.entities import extract_entities
-from supportgraph.tools.signals.intents import MONEY_INTENTS, money_declined, money_settled
+from supportgraph.tools.signals.intents import MONEY_INTENTS, money_settled
 from supportgraph.tools.signals.ticket_text import content_text
 
 SUCCESS_AREAS = {"billing", "plans", "account", "product"}
@@ -160,14 +161,16 @@ def _account_actions(ticket: Ticket, intents: set[str], tier: str) -> list[Propo
 
 
 def _money_and_account(
-    ticket: Ticket, category: str, intents: set[str], context: Context, verification: Verification
+    ticket: Ticket, triage: TriageResult, context: Context, verification: Verification
 ) -> tuple[list[str], list[ProposedAction], str]:
     """Findings, proposed actions, and why account data was withheld (empty when verified).
 
     The ledger is read only for a verified sender. An unverified sender who claims a
     charge or asks for money back is a case for a person (the third value says why);
-    one who asks a general billing question is answered without account data.
+    one who asks a general billing question, or declines the money (triage's
+    ``money_declined``), is answered without account data.
     """
+    category, intents = triage.category, set(triage.requests)
     text = content_text(ticket)
     duplicate = _has("duplicate_charge", text)
     wants_ledger = category == "billing" or duplicate or bool(intents & MONEY_INTENTS)
@@ -176,7 +179,7 @@ def _money_and_account(
         return [], actions, ""
     if not verification.verified:
         asked = [_ACTION_KINDS[k] for k in ("refund", "credit", "chargeback") if k in intents]
-        if duplicate and not asked and not (money_settled(text) or money_declined(text)):
+        if duplicate and not asked and not (money_settled(text) or triage.money_declined):
             asked = ["refund"]
         if not asked:
             # A general billing question is answered without the ledger; nothing to hold.
@@ -214,12 +217,13 @@ def _recommends_what_they_have(sentence: str, current: str, catalog: dict[str, P
 
 
 def _kb_answer(
-    ticket: Ticket, context: Context, current: str, catalog: dict[str, Plan]
+    ticket: Ticket, context: Context, current: str, catalog: dict[str, Plan], declined: bool
 ) -> tuple[str, str] | None:
     """The best account/billing/plan article's supporting sentence, or None below threshold.
 
     Sentences that recommend what the customer already has (a Growth trial to a
-    Growth customer, an Enterprise agreement to an Enterprise customer) are passed over.
+    Growth customer, an Enterprise agreement to an Enterprise customer) are passed over, and
+    so is how refunds are paid when the customer ``declined`` one.
     """
     from supportgraph.tools.knowledge.kb_store import (
         load_index,  # numpy, bm25s, MiniLM: not at import
@@ -227,7 +231,6 @@ def _kb_answer(
 
     index = load_index(context.kb_path)
     text = content_text(ticket)
-    declined = bool(money_declined(text))
     hits = index.search(text, k=len(index), min_score=context.kb_min_score)
     for hit in hits:
         article = index.get(hit.article_id)
@@ -283,7 +286,7 @@ def advise_customer(state: SupportState, runtime: Runtime[Context]) -> dict[str,
                 f"Plan comparison ({' vs '.join(shown)}) from the plan catalog:\n\n{compare(shown, catalog)}"
             )
         account_findings, actions, unverified = _money_and_account(
-            ticket, category, set(triage.requests), context, verification
+            ticket, triage, context, verification
         )
         findings += account_findings
     except ConfigurationError as exc:
@@ -309,7 +312,7 @@ def advise_customer(state: SupportState, runtime: Runtime[Context]) -> dict[str,
         offers.append("strategy_session")
     steps: tuple[str, ...] = ()
     citations: tuple[str, ...] = ()
-    if grounded := _kb_answer(ticket, context, current, catalog):
+    if grounded := _kb_answer(ticket, context, current, catalog, bool(triage.money_declined)):
         sentence, article_id = grounded
         steps, citations = (f"{sentence} [{article_id}]",), (article_id,)
     entities = extract_entities(text)

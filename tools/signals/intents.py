@@ -848,15 +848,15 @@ _ASKED_BEFORE = re.compile(
 
 def _revoked(folded: str, match: re.Match[str]) -> bool:
     """The secret named as revoked or rotated, before or after it, not asked for."""
-    start, _ = _bounds(folded, match)
+    if re.match(_SHOW, match.group(0)):
+        return False
+    start, end = _bounds(folded, match)
     before = folded[max(start, match.start() - 40) : match.start()]
-    if _REVOKE.search(before) and not re.match(_SHOW, match.group(0)):
+    if _REVOKE.search(before):
         return True
-    _, end = _bounds(folded, match)
     return bool(
         _REVOKED_AFTER.match(folded[match.end() : end])
         and not _ASKED_BEFORE.search(folded, start, match.start())
-        and not re.match(_SHOW, match.group(0))
     )
 
 
@@ -930,8 +930,7 @@ def _not_asked(folded: str, match: re.Match[str]) -> bool:
         or folded.startswith("able", match.end())  # "is the annual plan refundable?"
         or _POLICY_AFTER.match(folded, match.end())
         or _POLICY_BEFORE.search(before)
-        or _DECLINED_BEFORE.search(before)
-        or bool(_NO_BEFORE.search(before) and _DECLINED_AFTER.match(folded, match.end()))
+        or _declined(folded, match)
         or _hypothetical(folded, match, after=True)
         or _GUARANTEE.search(near)
         or _AS_DATA.search(near)
@@ -974,12 +973,18 @@ def money_declined(text: str) -> str:
     folded = inspect(text).text
     for intent in sorted(MONEY_INTENTS):
         for match in _COMPILED[intent].finditer(folded):
-            before = folded[max(0, match.start() - 60) : match.start()]
-            if _DECLINED_BEFORE.search(before) or (
-                _NO_BEFORE.search(before) and _DECLINED_AFTER.match(folded, match.end())
-            ):
+            if _declined(folded, match):
                 return _around(folded, match, 30).strip()
     return ""
+
+
+def _declined(folded: str, match: re.Match[str]) -> bool:
+    """The money word declined: "not asking for a refund", "no refund or dispute needed"."""
+    before = folded[max(0, match.start() - 60) : match.start()]
+    return bool(
+        _DECLINED_BEFORE.search(before)
+        or (_NO_BEFORE.search(before) and _DECLINED_AFTER.match(folded, match.end()))
+    )
 
 
 def _settled(folded: str, match: re.Match[str]) -> bool:
