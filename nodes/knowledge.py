@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from langgraph.runtime import Runtime
 
 from supportgraph.graph.context import Context, context_of
-from supportgraph.graph.models import KnowledgeReport
+from supportgraph.graph.models import KBHit, KnowledgeReport
 from supportgraph.graph.state import SupportState
 from supportgraph.tools.signals.ticket_text import content_text
 
@@ -20,13 +21,42 @@ def ground_answer(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
 
     It reads nothing the specialists write, so the supervisor runs it beside them.
     """
+    context = context_of(runtime)
+    query = content_text(state["ticket"])
+    triage = state.get("triage")
+    language = triage.language if triage is not None else None
+    hits = find_articles(query, language, context.kb_path, context.kb_min_score)
+    return {"knowledge": KnowledgeReport(query=query, hits=tuple(hits), gap=not hits)}
+
+
+def find_articles(
+    query: str, language: str | None, kb_path: Path | None, min_score: float
+) -> list[KBHit]:
+    """The articles that answer ``query``, best first; none is a content gap.
+
+    A question not in English that the English index leaves without a hit is searched
+    again across languages (``tools.knowledge.crosslingual``).
+
+    Args:
+        query: The ticket's own words.
+        language: Its ISO 639-1 code from triage; detected here when None.
+        kb_path: The KB to search (None: the shipped one).
+        min_score: The hybrid score under which a hit does not count.
+    """
     from supportgraph.tools.knowledge.kb_store import (
         load_index,  # numpy, bm25s, MiniLM: not at import
     )
 
-    context = context_of(runtime)
-    ticket = state["ticket"]
-    query = content_text(ticket)
-    hits = load_index(context.kb_path).search(query, k=TOP_K, min_score=context.kb_min_score)
+    hits = load_index(kb_path).search(query, k=TOP_K, min_score=min_score)
     hits = [hit for hit in hits if hit.score >= RELATIVE_FLOOR * hits[0].score]
-    return {"knowledge": KnowledgeReport(query=query, hits=tuple(hits), gap=not hits)}
+    if hits or not query.strip():
+        return hits
+    if language is None:
+        from supportgraph.tools.signals.language import detect_language
+
+        language = detect_language(query)
+    if language == "en":
+        return hits
+    from supportgraph.tools.knowledge.crosslingual import crosslingual_hits
+
+    return crosslingual_hits(kb_path, query)
