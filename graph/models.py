@@ -305,6 +305,7 @@ class KBHit(_Model):
     title: str
     score: float
     passage: str
+    lead: float | None = None  # reranker score over the best other candidate; None: not reranked
 
 
 class SpecialistReport(_Model):

@@ -10,7 +10,9 @@ a convex fusion of scores that all live on a fixed 0..1 scale, so one threshold
 means the same thing for every query (reciprocal-rank fusion throws the scale away
 and measured worse than dense alone). The fused top ``rerank_depth`` are then
 reordered by a linear model over more signals (``tools.knowledge.rerank``); a hit keeps its
-fused score, which the gap threshold reads. The hit carries the best-matching passage.
+fused score, which the gap threshold reads, and carries its lead in the reranker's score
+over the best other candidate (``tools.knowledge.gate`` reads both) and the
+best-matching passage.
 """
 
 from __future__ import annotations
@@ -96,6 +98,16 @@ def _best_first(scores: np.ndarray, k: int) -> np.ndarray:
     """Positions of the ``k`` highest scores, best first (ties keep index order)."""
     top = _top(scores, k) if k < len(scores) else np.arange(len(scores))
     return top[np.argsort(-scores[top], kind="stable")]
+
+
+def _leads(positions: np.ndarray, model: np.ndarray) -> dict[int, float]:
+    """Each reranked candidate's model score minus the best score of the others."""
+    order = np.argsort(-model, kind="stable")
+    best, runner_up = model[order[0]], model[order[1]]
+    return {
+        int(position): round(float(score - (runner_up if i == order[0] else best)), 3)
+        for i, (position, score) in enumerate(zip(positions, model, strict=True))
+    }
 
 
 class HybridIndex:
@@ -322,10 +334,12 @@ class HybridIndex:
             scores = self._mode_scores(parts, mode)
             depth = self.settings.rerank_depth if mode == "hybrid" else 0
             top = _best_first(scores, max(k, depth))
+            leads: dict[int, float] = {}
             if depth > 1 and len(top) > 1:
                 head = top[:depth]
                 model = rerank_scores(self.rerank_features(query, parts, head))
                 top = np.concatenate([head[np.argsort(-model, kind="stable")], top[depth:]])
+                leads = _leads(head, model)
         sims = parts.get("passages")
         hits = []
         for position in top[:k]:
@@ -339,6 +353,7 @@ class HybridIndex:
                     title=article.title,
                     score=round(score, 3),
                     passage=self._best_passage(int(position), query, sims),
+                    lead=leads.get(int(position)),
                 )
             )
         return hits
