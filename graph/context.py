@@ -66,7 +66,8 @@ class Context:
         base_url: OpenAI-compatible endpoint for the LLM engine.
         low_confidence: Triage confidence under which a human reviews the ticket.
         kb_min_score: Hybrid retrieval score (0..1) under which a KB hit does not count
-            (a content gap); see docs/retrieval_eval.md for how it was chosen.
+            (a content gap): the floor of the relevance gate (tools/knowledge/gate.py);
+            see docs/retrieval_eval.md for how it was chosen.
         max_hops: Supervisor steps after which the run stops with an error.
         sla_policy: Path to an SLA policy JSON file; None uses the shipped default.
         kb_path: KB folder of markdown articles or a JSONL file (``SUPPORTGRAPH_KB``);
@@ -96,7 +97,7 @@ class Context:
     model: str = field(default_factory=lambda: _env("MODEL", "openai/gpt-4o-mini"))
     base_url: str | None = field(default_factory=lambda: os.environ.get("SUPPORTGRAPH_BASE_URL"))
     low_confidence: float = field(default_factory=lambda: _env_float("LOW_CONFIDENCE", 0.40))
-    kb_min_score: float = field(default_factory=lambda: _env_float("KB_MIN_SCORE", 0.30))
+    kb_min_score: float = field(default_factory=lambda: _env_float("KB_MIN_SCORE", 0.34))
     max_hops: int = 12
     sla_policy: Path | None = field(default_factory=lambda: _env_path("SLA_POLICY"))
     kb_path: Path | None = field(default_factory=lambda: _env_path("KB"))

@@ -10,6 +10,7 @@ from langgraph.runtime import Runtime
 from supportgraph.graph.context import Context, context_of
 from supportgraph.graph.models import KBHit, KnowledgeReport
 from supportgraph.graph.state import SupportState
+from supportgraph.tools.knowledge.gate import answers
 from supportgraph.tools.signals.ticket_text import content_text
 
 TOP_K = 3
@@ -34,6 +35,7 @@ def find_articles(
 ) -> list[KBHit]:
     """The articles that answer ``query``, best first; none is a content gap.
 
+    A hit counts only where the relevance gate (``tools.knowledge.gate``) says it answers.
     A question not in English that the English index leaves without a hit is searched
     again across languages (``tools.knowledge.crosslingual``).
 
@@ -41,13 +43,14 @@ def find_articles(
         query: The ticket's own words.
         language: Its ISO 639-1 code from triage; detected here when None.
         kb_path: The KB to search (None: the shipped one).
-        min_score: The hybrid score under which a hit does not count.
+        min_score: The hybrid score under which a hit does not count (the gate's floor).
     """
     from supportgraph.tools.knowledge.kb_store import (
         load_index,  # numpy, bm25s, MiniLM: not at import
     )
 
     hits = load_index(kb_path).search(query, k=TOP_K, min_score=min_score)
+    hits = [hit for hit in hits if answers(hit, min_score)]
     hits = [hit for hit in hits if hit.score >= RELATIVE_FLOOR * hits[0].score]
     if hits or not query.strip():
         return hits

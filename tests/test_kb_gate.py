@@ -1,0 +1,110 @@
+"""The relevance gate: a reply quotes an article only where the article answers the question."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from supportgraph.cli.app import app
+from supportgraph.graph.models import KBHit
+from supportgraph.tools.knowledge.gate import MIN_LEAD, SURE_MARGIN, answers
+
+runner = CliRunner()
+
+# TUC-015 of the tuning tickets: no help-centre article covers dashboard colours, yet the
+# slow-dashboards article (KB-013) scores 0.32 on it, over the old 0.30 floor.
+COLOUR_THEME = {
+    "ticket_id": "GATE-1",
+    "customer": "Meadowlark Apps",
+    "customer_tier": "Starter",
+    "channel": "Web",
+    "subject": "Change dashboard colours?",
+    "message": "Topic: Dashboards\nDetails: hi, is there any way to change the colour theme of"
+    " our dashboards? Our brand is navy/orange and the default teal clashes pretty badly"
+    " when we screenshot charts for our investor updates. I found where to upload a logo"
+    " but nothing for colours. thanks!",
+    "submitted_at": "-40m",
+}
+ROTATE_KEY = {
+    "ticket_id": "GATE-2",
+    "customer": "Tamarind Labs",
+    "customer_tier": "Growth",
+    "channel": "Email",
+    "subject": "Rotating our API key",
+    "message": "How do I rotate our API key? Our old IT admin created it and we want a fresh"
+    " one without breaking the nightly sync.",
+    "submitted_at": "-20m",
+}
+RESTORE_DASHBOARD = {
+    "ticket_id": "GATE-3",
+    "customer": "Quarry Lane Digital",
+    "customer_tier": "Growth",
+    "channel": "Email",
+    "subject": "Deleted a dashboard by mistake",
+    "message": "I deleted our 'Q3 Funnel' dashboard by accident an hour ago. Is there a way"
+    " to get it back myself?",
+    "submitted_at": "-15m",
+}
+
+
+def _run(tmp_path: Path, *tickets: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Run ``tickets`` through the graph as ``supportgraph run`` does; records by id."""
+    path = tmp_path / "tickets.json"
+    path.write_text(json.dumps(list(tickets)))
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["run", str(path), "--out", str(out), "--checkpoint", "memory://"])
+    assert result.exit_code == 0, result.output
+    lines = next(out.glob("*/tickets.jsonl")).read_text().splitlines()
+    return {r["ticket_id"]: r for r in map(json.loads, lines)}
+
+
+def test_a_question_no_article_answers_is_handed_off_not_answered_with_a_lookalike(
+    tmp_path: Path,
+) -> None:
+    record = _run(tmp_path, COLOUR_THEME)["GATE-1"]
+    assert record["kb_gap"] and record["kb_hits"] == []
+    assert "missing_knowledge" in record["escalation_reasons"]
+    # Neither the knowledge node nor a specialist quotes the slow-dashboards playbook.
+    assert "KB-013" not in record["citations"] and "[KB-" not in record["reply"]
+    assert "Here is how to do it" not in record["reply"]
+    assert "performance panel" not in record["reply"]
+
+
+@pytest.mark.parametrize(
+    ("ticket", "article"),
+    [(ROTATE_KEY, "KB-003"), (RESTORE_DASHBOARD, "KB-012")],
+    ids=["rotate-api-key", "restore-deleted-dashboard"],
+)
+def test_a_question_the_kb_answers_still_gets_its_article(
+    tmp_path: Path, ticket: dict[str, Any], article: str
+) -> None:
+    record = _run(tmp_path, ticket)[ticket["ticket_id"]]
+    assert not record["kb_gap"]
+    assert record["kb_hits"][0]["article_id"] == article
+    assert f"[{article}]" in record["reply"]
+
+
+def _hit(score: float, lead: float | None) -> KBHit:
+    return KBHit(article_id="KB-1", title="t", score=score, passage="p", lead=lead)
+
+
+@pytest.mark.parametrize(
+    ("score", "lead", "answered"),
+    [
+        (0.30 + SURE_MARGIN, None, True),
+        (0.31, MIN_LEAD, True),
+        (0.31, MIN_LEAD - 0.1, False),
+        (0.31, None, False),
+        (0.29, MIN_LEAD + 5, False),
+    ],
+    ids=["sure-score", "near-miss-that-stands-out", "near-miss-among-lookalikes",
+         "near-miss-not-reranked", "under-the-floor"],
+)  # fmt: skip
+def test_a_near_miss_answers_only_when_the_reranker_sets_it_apart(
+    score: float, lead: float | None, answered: bool
+) -> None:
+    assert answers(_hit(score, lead), min_score=0.30) is answered
