@@ -31,6 +31,7 @@ from supportgraph.tools.accounts.catalog import (
 from supportgraph.tools.accounts.customers import Verification, load_directory, verify
 from supportgraph.tools.accounts.ledger import Charge, charges_for, duplicate_charges, load_ledger
 from supportgraph.tools.accounts.refunds import requested
+from supportgraph.tools.knowledge.gate import answers
 from supportgraph.tools.knowledge.passages import supporting_sentence
 from supportgraph.tools.signals.entities import extract_entities
 from supportgraph.tools.signals.intents import MONEY_INTENTS, money_settled
@@ -219,7 +220,9 @@ def _recommends_what_they_have(sentence: str, current: str, catalog: dict[str, P
 def _kb_answer(
     ticket: Ticket, context: Context, current: str, catalog: dict[str, Plan], declined: bool
 ) -> tuple[str, str] | None:
-    """The best account/billing/plan article's supporting sentence, or None below threshold.
+    """The best account/billing/plan article's supporting sentence, or None.
+
+    Only articles the relevance gate (``tools.knowledge.gate``) says answer the ticket.
 
     Sentences that recommend what the customer already has (a Growth trial to a
     Growth customer, an Enterprise agreement to an Enterprise customer) are passed over, and
@@ -234,7 +237,7 @@ def _kb_answer(
     hits = index.search(text, k=len(index), min_score=context.kb_min_score)
     for hit in hits:
         article = index.get(hit.article_id)
-        if article.product_area not in SUCCESS_AREAS:
+        if article.product_area not in SUCCESS_AREAS or not answers(hit, context.kb_min_score):
             continue
 
         def unfit(sentence: str, body: str = article.body) -> bool:

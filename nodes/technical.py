@@ -9,6 +9,7 @@ from langgraph.runtime import Runtime
 from supportgraph.graph.context import Context, context_of
 from supportgraph.graph.models import SpecialistReport
 from supportgraph.graph.state import SupportState
+from supportgraph.tools.knowledge.gate import answers
 from supportgraph.tools.signals.entities import extract_entities, size_in_gb
 from supportgraph.tools.signals.ticket_text import content_text
 
@@ -38,7 +39,11 @@ def _findings(entities: dict[str, list[str]]) -> list[str]:
 
 
 def troubleshoot(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
-    """Extract entities, find the matching playbook articles and return their steps."""
+    """Extract entities, find the playbook articles that answer and return their steps.
+
+    A playbook is quoted only where the relevance gate (``tools.knowledge.gate``) says it
+    answers the ticket, as the knowledge node decides for its own hits.
+    """
     context = context_of(runtime)
     ticket = state["ticket"]
     text = content_text(ticket)
@@ -69,6 +74,7 @@ def troubleshoot(state: SupportState, runtime: Runtime[Context]) -> dict[str, An
             query, k=len(kb.articles), min_score=context.kb_min_score, meaning=text
         )
         if kb.get(hit.article_id).product_area not in NON_TECHNICAL_AREAS
+        and answers(hit, context.kb_min_score)
     ][:3]
     if not hits:
         return {
