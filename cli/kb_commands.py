@@ -60,6 +60,7 @@ def search(
     kb: KBOption = None,
 ) -> None:
     """Show the best-matching articles with scores and the passage that matched."""
+    from supportgraph.tools.knowledge.gate import answers
     from supportgraph.tools.knowledge.kb_store import connect, kb_key, log_search, open_index
 
     context = Context()
@@ -70,8 +71,9 @@ def search(
         raise _fail(str(exc)) from None
     hits = idx.search(query, k=k)
     top = hits[0] if hits else None
-    # Hits are in reranked order and keep their fused scores: any may clear the threshold.
-    answered = any(hit.score >= context.kb_min_score for hit in hits)
+    # Hits are in reranked order and keep their fused scores: any may pass the gate, which
+    # decides as the graph's nodes do (tools/knowledge/gate.py).
+    answered = any(answers(hit, context.kb_min_score) for hit in hits)
     with connect() as db:
         log_search(
             db,
@@ -87,7 +89,7 @@ def search(
     for column in ("#", "Article", "Title", "Score", "Passage"):
         table.add_column(column)
     for rank, hit in enumerate(hits, start=1):
-        mark = "" if hit.score >= context.kb_min_score else " (below threshold)"
+        mark = "" if answers(hit, context.kb_min_score) else " (does not answer)"
         snippet = escape.console(" ".join(hit.passage.split()), 100)
         table.add_row(
             str(rank),
@@ -98,7 +100,10 @@ def search(
         )
     console.print(table)
     if not answered:
-        console.print(f"No article scores above {context.kb_min_score}: logged as a content gap.")
+        console.print(
+            f"No article passes the relevance gate (score {context.kb_min_score} or more, "
+            "and sure or clearly ahead of the others): logged as a content gap."
+        )
 
 
 @kb_app.command("drafts")
