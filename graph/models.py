@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from supportgraph.tools.safety.redaction import mask_sensitive
+from supportgraph.tools.signals.credentials import pasted_credential
 
 Tier = Literal["Starter", "Growth", "Professional", "Enterprise"]
 Channel = Literal["Email", "Chat", "Phone", "Web"]
@@ -121,6 +122,21 @@ class Ticket(_Model):
     # the whole text sits in the blob store under this sha256 (tools/tickets/blobs.py).
     body_sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
     body_bytes: int | None = Field(default=None, ge=0)
+    # Where a key, token or password was written out in the words as they arrived, never
+    # the secret (masked on arrival, see ``_mask_sensitive``): a leaked credential
+    # (tools/signals/credentials.py); empty when there was none.
+    secret_written: str = Field(default="", max_length=200)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _note_written_secret(cls, data: Any) -> Any:
+        """Note a secret written out in the raw words, before masking removes it."""
+        if isinstance(data, dict):
+            words = [data.get(key) for key in ("subject", "message")]
+            found = pasted_credential("\n".join(w for w in words if isinstance(w, str)))
+            if found:
+                data = {**data, "secret_written": mask_sensitive(found)}
+        return data
 
     @field_validator("ticket_id")
     @classmethod
@@ -290,6 +306,9 @@ class TriageResult(_Model):
     # Words telling of another customer's data shown to this one ("the PDF you sent isn't
     # ours"): a cross-customer exposure (tools/signals/foreign_data.py); empty when none.
     foreign_data: str = ""
+    # Where a key, token or password is written out in the ticket (never the secret itself):
+    # a leaked credential (tools/signals/credentials.py); empty when there is none.
+    pasted_secret: str = ""
     # The line saying the problem is over ("panic over", "ya funciona"): what is left is
     # routine (tools/signals/settled.py); empty when there is none.
     settled: str = ""

@@ -187,6 +187,7 @@ def closes_without_answer(state: SupportState) -> bool:
         and triage.priority in ("Low", "Medium")
         and not triage.requests
         and not triage.obfuscation
+        and not triage.pasted_secret
         and (
             triage.signals is None
             or triage.signals.person < person_at(triage)
@@ -252,6 +253,21 @@ def foreign_data_shown(state: SupportState, policy: Policy) -> EscalationTrigger
     )
 
 
+def secret_in_ticket(state: SupportState, policy: Policy) -> EscalationTrigger | None:
+    """A key, token or password written out in the ticket → Security takes it over.
+
+    A leaked credential (tools/signals/credentials.py): the customer must rotate it, and
+    the copies in the desk's mail and chat logs must go, before any answer about the 401
+    it was pasted for is sent.
+    """
+    return _security_first(
+        "secret_in_ticket",
+        state["triage"].pasted_secret,
+        "a credential written out in the ticket",
+        policy,
+    )
+
+
 def _security_first(
     rule: str, evidence: str, what: str, policy: Policy
 ) -> EscalationTrigger | None:
@@ -277,8 +293,8 @@ def critical_priority(state: SupportState, policy: Policy) -> EscalationTrigger 
     if triage.priority != "Critical":
         return None
     exposure = triage.signals is not None and triage.signals.effect in EXPOSURE_EFFECTS
-    # a possible takeover, or another customer's data shown here, is Security's
-    exposure = exposure or bool(triage.disowned) or bool(triage.foreign_data)
+    # a possible takeover, another customer's data shown here or a leaked secret is Security's
+    exposure = exposure or bool(triage.disowned or triage.foreign_data or triage.pasted_secret)
     return EscalationTrigger(
         rule="critical_priority",
         team=policy.team("security" if exposure else "engineering"),
@@ -593,6 +609,7 @@ EscalationRule = Callable[[SupportState, Policy], EscalationTrigger | None]
 ESCALATION_RULES: tuple[EscalationRule, ...] = (
     disowned_activity,
     foreign_data_shown,
+    secret_in_ticket,
     critical_priority,
     person_first_request,
     money_or_account_action,

@@ -26,8 +26,9 @@ def triage_ticket(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
     customer says is over (then at most Low, and no learned alarm) come from the same
     deterministic checks whichever engine classified the ticket, so the safety policy
     never depends on a model's mood. So does another customer's data shown to this one
-    (then Critical). A how-to question with nothing else in it is Low, and a very angry
-    Enterprise customer (``very_angry_enterprise``) at least High.
+    (then Critical), and a key or password written out in the ticket (noted on arrival,
+    then at least High). A how-to question with nothing else in it is Low, and a very
+    angry Enterprise customer (``very_angry_enterprise``) at least High.
     """
     from supportgraph.tools.knowledge.kb_store import encode_query_ahead  # numpy: not at import
     from supportgraph.tools.triage.engines import engine_for  # scikit-learn, ONNX: not at import
@@ -75,7 +76,18 @@ def triage_ticket(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
                 f"another customer's data shown to this one ({foreign!r}): a cross-customer "
                 "exposure, Critical on the safe side",
             )
-    if settled:
+    secret = ticket.secret_written  # noted on arrival, before the secret was masked
+    if secret:
+        update["pasted_secret"] = secret
+        if update.get("priority", result.priority) in ("Medium", "Low"):
+            _set_priority(
+                update,
+                result,
+                "High",
+                f"a key or password written out in the ticket ({secret}): a leaked "
+                "credential to rotate, at least High",
+            )
+    if settled and not secret:
         update["settled"] = settled
         if result.priority in ("Critical", "High"):
             _set_priority(
@@ -89,7 +101,7 @@ def triage_ticket(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
         and result.category != "billing"
         and update.get("priority", result.priority) == "Medium"
         and (result.signals is None or result.signals.effect != "cosmetic")
-        and not (requests.found or disowned or foreign)
+        and not (requests.found or disowned or foreign or secret)
     ):
         # The rubric's Low: "general questions, how-to and documentation requests"; a
         # question about an invoice line stays Medium, the rubric's billing question, and

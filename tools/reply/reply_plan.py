@@ -186,9 +186,12 @@ def _handover_team(
 ) -> str | None:
     """The team that answers in person rather than with an article, if any.
 
-    Another customer's data, secrets or a legal threat asked for, or a ticket read as such
-    a matter (or a security one) without a request the patterns name.
+    Another customer's data, secrets or a legal threat asked for, a key or password written
+    out in the ticket (Security has it rotated), or a ticket read as such a matter (or a
+    security one) without a request the patterns name.
     """
+    if triage.pasted_secret:
+        return sources.teams.for_role("security")
     person_first = [r for r in triage.requests if r in REQUEST_ROLE]
     if person_first:
         return sources.teams.for_role(REQUEST_ROLE[person_first[0]])

@@ -117,6 +117,28 @@ _PHONE = re.compile(
     r"|(?<![\w+])\+\d{8,14}\b"
 )
 
+# A password written out after its name, in the four languages: "password: Hunter2024!",
+# "contraseña Cordillera#2024!", "Passwort ist Sommer2024", "mot de passe : Lyon!1987".
+_PASSWORD = re.compile(
+    r"(?i)\b(?:password|passwort|kennwort|contrase(?:ñ|n)a|mot de passe|pwd)"
+    r"(?:\s*[=:]|\s+(?:is|ist|es|est|lautet|was|war|era|etait|était))?\s*[:=]?\s*[\"'“«]?"
+    r"(?P<value>[^\s\"'”»]{6,64})"
+)
+
+
+def _passwords(text: str) -> Iterator[Span]:
+    """Passwords written out: a value with a letter and a digit or a symbol, not a word."""
+    for match in _PASSWORD.finditer(text):
+        value = match.group("value").rstrip(".,;)")
+        if (
+            any(c.isalpha() for c in value)
+            and any(c.isdigit() or c in "!#$%&*+?@^~" for c in value)
+            and not value.endswith(("…", "..."))
+            and len(set(value)) > 3
+        ):
+            yield "API_KEY", match.start("value"), match.start("value") + len(value)
+
+
 # Order matters: earlier finders claim their span first (a key is not a phone number,
 # an SSN is never a phone number, a card inside an address line is still a card).
 _FINDERS: tuple[tuple[str, Finder], ...] = (
@@ -135,6 +157,8 @@ _FINDERS: tuple[tuple[str, Finder], ...] = (
             "API_KEY",
             re.compile(
                 r"\b(?:sk|pk|rk)[-_](?:live|test|proj)?[-_]?[A-Za-z0-9_-]{16,}"
+                # a service's own keys in the same style: "ak_live_7f3c9e21d4b84a0c9b55e1f2a6d07c13"
+                r"|\b[a-z]{2,4}_(?:live|test|prod)_[A-Za-z0-9]{16,}"
                 r"|\bwhsec_[A-Za-z0-9]{16,}"
                 r"|\bgh[pousr]_[A-Za-z0-9]{20,}"
                 r"|\bgithub_pat_[A-Za-z0-9_]{20,}"
@@ -158,6 +182,7 @@ _FINDERS: tuple[tuple[str, Finder], ...] = (
             ),
         ),
     ),
+    ("API_KEY", _passwords),
     (
         "EMAIL",
         _regex(
