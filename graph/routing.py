@@ -162,15 +162,6 @@ EXPOSURE_AT = 0.2
 # round).
 ROUTINE_EXPOSURE_AT = 0.35
 EXPOSURE_EFFECTS = frozenset({"exposure"})
-# A sales question or feedback has no person-first matter of its own in the rubric (a quote,
-# a plan comparison, a complaint about the new navigation): read as needing a person, it
-# goes to one only when the judgement also names a reason at this probability (a
-# downgrade, another customer's figures, a deletion). On the tuning set's out-of-fold
-# readings through the graph, 8 of the 152 false alarms were such tickets read with every
-# reason under 0.2, and no ticket needing a person was (docs/judgement_eval.md, eighteenth
-# round).
-NAMELESS_CATEGORIES = frozenset({"sales", "feedback"})
-NAMED_REASON_AT = 0.2
 
 
 def closes_without_answer(state: SupportState) -> bool:
@@ -364,19 +355,12 @@ def person_needed(state: SupportState, policy: Policy) -> EscalationTrigger | No
     if signals is None or triage.priority == "Critical":
         return None
     person = signals.person >= person_at(triage)
-    guarded = signals.guarded >= GUARDED_AT
-    if not (person or guarded):
+    if not (person or signals.guarded >= GUARDED_AT):
         return None
     if triage.settled:  # "panic over": the heads read the incident the story began with
         return None
     if signals.reason in MONEY_REASONS and triage.money_declined:
         return None  # "no refund or dispute needed": the money the heads read is declined
-    if (
-        not guarded
-        and triage.category in NAMELESS_CATEGORIES
-        and signals.reason_p < NAMED_REASON_AT
-    ):
-        return None  # a quote or a complaint read as "a person", for no reason the rubric names
     role, kind = REASON_ROLE.get(signals.reason, (OWNER_ROLE[triage.category], "review"))
     read = (
         f"p={signals.person:.2f}"

@@ -270,30 +270,6 @@ def test_money_the_customer_declines_sends_no_learned_money_reason_to_a_person()
     assert person_needed(state(triage=worried), THRESHOLD) is not None
 
 
-def test_a_sales_question_or_feedback_goes_to_a_person_only_for_a_reason_the_rubric_names() -> None:
-    # "Angebot für ca. 60 Nutzer": a quote read 0.65 "a person must act", every reason under 0.2.
-    quote = triage(
-        category="sales",
-        priority="Low",
-        signals=signals(person=0.65, reason="deletion", reason_p=0.1),
-    )
-    assert person_needed(state(triage=quote), THRESHOLD) is None
-    complaint = quote.model_copy(update={"category": "feedback"})
-    assert person_needed(state(triage=complaint), THRESHOLD) is None
-    # A named reason still counts: a downgrade asked for at renewal.
-    downgrade = quote.model_copy(
-        update={"signals": signals(person=0.65, reason="downgrade", reason_p=0.32)}
-    )
-    assert person_needed(state(triage=downgrade), THRESHOLD) is not None
-    # So does a matter for Security or Legal, spread over its reasons, and the same reading
-    # on a technical ticket.
-    spread = signals(person=0.65, reason="other_customer_data", reason_p=0.19, guarded=0.72)
-    guarded = quote.model_copy(update={"signals": spread})
-    assert person_needed(state(triage=guarded), THRESHOLD) is not None
-    technical = quote.model_copy(update={"category": "technical"})
-    assert person_needed(state(triage=technical), THRESHOLD) is not None
-
-
 def test_the_learned_reason_picks_the_team_and_the_kind() -> None:
     refund = triage(priority="Medium", signals=signals(person=0.8, reason="refund_or_credit"))
     trigger = person_needed(state(triage=refund), THRESHOLD)
