@@ -45,6 +45,9 @@ def test_a_secret_written_out_is_found_in_four_languages(text: str) -> None:
         "password reset emails are delayed by 20 minutes",
         "Passwort zurücksetzen geht nicht, Fehler 403",
         "¿La contraseña nueva tiene que tener 12 caracteres?",
+        # keys that open nothing, and identifiers
+        "we send Idempotency-Key: 3f1c2b7a-9e8d-4c6b-a5f4-1234567890ab and still get duplicates",
+        "the export uses partition key: customer_id_2024_v2_region",
     ],
 )
 def test_a_secret_named_shortened_or_talked_about_is_not_one(text: str) -> None:

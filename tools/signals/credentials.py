@@ -24,15 +24,27 @@ a person, and two of them were answered automatically before this check; none of
 
 from __future__ import annotations
 
+import re
+
 from supportgraph.tools.safety.redaction import find_pii
 
 SECRET_KINDS = ("PRIVATE_KEY", "API_KEY")
 BEFORE = 30  # characters before the secret kept as evidence
 _SHORTENED = ("…", "...", "xxx", "XXX", "***")
+# Keys that open nothing: "Idempotency-Key: 3f1c…", "partition key: customer_id_…". A UUID is
+# read as an identifier (a request, a job, a row), though masked all the same.
+_NOT_A_CREDENTIAL = re.compile(
+    r"(?i)\b(?:idempotency|partition|sort|primary|foreign|cache|dedup\w*|unique|composite|join"
+    r"|row|routing)[ _-]?key\W*$"
+)
+_UUID = re.compile(r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
 
 
 def pasted_credential(text: str) -> str:
-    """The start of the first secret written out in ``text``, or "" when there is none."""
+    """Where the first secret written out in ``text`` is: the words before it and its length.
+
+    "" when there is none.
+    """
     for found in find_pii(text, kinds=SECRET_KINDS):
         value = found.text
         after = text[found.end : found.end + 3]
@@ -41,6 +53,8 @@ def pasted_credential(text: str) -> str:
             or after.startswith(("…", "..."))
             or not any(c.isdigit() for c in value)
             or len(set(value)) <= 4
+            or _NOT_A_CREDENTIAL.search(text[max(0, found.start - 40) : found.start])
+            or _UUID.fullmatch(value)
         ):
             continue
         start = max(0, found.start - BEFORE)
