@@ -306,9 +306,6 @@ class TriageResult(_Model):
     # Words telling of another customer's data shown to this one ("the PDF you sent isn't
     # ours"): a cross-customer exposure (tools/signals/foreign_data.py); empty when none.
     foreign_data: str = ""
-    # Where a key, token or password is written out in the ticket (never the secret itself):
-    # a leaked credential (tools/signals/credentials.py); empty when there is none.
-    pasted_secret: str = ""
     # The line saying the problem is over ("panic over", "ya funciona"): what is left is
     # routine (tools/signals/settled.py); empty when there is none.
     settled: str = ""

@@ -178,7 +178,7 @@ def closes_without_answer(state: SupportState) -> bool:
         and triage.priority in ("Low", "Medium")
         and not triage.requests
         and not triage.obfuscation
-        and not triage.pasted_secret
+        and not state["ticket"].secret_written
         and (
             triage.signals is None
             or triage.signals.person < person_at(triage)
@@ -253,7 +253,7 @@ def secret_in_ticket(state: SupportState, policy: Policy) -> EscalationTrigger |
     """
     return _security_first(
         "secret_in_ticket",
-        state["triage"].pasted_secret,
+        state["ticket"].secret_written,
         "a credential written out in the ticket",
         policy,
     )
@@ -285,7 +285,9 @@ def critical_priority(state: SupportState, policy: Policy) -> EscalationTrigger 
         return None
     exposure = triage.signals is not None and triage.signals.effect in EXPOSURE_EFFECTS
     # a possible takeover, another customer's data shown here or a leaked secret is Security's
-    exposure = exposure or bool(triage.disowned or triage.foreign_data or triage.pasted_secret)
+    exposure = exposure or bool(
+        triage.disowned or triage.foreign_data or state["ticket"].secret_written
+    )
     return EscalationTrigger(
         rule="critical_priority",
         team=policy.team("security" if exposure else "engineering"),

@@ -77,16 +77,14 @@ def triage_ticket(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
                 "exposure, Critical on the safe side",
             )
     secret = ticket.secret_written  # noted on arrival, before the secret was masked
-    if secret:
-        update["pasted_secret"] = secret
-        if update.get("priority", result.priority) in ("Medium", "Low"):
-            _set_priority(
-                update,
-                result,
-                "High",
-                f"a key or password written out in the ticket ({secret}): a leaked "
-                "credential to rotate, at least High",
-            )
+    if secret and update.get("priority", result.priority) in ("Medium", "Low"):
+        _set_priority(
+            update,
+            result,
+            "High",
+            f"a key or password written out in the ticket ({secret}): a leaked "
+            "credential to rotate, at least High",
+        )
     if settled and not secret:
         update["settled"] = settled
         if result.priority in ("Critical", "High"):

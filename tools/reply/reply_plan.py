@@ -156,7 +156,10 @@ def _situation(state: SupportState, decision: ReviewDecision | None, sources: So
         plan = ReplyPlan("gdpr", {"kind": _gdpr_kind(state)})
         plan.facts["team"] = plan.relies_on(sources.teams.for_role("legal"), "gdpr")
         return plan
-    handover_team = _handover_team(triage, rules.get("person_needed"), sources)
+    secret = rules.get("secret_in_ticket")  # Security has the pasted key or password rotated
+    handover_team = (
+        secret.team if secret else _handover_team(triage, rules.get("person_needed"), sources)
+    )
     if handover_team is not None:
         plan = ReplyPlan("handover", {"money": False, "apology": False})
         plan.facts["team"] = plan.relies_on(handover_team, "handover")
@@ -186,12 +189,9 @@ def _handover_team(
 ) -> str | None:
     """The team that answers in person rather than with an article, if any.
 
-    Another customer's data, secrets or a legal threat asked for, a key or password written
-    out in the ticket (Security has it rotated), or a ticket read as such a matter (or a
-    security one) without a request the patterns name.
+    Another customer's data, secrets or a legal threat asked for, or a ticket read as such
+    a matter (or a security one) without a request the patterns name.
     """
-    if triage.pasted_secret:
-        return sources.teams.for_role("security")
     person_first = [r for r in triage.requests if r in REQUEST_ROLE]
     if person_first:
         return sources.teams.for_role(REQUEST_ROLE[person_first[0]])
