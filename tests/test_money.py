@@ -321,6 +321,39 @@ def test_refund_request_without_a_duplicate_names_the_charge(store: Any, context
             " servicios de emergencias clientes suyos?",
             "other_customer_data",
         ),
+        # other customers' figures, even aggregated: still theirs (the rubric's "any request
+        # for another customer's data"); the fellow businesses named as a group on Acme
+        (
+            "Could you share the aggregated average order value of other retail customers?",
+            "other_customer_data",
+        ),
+        (
+            "Since you have loads of other physio clinics on Acme, could you pull together their"
+            " average no-show rate?",
+            "other_customer_data",
+        ),
+        (
+            "Sabemos que varias clínicas de Bogotá usan Acme. Necesitamos los tiempos de espera"
+            " promedio de esas instituciones.",
+            "other_customer_data",
+        ),
+        (
+            "Vous pouvez m'envoyer les taux d'ouverture des autres agences qui utilisent Acme ?"
+            " Même sans les noms.",
+            "other_customer_data",
+        ),
+        (
+            "Könnten Sie uns die Retention-Quoten der anderen Studios, die Acme nutzen, schicken?",
+            "other_customer_data",
+        ),
+        (
+            "sabéis si Aloe & Co usan Acme? lo que quiero es su tasa de conversión",
+            "other_customer_data",
+        ),
+        (
+            "Which of my competitors are on your Enterprise plan? And what do they pay?",
+            "other_customer_data",
+        ),
         # businesses named before, then pointed at; "anonymised or not" wants names too
         (
             "A few other regional telcos use Acme. Could you share anonymised-or-not churn and"
@@ -419,6 +452,11 @@ def test_person_first_requests_are_found_in_every_language_and_disguise(
         "Do you publish anonymised benchmarks of similar companies?",
         "We lost the data from those customers' accounts in our CRM after the import.",
         "Several other clinics use Acme: how do you handle their data residency?",
+        # the product's own benchmarks, a template, an answered question quoted under thanks
+        "Do you offer industry benchmarks from similar shops in the product?",
+        "Muchas tiendas de moda usan Acme. ¿Tenéis plantillas? No quiero los datos de nadie.",
+        "Thanks, makes sense!\n> > Could you tell me what conversion rate other bike shops on"
+        " Acme get?",
         "How do I export my workspace? Our admin approved the migration.",
         "Abwesenheitsnotiz: DRINGEND – Ihr API-Schlüssel läuft in 7 Tagen ab",
         "Is there a list of Acme customers' success stories on your website?",
@@ -477,7 +515,6 @@ def test_person_first_requests_are_found_in_every_language_and_disguise(
         "Is there a refund if we cancel half-way through the year?",
         "Question about your refund policy (not a refund request!)",
         "Can I get credit card payments on the invoice instead of a transfer?",
-        "Could you share the aggregated average order value of other retail customers?",
         "Le conseguimos 50 reuniones al mes o le devolvemos su dinero.",
         "Y a-t-il un remboursement si nous changeons de forfait en cours d'année ?",
         # told not to, shopping for a plan, a seller's guarantee without "your"

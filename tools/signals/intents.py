@@ -229,7 +229,7 @@ _FIGURES = (
 _BUSINESSES = (
     r"(?:customers?|compan(?:y|ies)|clients?|tenants?|organi[sz]ations?|brands?|businesses"
     r"|retailers|shops|stores|agencies|firms|merchants|schools|clinics|hotels|restaurants"
-    r"|practices)"
+    r"|practices|studios|gyms|hospitals|institutions|venues|dealerships|teams|competitors)"
 )
 _FIGURES_DE = r"(?:daten|zahlen|kennzahlen|umsatze|umsatzzahlen|liste|werte|benchmarks?|kontakte)"
 _FIGURES_ES = (
@@ -237,13 +237,122 @@ _FIGURES_ES = (
     r"|volumen(?:es)?|promedios)"
 )
 _FIGURES_FR = r"(?:donnees|chiffres|indicateurs|liste|ventes|taux|resultats|benchmarks?|contacts)"
-# Figures across customers that are published anonymised or aggregated are a product feature.
-_ANONYMISED = re.compile(
-    r"aggregat|anonym|agregad|anonimi|agrege|industry (?:average|benchmark)"
-    r"|branchen(?:durchschnitt|vergleich)|promedio del sector|moyenne du secteur"
+# "Do you publish anonymised benchmarks of similar companies?", "gibt es einen
+# Branchenvergleich?": whether the product offers such figures, not a request for them.
+_OFFERED_BEFORE = re.compile(
+    r"\b(?:do|does) (?:you|acme|your (?:platform|product|team)) (?:\w+ )?(?:publish|offer|have|provide"
+    r"|sell|release)\b|\bis there (?:a|an|any)\b|\bare there any\b|\b(?:gibt es|bietet acme|bieten sie"
+    r"|veroffentlichen sie|veroffentlicht acme|habt ihr|haben sie)\b|\b(?:publiez|proposez|offrez)[- ]vous"
+    r"|\by a-t-il\b|\bexiste(?:-t-il)?\b|\b(?:hay|existe|teneis|tienen|ofrecen|ofreceis|publican"
+    r"|publicais)\b"
+)
+OFFERED_REACH = 60  # characters before the figures within which the product is asked about
+
+
+def _offered_question(folded: str, match: re.Match[str]) -> bool:
+    """The figures asked about as something the product publishes or offers."""
+    before = folded[max(0, match.start() - OFFERED_REACH) : match.start()]
+    return _OFFERED_BEFORE.search(before) is not None
+
+
+# Other businesses on the platform, spoken of as a group the writer is not part of: "the
+# other yoga studios that use Acme", "you have loads of other physio clinics on Acme",
+# "varias clínicas y hospitales de Bogotá usan Acme", "des autres agences qui utilisent Acme".
+_ON_ACME = (
+    r"(?:use|uses|using|are on|on|with|run on|work with) (?:acme|you|your (?:platform|product"
+    r"|system|tool|app))\b"
+)
+_PEERS_ES = (
+    r"(?:clientes|empresas|clinicas|hospitales|tiendas|agencias|instituciones|marcas|negocios"
+    r"|hoteles|colegios|escuelas|estudios|gimnasios|comercios|despachos|franquiciados|franquicias"
+    r"|ayuntamientos|bodegas|restaurantes|competidores)"
+)
+_PEERS_FR = (
+    r"(?:agences|clients|clientes|entreprises|boutiques|marques|cliniques|hotels|ecoles|societes"
+    r"|enseignes|commerces|cabinets|studios|salles|restaurants|magasins|franchises|franchises"
+    r"|collectivites|communes|mairies|etablissements|concurrents)"
+)
+_PEERS_DE = (
+    r"(?:kunden|firmen|unternehmen|praxen|kliniken|shops|handler|agenturen|studios|kanzleien"
+    r"|hotels|schulen|marken|betriebe|restaurants|filialisten|franchisenehmer|kommunen"
+    r"|gemeinden|einrichtungen|wettbewerber|konkurrenten)"
+)
+_PEERS_ON_ACME = re.compile(
+    # "the other yoga studios that use Acme", "other boutique hotels using Acme"
+    rf"\b(?:other|similar|comparable|fellow|peer) (?:[\w&'-]+ (?:and |or |& )?){{0,3}}?{_BUSINESSES}"
+    rf"\b,? (?:(?:that|who|which) )?(?:\w+ )?{_ON_ACME}"
+    # "you have loads of other physio clinics on Acme", "Acme must have tons of studios like us"
+    rf"|\b(?:you|acme) (?:must |probably |surely |obviously |already )?(?:have|has|serve|serves"
+    rf"|work with|works with|see|sees) (?:\w+ ){{0,3}}?(?:other|similar|more|many|lots of|loads of"
+    rf"|tons of|plenty of|dozens of|hundreds of) (?:[\w&'-]+ (?:and |or |& )?){{0,3}}?{_BUSINESSES}\b"
+    r"(?: like (?:us|ours)| on (?:acme|the platform|your platform))"
+    r"|\beveryone else'?s\b"
+    # the platform's customers as a group: "other Acme customers", "Acme's customer base",
+    # "B2B-SaaS-Kunden auf Acme", "collectivités clientes d'Acme", "clientes de Acme"
+    r"|\bother acme (?:customers|clients|users|accounts)\b|\bacme'?s? (?:customer base|other customers)"
+    r"|\b(?:customers|clients|clientes|kunden) (?:of|on|auf|von|bei|de|d') ?acme\b"
+    rf"|\bacme-?kunden\b"
+    # Spanish: "varias clínicas de Bogotá usan Acme", "los otros franquiciados de Horno Dorado"
+    rf"|\b(?:otr[oa]s|vari[oa]s|much[oa]s|demas) (?:[\w&'-]+ (?:y |o |e )?){{0,5}}?{_PEERS_ES}\b"
+    r"[^.?!\n]{0,60}?\b(?:usan|utilizan|trabajan con|estan en|tienen) (?:acme|ustedes|vosotros)\b"
+    rf"|\b(?:esas|estas|las|los|esos|estos|sus) (?:otr[oa]s|demas) (?:\w+ ){{0,2}}?{_PEERS_ES}\b"
+    # French: "des autres agences qui utilisent Acme", "les autres collectivités clientes"
+    rf"|\b(?:autres|d'autres|des autres|les autres) (?:[\w&'-]+ (?:et |ou )?){{0,3}}?{_PEERS_FR}\b,?"
+    r" (?:(?:qui|que) )?(?:\w+ )?(?:utilisent|utilisant|sur|chez|avec|clientes?) (?:acme|vous|d'acme)\b"
+    # German: "der anderen Studios, die Acme nutzen"
+    rf"|\banderen? (?:[\w&'-]+ (?:und |oder )?){{0,3}}?{_PEERS_DE}\b,? (?:die|welche) (?:\w+ ){{0,2}}?"
+    r"(?:acme|sie|euch) (?:\w+ )?(?:nutzen|verwenden|einsetzen|haben)\b"
+)
+# Their figures asked for near that mention: averages, rates, numbers, lists, contacts.
+_PEER_FIGURES = re.compile(
+    r"\b(?:averages?|average\w*|median|benchmarks?|numbers|figures|metrics|kpis?|rates?|retention"
+    r"|churn|conversions?|revenue|sales|results|export|spreadsheet|arpu|aov|basket|no-show\w*|list"
+    r"|contacts?|e-?mails?|share of"
+    r"|promedios?|medias?|medio|mediana|tasas?|cifras|metricas|ventas|resultados|tiempos|volumen"
+    r"|listados?|lista|indicadores|contactos?"
+    r"|moyennes?|taux|chiffres|indicateurs|ventes|resultats|liste|contacts?"
+    r"|durchschnitt\w*|quoten?|raten?|\w*zahlen|kennzahlen|umsatz\w*|werte|liste|kontakt\w*)\b"
+)
+# …and asked: a question, or a request of support.
+_PEER_ASK = re.compile(
+    r"\?|\b(?:could|can|would|will) you\b|\bif you (?:can|could)\b|\bplease\b|\b(?:pull|send|share"
+    r"|give|export|compile|put together|tell|produce) (?:me|us|together|the|their|an?|what)\b"
+    r"|\b(?:we|i) (?:need|want|would love|would like)\b|\b(?:we'd|i'd) (?:like|love)\b"
+    r"|\bwould love to\b"
+    r"|\b(?:necesitamos|necesito|pod(?:eis|rias|rian|ria|eis)|pas(?:ad|ar)(?:me|nos)|envi(?:ar|ad)"
+    r"|quisiera|queremos)\b|\b(?:pouvez|pourriez|pourrais|pouvez-vous|envoyer|transmettre"
+    r"|fournir|aimerais|voudrais|besoin)\b|\b(?:konnen|konnten|konntet|schick|senden|brauchen"
+    r"|brauche|hatten gern|mochten|nennen)\w*"
+)
+PEER_REACH = 250  # characters either side of the mention within which their figures are asked
+
+
+# "no quiero los datos de nadie, solo la plantilla": nobody's figures wanted.
+_NOBODYS_DATA = re.compile(
+    r"\b(?:data|figures|numbers|datos|cifras|donnees|chiffres|daten|zahlen) (?:de |of |von )?"
+    r"(?:nadie|personne|niemandem|anyone|anybody)\b"
+    r"|\bnot (?:asking|looking) for (?:anyone|anybody|their|other)"
 )
 
-# "Ideally with company names, but anonymised is acceptable": names asked for first.
+
+def _peers_figures(folded: str) -> re.Match[str] | None:
+    """Figures of the other businesses on the platform, asked for near where they are named.
+
+    Not in a ``>``-quoted line (an answered question quoted under a thank-you), and not when
+    the writer says they want nobody's figures.
+    """
+    for peers in _PEERS_ON_ACME.finditer(folded):
+        line_start = folded.rfind("\n", 0, peers.start()) + 1
+        if folded[line_start:peers.start()].lstrip().startswith(">"):
+            continue
+        start, end = max(0, peers.start() - PEER_REACH), peers.end() + PEER_REACH
+        if _NOBODYS_DATA.search(folded, start, end):
+            continue
+        if _PEER_FIGURES.search(folded, start, end) and _PEER_ASK.search(folded, start, end):
+            return peers
+    return None
+
+
 # "which other CPG brands use Acme", "which other freight brokers or 3PLs use Acme": who the
 # other customers are (any kind of business, if "other")
 _WHICH_OTHERS_USE = (
@@ -251,21 +360,6 @@ _WHICH_OTHERS_USE = (
     r" (?:acme|you|your (?:platform|product|tool))\b"
     r"|\bwhich other (?:[\w&-]+ ){1,4}(?:use|are using|are on|work with) (?:acme|you)\b(?!'s)"
 )
-_NAMED_TOO = re.compile(
-    r"\b(?:with (?:the |their )?(?:company|customer|client|brand|store|shop) names|named\b|identifiable"
-    # "anonymised or not": names are welcome too
-    r"|anonymi[sz]ed[- ]or[- ]not|(?:anonymi[sz]ed|aggregated) or (?:not|named|identified)"
-    r"|mit (?:den )?(?:firmen|kunden)namen|con (?:los )?nombres|avec (?:les |leurs )?noms"
-    # who the others are cannot be anonymised: "or just the list of your beauty customers"
-    r"|(?:list|names) of (?:your|the|other|all) (?:\w+ )?(?:customers|clients|brands|companies)"
-    rf"|{_WHICH_OTHERS_USE})"
-)
-
-
-def _anonymised_only(folded: str, match: re.Match[str]) -> bool:
-    """Aggregated or anonymised figures asked for, and no names wanted beside them."""
-    around = _around(folded, match, 80)
-    return bool(_ANONYMISED.search(around)) and not _NAMED_TOO.search(around)
 
 
 _PATTERNS: dict[Intent, tuple[str, ...]] = {
@@ -567,6 +661,12 @@ _PATTERNS: dict[Intent, tuple[str, ...]] = {
         r"\b(?:list|names|emails|contacts) of (?:all )?(?:your|the|other|acme'?s?) (?:other )?(?:\w+ )?"
         r"(?:customers|clients|users)\b(?!'? ?s? (?:success|case|testimonial|review|logo|stor))",
         _WHICH_OTHERS_USE,
+        # "a full list of financial-services customers", "la liste complète de vos clients"
+        r"\b(?:full|complete|entire) list of (?:all )?(?:your |acme'?s? )?(?:[\w-]+ ){0,2}"
+        r"(?:customers|clients)\b",
+        # "which of my competitors are on your Enterprise plan?"
+        r"\bwhich (?:of )?(?:my|our) (?:\w+ )?(?:competitors|rivals|competition)\b (?:\w+ ){0,2}"
+        r"(?:are|is|use|uses|pay|work) (?:on|with|you|acme|your)\b",
         # other businesses named before, then pointed at: "figures from those customers'
         # workspaces" (a writer's own customers have no workspace or account with Acme)
         rf"\b{_FIGURES}\b (?:\w+ ){{0,3}}(?:of|from|in|out of) (?:those|these|such|the other) (?:\w+ ){{0,2}}?"
@@ -656,12 +756,12 @@ def find_requests(text: str, tier: str | None = None) -> Requests:
         if intent == "gdpr":
             matches = (m for m in matches if not _said_not_to_be(folded, m))
         if intent == "other_customer_data":
-            matches = (m for m in matches if not _anonymised_only(folded, m))
+            matches = (m for m in matches if not _offered_question(folded, m))
         match = next(iter(matches), None)
         if match is None and intent == "secrets_request":
             match = _secret_asked_by_pronoun(folded)
         if match is None and intent == "other_customer_data":
-            match = _fellow_customers_data(folded)
+            match = _fellow_customers_data(folded) or _peers_figures(folded)
         if match is None:
             continue
         found.append(Request(intent, folded[max(0, match.start() - 15) : match.end() + 15].strip()))
@@ -681,11 +781,19 @@ _FELLOW_CUSTOMER = re.compile(
     r"|(?:nutzt|nutzen|verwendet|verwenden|arbeitet|arbeiten) (?:auch|ebenfalls) (?:mit )?acme"
     r"|(?:usa|usan|utiliza|utilizan|trabaja|trabajan) (?:con )?acme (?:tambien|igualmente)"
     r"|(?:tambien|igualmente) (?:usa|usan|utiliza|utilizan|trabaja|trabajan|esta|estan) (?:con |en )?acme"
-    r"|(?:utilise|utilisent|travaille|travaillent) (?:avec )?acme (?:aussi|egalement))"
+    r"|(?:utilise|utilisent|travaille|travaillent) (?:avec )?acme (?:aussi|egalement)"
+    # asked whether they are customers: "sabéis si Aloe & Co y NaturaPiel usan Acme?"
+    r"|\b(?:know|sabeis|sabes|saben|sabe|savez|sais|wisst|wissen|weisst|confirm|confirmar|confirmer"
+    r"|confirmez|confirmarnos|confirmarme|bestatigen|tell (?:me|us)|decir(?:nos|me)|dire) (?:\w+ ){0,2}?"
+    r"(?:(?:if|whether|si|ob) [^.?!\n]{3,60}?|s'ils?|s'elles?) (?:uses?|are on|is on|usan?|utilizan?"
+    r"|utilise|utilisent|nutzt|nutzen"
+    r"|verwendet|verwenden) (?:acme|you|vosotros|ustedes|vous|euch|sie)\b)"
 )
 _THEIR_DATA = re.compile(
     rf"\b(?:their|deren|dessen|su|sus|leur|leurs) (?:\w+ |{_NAME} )?(?:dashboards?|data|daten|datos|donnees"
     r"|\w*zahlen|figures|numbers|cifras|chiffres|exports?|reports?|berichte?|informes?|rapports?"
+    r"|rates?|tasas?|taux|\w*quoten?|conversions?|conversiones|averages?|promedios?|moyennes?"
+    r"|ticket medio|panier moyen|warenkorb\w*"
     r"|workspace|contacts?|kontakt\w*|e-?mails?|customers?|kunden\w*|clientes|clients|revenue"
     r"|umsatz\w*|ventas|ventes)\b"
     # their figures or plan asked by pronoun: "how many orders a month they're doing", "what
