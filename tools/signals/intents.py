@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from supportgraph.tools.signals.normalize import Inspection, inspect
+from supportgraph.tools.signals.normalize import Inspection, inspect, words_around
 
 Intent = Literal[
     "refund",
@@ -343,7 +343,7 @@ def _peers_figures(folded: str) -> re.Match[str] | None:
     """
     for peers in _PEERS_ON_ACME.finditer(folded):
         line_start = folded.rfind("\n", 0, peers.start()) + 1
-        if folded[line_start:peers.start()].lstrip().startswith(">"):
+        if folded[line_start : peers.start()].lstrip().startswith(">"):
             continue
         start, end = max(0, peers.start() - PEER_REACH), peers.end() + PEER_REACH
         if _NOBODYS_DATA.search(folded, start, end):
@@ -708,6 +708,9 @@ _COMPILED = {
 }
 
 
+EVIDENCE_REACH = 25  # characters of context either side of a request's words, in whole words
+
+
 @dataclass(frozen=True)
 class Request:
     """One request found in a ticket: which intent, and the words that showed it."""
@@ -764,7 +767,9 @@ def find_requests(text: str, tier: str | None = None) -> Requests:
             match = _fellow_customers_data(folded) or _peers_figures(folded)
         if match is None:
             continue
-        found.append(Request(intent, folded[max(0, match.start() - 15) : match.end() + 15].strip()))
+        found.append(
+            Request(intent, words_around(folded, match.start(), match.end(), EVIDENCE_REACH))
+        )
     return Requests(tuple(found), inspection.tricks)
 
 
