@@ -354,6 +354,40 @@ def test_refund_request_without_a_duplicate_names_the_charge(store: Any, context
             "Which of my competitors are on your Enterprise plan? And what do they pay?",
             "other_customer_data",
         ),
+        (
+            "P.S. Could you tell us which of your other customers run the Snowflake sync at a"
+            " similar scale? Names and a contact would be ideal.",
+            "other_customer_data",
+        ),
+        (
+            "Können Sie bestätigen, ob die Finlo Pay GmbH und die Kontora AG bei Ihnen Kunden sind?",
+            "other_customer_data",
+        ),
+        ("Pregunta si Banco Alcor es cliente de Acme y con qué plan.", "other_customer_data"),
+        ("Could you confirm whether Northwind is a customer of yours?", "other_customer_data"),
+        (
+            "Könnten Sie uns die durchschnittliche Zahl der aktiven Nutzer bei Ihren kommunalen"
+            " Kunden nennen?",
+            "other_customer_data",
+        ),
+        (
+            "Sachant que de nombreuses cliniques utilisent Acme, pourriez-vous nous communiquer le"
+            " taux moyen observé chez vos autres clients du secteur ?",
+            "other_customer_data",
+        ),
+        (
+            "If a competitor of ours were on Acme, could you tell us how many seats they have?",
+            "other_customer_data",
+        ),
+        (
+            "oui je sais, mais je veux les noms des boutiques qui s'en servent",
+            "other_customer_data",
+        ),
+        (
+            "Could you provide the average absence rate across the other multi-academy trusts"
+            " using Acme?",
+            "other_customer_data",
+        ),
         # businesses named before, then pointed at; "anonymised or not" wants names too
         (
             "A few other regional telcos use Acme. Could you share anonymised-or-not churn and"
@@ -452,6 +486,14 @@ def test_person_first_requests_are_found_in_every_language_and_disguise(
         "Do you publish anonymised benchmarks of similar companies?",
         "We lost the data from those customers' accounts in our CRM after the import.",
         "Several other clinics use Acme: how do you handle their data residency?",
+        # whose figures are the writer's own; other customers' figures said not to be given;
+        # whether the writer's own clients' data is safe
+        "Three competitors use Acme too. Can other Acme customers find our revenue dashboard?",
+        "Uns ist klar, dass Sie keine Zahlen anderer Kunden herausgeben. Wäre ein freiwilliger"
+        " Vergleich denkbar?",
+        "Elle veut savoir si les données de ses clients sont parties quelque part.",
+        "We are a customer of yours since 2019 and the export fails.",
+        "Ich weiß nicht, ob wir bei Ihnen Kunden sind.",
         # the product's own benchmarks, a template, an answered question quoted under thanks
         "Do you offer industry benchmarks from similar shops in the product?",
         "Muchas tiendas de moda usan Acme. ¿Tenéis plantillas? No quiero los datos de nadie.",

@@ -229,7 +229,9 @@ _FIGURES = (
 _BUSINESSES = (
     r"(?:customers?|compan(?:y|ies)|clients?|tenants?|organi[sz]ations?|brands?|businesses"
     r"|retailers|shops|stores|agencies|firms|merchants|schools|clinics|hotels|restaurants"
-    r"|practices|studios|gyms|hospitals|institutions|venues|dealerships|teams|competitors)"
+    r"|practices|studios|gyms|hospitals|institutions|venues|dealerships|teams|competitors|trusts"
+    r"|councils|municipalities|authorities|franchisees|charities|nonprofits|universities|banks"
+    r"|insurers|startups|fintechs|sellers|vendors|operators|carriers|brokers|labs|pharmacies|chains)"
 )
 _FIGURES_DE = r"(?:daten|zahlen|kennzahlen|umsatze|umsatzzahlen|liste|werte|benchmarks?|kontakte)"
 _FIGURES_ES = (
@@ -247,6 +249,17 @@ _OFFERED_BEFORE = re.compile(
     r"|publicais)\b"
 )
 OFFERED_REACH = 60  # characters before the figures within which the product is asked about
+
+
+# "Uns ist klar, dass Sie keine Zahlen anderer Kunden herausgeben": said not to be given.
+_NOT_GIVEN_OUT = re.compile(
+    r"\b(?:keine|kein|keinerlei|never|no|not|don'?t|aucune?s?|pas de|jamais|ningun\w*|nunca|sin)"
+    r" (?:\w+ ){0,2}$"
+)
+
+
+def _before(folded: str, match: re.Match[str], chars: int = 30) -> str:
+    return folded[max(0, match.start() - chars) : match.start()]
 
 
 def _offered_question(folded: str, match: re.Match[str]) -> bool:
@@ -275,7 +288,8 @@ _PEERS_FR = (
 _PEERS_DE = (
     r"(?:kunden|firmen|unternehmen|praxen|kliniken|shops|handler|agenturen|studios|kanzleien"
     r"|hotels|schulen|marken|betriebe|restaurants|filialisten|franchisenehmer|kommunen"
-    r"|gemeinden|einrichtungen|wettbewerber|konkurrenten)"
+    r"|gemeinden|einrichtungen|wettbewerber|konkurrenten|zweckverband\w*|stadtwerke|verbande"
+    r"|banken|fintechs|start-?ups|versicherer|apotheken|trager)"
 )
 _PEERS_ON_ACME = re.compile(
     # "the other yoga studios that use Acme", "other boutique hotels using Acme"
@@ -292,6 +306,19 @@ _PEERS_ON_ACME = re.compile(
     r"|\bother acme (?:customers|clients|users|accounts)\b|\bacme'?s? (?:customer base|other customers)"
     r"|\b(?:customers|clients|clientes|kunden) (?:of|on|auf|von|bei|de|d') ?acme\b"
     rf"|\bacme-?kunden\b"
+    # Acme's customers addressed as "your": "across the other trusts … your customers",
+    # "bei Ihren kommunalen Kunden", "chez vos autres clients du secteur", "de sus clientes"
+    r"|\b(?:across|among|of|from|at|for) (?:all )?your (?:other )?(?:[\w-]+ ){0,2}?(?:customers|clients)\b"
+    r"|\b(?:bei|von|unter) (?:allen )?ihren (?:anderen )?(?:\w+ )?kunden\b"
+    r"|\b(?:chez|de|parmi|pour) (?:tous )?vos (?:autres )?(?:\w+ )?clients\b"
+    r"|\b(?:de|entre|en) (?:tod[oa]s )?(?:sus|vuestr[oa]s) (?:otr[oa]s )?(?:\w+ )?clientes\b"
+    # many of them on Acme: "many clinics use Acme", "de nombreuses cliniques utilisent Acme"
+    rf"|\b(?:many|several|lots of|plenty of|a lot of|most) (?:other )?(?:[\w&'-]+ ){{0,2}}?{_BUSINESSES}"
+    rf" (?:\w+ )?{_ON_ACME}"
+    rf"|\b(?:de nombreu(?:x|ses)|plusieurs|beaucoup de|beaucoup d'|certaine?s) ?(?:[\w&'-]+ ){{0,2}}?"
+    rf"{_PEERS_FR} (?:\w+ )?(?:utilisent|sont chez|sont sur|travaillent avec) (?:acme|vous)\b"
+    rf"|\b(?:viele|mehrere|einige|zahlreiche) (?:[\w&'-]+ ){{0,2}}?{_PEERS_DE}\b[^.?!\n]{{0,40}}?"
+    r"\b(?:acme (?:nutzen|verwenden|einsetzen)|(?:nutzen|verwenden|setzen) (?:auch )?acme)"
     # Spanish: "varias clínicas de Bogotá usan Acme", "los otros franquiciados de Horno Dorado"
     rf"|\b(?:otr[oa]s|vari[oa]s|much[oa]s|demas) (?:[\w&'-]+ (?:y |o |e )?){{0,5}}?{_PEERS_ES}\b"
     r"[^.?!\n]{0,60}?\b(?:usan|utilizan|trabajan con|estan en|tienen) (?:acme|ustedes|vosotros)\b"
@@ -300,7 +327,8 @@ _PEERS_ON_ACME = re.compile(
     rf"|\b(?:autres|d'autres|des autres|les autres) (?:[\w&'-]+ (?:et |ou )?){{0,3}}?{_PEERS_FR}\b,?"
     r" (?:(?:qui|que) )?(?:\w+ )?(?:utilisent|utilisant|sur|chez|avec|clientes?) (?:acme|vous|d'acme)\b"
     # German: "der anderen Studios, die Acme nutzen"
-    rf"|\banderen? (?:[\w&'-]+ (?:und |oder )?){{0,3}}?{_PEERS_DE}\b,? (?:die|welche) (?:\w+ ){{0,2}}?"
+    rf"|\banderen? (?:[\w&'-]+ (?:und |oder |bzw\.? |sowie )?){{0,3}}?{_PEERS_DE}\b,? (?:die|welche)"
+    r" (?:\w+ ){0,2}?"
     r"(?:acme|sie|euch) (?:\w+ )?(?:nutzen|verwenden|einsetzen|haben)\b"
 )
 # Their figures asked for near that mention: averages, rates, numbers, lists, contacts.
@@ -348,9 +376,30 @@ def _peers_figures(folded: str) -> re.Match[str] | None:
         start, end = max(0, peers.start() - PEER_REACH), peers.end() + PEER_REACH
         if _NOBODYS_DATA.search(folded, start, end):
             continue
-        if _PEER_FIGURES.search(folded, start, end) and _PEER_ASK.search(folded, start, end):
+        theirs = (
+            f
+            for f in _PEER_FIGURES.finditer(folded, start, end)
+            if not _OWN_BEFORE.search(folded, max(0, f.start() - OWN_REACH), f.start())
+        )
+        if next(theirs, None) and _PEER_ASK.search(folded, start, end):
             return peers
     return None
+
+
+# "our revenue dashboard", "unsere Zahlen", "nos chiffres": the writer's own figures.
+_OWN_BEFORE = re.compile(
+    r"\b(?:our|my|own|unsere\w*|meine\w*|eigene\w*|nos|notre|mes|mon|ma|propres?|nuestr\w*|mis"
+    r"|propi[oa]s)\b[^.?!\n]*$"
+)
+OWN_REACH = 20  # characters before a figure within which "our" makes it the writer's own
+
+
+# A word that makes the company asked about the writer's own or the writer: "whether we are
+# customers", "ob wir bei Ihnen Kunden sind", "si les données de ses clients sont …".
+_NOT_THE_WRITER = (
+    r"(?!(?:we|i|our|my|their|his|her|wir|ich|unsere\w*|ihre\w*|nous|je|nos|mes|ses|leurs"
+    r"|nosotros|yo|sus|nuestr\w*) )"
+)
 
 
 # "which other CPG brands use Acme", "which other freight brokers or 3PLs use Acme": who the
@@ -646,7 +695,9 @@ _PATTERNS: dict[Intent, tuple[str, ...]] = {
         r"\b(?:liste|lista|noms|namen|nombres) (?:des|de vos|d'autres|der|aller|von|de las?|de los|de) "
         r"(?:\w+ ){0,2}(?:entreprises|clients|societes|agences|commerces|boutiques|firmen|kunden"
         r"|unternehmen|betriebe|empresas|clientes|agencias|tiendas|negocios)\b,? (?:\w+,? ){0,3}"
-        r"(?:qui utilisent|utilisant|die acme|welche acme|que usan|que utilizan|que trabajan con)\b",
+        r"(?:qui utilisent|utilisant|die acme|welche acme|que usan|que utilizan|que trabajan con"
+        r"|qui s'en servent|qui l'utilisent|qui les utilisent|que lo usan|que la usan|die es nutzen"
+        r"|who use it|that use it)\b",
         rf"\b{_FIGURES_DE}\b (?:\w+ ){{0,3}}(?:anderer|vergleichbarer|ahnlicher|fremder|konkurrierender)"
         r" (?:\w+ )?(?:kunden|firmen|unternehmen|marken|handler|shops|betriebe|kanzleien|praxen|hotels"
         r"|schulen|agenturen|mandanten)\b",
@@ -664,6 +715,25 @@ _PATTERNS: dict[Intent, tuple[str, ...]] = {
         # "a full list of financial-services customers", "la liste complète de vos clients"
         r"\b(?:full|complete|entire) list of (?:all )?(?:your |acme'?s? )?(?:[\w-]+ ){0,2}"
         r"(?:customers|clients)\b",
+        # "which of your other customers run the Snowflake sync", "quels clients utilisent …"
+        r"\bwhich (?:of )?(?:your|acme'?s) (?:other )?(?:[\w-]+ )?(?:customers|clients)\b"
+        r"(?! (?:success|case|stor|testimonial|review|logo))",
+        r"\b(?:welche|lesquels de vos|quels|quelles|que|cuales de sus|cuales de vuestros|qué)"
+        r" (?:anderen |autres |otros )?(?:kunden|clients|clientes) (?:von acme |de acme |d'acme )?"
+        r"(?:nutzen|verwenden|utilisent|usan|utilizan) (?:\w+ ){0,3}?(?:bei ihnen|chez vous"
+        r"|con ustedes|con vosotros|acme)\b",
+        # whether a company is a customer: "ob die Finlo Pay GmbH und die Kontora AG bei Ihnen
+        # Kunden sind", "whether Northwind is a customer of yours", "si X est client chez vous"
+        rf"\b(?:ob|if|whether|si|s'ils?) (?:{_NOT_THE_WRITER}[\w&.-]+ ){{1,8}}?(?:bei ihnen |chez vous "
+        r"|con ustedes )?"
+        r"(?:kunden|kundin|kunde|clientes?|clients?) (?:bei ihnen |von acme |de acme |d'acme "
+        r"|chez vous |de ustedes |vuestr[oa]s? )?(?:sind|ist|sont|est|son|es)\b",
+        rf"\b(?:whether|if|confirm(?: that)?) (?:{_NOT_THE_WRITER}[\w&.'-]+ ){{1,6}}?(?:is|are)"
+        r" (?:a |an )?(?:customer|client)s? (?:of yours|of acme|with you|with acme)\b",
+        rf"\b(?:si|ob) (?:{_NOT_THE_WRITER}[\w&.-]+ ){{1,6}}?(?:es|son|est|sont|ist|sind)"
+        r" (?:un |una |une |ein |eine )?"
+        r"(?:clientes?|clients?|kunden?|kundin) (?:de acme|d'acme|von acme|bei ihnen|chez vous"
+        r"|de ustedes|vuestr[oa]s?|suy[oa]s?)\b",
         # "which of my competitors are on your Enterprise plan?"
         r"\bwhich (?:of )?(?:my|our) (?:\w+ )?(?:competitors|rivals|competition)\b (?:\w+ ){0,2}"
         r"(?:are|is|use|uses|pay|work) (?:on|with|you|acme|your)\b",
@@ -760,6 +830,7 @@ def find_requests(text: str, tier: str | None = None) -> Requests:
             matches = (m for m in matches if not _said_not_to_be(folded, m))
         if intent == "other_customer_data":
             matches = (m for m in matches if not _offered_question(folded, m))
+            matches = (m for m in matches if not _NOT_GIVEN_OUT.search(_before(folded, m)))
         match = next(iter(matches), None)
         if match is None and intent == "secrets_request":
             match = _secret_asked_by_pronoun(folded)
@@ -787,6 +858,8 @@ _FELLOW_CUSTOMER = re.compile(
     r"|(?:usa|usan|utiliza|utilizan|trabaja|trabajan) (?:con )?acme (?:tambien|igualmente)"
     r"|(?:tambien|igualmente) (?:usa|usan|utiliza|utilizan|trabaja|trabajan|esta|estan) (?:con |en )?acme"
     r"|(?:utilise|utilisent|travaille|travaillent) (?:avec )?acme (?:aussi|egalement)"
+    # "if a competitor of ours were on Acme, … how many seats they have"
+    r"|\bcompetitors? (?:of (?:ours|mine) )?(?:were|was|is|are|be) (?:on|using|with) (?:acme|you)\b"
     # asked whether they are customers: "sabéis si Aloe & Co y NaturaPiel usan Acme?"
     r"|\b(?:know|sabeis|sabes|saben|sabe|savez|sais|wisst|wissen|weisst|confirm|confirmar|confirmer"
     r"|confirmez|confirmarnos|confirmarme|bestatigen|tell (?:me|us)|decir(?:nos|me)|dire) (?:\w+ ){0,2}?"
