@@ -258,14 +258,17 @@ _NOT_GIVEN_OUT = re.compile(
 )
 
 
-def _before(folded: str, match: re.Match[str], chars: int = 30) -> str:
+NOT_GIVEN_REACH = 30  # characters before the figures within which they are said not to be given
+
+
+def _before(folded: str, match: re.Match[str], chars: int) -> str:
+    """The ``chars`` characters of ``folded`` before ``match``."""
     return folded[max(0, match.start() - chars) : match.start()]
 
 
 def _offered_question(folded: str, match: re.Match[str]) -> bool:
     """The figures asked about as something the product publishes or offers."""
-    before = folded[max(0, match.start() - OFFERED_REACH) : match.start()]
-    return _OFFERED_BEFORE.search(before) is not None
+    return _OFFERED_BEFORE.search(_before(folded, match, OFFERED_REACH)) is not None
 
 
 # Other businesses on the platform, spoken of as a group the writer is not part of: "the
@@ -282,7 +285,7 @@ _PEERS_ES = (
 )
 _PEERS_FR = (
     r"(?:agences|clients|clientes|entreprises|boutiques|marques|cliniques|hotels|ecoles|societes"
-    r"|enseignes|commerces|cabinets|studios|salles|restaurants|magasins|franchises|franchises"
+    r"|enseignes|commerces|cabinets|studios|salles|restaurants|magasins|franchises"
     r"|collectivites|communes|mairies|etablissements|concurrents)"
 )
 _PEERS_DE = (
@@ -305,7 +308,7 @@ _PEERS_ON_ACME = re.compile(
     # "B2B-SaaS-Kunden auf Acme", "collectivités clientes d'Acme", "clientes de Acme"
     r"|\bother acme (?:customers|clients|users|accounts)\b|\bacme'?s? (?:customer base|other customers)"
     r"|\b(?:customers|clients|clientes|kunden) (?:of|on|auf|von|bei|de|d') ?acme\b"
-    rf"|\bacme-?kunden\b"
+    r"|\bacme-?kunden\b"
     # Acme's customers addressed as "your": "across the other trusts … your customers",
     # "bei Ihren kommunalen Kunden", "chez vos autres clients du secteur", "de sus clientes"
     r"|\b(?:across|among|of|from|at|for) (?:all )?your (?:other )?(?:[\w-]+ ){0,2}?(?:customers|clients)\b"
@@ -335,11 +338,11 @@ _PEERS_ON_ACME = re.compile(
 _PEER_FIGURES = re.compile(
     r"\b(?:averages?|average\w*|median|benchmarks?|numbers|figures|metrics|kpis?|rates?|retention"
     r"|churn|conversions?|revenue|sales|results|export|spreadsheet|arpu|aov|basket|no-show\w*|list"
-    r"|contacts?|e-?mails?|share of"
+    r"|contacts?|e-?mails?|share of|liste"
     r"|promedios?|medias?|medio|mediana|tasas?|cifras|metricas|ventas|resultados|tiempos|volumen"
     r"|listados?|lista|indicadores|contactos?"
-    r"|moyennes?|taux|chiffres|indicateurs|ventes|resultats|liste|contacts?"
-    r"|durchschnitt\w*|quoten?|raten?|\w*zahlen|kennzahlen|umsatz\w*|werte|liste|kontakt\w*)\b"
+    r"|moyennes?|taux|chiffres|indicateurs|ventes|resultats"
+    r"|durchschnitt\w*|quoten?|raten?|\w*zahlen|kennzahlen|umsatz\w*|werte|kontakt\w*)\b"
 )
 # …and asked: a question, or a request of support.
 _PEER_ASK = re.compile(
@@ -347,7 +350,7 @@ _PEER_ASK = re.compile(
     r"|give|export|compile|put together|tell|produce) (?:me|us|together|the|their|an?|what)\b"
     r"|\b(?:we|i) (?:need|want|would love|would like)\b|\b(?:we'd|i'd) (?:like|love)\b"
     r"|\bwould love to\b"
-    r"|\b(?:necesitamos|necesito|pod(?:eis|rias|rian|ria|eis)|pas(?:ad|ar)(?:me|nos)|envi(?:ar|ad)"
+    r"|\b(?:necesitamos|necesito|pod(?:eis|rias|rian|ria)|pas(?:ad|ar)(?:me|nos)|envi(?:ar|ad)"
     r"|quisiera|queremos)\b|\b(?:pouvez|pourriez|pourrais|pouvez-vous|envoyer|transmettre"
     r"|fournir|aimerais|voudrais|besoin)\b|\b(?:konnen|konnten|konntet|schick|senden|brauchen"
     r"|brauche|hatten gern|mochten|nennen)\w*"
@@ -363,11 +366,19 @@ _NOBODYS_DATA = re.compile(
 )
 
 
+# "our revenue dashboard", "unsere Zahlen", "nos chiffres": the writer's own figures.
+_OWN_BEFORE = re.compile(
+    r"\b(?:our|my|own|unsere\w*|meine\w*|eigene\w*|nos|notre|mes|mon|ma|propres?|nuestr\w*|mis"
+    r"|propi[oa]s)\b[^.?!\n]*$"
+)
+OWN_REACH = 20  # characters before a figure within which "our" makes it the writer's own
+
+
 def _peers_figures(folded: str) -> re.Match[str] | None:
     """Figures of the other businesses on the platform, asked for near where they are named.
 
-    Not in a ``>``-quoted line (an answered question quoted under a thank-you), and not when
-    the writer says they want nobody's figures.
+    Not in a ``>``-quoted line (an answered question quoted under a thank-you), not when
+    the writer says they want nobody's figures, and not the writer's own ("our revenue").
     """
     for peers in _PEERS_ON_ACME.finditer(folded):
         line_start = folded.rfind("\n", 0, peers.start()) + 1
@@ -384,14 +395,6 @@ def _peers_figures(folded: str) -> re.Match[str] | None:
         if next(theirs, None) and _PEER_ASK.search(folded, start, end):
             return peers
     return None
-
-
-# "our revenue dashboard", "unsere Zahlen", "nos chiffres": the writer's own figures.
-_OWN_BEFORE = re.compile(
-    r"\b(?:our|my|own|unsere\w*|meine\w*|eigene\w*|nos|notre|mes|mon|ma|propres?|nuestr\w*|mis"
-    r"|propi[oa]s)\b[^.?!\n]*$"
-)
-OWN_REACH = 20  # characters before a figure within which "our" makes it the writer's own
 
 
 # A word that makes the company asked about the writer's own or the writer: "whether we are
@@ -718,7 +721,7 @@ _PATTERNS: dict[Intent, tuple[str, ...]] = {
         # "which of your other customers run the Snowflake sync", "quels clients utilisent …"
         r"\bwhich (?:of )?(?:your|acme'?s) (?:other )?(?:[\w-]+ )?(?:customers|clients)\b"
         r"(?! (?:success|case|stor|testimonial|review|logo))",
-        r"\b(?:welche|lesquels de vos|quels|quelles|que|cuales de sus|cuales de vuestros|qué)"
+        r"\b(?:welche|lesquels de vos|quels|quelles|que|cuales de sus|cuales de vuestros)"
         r" (?:anderen |autres |otros )?(?:kunden|clients|clientes) (?:von acme |de acme |d'acme )?"
         r"(?:nutzen|verwenden|utilisent|usan|utilizan) (?:\w+ ){0,3}?(?:bei ihnen|chez vous"
         r"|con ustedes|con vosotros|acme)\b",
@@ -830,7 +833,9 @@ def find_requests(text: str, tier: str | None = None) -> Requests:
             matches = (m for m in matches if not _said_not_to_be(folded, m))
         if intent == "other_customer_data":
             matches = (m for m in matches if not _offered_question(folded, m))
-            matches = (m for m in matches if not _NOT_GIVEN_OUT.search(_before(folded, m)))
+            matches = (
+                m for m in matches if not _NOT_GIVEN_OUT.search(_before(folded, m, NOT_GIVEN_REACH))
+            )
         match = next(iter(matches), None)
         if match is None and intent == "secrets_request":
             match = _secret_asked_by_pronoun(folded)
