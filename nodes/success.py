@@ -254,11 +254,14 @@ def _kb_answer(
 
 
 def _plans_to_compare(
-    text: str, category: str, current: Tier, catalog: dict[str, Plan]
+    text: str, shopping: bool, current: Tier, catalog: dict[str, Plan]
 ) -> list[Tier]:
-    """The customer's plan first, then the plans they ask about (or the next one up)."""
+    """The customer's plan first, then the plans they ask about.
+
+    A customer ``shopping`` for a plan who names none gets the next one up.
+    """
     asked = [p for p in named_plans(text, catalog) if p != current and p in TIERS]
-    if not asked and category == "sales":
+    if not asked and shopping:
         above = [t for t in TIERS if _TIER_RANK[t] == _TIER_RANK[current] + 1 and t in catalog]
         asked = above
     return [current, *asked] if asked else []
@@ -282,8 +285,11 @@ def advise_customer(state: SupportState, runtime: Runtime[Context]) -> dict[str,
         catalog = load_catalog(context.plans_path)
         verification = verify(ticket, load_directory(context.customers_path))
         current = _current_plan(ticket, verification)
-        plans = _plans_to_compare(text, category, current, catalog)
-        if category == "sales" or len(named_plans(text, catalog)) >= 2:
+        # A sales question gets the plan above compared; a request for other customers'
+        # figures read as sales is not shopping for a plan (a person declines it).
+        shopping = category == "sales" and "other_customer_data" not in triage.requests
+        plans = _plans_to_compare(text, shopping, current, catalog)
+        if shopping or len(named_plans(text, catalog)) >= 2:
             shown = plans or [current]
             findings.append(
                 f"Plan comparison ({' vs '.join(shown)}) from the plan catalog:\n\n{compare(shown, catalog)}"

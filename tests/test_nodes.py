@@ -152,6 +152,33 @@ def test_a_thank_you_for_an_arrived_refund_asks_for_no_money(context: Context) -
     assert [a.kind for a in report.actions] == ["refund"]
 
 
+def test_a_request_for_other_customers_figures_gets_no_plan_comparison(context: Context) -> None:
+    """Read as sales, a benchmark request is still not shopping for a plan: the reviewer
+    who declines it is not shown Growth against Professional. A sales question is."""
+    benchmark = make_ticket(
+        subject="Churn benchmark for the board",
+        message="Could you tell us the average monthly churn of the other SaaS companies that"
+        " use Acme? Anonymised is fine, it is for our board pack.",
+    )
+    state = triaged(benchmark, context)
+    assert "other_customer_data" in state["triage"].requests
+    assert state["triage"].category == "sales"
+    report = advise_customer(state, runtime(context))["success"]  # type: ignore[arg-type]
+    assert not any(f.startswith("Plan comparison") for f in report.findings)
+    assert report.plans == ()
+    shopping = benchmark.model_copy(
+        update={
+            "subject": "Growth or Professional?",
+            "message": "We are a team of 12 on Starter. Which plan should we move to for the"
+            " Snowflake sync, and what would it cost?",
+        }
+    )
+    state = triaged(shopping, context)
+    report = advise_customer(state, runtime(context))["success"]  # type: ignore[arg-type]
+    assert state["triage"].category == "sales"
+    assert any(f.startswith("Plan comparison") for f in report.findings)
+
+
 @pytest.mark.parametrize(
     ("subject", "message", "logged"),
     [
