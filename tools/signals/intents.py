@@ -215,7 +215,7 @@ SECRET_BEFORE_CHARS = 200  # how far back the secret a pronoun stands for may be
 def _secret_asked_by_pronoun(folded: str) -> re.Match[str] | None:
     """A request to hand "it" over, where "it" is a secret named just before."""
     for ask in _PRONOUN_ASK.finditer(folded):
-        before = folded[max(0, ask.start() - SECRET_BEFORE_CHARS) : ask.start()]
+        before = _before(folded, ask, SECRET_BEFORE_CHARS)
         if _NAMED_THEN_ASKED.search(before):
             return ask
     return None
@@ -259,11 +259,6 @@ _NOT_GIVEN_OUT = re.compile(
 
 
 NOT_GIVEN_REACH = 30  # characters before the figures within which they are said not to be given
-
-
-def _before(folded: str, match: re.Match[str], chars: int) -> str:
-    """The ``chars`` characters of ``folded`` before ``match``."""
-    return folded[max(0, match.start() - chars) : match.start()]
 
 
 def _offered_question(folded: str, match: re.Match[str]) -> bool:
@@ -1055,6 +1050,11 @@ def _around(folded: str, match: re.Match[str], chars: int) -> str:
     return folded[max(0, match.start() - chars) : match.end() + chars]
 
 
+def _before(folded: str, match: re.Match[str], chars: int) -> str:
+    """The ``chars`` characters of ``folded`` before ``match``."""
+    return folded[max(0, match.start() - chars) : match.start()]
+
+
 # "If we cancel mid-term, do we get a pro-rated refund?": money asked about in a
 # hypothetical question is the policy, not a request.
 _HYPOTHETICAL = re.compile(r"\b(?:if|in case|should we|si|si jamais|en cas|wenn|falls|en caso)\b")
@@ -1076,7 +1076,7 @@ _UI_AFTER = re.compile(
 
 def _in_label(folded: str, match: re.Match[str]) -> bool:
     """The money word sits inside a short quoted label: untick "Include refunds"."""
-    before = folded[max(0, match.start() - LABEL_REACH) : match.start()]
+    before = _before(folded, match, LABEL_REACH)
     after = folded[match.end() : match.end() + LABEL_REACH]
     opened = max(before.rfind(q) for q in _LABEL_QUOTES)
     closes = [i for i in (after.find(q) for q in _LABEL_QUOTES) if i >= 0]
@@ -1102,7 +1102,7 @@ _PLAN_QUESTION_AFTER = re.compile(
 
 def _not_a_change(folded: str, match: re.Match[str]) -> bool:
     """An account change the text forbids, or a plan asked about rather than asked for."""
-    before = folded[max(0, match.start() - 20) : match.start()]
+    before = _before(folded, match, 20)
     if _TOLD_NOT.search(before):
         return True
     if "plan" not in match.group(0) and "tier" not in match.group(0):
@@ -1114,7 +1114,7 @@ def _not_a_change(folded: str, match: re.Match[str]) -> bool:
 
 def _not_asked(folded: str, match: re.Match[str]) -> bool:
     """A money word that names the rules, declines the money or asks "what if", not a request."""
-    before = folded[max(0, match.start() - 60) : match.start()]
+    before = _before(folded, match, 60)
     near = _around(folded, match, 40)
     return bool(
         _in_label(folded, match)
@@ -1171,7 +1171,7 @@ def money_declined(text: str) -> str:
 
 def _declined(folded: str, match: re.Match[str]) -> bool:
     """The money word declined: "not asking for a refund", "no refund or dispute needed"."""
-    before = folded[max(0, match.start() - 60) : match.start()]
+    before = _before(folded, match, 60)
     return bool(
         _DECLINED_BEFORE.search(before)
         or (_NO_BEFORE.search(before) and _DECLINED_AFTER.match(folded, match.end()))
