@@ -215,6 +215,18 @@ class Ticket(_Model):
         return f"{self.subject}\n{self.message}".strip()
 
 
+# What happened, as the ``effect`` head reads it (tools/triage/judgement.py HEADS).
+EFFECTS = (
+    "none",
+    "cosmetic",
+    "degraded",
+    "broken_feature",
+    "unavailable",
+    "data_wrong_or_lost",
+    "exposure",
+    "money",
+)
+
 # Reasons the rubric hands to Security or Legal whatever else the ticket reads as.
 GUARDED_REASONS = (
     "security_incident",

@@ -10,7 +10,7 @@ from langgraph.runtime import Runtime
 from supportgraph.graph.context import Context, context_of
 from supportgraph.graph.models import KBHit, KnowledgeReport
 from supportgraph.graph.state import SupportState
-from supportgraph.tools.knowledge.gate import answers
+from supportgraph.tools.knowledge.gate import answers, fits
 from supportgraph.tools.signals.ticket_text import content_text
 
 TOP_K = 3
@@ -20,13 +20,20 @@ RELATIVE_FLOOR = 0.75  # a hit must score at least 3/4 of the best one to be wor
 def ground_answer(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
     """Search the KB with the ticket's own words; no hit means a content gap.
 
-    It reads nothing the specialists write, so the supervisor runs it beside them.
+    An incident playbook found for a ticket that reports no such incident is no hit
+    (``tools.knowledge.gate.fits``). It reads nothing the specialists write, so the
+    supervisor runs it beside them.
     """
     context = context_of(runtime)
     query = content_text(state["ticket"])
     triage = state.get("triage")
     language = triage.language if triage is not None else None
     hits = find_articles(query, language, context.kb_path, context.kb_min_score)
+    if hits and triage is not None and triage.signals is not None:
+        from supportgraph.tools.knowledge.kb_store import load_index
+
+        index = load_index(context.kb_path)
+        hits = [hit for hit in hits if fits(index.get(hit.article_id), triage.signals)]
     return {"knowledge": KnowledgeReport(query=query, hits=tuple(hits), gap=not hits)}
 
 

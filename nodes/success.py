@@ -31,7 +31,7 @@ from supportgraph.tools.accounts.catalog import (
 from supportgraph.tools.accounts.customers import Verification, load_directory, verify
 from supportgraph.tools.accounts.ledger import Charge, charges_for, duplicate_charges, load_ledger
 from supportgraph.tools.accounts.refunds import requested
-from supportgraph.tools.knowledge.gate import answers
+from supportgraph.tools.knowledge.gate import answers, fits
 from supportgraph.tools.knowledge.passages import supporting_sentence
 from supportgraph.tools.signals.entities import extract_entities
 from supportgraph.tools.signals.intents import MONEY_INTENTS, money_settled
@@ -218,15 +218,20 @@ def _recommends_what_they_have(sentence: str, current: str, catalog: dict[str, P
 
 
 def _kb_answer(
-    ticket: Ticket, context: Context, current: str, catalog: dict[str, Plan], declined: bool
+    ticket: Ticket,
+    context: Context,
+    current: str,
+    catalog: dict[str, Plan],
+    triage: TriageResult,
 ) -> tuple[str, str] | None:
     """The best account/billing/plan article's supporting sentence, or None.
 
-    Only articles the relevance gate (``tools.knowledge.gate``) says answer the ticket.
+    Only articles the relevance gate (``tools.knowledge.gate``) says answer the ticket
+    and fit what triage read happened.
 
     Sentences that recommend what the customer already has (a Growth trial to a
     Growth customer, an Enterprise agreement to an Enterprise customer) are passed over, and
-    so is how refunds are paid when the customer ``declined`` one.
+    so is how refunds are paid when the customer declined one (``money_declined``).
     """
     from supportgraph.tools.knowledge.kb_store import (
         load_index,  # numpy, bm25s, MiniLM: not at import
@@ -239,11 +244,13 @@ def _kb_answer(
         article = index.get(hit.article_id)
         if article.product_area not in SUCCESS_AREAS or not answers(hit, context.kb_min_score):
             continue
+        if not fits(article, triage.signals):
+            continue
 
         def unfit(sentence: str, body: str = article.body) -> bool:
             # A passage window may open mid-sentence: quote whole sentences only.
             whole = re.search(rf"(?:^|[.!?:]\s+|\n\s*(?:\d+\.\s+)?){re.escape(sentence)}", body)
-            if declined and _REFUND_TOLD.search(sentence):
+            if triage.money_declined and _REFUND_TOLD.search(sentence):
                 return True  # "no refund needed": how refunds are paid answers nothing
             return whole is None or _recommends_what_they_have(sentence, current, catalog)
 
@@ -321,7 +328,7 @@ def advise_customer(state: SupportState, runtime: Runtime[Context]) -> dict[str,
         offers.append("strategy_session")
     steps: tuple[str, ...] = ()
     citations: tuple[str, ...] = ()
-    if grounded := _kb_answer(ticket, context, current, catalog, bool(triage.money_declined)):
+    if grounded := _kb_answer(ticket, context, current, catalog, triage):
         sentence, article_id = grounded
         steps, citations = (f"{sentence} [{article_id}]",), (article_id,)
     entities = extract_entities(text)

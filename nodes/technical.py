@@ -9,7 +9,7 @@ from langgraph.runtime import Runtime
 from supportgraph.graph.context import Context, context_of
 from supportgraph.graph.models import SpecialistReport
 from supportgraph.graph.state import SupportState
-from supportgraph.tools.knowledge.gate import answers
+from supportgraph.tools.knowledge.gate import answers, fits
 from supportgraph.tools.signals.entities import extract_entities, size_in_gb
 from supportgraph.tools.signals.ticket_text import content_text
 
@@ -42,7 +42,8 @@ def troubleshoot(state: SupportState, runtime: Runtime[Context]) -> dict[str, An
     """Extract entities, find the playbook articles that answer and return their steps.
 
     A playbook is quoted only where the relevance gate (``tools.knowledge.gate``) says it
-    answers the ticket, as the knowledge node decides for its own hits.
+    answers the ticket and fits what triage read happened, as the knowledge node decides
+    for its own hits.
     """
     context = context_of(runtime)
     ticket = state["ticket"]
@@ -75,6 +76,7 @@ def troubleshoot(state: SupportState, runtime: Runtime[Context]) -> dict[str, An
         )
         if kb.get(hit.article_id).product_area not in NON_TECHNICAL_AREAS
         and answers(hit, context.kb_min_score)
+        and fits(kb.get(hit.article_id), signals)
     ][:3]
     if not hits:
         return {

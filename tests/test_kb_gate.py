@@ -49,6 +49,32 @@ RESTORE_DASHBOARD = {
     " to get it back myself?",
     "submitted_at": "-15m",
 }
+# A routine compliance question on the topic of the security-incident playbook (KB-011),
+# which answered it with "Revoke every API key that may have been exposed" and "Report
+# the incident to security@…" before the playbook was marked ``responds_to: [exposure]``.
+AUDIT_EVIDENCE = {
+    "ticket_id": "GATE-4",
+    "customer": "Fenwick Dental",
+    "customer_tier": "Professional",
+    "channel": "Email",
+    "subject": "Audit log events for our SOC 2 evidence",
+    "message": "Hello,\n\nOur SOC 2 auditors want evidence of who exported data and who changed"
+    " settings last quarter. Does the audit log record exports and settings changes, and can"
+    " we pull it through the API? Nothing has happened, this is routine evidence"
+    " collection.\n\nThanks,\nPriya",
+    "submitted_at": "-30m",
+}
+LEAKED_KEY = {
+    "ticket_id": "GATE-5",
+    "customer": "Fenwick Dental",
+    "customer_tier": "Professional",
+    "channel": "Email",
+    "subject": "Our API key is on GitHub",
+    "message": "Hi, one of our developers pushed our production API key to a public GitHub"
+    " repository last night and we only noticed this morning. The audit log shows calls"
+    " from an IP address we don't recognise. What do we do?",
+    "submitted_at": "-10m",
+}
 
 
 def _run(tmp_path: Path, *tickets: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -86,6 +112,22 @@ def test_a_question_the_kb_answers_still_gets_its_article(
     assert not record["kb_gap"]
     assert record["kb_hits"][0]["article_id"] == article
     assert f"[{article}]" in record["reply"]
+
+
+def test_an_incident_playbook_is_no_answer_to_a_routine_question_on_its_topic(
+    tmp_path: Path,
+) -> None:
+    record = _run(tmp_path, AUDIT_EVIDENCE)["GATE-4"]
+    assert "KB-011" not in record["citations"]
+    assert "Revoke every API key" not in record["reply"]
+    assert "Report the incident" not in record["reply"]
+
+
+def test_a_reported_incident_still_gets_the_playbook_in_its_draft(tmp_path: Path) -> None:
+    record = _run(tmp_path, LEAKED_KEY)["GATE-5"]
+    assert record["priority"] == "Critical"
+    assert record["citations"][0] == "KB-011"
+    assert "Revoke every API key that may have been exposed" in record["reply"]
 
 
 def _hit(score: float, lead: float | None) -> KBHit:

@@ -169,10 +169,18 @@ def _bad_kb(tmp_path: Path, case: str) -> tuple[Path, str]:
             write_article(folder, "KB-1", "Fine", "Body.")
             (folder / "logo.md").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
             return folder, "logo.md"
+        case "unknown_effect":  # responds_to names effects as triage reads them
+            (folder / "breach.md").write_text(
+                "---\nid: KB-9\ntitle: Breaches\ntags: [security]\nproduct_area: security\n"
+                "responds_to: [breach]\nupdated_at: 2026-01-01\nstatus: published\n---\nBody\n"
+            )
+            return folder, "breach.md"
     raise AssertionError(case)
 
 
-@pytest.mark.parametrize("case", ["empty", "malformed", "no_front_matter", "duplicate", "binary"])
+@pytest.mark.parametrize(
+    "case", ["empty", "malformed", "no_front_matter", "duplicate", "binary", "unknown_effect"]
+)
 def test_bad_kb_is_rejected_with_an_error_naming_the_file(tmp_path: Path, case: str) -> None:
     folder, culprit = _bad_kb(tmp_path, case)
     with pytest.raises(KBError, match=culprit.replace(".", r"\.")):

@@ -8,11 +8,16 @@ when it clears ``min_score`` and the reranker puts it ``MIN_LEAD`` ahead of ever
 other candidate: a near miss that stands out is kept, one among look-alikes is a gap.
 Both numbers were chosen on the tuning half of tests/data/judgement/kb_labels.json
 (docs/retrieval_eval.md, "The relevance gate").
+
+An article that answers a question's topic may still not fit the ticket: an incident
+playbook (``Article.responds_to``) tells a customer to revoke every key and report the
+incident, which is no answer to a routine question about audit logs (``fits``).
 """
 
 from __future__ import annotations
 
-from supportgraph.graph.models import KBHit
+from supportgraph.graph.models import KBHit, Signals
+from supportgraph.tools.knowledge.kb import Article
 
 SURE_MARGIN = 0.04  # a fused score this far above min_score answers on its own
 MIN_LEAD = 1.5  # reranker score (z-score units) a hit in between must lead the others by
@@ -28,3 +33,12 @@ def answers(hit: KBHit, min_score: float) -> bool:
     if hit.score >= min_score + SURE_MARGIN:
         return True
     return hit.score >= min_score and hit.lead is not None and hit.lead >= MIN_LEAD
+
+
+def fits(article: Article, signals: Signals | None) -> bool:
+    """False when ``article`` responds to an event the ticket does not report.
+
+    The ticket reports it when triage reads its effect as one the article responds to.
+    With no signals (an engine that reads none, such as the LLM engine) every article fits.
+    """
+    return not article.responds_to or signals is None or signals.effect in article.responds_to

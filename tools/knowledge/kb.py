@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from supportgraph.graph.errors import KBError
+from supportgraph.graph.models import EFFECTS
 from supportgraph.tools import shipped_data
 
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.DOTALL)
@@ -21,7 +22,13 @@ REQUIRED_KEYS = ("id", "title", "tags", "product_area", "updated_at", "status")
 
 @dataclass(frozen=True)
 class Article:
-    """One KB article: metadata from its front matter and its markdown body."""
+    """One KB article: metadata from its front matter and its markdown body.
+
+    ``responds_to`` names what must have happened for the steps to apply (effects as
+    triage reads them, e.g. ``exposure``): an incident playbook ("revoke every key that
+    may have been exposed") is no answer to a routine question on the same topic.
+    Empty for an article that answers questions.
+    """
 
     id: str
     title: str
@@ -31,6 +38,7 @@ class Article:
     status: str
     body: str
     source: str
+    responds_to: tuple[str, ...] = ()
 
     @property
     def steps(self) -> list[str]:
@@ -52,6 +60,20 @@ def _parse_value(value: str) -> str | list[str]:
     if value.startswith("[") and value.endswith("]"):
         return [item.strip().strip("'\"") for item in value[1:-1].split(",") if item.strip()]
     return value.strip("'\"")
+
+
+def _responds_to(value: object, where: str) -> tuple[str, ...]:
+    """The optional ``responds_to`` list, checked against the effects triage reads."""
+    if value is None or value == "":
+        return ()
+    named = tuple(map(str, value)) if isinstance(value, list) else (str(value),)
+    unknown = [effect for effect in named if effect not in EFFECTS]
+    if unknown:
+        raise KBError(
+            f"{where}: responds_to names {', '.join(map(repr, unknown))}; "
+            f"use effects among {', '.join(EFFECTS)}"
+        )
+    return named
 
 
 def parse_article(text: str, source: str) -> Article:
@@ -86,6 +108,7 @@ def parse_article(text: str, source: str) -> Article:
         status=str(meta["status"]),
         body=text[match.end() :].strip(),
         source=source,
+        responds_to=_responds_to(meta.get("responds_to"), source),
     )
 
 
@@ -180,6 +203,7 @@ def read_jsonl_articles(path: Path) -> list[Article]:
                 status=str(row.get("status") or "published"),
                 body=str(row["text"]).strip(),
                 source=where,
+                responds_to=_responds_to(row.get("responds_to"), where),
             )
         )
     if not articles:

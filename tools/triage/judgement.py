@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 
 from supportgraph.graph.errors import ModelFileError
-from supportgraph.graph.models import CATEGORIES, CHANNELS, TIERS, Ticket
+from supportgraph.graph.models import CATEGORIES, CHANNELS, EFFECTS, TIERS, Ticket
 from supportgraph.tools import shipped_data
 from supportgraph.tools.signals.ticket_text import judged_text, passages
 from supportgraph.tools.triage.multilingual import ENCODER
@@ -42,16 +42,7 @@ from supportgraph.tools.triage.multilingual import ENCODER
 FORMAT = 1
 HEADS: dict[str, tuple[str, ...]] = {
     "who": ("none", "one_user", "team", "company", "other_customers"),
-    "effect": (
-        "none",
-        "cosmetic",
-        "degraded",
-        "broken_feature",
-        "unavailable",
-        "data_wrong_or_lost",
-        "exposure",
-        "money",
-    ),
+    "effect": EFFECTS,
     "urgency": ("none", "deadline", "repeat_contact", "business_stopped"),
     "impact": ("none", "minor", "money", "moderate", "significant", "extensive"),
     "routine": ("none", "howto", "feature_idea", "auto_reply", "spam", "thanks", "praise"),
