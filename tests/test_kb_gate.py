@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from supportgraph.cli.app import app
 from supportgraph.graph.models import KBHit
 from supportgraph.tools.knowledge.gate import MIN_LEAD, SURE_MARGIN, answers
+from supportgraph.tools.knowledge.passages import supporting_sentence
 
 runner = CliRunner()
 
@@ -150,3 +151,15 @@ def test_a_near_miss_answers_only_when_the_reranker_sets_it_apart(
     score: float, lead: float | None, answered: bool
 ) -> None:
     assert answers(_hit(score, lead), min_score=0.30) is answered
+
+
+def test_a_quote_is_a_whole_sentence_never_one_cut_off_by_the_passage_window() -> None:
+    # Passages are 100-word windows; this one ends inside KB-009's step 3 (TUJ-035's
+    # reply quoted "… comfortably above your peak: 60 requests per minute on").
+    window = (
+        "Comparing the plans. Every plan includes unlimited dashboards for its seats."
+        " Estimate your API traffic and choose a plan whose limit is comfortably above"
+        " your peak: 60 requests per minute on"
+    )
+    quote = supporting_sentence(window, "which plan gives us enough API requests per minute")
+    assert quote == "Every plan includes unlimited dashboards for its seats."

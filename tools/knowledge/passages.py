@@ -56,8 +56,9 @@ def supporting_sentence(
         re.sub(r"^\s*(?:\d+\.|[-*])\s+", "", part).strip()
         for part in re.split(r"(?<=[.!?])\s+|\n+", passage)
     ]
-    # a window may open mid-sentence: only whole sentences (capitalised) are quoted
-    sentences = [s for s in sentences if len(s) >= 30 and s[0].isupper()]
+    # a window may open and close mid-sentence: only whole sentences (capitalised, ending
+    # in a full stop, "!" or "?") are quoted, never "… your peak: 60 requests per minute on"
+    sentences = [s for s in sentences if len(s) >= 30 and s[0].isupper() and s[-1] in ".!?"]
     if not sentences:
         sentences = [passage.strip()]
     kept = [s for s in sentences if skip is None or not skip(s)]
