@@ -51,10 +51,10 @@ def test_ordinary_lines_about_us_disown_nothing(text: str) -> None:
     assert disowned_activity(text) == ""
 
 
-def test_the_evidence_is_quoted_in_whole_words() -> None:
+def test_the_evidence_is_quoted_in_whole_words_as_the_customer_wrote_them() -> None:
     evidence = disowned_activity(
         "Our zapier-sync key says last used today 03:14 from 103.x.x.x (Singapore). None of us"
         " are in Singapore, and I turned our Zapier zaps off two weeks ago."
     )
-    assert evidence.startswith("03:14 from") and "none of us are in singapore" in evidence
-    assert evidence.endswith("zapier")
+    assert evidence.startswith("03:14 from") and "None of us are in Singapore" in evidence
+    assert evidence.endswith("Zapier")

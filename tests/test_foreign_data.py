@@ -52,9 +52,9 @@ def test_our_own_data_and_requests_for_others_show_nothing_foreign(text: str) ->
     assert foreign_data(text) == ""
 
 
-def test_the_evidence_is_quoted_in_whole_words() -> None:
+def test_the_evidence_is_quoted_in_whole_words_as_the_customer_wrote_them() -> None:
     evidence = foreign_data(
         "Thanks for resending. Just so you know though, the PDF attached to your last email"
         " isn't ours - it's an invoice for another dental practice."
     )
-    assert "isn't ours" in evidence and evidence.startswith("the pdf")
+    assert "isn't ours" in evidence and evidence.startswith("the PDF")

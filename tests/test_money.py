@@ -466,6 +466,24 @@ def test_person_first_requests_are_found_in_every_language_and_disguise(
 
 
 @pytest.mark.parametrize(
+    ("text", "evidence"),
+    [
+        # the reviewer reads the customer's letters: case, umlauts and ß as written
+        (
+            "Sehr geehrte Damen und Herren,\nbitte um Löschung importierter Daten (CSV-Uploads"
+            " März–Mai).\nMit freundlichen Grüßen, Jana Lorenz",
+            "bitte um Löschung importierter Daten (CSV-Uploads",
+        ),
+        # a word hidden with a zero-width space is found, and quoted from the folded copy
+        ("Please de\u200blete our Acme account today.", "please delete our acme account today."),
+    ],
+)
+def test_request_evidence_quotes_what_the_customer_wrote(text: str, evidence: str) -> None:
+    (request,) = find_requests(text).found
+    assert evidence in request.evidence
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "How do I rotate my API key?",

@@ -34,6 +34,7 @@ from supportgraph.tools.accounts.catalog import Plan
 from supportgraph.tools.desk.teams import Role, Teams
 from supportgraph.tools.knowledge.kb import Article
 from supportgraph.tools.reply.internal_notes import internal_parts
+from supportgraph.tools.signals.normalize import fold
 
 _CITED = re.compile(r"^(?P<text>.+?)\s*\[(?P<source>[A-Za-z]+-[\w.-]+)\]$")
 _ACCESS = re.compile(
@@ -309,8 +310,12 @@ def _deleted(triage: TriageResult) -> str:
     says the account is closing would be untrue. Read from the words that showed the
     request; the account when they name nothing narrower.
     """
-    evidence = " ".join(
-        e for r, e in zip(triage.requests, triage.request_evidence, strict=False) if r == "deletion"
+    evidence = fold(
+        " ".join(
+            e
+            for r, e in zip(triage.requests, triage.request_evidence, strict=False)
+            if r == "deletion"
+        )
     )
     if _ACCOUNT_WORDS.search(evidence):
         return "account"

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 
-from supportgraph.tools.signals.normalize import fold, words_around
+from supportgraph.tools.signals.normalize import fold, quote
 
 _NAME = r"(?:[\"“„«‘'][^\"”“»’'\n]{1,40}[\"”“»’'])"  # a name in quotes, as intents.py reads it
 
@@ -109,4 +109,4 @@ def foreign_data(text: str) -> str:
         match = _NAMED_THERE.search(folded)
         if match is None or not _DISOWNED_NAME.search(folded, match.end()):
             return ""
-    return words_around(folded, match.start(), match.end())
+    return quote(text, folded, match.start(), match.end())

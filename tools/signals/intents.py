@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from supportgraph.tools.signals.normalize import Inspection, inspect, words_around
+from supportgraph.tools.signals.normalize import Inspection, inspect, quote
 
 Intent = Literal[
     "refund",
@@ -839,7 +839,7 @@ def find_requests(text: str, tier: str | None = None) -> Requests:
         if match is None:
             continue
         found.append(
-            Request(intent, words_around(folded, match.start(), match.end(), EVIDENCE_REACH))
+            Request(intent, quote(text, folded, match.start(), match.end(), EVIDENCE_REACH))
         )
     return Requests(tuple(found), inspection.tricks)
 

@@ -14,7 +14,9 @@ import base64
 import binascii
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from itertools import accumulate
 
 _INVISIBLE = dict.fromkeys(
     map(
@@ -137,7 +139,28 @@ def quoted_match(pattern: re.Pattern[str], text: str) -> str:
     match = pattern.search(folded)
     if match is None:
         return ""
-    return words_around(folded, match.start(), match.end())
+    return quote(text, folded, match.start(), match.end())
+
+
+def quote(text: str, folded: str, start: int, end: int, reach: int = 40) -> str:
+    """The words around a match in ``folded``, in the customer's own letters where possible.
+
+    Patterns match the folded copy ("loschung importierter daten"); a reviewer should read
+    what the customer wrote ("Löschung importierter Daten"). When the folded copy is
+    ``text`` folded letter by letter ("ß" becomes "ss"), the match's place in ``text`` is
+    known and the quote comes from there; otherwise (hidden characters dropped, letters
+    spaced out, base64 decoded) from the folded copy.
+    """
+    if text.isascii():
+        if text.lower() == folded:
+            return words_around(text, start, end, reach)
+        return words_around(folded, start, end, reach)
+    pieces = [fold(c) for c in text]
+    if "".join(pieces) != folded:
+        return words_around(folded, start, end, reach)
+    # begins[i]: where text[i]'s folded form begins in the folded copy
+    begins = list(accumulate(map(len, pieces), initial=0))
+    return words_around(text, bisect_right(begins, start) - 1, bisect_left(begins, end), reach)
 
 
 def words_around(text: str, start: int, end: int, reach: int = 40) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from supportgraph.tools.signals.normalize import fold, words_around
+from supportgraph.tools.signals.normalize import fold, quote
 
 _SETTLED = re.compile(
     r"\b(?:panic over|never ?mind(?! (?:the|about|my|our)\b)|false alarm|fixed it (?:myself|ourselves)"
@@ -87,5 +87,5 @@ def settled_by_customer(text: str) -> str:
             continue  # "is it working again?" asks, it settles nothing
         if _still_wrong(folded, match.end()):
             continue
-        return words_around(folded, match.start(), match.end())
+        return quote(text, folded, match.start(), match.end())
     return ""
