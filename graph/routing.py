@@ -551,8 +551,16 @@ def knowledge_missing(state: SupportState, policy: Policy) -> EscalationTrigger 
         reason="missing_knowledge",
         needs_human=False,
         kind="handoff",
-        detail=f"no KB article matched {knowledge.query[:80]!r}",
+        detail=f"no KB article matched {_shortened(knowledge.query)!r}",
     )
+
+
+def _shortened(text: str, limit: int = 80) -> str:
+    """``text`` on one line, cut after a whole word near ``limit`` characters."""
+    line = " ".join(text.split())
+    if len(line) <= limit:
+        return line
+    return (line[:limit].rpartition(" ")[0] or line[:limit]) + " …"
 
 
 def specialist_tool_failure(state: SupportState, policy: Policy) -> EscalationTrigger | None:

@@ -161,6 +161,20 @@ def test_missing_knowledge_is_a_handoff_not_an_escalation() -> None:
     assert (escalation.severity, escalation.needs_human, escalation.handoff) == (False, False, True)
 
 
+def test_the_gap_names_the_question_on_one_line_in_whole_words() -> None:
+    query = (
+        "Löschung importierter Daten (CSV-Uploads März–Mai)\nSehr geehrte Damen und Herren,"
+        " wir möchten bitte alle importierten Daten entfernen lassen"
+    )
+    gap = KnowledgeReport(query=query, hits=(), gap=True)
+    trigger = knowledge_missing(state(knowledge=gap), THRESHOLD)
+    assert trigger is not None
+    assert trigger.detail == (
+        "no KB article matched 'Löschung importierter Daten (CSV-Uploads März–Mai) Sehr geehrte"
+        " Damen und …'"
+    )
+
+
 def test_tool_failure_hands_the_ticket_over() -> None:
     broken = SpecialistReport(
         specialist="success", summary="", handback="tool_failure", handback_note="ledger unreadable"
