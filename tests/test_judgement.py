@@ -718,9 +718,16 @@ def test_tfidf_rows_match_scikit_learn() -> None:
         # char n-grams are counted word by word (and each word's remembered), as one text.
         "İstanbul\tOFFICE\u2028office  ﬁle\x1cSTRASSE Straße a",
     ]
-    for vectorizer in (model.words, model.chars):
+    words, chars = judgement_module._WORDS, judgement_module._CHARS
+    for vectorizer, params in ((model.words, words), (model.chars, chars)):
+        # The shipped model is read without scikit-learn (tools/triage/tfidf.py); the
+        # vectorizer it stands for, with the same vocabulary and idf, must agree.
+        fitted = judgement_module._vectorizer(params, vectorizer.vocabulary_)
+        fitted.idf_ = vectorizer.idf_
+        for text in texts:
+            assert vectorizer.build_analyzer()(text) == fitted.build_analyzer()(text)
         ours = tfidf_rows(vectorizer, texts)
-        theirs = vectorizer.transform(texts)
+        theirs = fitted.transform(texts)
         assert ours.shape == theirs.shape
         assert abs(ours - theirs).max() < 1e-6
 

@@ -104,3 +104,32 @@ def test_review_list_reads_the_store_without_the_model_stack(
         modules, (*MODEL_STACK, "langgraph.graph", "langgraph.pregel", "supportgraph.graph.builder")
     )
     assert not loaded, f"`review list` imported {', '.join(loaded[:12])}"
+
+
+def test_the_default_engine_triages_without_scikit_learn(tmp_path: Path) -> None:
+    """scikit-learn (with scipy.stats, about two seconds to import) is for training only.
+
+    The first ticket of a process used to wait for it: the shipped judgement model is
+    read back with tools/triage/tfidf.py, and a trained category model loads it lazily.
+    """
+    tickets = tmp_path / "one.json"
+    tickets.write_text(
+        json.dumps(
+            [
+                {
+                    "ticket_id": "START-1",
+                    "customer": "Northwind",
+                    "customer_tier": "Growth",
+                    "channel": "Email",
+                    "subject": "Dashboards blank for everyone",
+                    "message": "Since 9:00 every dashboard in our workspace is blank.",
+                    "submitted_at": "-10m",
+                }
+            ]
+        )
+    )
+    modules, printed = _imported(tmp_path, "run", str(tickets), "--out", str(tmp_path / "out"))
+    assert "START-1" in printed
+    assert "supportgraph.tools.triage.judgement" in modules, "the ticket was triaged"
+    loaded = _loaded(modules, ("sklearn", "scipy.stats", "joblib"))
+    assert not loaded, f"`supportgraph run` imported {', '.join(loaded[:12])}"

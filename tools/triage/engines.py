@@ -25,7 +25,6 @@ from supportgraph.tools.signals.sentiment import sentiment
 from supportgraph.tools.triage.judgement import Judgement, load_judgement
 from supportgraph.tools.triage.label_map import Destination, destinations_for, read_label_map
 from supportgraph.tools.triage.severity import Alarm, Severity, assess, passage_alarm
-from supportgraph.tools.triage.triage_model import TriageModel
 
 
 class Engine(Protocol):
@@ -42,6 +41,9 @@ class TrainedTriage:
     """A model from ``supportgraph train triage`` with the routes for its labels."""
 
     def __init__(self, folder: Path, label_map: Path | None = None) -> None:
+        # scikit-learn loads only for a trained model: the default engine never waits for it.
+        from supportgraph.tools.triage.triage_model import TriageModel
+
         self.model = TriageModel.load(folder)
         mapping = read_label_map(label_map) if label_map else self.model.label_map
         where = str(label_map) if label_map else f"the label map saved in {folder}"

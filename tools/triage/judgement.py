@@ -38,6 +38,7 @@ from supportgraph.graph.models import CATEGORIES, CHANNELS, EFFECTS, TIERS, Tick
 from supportgraph.tools import shipped_data
 from supportgraph.tools.signals.ticket_text import judged_text, passages
 from supportgraph.tools.triage.multilingual import ENCODER
+from supportgraph.tools.triage.tfidf import FittedTfidf
 
 FORMAT = 1
 HEADS: dict[str, tuple[str, ...]] = {
@@ -521,10 +522,8 @@ def _ordered(vocabulary: dict[str, Any]) -> list[str]:
     return terms
 
 
-def _fixed(params: dict[str, Any], terms: list[str], idf: np.ndarray) -> Any:
-    vectorizer = _vectorizer(params, {term: i for i, term in enumerate(terms)})
-    vectorizer.idf_ = idf.astype(np.float64)
-    return vectorizer
+def _fixed(params: dict[str, Any], terms: list[str], idf: np.ndarray) -> FittedTfidf:
+    return FittedTfidf(params, {term: i for i, term in enumerate(terms)}, idf)
 
 
 def shipped_model_path() -> Path:
