@@ -53,7 +53,7 @@ def find_articles(
         min_score: The hybrid score under which a hit does not count (the gate's floor).
     """
     from supportgraph.tools.knowledge.kb_store import (
-        load_index,  # numpy, bm25s, MiniLM: not at import
+        load_index,  # numpy, MiniLM: not at import
     )
 
     hits = load_index(kb_path).search(query, k=TOP_K, min_score=min_score)

@@ -234,7 +234,7 @@ def _kb_answer(
     so is how refunds are paid when the customer declined one (``money_declined``).
     """
     from supportgraph.tools.knowledge.kb_store import (
-        load_index,  # numpy, bm25s, MiniLM: not at import
+        load_index,  # numpy, MiniLM: not at import
     )
 
     index = load_index(context.kb_path)

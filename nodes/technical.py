@@ -63,7 +63,7 @@ def troubleshoot(state: SupportState, runtime: Runtime[Context]) -> dict[str, An
             )
         }
     from supportgraph.tools.knowledge.kb_store import (
-        load_index,  # numpy, bm25s, MiniLM: not at import
+        load_index,  # numpy, MiniLM: not at import
     )
 
     families = [f"{code[0]}xx" for code in entities.get("http_status", [])]

@@ -119,7 +119,7 @@ def test_the_int8_copy_is_made_once_and_then_read_from_the_home(
     assert {"QAttention", "MatMulInteger"} <= ops
     assert "Attention" not in ops
     # Making it leaves logging as it was: no stderr handler that would print every
-    # library's debug lines (bm25s building its index) on the user's terminal.
+    # library's debug lines on the user's terminal.
     assert logging.root.handlers == []
     written = kept.stat().st_mtime_ns
     assert embeddings._kept_int8_copy(model) == made

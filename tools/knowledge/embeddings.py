@@ -134,7 +134,7 @@ def quantise_matmuls(model: Path, quantised: Path) -> None:
 
     # quantize_dynamic logs advice about pre-processing on the root logger, and
     # logging's module functions give the root a stderr handler on the way: without
-    # removing it, every library's debug lines (bm25s…) would reach the terminal.
+    # removing it, every library's debug lines would reach the terminal.
     quiet = logging.root.manager.disable
     handlers = list(logging.root.handlers)
     logging.disable(logging.WARNING)

@@ -24,11 +24,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal, Protocol
 
-import bm25s
 import numpy as np
 from threadpoolctl import ThreadpoolController
 
 from supportgraph.graph.models import KBHit
+from supportgraph.tools.knowledge.bm25 import BM25
 from supportgraph.tools.knowledge.kb import Article
 from supportgraph.tools.knowledge.passages import article_terms
 from supportgraph.tools.knowledge.rerank import (
@@ -168,17 +168,13 @@ class HybridIndex:
         # caller's thread goes on with other work.
         self._ahead = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kb-query-ahead")
         self.settings = settings
-        self._bm25 = bm25s.BM25()
         terms = [article_terms(a) for a in articles]
-        self._bm25.index([words for words, _ in terms], show_progress=False)
+        self._bm25 = BM25([words for words, _ in terms])
         # Reranking signals: BM25 over titles alone and over single passages.
-        self._bm25_titles = bm25s.BM25(k1=1.2, b=0.75)
-        self._bm25_titles.index([tokens(a.title) for a in articles], show_progress=False)
-        self._bm25_passages = bm25s.BM25()
-        self._bm25_passages.index([tokens(p) for p in self._passages], show_progress=False)
+        self._bm25_titles = BM25([tokens(a.title) for a in articles], k1=1.2, b=0.75)
+        self._bm25_passages = BM25([tokens(p) for p in self._passages])
         # and over word pairs ("custom domain"), so that a phrase counts as more than its words
-        self._bm25_phrases = bm25s.BM25()
-        self._bm25_phrases.index([phrases or ["_"] for _, phrases in terms], show_progress=False)
+        self._bm25_phrases = BM25([phrases or ["_"] for _, phrases in terms])
 
     def __len__(self) -> int:
         return len(self._order)
@@ -232,12 +228,7 @@ class HybridIndex:
     ) -> dict[str, np.ndarray]:
         n = len(self._order)
         out = {"dense": np.zeros(n, np.float32), "title": np.zeros(n, np.float32)}
-        terms = tokens(query)
-        out["lexical"] = (
-            np.asarray(self._bm25.get_scores(terms), dtype=np.float32)
-            if terms
-            else np.zeros(n, dtype=np.float32)
-        )
+        out["lexical"] = self._bm25.scores(tokens(query))
         if lexical_only:
             return out
         vector = self._query_vector(meaning or query)
@@ -284,12 +275,9 @@ class HybridIndex:
             positions: Article positions in index order, the fused candidates.
         """
         vector, terms = parts["query"], tokens(query)
-        passage_bm25 = (
-            self._bm25_passages.get_scores(terms) if terms else np.zeros(len(self._passages))
-        )
-        title_bm25 = self._bm25_titles.get_scores(terms) if terms else np.zeros(len(self))
-        phrases = pairs(terms)
-        phrase_bm25 = self._bm25_phrases.get_scores(phrases) if phrases else np.zeros(len(self))
+        passage_bm25 = self._bm25_passages.scores(terms)
+        title_bm25 = self._bm25_titles.scores(terms)
+        phrase_bm25 = self._bm25_phrases.scores(pairs(terms))
         rows = np.zeros((len(positions), len(FEATURES)))
         for i, position in enumerate(positions):
             start, count = int(self._starts[position]), int(self._counts[position])

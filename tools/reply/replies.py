@@ -99,7 +99,7 @@ class ReplyWriter:
     """Plans and renders replies with one run's settings (templates, brand, teams, KB)."""
 
     def __init__(self, context: Context) -> None:
-        from supportgraph.tools.knowledge.kb_store import load_index  # numpy, bm25s: not at import
+        from supportgraph.tools.knowledge.kb_store import load_index  # numpy, MiniLM: not at import
 
         self.context = context
         self.macros: Macros = load_macros(context.templates_path)
