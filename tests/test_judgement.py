@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 from supportgraph.checkpoints import open_checkpointer
@@ -729,7 +730,7 @@ def test_tfidf_rows_match_scikit_learn() -> None:
         ours = tfidf_rows(vectorizer, texts)
         theirs = fitted.transform(texts)
         assert ours.shape == theirs.shape
-        assert abs(ours - theirs).max() < 1e-6
+        assert np.abs(ours.toarray() - theirs.toarray()).max() < 1e-6
 
 
 def test_a_tickets_char_rows_are_the_sum_of_its_passages() -> None:
@@ -753,4 +754,41 @@ def test_a_tickets_char_rows_are_the_sum_of_its_passages() -> None:
             model.chars, [judgement_module.summed(term_counts(model.chars, passages(judged)))]
         ),
     )
-    assert abs(direct - via_passages).max() < 1e-6
+    assert np.abs(direct.toarray() - via_passages.toarray()).max() < 1e-6
+
+
+def test_the_heads_score_features_as_scipy_would_to_the_bit() -> None:
+    """Judging builds its feature rows without SciPy (tools/triage/sparse.py).
+
+    The rows must be the matrix ``scipy.sparse.hstack`` made of the same blocks, and the
+    heads' product must add up each row as SciPy's does: the same float32 scores, so
+    no ticket's judgement moves by a last bit.
+    """
+    import scipy.sparse as sp
+
+    model = load_judgement()
+    tickets = json.loads((TUNING / "tickets.json").read_text(encoding="utf-8"))[:120]
+    texts = [f"{t['subject']}\n{t['message']}" for t in tickets]
+    tiers = [t.get("customer_tier") for t in tickets]
+    channels = [t.get("channel") for t in tickets]
+    vectors = judgement_module.text_vectors(texts)
+    vectors[:, :4] = 0  # a zero in the dense block is not stored, as SciPy leaves it out
+    rows = model.features(texts, tiers, channels, vectors)
+    settings = model.settings
+    joined = sp.hstack(
+        [
+            sp.csr_matrix(vectors * settings.embedding_weight),
+            tfidf_rows(model.words, texts).csr(),
+            tfidf_rows(model.chars, texts).csr(),
+            sp.csr_matrix(judgement_module._meta(tiers, channels, settings.meta_weight)),
+        ],
+        format="csr",
+    )
+    ours = rows.csr()
+    for part in ("indptr", "indices", "data"):
+        np.testing.assert_array_equal(getattr(ours, part), getattr(joined, part))
+    weights, _, _ = model._stacked
+    expected = np.asarray(joined @ weights)
+    assert (rows @ weights).dtype == expected.dtype == np.float32
+    np.testing.assert_array_equal(rows @ weights, expected)
+    np.testing.assert_array_equal(rows.toarray(), joined.toarray())

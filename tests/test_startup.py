@@ -106,11 +106,15 @@ def test_review_list_reads_the_store_without_the_model_stack(
     assert not loaded, f"`review list` imported {', '.join(loaded[:12])}"
 
 
-def test_the_default_engine_triages_without_scikit_learn(tmp_path: Path) -> None:
-    """scikit-learn (with scipy.stats, about two seconds to import) is for training only.
+def test_the_default_engine_triages_and_searches_without_scikit_learn_or_scipy(
+    tmp_path: Path,
+) -> None:
+    """scikit-learn and SciPy (about two seconds to import, with scipy.stats) are for training.
 
-    The first ticket of a process used to wait for it: the shipped judgement model is
-    read back with tools/triage/tfidf.py, and a trained category model loads it lazily.
+    The first ticket of a process used to wait for them: the shipped judgement model is
+    read back with tools/triage/tfidf.py and scores its features with
+    tools/triage/sparse.py, the KB index counts BM25 with tools/knowledge/bm25.py (bm25s
+    imported scipy.sparse), and a trained category model loads scikit-learn lazily.
     """
     tickets = tmp_path / "one.json"
     tickets.write_text(
@@ -131,5 +135,6 @@ def test_the_default_engine_triages_without_scikit_learn(tmp_path: Path) -> None
     modules, printed = _imported(tmp_path, "run", str(tickets), "--out", str(tmp_path / "out"))
     assert "START-1" in printed
     assert "supportgraph.tools.triage.judgement" in modules, "the ticket was triaged"
-    loaded = _loaded(modules, ("sklearn", "scipy.stats", "joblib"))
+    assert "supportgraph.tools.knowledge.kb_store" in modules, "the KB was searched"
+    loaded = _loaded(modules, ("sklearn", "scipy", "joblib", "bm25s"))
     assert not loaded, f"`supportgraph run` imported {', '.join(loaded[:12])}"

@@ -38,6 +38,7 @@ from supportgraph.graph.models import CATEGORIES, CHANNELS, EFFECTS, TIERS, Tick
 from supportgraph.tools import shipped_data
 from supportgraph.tools.signals.ticket_text import judged_text, passages
 from supportgraph.tools.triage.multilingual import ENCODER
+from supportgraph.tools.triage.sparse import Rows
 from supportgraph.tools.triage.tfidf import FittedTfidf
 
 FORMAT = 1
@@ -155,7 +156,7 @@ def _meta(tiers: Sequence[str | None], channels: Sequence[str | None], weight: f
     return rows
 
 
-def tfidf_rows(vectorizer: Any, texts: Sequence[str]) -> Any:
+def tfidf_rows(vectorizer: Any, texts: Sequence[str]) -> Rows:
     """``vectorizer.transform(texts)``, computed here: the same rows, a third of the time.
 
     scikit-learn validates its input and output on every call, which for one ticket
@@ -249,18 +250,16 @@ def summed(rows: Sequence[Counts]) -> Counts:
     return summed_counts(*_joined(rows))
 
 
-def tfidf_from_counts(vectorizer: Any, rows: Sequence[Counts]) -> Any:
+def tfidf_from_counts(vectorizer: Any, rows: Sequence[Counts]) -> Rows:
     """TF-IDF rows (sublinear tf, the fitted idf, L2 norm) from term counts."""
-    import scipy.sparse as sp
-
     _, vocabulary, idf = _fitted(vectorizer)
-    indptr = np.cumsum([0, *(len(columns) for columns, _ in rows)]).astype(np.int32)
+    indptr = np.cumsum([0, *(len(columns) for columns, _ in rows)]).astype(np.int64)
     columns, counts = _joined(rows)
     values = (np.log(counts) + 1.0) * idf[columns]
     owner = np.repeat(np.arange(len(rows)), np.diff(indptr))
     norms = np.sqrt(np.bincount(owner, values * values, minlength=len(rows))).astype(np.float32)
     values /= np.where(norms == 0, 1.0, norms)[owner]
-    return sp.csr_matrix((values, columns, indptr), shape=(len(rows), len(vocabulary)))
+    return Rows(indptr, columns, values, len(vocabulary))
 
 
 def _fitted(vectorizer: Any) -> tuple[Any, dict[str, int], np.ndarray]:
@@ -297,24 +296,21 @@ class JudgementModel:
         tiers: Sequence[str | None],
         channels: Sequence[str | None],
         vectors: np.ndarray | None = None,
-        chars: Any | None = None,
-    ) -> Any:
+        chars: Rows | None = None,
+    ) -> Rows:
         """One feature row per text: sentence vector, word and char TF-IDF, tier and channel.
 
         ``vectors`` and ``chars`` (the char TF-IDF rows) are computed here unless given.
         """
-        import scipy.sparse as sp
-
         if vectors is None:
             vectors = text_vectors(texts)
-        return sp.hstack(
+        return Rows.side_by_side(
             [
-                sp.csr_matrix(vectors * self.settings.embedding_weight),
+                Rows.of_dense(vectors * self.settings.embedding_weight),
                 tfidf_rows(self.words, texts),
                 tfidf_rows(self.chars, texts) if chars is None else chars,
-                sp.csr_matrix(_meta(tiers, channels, self.settings.meta_weight)),
-            ],
-            format="csr",
+                Rows.of_dense(_meta(tiers, channels, self.settings.meta_weight)),
+            ]
         )
 
     @cached_property
@@ -329,7 +325,7 @@ class JudgementModel:
         weights = np.ascontiguousarray(np.hstack(blocks), dtype=np.float32)
         return weights, np.concatenate(intercepts).astype(np.float32), spans
 
-    def probabilities(self, x: Any) -> dict[str, np.ndarray]:
+    def probabilities(self, x: Rows) -> dict[str, np.ndarray]:
         """Softmax probabilities of every head for the rows of ``x``."""
         weights, intercepts, spans = self._stacked
         all_scores = np.asarray(x @ weights) + intercepts
@@ -428,7 +424,7 @@ class JudgementModel:
         words = _vectorizer(_WORDS).fit(texts)
         chars = _vectorizer(_CHARS).fit(texts)
         model = cls(words, chars, {}, settings)
-        x = model.features(texts, tiers, channels, vectors)
+        x = model.features(texts, tiers, channels, vectors).csr()  # scikit-learn takes SciPy's
         for head, values in labels.items():
             rows = np.array([i for i, v in enumerate(values) if v is not None])
             if len(rows) == 0:  # e.g. no labelled windows in this data: no window head
