@@ -35,10 +35,14 @@ def triage_ticket(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
 
     ticket = state["ticket"]
     context = context_of(runtime)
+    engine = engine_for(context)
+    # A new process's first ticket: the engine's models load on the second core while
+    # this node goes on (docs/benchmarks.md); after that there is nothing to load.
+    engine.load_ahead()
     # The KB searches that ground the reply use the vector of the ticket's words: it is
     # encoded on the second core while this node judges the ticket (docs/benchmarks.md).
     encode_query_ahead(context.kb_path, content_text(ticket))
-    result = engine_for(context).triage(ticket)
+    result = engine.triage(ticket)
     # A confidentiality footer's "legal action" or a privacy notice's "GDPR" asks for nothing.
     text = without_boilerplate(ticket.text)
     requests = find_requests(text, ticket.customer_tier)

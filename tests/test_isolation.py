@@ -45,6 +45,9 @@ def boom_on_003(monkeypatch: pytest.MonkeyPatch) -> None:
                 raise ZeroDivisionError("division by zero in a classifier")
             return self.engine.triage(ticket)
 
+        def load_ahead(self) -> None:
+            self.engine.load_ahead()
+
     # The triage node looks the engine up when it runs (tools/triage/engines.py is heavy to import).
     monkeypatch.setattr(engines, "engine_for", lambda context: Exploding(engine_for(context)))
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import threading
 import zipfile
 from importlib import resources
 from pathlib import Path
 
 import numpy as np
+import pytest
 
+from supportgraph.graph.errors import ConfigurationError
 from supportgraph.tools.triage import multilingual
 from supportgraph.tools.triage.multilingual import DIMENSIONS, MultilingualEncoder
 
@@ -81,3 +84,34 @@ def test_the_plain_copy_holds_the_packages_arrays_unchanged(own_model_cache: Non
         assert all(np.array_equal(copy[name], packed[name]) for name in packed.files)
         # stored, not deflated: that is what makes it quick to read
         assert all(info.compress_type == zipfile.ZIP_STORED for info in copy.zip.infolist())
+
+
+def test_the_encoder_loads_once_per_process_on_a_thread_of_its_own(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The triage node starts the load (``load_ahead``) and judging waits for it.
+
+    Loading on another thread must not load twice, and a load that fails reaches the
+    ticket that waits for it; the next ticket tries again.
+    """
+    monkeypatch.setattr(multilingual, "_loaded", None)  # as in a new process
+    threads: list[str] = []
+    failures = [ConfigurationError("the USE weights are unreadable; reinstall the package")]
+
+    class Recorded(MultilingualEncoder):
+        def __init__(self) -> None:
+            threads.append(threading.current_thread().name)
+            if failures:
+                raise failures.pop()
+            super().__init__()
+
+    monkeypatch.setattr(multilingual, "MultilingualEncoder", Recorded)
+    multilingual.load_ahead()
+    with pytest.raises(ConfigurationError, match="reinstall"):
+        multilingual.multilingual_encoder()
+    multilingual.load_ahead()
+    multilingual.load_ahead()
+    encoder = multilingual.multilingual_encoder()
+    assert encoder is multilingual.multilingual_encoder()
+    assert threads == ["use-m3-load", "use-m3-load"]  # one failed load, then one that held
+    assert encoder.encode(SENTENCES[:1]).shape == (1, DIMENSIONS)

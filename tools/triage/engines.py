@@ -36,6 +36,10 @@ class Engine(Protocol):
         """Classify category, priority, sentiment and language of ``ticket``."""
         ...
 
+    def load_ahead(self) -> None:
+        """Start loading what ``triage`` needs on another thread, and return at once."""
+        ...
+
 
 class TrainedTriage:
     """A model from ``supportgraph train triage`` with the routes for its labels."""
@@ -76,6 +80,12 @@ class EmbeddedEngine:
     def __init__(self, trained: TrainedTriage | None = None, judgement: Path | None = None) -> None:
         self.trained = trained
         self.judgement = judgement
+
+    def load_ahead(self) -> None:
+        """Start loading the multilingual encoder (the first ticket's longest wait)."""
+        from supportgraph.tools.triage.multilingual import load_ahead
+
+        load_ahead()
 
     def triage(self, ticket: Ticket) -> TriageResult:
         """Classify ``ticket`` without any network access."""

@@ -55,6 +55,9 @@ class LLMEngine:
             timeout=30,
         ).with_structured_output(_LLMTriage, method="json_schema")
 
+    def load_ahead(self) -> None:
+        """Nothing to load: the fallback engine loads its models if it is ever used."""
+
     def triage(self, ticket: Ticket) -> TriageResult:
         """Ask the model; on a transport, API or schema error use the fallback engine."""
         from openai import OpenAIError

