@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import threading
 import zipfile
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -115,3 +118,40 @@ def test_the_encoder_loads_once_per_process_on_a_thread_of_its_own(
     assert encoder is multilingual.multilingual_encoder()
     assert threads == ["use-m3-load", "use-m3-load"]  # one failed load, then one that held
     assert encoder.encode(SENTENCES[:1]).shape == (1, DIMENSIONS)
+
+
+def _encode_in_child(answers: Any) -> None:
+    answers.put(multilingual.multilingual_encoder().encode(SENTENCES[:1]).shape)
+
+
+def test_a_process_forked_while_the_encoder_loads_loads_its_own(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A service that forks workers after its first ticket started loading must not hang.
+
+    The loading thread stays in the parent; the child starts its own load.
+    """
+    monkeypatch.setattr(multilingual, "_loaded", None)
+    parent, release = os.getpid(), threading.Event()
+
+    class HeldInParent(MultilingualEncoder):
+        def __init__(self) -> None:
+            if os.getpid() == parent:
+                release.wait(60)
+            super().__init__()
+
+    monkeypatch.setattr(multilingual, "MultilingualEncoder", HeldInParent)
+    multilingual.load_ahead()  # held until the child has answered
+    fork = multiprocessing.get_context("fork")
+    answers = fork.Queue()
+    child = fork.Process(target=_encode_in_child, args=(answers,), daemon=True)
+    child.start()
+    try:
+        assert answers.get(timeout=60) == (1, DIMENSIONS)
+    finally:
+        release.set()
+        child.join(timeout=60)
+        if child.is_alive():  # the hang this test is about: do not leave it behind
+            child.terminate()
+    assert child.exitcode == 0
+    assert multilingual.multilingual_encoder().encode(SENTENCES[:1]).shape == (1, DIMENSIONS)

@@ -27,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import io
 import itertools
+import os
 import tempfile
 import threading
 from collections.abc import Sequence
@@ -279,6 +280,17 @@ def _loading() -> Future[MultilingualEncoder]:
             _loaded = Future()
             threading.Thread(target=_load, args=(_loaded,), name="use-m3-load").start()
         return _loaded
+
+
+def _forget_unfinished_load() -> None:
+    """In a forked child: a load under way in the parent has no thread here; start over."""
+    global _LOCK, _loaded
+    _LOCK = threading.Lock()
+    if _loaded is not None and not _loaded.done():
+        _loaded = None
+
+
+os.register_at_fork(after_in_child=_forget_unfinished_load)
 
 
 def _load(into: Future[MultilingualEncoder]) -> None:
