@@ -13,7 +13,7 @@ from supportgraph.checkpoints import open_checkpointer
 from supportgraph.graph.context import Context
 from supportgraph.runs.build import build_graph
 from supportgraph.runs.runner import run_ticket
-from supportgraph.tools.signals.steering import text_to_judge
+from supportgraph.tools.signals.steering import as_written, text_to_judge
 from supportgraph.tools.signals.ticket_text import PASSAGE_CHARS, passages
 from supportgraph.tools.triage import judgement as judgement_module
 from supportgraph.tools.triage.engines import EmbeddedEngine, signals_of
@@ -401,6 +401,51 @@ def test_one_alarming_passage_raises_a_harmless_ticket_and_is_quoted() -> None:
     # A ticket whose passages are all harmless is not raised.
     calm = Judgement(harmless.probabilities, passages=(ticket.passages[0], ticket.passages[0]))
     assert passage_alarm(calm, "Growth", "feedback", whole) is None
+
+
+def test_the_reviewer_reads_the_alarming_passage_as_the_customer_wrote_it() -> None:
+    """The heads read a calm lower-case copy; the reason quotes the customer's own letters."""
+    ticket = make_ticket(
+        customer_tier="Growth",
+        channel="Chat",
+        subject="Quick question about exports",
+        message="[09:12] Claire Fontaine: Bonjour ! Comment exporter un tableau en PDF ?\n"
+        "[09:14] Claire Fontaine: Merci, ça marche.\n"
+        "[09:15] Claire Fontaine: Autre chose : URGENT, un de nos médecins voit les dossiers "
+        "patients d'une AUTRE clinique dans son tableau de bord !!!",
+    )
+    result = EmbeddedEngine().triage(ticket)
+    assert result.signals is not None and result.signals.passage, "one passage raised the ticket"
+    quoted = result.signals.passage
+    assert "médecins voit les dossiers patients d'une AUTRE clinique" in quoted
+    assert quoted in " ".join(ticket.message.split())  # word for word, on one line
+    assert quoted in result.priority_reasons[-1] or quoted[:139] in result.priority_reasons[-1]
+
+
+@pytest.mark.parametrize(
+    ("passage", "kept", "written"),
+    [
+        # calming dropped an alarm word and turned "!!!" into "."
+        (
+            "the export is empty. all dashboards too.",
+            "URGENT: The export is EMPTY!!! All dashboards too.",
+            "The export is EMPTY!!! All dashboards too.",
+        ),
+        # a chat line keeps its time and speaker
+        (
+            "[09:15] claire: nos médecins voient tout",
+            "Bonjour\n[09:15] Claire: Nos médecins voient tout",
+            "[09:15] Claire: Nos médecins voient tout",
+        ),
+        # not found in order (a clause was cut out in between): the passage as it is
+        ("numbers are zero, all of them", "Numbers are ZERO. Never mind. All of them", None),
+        ("", "anything", None),
+    ],
+)
+def test_a_passage_is_found_again_in_the_text_as_written(
+    passage: str, kept: str, written: str | None
+) -> None:
+    assert as_written(passage, kept) == (passage if written is None else written)
 
 
 def test_a_passage_that_reads_alarming_but_states_nothing_serious_raises_nothing() -> None:

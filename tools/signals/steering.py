@@ -153,3 +153,32 @@ def _once(text: str) -> str:
 
 def _tidy(text: str) -> str:
     return re.sub(r"\s*\n\s*", "\n", re.sub(r"[ \t]+", " ", text)).strip()
+
+
+_WORDS = re.compile(r"\w+")
+# Between two words of a passage: what calming took out there (alarm words, "!!!").
+_CALMED_GAP = rf"\W+(?:(?:{_SHOUT_WORDS.pattern})\W+)*"
+
+
+def as_written(passage: str, kept: str) -> str:
+    """The stretch of ``kept`` (``Judged.kept``) that the judged ``passage`` was read from.
+
+    The learned heads read a calm, lower-cased copy, so a passage of it is what a
+    reviewer would quote in lower case ("[09:15] claire fontaine: un de nos médecins");
+    the customer wrote "[09:15] Claire Fontaine: Un de nos médecins". The passage's words
+    are looked for in ``kept`` in order, ignoring case, with room for the alarm words
+    and marks calming took out; where they are not found (``kept`` lost a clause in between, or a
+    letter lowers to two), the passage is returned as it is. Line breaks become spaces.
+    """
+    words = _WORDS.findall(passage)
+    if not words:
+        return passage
+    found = re.search(_CALMED_GAP.join(map(re.escape, words)), kept, re.IGNORECASE)
+    if found is None:
+        return passage
+    # the passage's opening and closing marks ("[09:15]", "?") around the words found
+    head = passage[: passage.find(words[0])]
+    tail = passage[passage.rfind(words[-1]) + len(words[-1]) :]
+    start = found.start() - len(head) if kept[: found.start()].endswith(head) else found.start()
+    end = found.end() + len(tail) if kept[found.end() :].startswith(tail) else found.end()
+    return " ".join(kept[start:end].split())  # one line, as the passage is

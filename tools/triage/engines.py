@@ -144,7 +144,7 @@ class EmbeddedEngine:
             signals=signals_of(
                 reading,
                 max(severity.distribution["Critical"], reading_critical(alarm)),
-                passage=alarm.passage.text if alarm else "",
+                passage=alarm.written if alarm else "",
             ),
             routine=routine if routine != "none" and routine_p >= ROUTINE_AT else None,
             steering=judgement.steering,

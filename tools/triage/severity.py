@@ -20,6 +20,7 @@ from typing import Literal
 
 from supportgraph.graph.models import PRIORITIES, Priority, self_serve
 from supportgraph.tools.signals.hypothetical import asks_what_if
+from supportgraph.tools.signals.steering import as_written
 from supportgraph.tools.triage.judgement import Judgement
 
 ImpactLevel = Literal["extensive", "significant", "moderate", "minor", "money", "none"]
@@ -217,10 +218,15 @@ PASSAGE_SERIOUS_ROUTINE_AT = 0.6
 
 @dataclass(frozen=True)
 class Alarm:
-    """The passage that reads more serious than its ticket, and the severity it gives."""
+    """The passage that reads more serious than its ticket, and the severity it gives.
+
+    ``written`` is the passage as the customer wrote it (case, alarm words), for people
+    to read; ``passage.text`` is the calm, lower-case copy the heads read.
+    """
 
     passage: Judgement
     severity: Severity
+    written: str
 
 
 def passage_alarm(judgement: Judgement, tier: str, category: str, whole: Severity) -> Alarm | None:
@@ -254,7 +260,8 @@ def passage_alarm(judgement: Judgement, tier: str, category: str, whole: Severit
             continue
         chosen: Priority = "Critical" if raises else whole.priority
         why = f"read alone it is Critical ({critical:.2f} ≥ {PASSAGE_CRITICAL_AT})"
-        quote = passage.text if len(passage.text) <= 140 else passage.text[:139] + "…"
+        written = as_written(passage.text, judgement.text)
+        quote = written if len(written) <= 140 else written[:139] + "…"
         reasons = (
             *whole.reasons,
             f"one passage reads {_named('effect', passage)} for {_named('who', passage)}, "
@@ -262,5 +269,5 @@ def passage_alarm(judgement: Judgement, tier: str, category: str, whole: Severit
         )
         rank = (-PRIORITIES.index(chosen), max(person, exposure))
         if best is None or rank > best[0]:
-            best = (rank, Alarm(passage, Severity(chosen, distribution, reasons)))
+            best = (rank, Alarm(passage, Severity(chosen, distribution, reasons), written))
     return None if best is None else best[1]
