@@ -72,7 +72,8 @@ class Context:
         sla_policy: Path to an SLA policy JSON file; None uses the shipped default.
         kb_path: KB folder of markdown articles or a JSONL file (``SUPPORTGRAPH_KB``);
             None uses the shipped KB.
-        plans_path: Plan catalog JSON; None uses the shipped catalog.
+        plans_path: Plan catalog JSON (``plans``, and ``terms``: the words customers use
+            for a feature or integration, in any language); None uses the shipped catalog.
         ledger_path: Billing ledger JSON; None uses the shipped demo ledger.
         teams_path: Teams JSON (``SUPPORTGRAPH_TEAMS``): names, roles and notification
             addresses of the teams tickets are handed to; None uses the shipped teams.

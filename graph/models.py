@@ -353,6 +353,8 @@ class SpecialistReport(_Model):
         None  # the customer's plan: on file when verified, else the ticket's
     )
     plans: tuple[Tier, ...] = ()  # plans to compare for the customer, current plan first
+    # features and integrations the customer asked about, each with the plans that include it
+    offerings: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     offers: tuple[Offer, ...] = ()  # what the reply offers the customer (see Offer)
 
 

@@ -23,6 +23,7 @@ from supportgraph.graph.models import (
 from supportgraph.graph.state import SupportState
 from supportgraph.tools.accounts.catalog import (
     Plan,
+    asked_offerings,
     compare,
     load_catalog,
     mentioned_plans,
@@ -296,6 +297,12 @@ def advise_customer(state: SupportState, runtime: Runtime[Context]) -> dict[str,
         # figures read as sales is not shopping for a plan (a person declines it).
         shopping = category == "sales" and "other_customer_data" not in triage.requests
         plans = _plans_to_compare(text, shopping, current, catalog)
+        offerings = {o.name: o.plans for o in asked_offerings(text, context.plans_path)}
+        if offerings:
+            findings.append(
+                "Asked about: "
+                + "; ".join(f"{name} (in {', '.join(held)})" for name, held in offerings.items())
+            )
         if shopping or len(named_plans(text, catalog)) >= 2:
             shown = plans or [current]
             findings.append(
@@ -353,6 +360,7 @@ def advise_customer(state: SupportState, runtime: Runtime[Context]) -> dict[str,
             unverified=unverified,
             current_plan=current,
             plans=tuple(plans),
+            offerings=offerings,
             offers=tuple(offers),
         )
     }

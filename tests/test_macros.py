@@ -62,6 +62,10 @@ FACTS: dict[str, Any] = {
         | {"api": 6000, "seats": "custom", "integrations": "SSO", "support": "24/7"},
     ],
     "owned": ["Starter"],
+    "asked": [
+        {"name": "SSO/SAML", "plans": ["Enterprise"]},
+        {"name": "HubSpot", "plans": ["Growth", "Professional", "Enterprise"]},
+    ],
     "more_steps": 2,
     "article": {"id": "KB-001", "title": "Handling API 5xx errors and retries"},
     "steps_note": True,

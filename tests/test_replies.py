@@ -173,6 +173,49 @@ def test_a_ticket_is_answered_in_its_own_language_with_the_english_steps_marked(
 
 
 @pytest.mark.parametrize(
+    ("message", "answers"),
+    [
+        (
+            "We're on Professional and our security team is asking about SSO and audit logs. "
+            "Are those only on Enterprise? What else would we get by moving up? And roughly what "
+            "does Enterprise cost - a ballpark is fine for now, we're just scoping.",
+            ["- SSO/SAML: available on Enterprise", "- Audit logs: available on Enterprise"],
+        ),
+        (
+            "Wir nutzen Professional, und unsere IT fragt nach Single-Sign-On und "
+            "Audit-Protokollen. Gibt es die nur mit Enterprise? Was bekämen wir mit einem Upgrade "
+            "noch dazu, und was kostet Enterprise ungefähr? Wir bräuchten außerdem den "
+            "Snowflake-Connector.",
+            [
+                "- SSO/SAML: in Enterprise enthalten",
+                "- Audit logs: in Enterprise enthalten",
+                "- Snowflake: in Professional und Enterprise enthalten",
+            ],
+        ),
+    ],
+    ids=["en", "de"],
+)
+def test_a_plan_question_answers_which_plans_have_what_the_customer_named(
+    message: str, answers: list[str], store: Any, context: Context, tmp_path: Path
+) -> None:
+    """EZE-067 asked whether SSO and audit logs are Enterprise-only and got a comparison of
+    prices, seats and integrations that never said."""
+    ticket = make_ticket(customer_tier="Professional", subject="Enterprise?", message=message)
+    run = run_ticket(store, ticket, context)
+    Relay(tmp_path).deliver(run.snapshot.values["outbox"])
+    [reply] = _sent(tmp_path)
+    lines = reply["body"].splitlines()
+    assert all(answer in lines for answer in answers), reply["body"]
+    assert lines.index(answers[0]) < next(
+        i for i, line in enumerate(lines) if "Enterprise:" in line
+    )
+    findings = " ".join(run.snapshot.values["success"].findings)
+    assert (
+        "Asked about: " in findings and "SSO/SAML (in Enterprise)" in findings
+    )  # the reviewer too
+
+
+@pytest.mark.parametrize(
     ("contact", "customer", "greeting"),
     [
         ("Priya Natarajan", "Harbourline Freight plc", "Hi Priya,"),

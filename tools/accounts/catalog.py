@@ -1,4 +1,10 @@
-"""The plan catalog: plan limits, integrations and features, compared side by side."""
+"""The plan catalog: plan limits, integrations and features, compared side by side.
+
+Besides ``plans``, the catalog file may give ``terms``: for a feature or integration a
+plan lists, the words customers use for it ("Audit-Protokolle", "inicio de sesión
+único"). A question that names one is answered with the plans that include it
+(``asked_offerings``); terms for something no plan lists are refused when loading.
+"""
 
 from __future__ import annotations
 
@@ -38,15 +44,29 @@ class Plan:
 @lru_cache(maxsize=4)
 def load_catalog(path: Path | None = None) -> dict[str, Plan]:
     """Plans by name from ``path`` (the shipped catalog when None)."""
+    return _read(path)[0]
+
+
+@lru_cache(maxsize=4)
+def _read(path: Path | None) -> tuple[dict[str, Plan], dict[str, tuple[str, ...]]]:
     source = str(path or "plans.json")
     try:
         text = data_text(path, "plans.json")
-        raw: list[dict[str, Any]] = json.loads(text)["plans"]
-        return {p["name"]: _plan(p) for p in raw}
+        raw: dict[str, Any] = json.loads(text)
+        plans = {p["name"]: _plan(p) for p in raw["plans"]}
+        terms = {str(k): tuple(map(str, v)) for k, v in raw.get("terms", {}).items()}
     except FileNotFoundError:
         raise ConfigurationError(f"plan catalog {source} does not exist") from None
-    except (json.JSONDecodeError, KeyError, TypeError) as exc:
+    except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
         raise ConfigurationError(f"plan catalog {source} is malformed: {exc}") from None
+    offered = {o for plan in plans.values() for o in (*plan.integrations, *plan.features)}
+    unknown = sorted(set(terms) - offered)
+    if unknown:
+        raise ConfigurationError(
+            f"plan catalog {source}: 'terms' names {', '.join(map(repr, unknown))}, which no "
+            "plan lists among its features or integrations; fix the name or remove it"
+        )
+    return plans, terms
 
 
 def _plan(raw: dict[str, Any]) -> Plan:
@@ -104,3 +124,50 @@ def compare(names: Sequence[str], catalog: dict[str, Plan]) -> str:
     divider = "|---" * (len(plans) + 1) + "|"
     body = ["| " + label + " | " + " | ".join(values) + " |" for label, values in rows]
     return "\n".join([header, divider, *body])
+
+
+@dataclass(frozen=True)
+class Offering:
+    """A feature or integration a customer asked about, and the plans that include it."""
+
+    name: str
+    plans: tuple[str, ...]
+
+
+_EVERYTHING_IN = re.compile(r"^Everything in (.+)$", re.IGNORECASE)
+
+
+def features_of(name: str, catalog: dict[str, Plan]) -> tuple[str, ...]:
+    """A plan's features, those it has "Everything in" another plan included."""
+    found: list[str] = []
+    for feature in catalog[name].features:
+        inherited = _EVERYTHING_IN.match(feature)
+        if inherited and inherited.group(1) in catalog and inherited.group(1) != name:
+            found += [f for f in features_of(inherited.group(1), catalog) if f not in found]
+        elif feature not in found:
+            found.append(feature)
+    return tuple(found)
+
+
+def asked_offerings(text: str, path: Path | None = None) -> list[Offering]:
+    """The features and integrations ``text`` names, each with the plans that include it.
+
+    A feature or integration is named by its catalog name or by one of the words the
+    catalog's ``terms`` gives for it (in the four languages: "Audit-Protokolle",
+    "inicio de sesión único"). Features a plan has "Everything in" another plan count for
+    it too; integrations count only where a plan lists them. Catalog order.
+    """
+    catalog, terms = _read(path)
+    holders: dict[str, list[str]] = {}
+    for name in catalog:
+        for offering in (*catalog[name].integrations, *features_of(name, catalog)):
+            holders.setdefault(offering, []).append(name)
+    return [
+        Offering(offering, tuple(plans))
+        for offering, plans in holders.items()
+        if any(_names(word, text) for word in (offering, *terms.get(offering, ())))
+    ]
+
+
+def _names(word: str, text: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text, re.IGNORECASE) is not None

@@ -375,9 +375,16 @@ def _plans(state: SupportState, success: SpecialistReport, sources: Sources) -> 
     owned = [p for p in shown if p != current and _TIER_RANK[p] < _TIER_RANK[current]]
     rows = [_plan_row(sources.catalog[p], sources.currency) for p in shown if p not in owned]
     steps = _steps(success)[:1]
-    if len(rows) < 2 and not owned and not steps:
+    # what they asked about by name ("SSO and audit logs", "the HubSpot connector")
+    asked = [{"name": name, "plans": list(held)} for name, held in success.offerings.items()]
+    if len(rows) < 2 and not owned and not steps and not asked:
         return None
-    facts = {"current_plan": current, "plans": rows if len(rows) > 1 else [], "owned": owned}
+    facts = {
+        "current_plan": current,
+        "plans": rows if len(rows) > 1 else [],
+        "owned": owned,
+        "asked": asked,
+    }
     plan = ReplyPlan("plans", facts | {"steps": steps})
     plan.citations = tuple(s["source"] for s in steps)
     return plan
