@@ -55,3 +55,19 @@ def test_words_for_something_no_plan_offers_are_refused_with_its_name(tmp_path: 
     path.write_text(json.dumps(catalog), encoding="utf-8")
     with pytest.raises(ConfigurationError, match="'Time travel'.*no plan lists"):
         load_catalog(path)
+
+
+def test_slack_alerts_are_the_alerts_feature_not_the_slack_integration() -> None:
+    # TUV-029 asked for "Slack alerts" on Starter and was told Slack is on Starter.
+    assert _asked("Could you please add Slack alerts to the Starter plan?") == {
+        "Alerts to email and Slack": ("Growth", "Professional", "Enterprise")
+    }
+
+
+def test_what_the_catalog_lists_with_a_gap_above_is_not_stated() -> None:
+    # Slack is listed for Starter to Professional, not for Enterprise: saying where it is
+    # available would tell an Enterprise customer it is not theirs.
+    assert _asked("Do you integrate with Slack and Shopify?") == {}
+    assert _asked("Do you integrate with Segment?") == {
+        "Segment": ("Growth", "Professional", "Enterprise")
+    }

@@ -215,6 +215,29 @@ def test_a_plan_question_answers_which_plans_have_what_the_customer_named(
     )  # the reviewer too
 
 
+def test_in_a_chat_what_the_customer_named_is_one_sentence_not_a_list(
+    store: Any, context: Context, tmp_path: Path
+) -> None:
+    """A chat reply holds at most three list items (the reply audit's channel check)."""
+    ticket = make_ticket(
+        customer_tier="Starter",
+        channel="Chat",
+        subject="Pricing",
+        message="[12:11] Brandon Tse: our CFO needs Professional vs Enterprise pricing today\n"
+        "[12:11] Brandon Tse: we're 3 people on Starter now, would be ~30 seats. need to know "
+        "what the SQL editor and warehouse sync cost",
+    )
+    run = run_ticket(store, ticket, context)
+    Relay(tmp_path).deliver(run.snapshot.values["outbox"])
+    [reply] = _sent(tmp_path)
+    lines = reply["body"].splitlines()
+    assert (
+        "What you asked about is available on these plans: Data warehouse sync (Professional, "
+        "Enterprise), SQL query editor (Professional, Enterprise)." in lines
+    ), reply["body"]
+    assert sum(line.startswith("- ") for line in lines) <= 3
+
+
 @pytest.mark.parametrize(
     ("contact", "customer", "greeting"),
     [

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -155,19 +155,47 @@ def asked_offerings(text: str, path: Path | None = None) -> list[Offering]:
     A feature or integration is named by its catalog name or by one of the words the
     catalog's ``terms`` gives for it (in the four languages: "Audit-Protokolle",
     "inicio de sesión único"). Features a plan has "Everything in" another plan count for
-    it too; integrations count only where a plan lists them. Catalog order.
+    it too; integrations count only where a plan lists them. Something the plans above
+    its first do not all have is left out (the catalog does not say it clearly enough to
+    tell a customer). Catalog order.
     """
     catalog, terms = _read(path)
     holders: dict[str, list[str]] = {}
     for name in catalog:
         for offering in (*catalog[name].integrations, *features_of(name, catalog)):
             holders.setdefault(offering, []).append(name)
+    found = {
+        offering: [
+            m.span() for word in (offering, *terms.get(offering, ())) for m in _named(word, text)
+        ]
+        for offering in holders
+    }
+    # Stated only where every plan from the first that has it upwards has it: the catalog
+    # lists Slack for Starter to Professional but not Enterprise, and "available on
+    # Starter, Growth and Professional" would tell an Enterprise customer it is not theirs.
+    order = list(catalog)
+    found = {
+        offering: spans
+        for offering, spans in found.items()
+        if spans and holders[offering] == order[order.index(holders[offering][0]) :]
+    }
+    # "Slack alerts" names the alerts, not the Slack integration: a name found only
+    # inside the words of another offering does not count.
     return [
-        Offering(offering, tuple(plans))
-        for offering, plans in holders.items()
-        if any(_names(word, text) for word in (offering, *terms.get(offering, ())))
+        Offering(offering, tuple(holders[offering]))
+        for offering, spans in found.items()
+        if _stands_alone(spans, [s for other, os in found.items() if other != offering for s in os])
     ]
 
 
-def _names(word: str, text: str) -> bool:
-    return re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text, re.IGNORECASE) is not None
+def _stands_alone(spans: list[tuple[int, int]], others: list[tuple[int, int]]) -> bool:
+    """Whether one of ``spans`` lies outside every span in ``others``."""
+    return any(not any(_inside(span, other) for other in others) for span in spans)
+
+
+def _inside(span: tuple[int, int], other: tuple[int, int]) -> bool:
+    return other[0] <= span[0] and span[1] <= other[1] and other != span
+
+
+def _named(word: str, text: str) -> Iterator[re.Match[str]]:
+    return re.finditer(rf"(?<!\w){re.escape(word)}(?!\w)", text, re.IGNORECASE)

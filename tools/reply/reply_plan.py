@@ -377,7 +377,7 @@ def _plans(state: SupportState, success: SpecialistReport, sources: Sources) -> 
     steps = _steps(success)[:1]
     # what they asked about by name ("SSO and audit logs", "the HubSpot connector")
     asked = [{"name": name, "plans": list(held)} for name, held in success.offerings.items()]
-    if len(rows) < 2 and not owned and not steps and not asked:
+    if len(rows) < 2 and not owned and not steps:  # what they named alone makes no answer
         return None
     facts = {
         "current_plan": current,
