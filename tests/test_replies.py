@@ -209,10 +209,9 @@ def test_a_plan_question_answers_which_plans_have_what_the_customer_named(
     assert lines.index(answers[0]) < next(
         i for i, line in enumerate(lines) if "Enterprise:" in line
     )
+    # the reviewer reads it in the findings too
     findings = " ".join(run.snapshot.values["success"].findings)
-    assert (
-        "Asked about: " in findings and "SSO/SAML (in Enterprise)" in findings
-    )  # the reviewer too
+    assert "Asked about: " in findings and "SSO/SAML (in Enterprise)" in findings
 
 
 def test_in_a_chat_what_the_customer_named_is_one_sentence_not_a_list(
