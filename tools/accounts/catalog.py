@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -154,48 +154,48 @@ def asked_offerings(text: str, path: Path | None = None) -> list[Offering]:
 
     A feature or integration is named by its catalog name or by one of the words the
     catalog's ``terms`` gives for it (in the four languages: "Audit-Protokolle",
-    "inicio de sesión único"). Features a plan has "Everything in" another plan count for
-    it too; integrations count only where a plan lists them. Something the plans above
-    its first do not all have is left out (the catalog does not say it clearly enough to
-    tell a customer). Catalog order.
+    "inicio de sesión único"); the longest name found wins, so "Slack alerts" names the
+    alerts feature, not the Slack integration. Features a plan has "Everything in"
+    another plan count for it too; integrations count only where a plan lists them.
+    Something the plans above its first do not all have is left out: the catalog lists
+    Slack for Starter to Professional but not Enterprise, and "available on Starter,
+    Growth and Professional" would tell an Enterprise customer it is not theirs.
+    Catalog order.
     """
+    holders, words, pattern = _offerings(path)
+    named = {_offering_of(m.group(0), words) for m in pattern.finditer(text)}
+    return [Offering(name, plans) for name, plans in holders.items() if name in named]
+
+
+def _offering_of(found: str, words: dict[str, str]) -> str:
+    """The offering a matched word stands for (matching ignores case as ``re`` does)."""
+    if found.lower() in words:
+        return words[found.lower()]
+    return next(o for w, o in words.items() if re.fullmatch(re.escape(w), found, re.IGNORECASE))
+
+
+@lru_cache(maxsize=4)
+def _offerings(
+    path: Path | None,
+) -> tuple[dict[str, tuple[str, ...]], dict[str, str], re.Pattern[str]]:
+    """What can be asked about (with its plans), each word for it, and one pattern for all."""
     catalog, terms = _read(path)
     holders: dict[str, list[str]] = {}
     for name in catalog:
         for offering in (*catalog[name].integrations, *features_of(name, catalog)):
             holders.setdefault(offering, []).append(name)
-    found = {
-        offering: [
-            m.span() for word in (offering, *terms.get(offering, ())) for m in _named(word, text)
-        ]
-        for offering in holders
-    }
-    # Stated only where every plan from the first that has it upwards has it: the catalog
-    # lists Slack for Starter to Professional but not Enterprise, and "available on
-    # Starter, Growth and Professional" would tell an Enterprise customer it is not theirs.
     order = list(catalog)
-    found = {
-        offering: spans
-        for offering, spans in found.items()
-        if spans and holders[offering] == order[order.index(holders[offering][0]) :]
+    stated = {
+        offering: tuple(plans)
+        for offering, plans in holders.items()
+        if plans == order[order.index(plans[0]) :]
     }
-    # "Slack alerts" names the alerts, not the Slack integration: a name found only
-    # inside the words of another offering does not count.
-    return [
-        Offering(offering, tuple(holders[offering]))
-        for offering, spans in found.items()
-        if _stands_alone(spans, [s for other, os in found.items() if other != offering for s in os])
-    ]
-
-
-def _stands_alone(spans: list[tuple[int, int]], others: list[tuple[int, int]]) -> bool:
-    """Whether one of ``spans`` lies outside every span in ``others``."""
-    return any(not any(_inside(span, other) for other in others) for span in spans)
-
-
-def _inside(span: tuple[int, int], other: tuple[int, int]) -> bool:
-    return other[0] <= span[0] and span[1] <= other[1] and other != span
-
-
-def _named(word: str, text: str) -> Iterator[re.Match[str]]:
-    return re.finditer(rf"(?<!\w){re.escape(word)}(?!\w)", text, re.IGNORECASE)
+    words = {
+        word.lower(): offering
+        for offering in holders
+        for word in (offering, *terms.get(offering, ()))
+    }
+    # Longest first: where one name holds another, the longer one is what was named.
+    alternatives = "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
+    pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+    return stated, words, pattern
