@@ -62,6 +62,7 @@ FACTS: dict[str, Any] = {
         | {"api": 6000, "seats": "custom", "integrations": "SSO", "support": "24/7"},
     ],
     "owned": ["Starter"],
+    "integrations": True,
     "asked": [
         {"name": "SSO/SAML", "plans": ["Enterprise"]},
         {"name": "HubSpot", "plans": ["Growth", "Professional", "Enterprise"]},

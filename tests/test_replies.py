@@ -237,6 +237,22 @@ def test_in_a_chat_what_the_customer_named_is_one_sentence_not_a_list(
     assert sum(line.startswith("- ") for line in lines) <= 3
 
 
+def test_a_question_about_integrations_gets_them_in_the_customers_language(
+    store: Any, context: Context, tmp_path: Path
+) -> None:
+    ticket = make_ticket(
+        customer_tier="Starter",
+        subject="Growth oder Professional?",
+        message="Hallo, was unterscheidet Growth und Professional? Uns interessieren vor allem "
+        "die Integrationen.",
+    )
+    run = run_ticket(store, ticket, context)
+    Relay(tmp_path).deliver(run.snapshot.values["outbox"])
+    [reply] = _sent(tmp_path)
+    assert "Integrationen: Google Sheets, Slack, Zapier, HubSpot" in reply["body"], reply["body"]
+    assert "Integrationen: Slack, HubSpot, Salesforce, Shopify, Segment, Snowflake" in reply["body"]
+
+
 @pytest.mark.parametrize(
     ("contact", "customer", "greeting"),
     [

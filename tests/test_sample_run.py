@@ -86,6 +86,10 @@ def test_pricing_question_gets_the_plan_comparison(records: dict[str, dict[str, 
     comparison = r["findings"]["success"][0]
     assert "Growth vs Enterprise" in comparison
     assert "600" in comparison and "6,000" in comparison  # API limits from the catalog
+    # Leo asked about "API limits and integrations": the chat reply, kept short, still
+    # lists each plan's integrations.
+    assert "6,000 API requests per minute" in r["reply"]
+    assert "Integrations: Google Sheets, Slack, Zapier, HubSpot" in r["reply"]
 
 
 def test_large_export_cites_the_workaround_article(records: dict[str, dict[str, Any]]) -> None:

@@ -167,6 +167,18 @@ def asked_offerings(text: str, path: Path | None = None) -> list[Offering]:
     return [Offering(name, plans) for name, plans in holders.items() if name in named]
 
 
+_INTEGRATION_WORDS = re.compile(
+    r"\b(?:integrations?|connectors?|integrationen|konnektoren|schnittstellen|integraciones|"
+    r"conectores|int[ée]grations|connecteurs)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_about_integrations(text: str) -> bool:
+    """Whether ``text`` asks about integrations in general ("interested in integrations")."""
+    return _INTEGRATION_WORDS.search(text) is not None
+
+
 def _offering_of(found: str, words: dict[str, str]) -> str:
     """The offering a matched word stands for (matching ignores case as ``re`` does)."""
     if found.lower() in words:

@@ -30,7 +30,7 @@ from supportgraph.graph.models import (
 )
 from supportgraph.graph.routing import OWNER_ROLE, REQUEST_ROLE, closes_without_answer
 from supportgraph.graph.state import SupportState
-from supportgraph.tools.accounts.catalog import Plan
+from supportgraph.tools.accounts.catalog import Plan, asks_about_integrations
 from supportgraph.tools.desk.teams import Role, Teams
 from supportgraph.tools.knowledge.kb import Article
 from supportgraph.tools.reply.internal_notes import internal_parts
@@ -370,6 +370,8 @@ def _feature_idea(state: SupportState, success: SpecialistReport, sources: Sourc
 
 
 def _plans(state: SupportState, success: SpecialistReport, sources: Sources) -> ReplyPlan | None:
+    from supportgraph.tools.signals.ticket_text import content_text
+
     current = _current_plan(state)
     shown = [p for p in success.plans if p in sources.catalog]
     owned = [p for p in shown if p != current and _TIER_RANK[p] < _TIER_RANK[current]]
@@ -384,6 +386,8 @@ def _plans(state: SupportState, success: SpecialistReport, sources: Sources) -> 
         "plans": rows if len(rows) > 1 else [],
         "owned": owned,
         "asked": asked,
+        # each plan's integrations shown in every channel and language when asked about
+        "integrations": asks_about_integrations(content_text(state["ticket"])),
     }
     plan = ReplyPlan("plans", facts | {"steps": steps})
     plan.citations = tuple(s["source"] for s in steps)
