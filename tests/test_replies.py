@@ -40,6 +40,14 @@ def _sent(out: Path, action: str = "customer_reply") -> list[dict[str, Any]]:
     return [line for line in lines if line["action"] == action]
 
 
+def _replied(store: Any, ticket: Ticket, context: Context, out: Path) -> tuple[Any, dict[str, Any]]:
+    """Run ``ticket``, deliver its outbox to ``out``: the run and its one customer reply."""
+    run = run_ticket(store, ticket, context)
+    Relay(out).deliver(run.snapshot.values["outbox"])
+    [reply] = _sent(out)
+    return run, reply
+
+
 def _decide(store: Any, ticket: Ticket, answer: dict[str, Any], context: Context, out: Path) -> Any:
     waiting = run_ticket(store, ticket, context).snapshot
     assert waiting.interrupts, "the ticket should wait for a reviewer"
@@ -162,9 +170,7 @@ def test_a_ticket_is_answered_in_its_own_language_with_the_english_steps_marked(
         message="Hallo, wie richten wir SAML-SSO mit Azure AD ein, damit neue Kolleginnen "
         "und Kollegen sich anmelden können? Gibt es eine Anleitung?",
     )
-    run = run_ticket(store, ticket, context)
-    Relay(tmp_path).deliver(run.snapshot.values["outbox"])
-    [reply] = _sent(tmp_path)
+    run, reply = _replied(store, ticket, context, tmp_path)
     lines = reply["body"].splitlines()
     assert lines[0] == "Guten Tag," and lines[-1] == "Ihre Ticketnummer: DE-1"
     assert "(Die Schritte stammen aus unserem Hilfeartikel, den es nur auf Englisch gibt.)" in lines
@@ -201,9 +207,7 @@ def test_a_plan_question_answers_which_plans_have_what_the_customer_named(
     """EZE-067 asked whether SSO and audit logs are Enterprise-only and got a comparison of
     prices, seats and integrations that never said."""
     ticket = make_ticket(customer_tier="Professional", subject="Enterprise?", message=message)
-    run = run_ticket(store, ticket, context)
-    Relay(tmp_path).deliver(run.snapshot.values["outbox"])
-    [reply] = _sent(tmp_path)
+    run, reply = _replied(store, ticket, context, tmp_path)
     lines = reply["body"].splitlines()
     assert all(answer in lines for answer in answers), reply["body"]
     assert lines.index(answers[0]) < next(
@@ -226,9 +230,7 @@ def test_in_a_chat_what_the_customer_named_is_one_sentence_not_a_list(
         "[12:11] Brandon Tse: we're 3 people on Starter now, would be ~30 seats. need to know "
         "what the SQL editor and warehouse sync cost",
     )
-    run = run_ticket(store, ticket, context)
-    Relay(tmp_path).deliver(run.snapshot.values["outbox"])
-    [reply] = _sent(tmp_path)
+    run, reply = _replied(store, ticket, context, tmp_path)
     lines = reply["body"].splitlines()
     assert (
         "What you asked about is available on these plans: Data warehouse sync (Professional, "
@@ -246,9 +248,7 @@ def test_a_question_about_integrations_gets_them_in_the_customers_language(
         message="Hallo, was unterscheidet Growth und Professional? Uns interessieren vor allem "
         "die Integrationen.",
     )
-    run = run_ticket(store, ticket, context)
-    Relay(tmp_path).deliver(run.snapshot.values["outbox"])
-    [reply] = _sent(tmp_path)
+    run, reply = _replied(store, ticket, context, tmp_path)
     assert "Integrationen: Google Sheets, Slack, Zapier, HubSpot" in reply["body"], reply["body"]
     assert "Integrationen: Slack, HubSpot, Salesforce, Shopify, Segment, Snowflake" in reply["body"]
 
@@ -272,9 +272,7 @@ def test_the_greeting_fits_the_contact(
         subject="Thank you!",
         message="Just wanted to say thanks, the new dashboards are great. No question today.",
     )
-    run = run_ticket(store, ticket, context)
-    Relay(tmp_path).deliver(run.snapshot.values["outbox"])
-    [reply] = _sent(tmp_path)
+    run, reply = _replied(store, ticket, context, tmp_path)
     assert reply["body"].splitlines()[0] == greeting
     assert "team," not in reply["body"].splitlines()[0]
 
