@@ -252,11 +252,10 @@ def multilingual_encoder() -> MultilingualEncoder:
     loading = _loading()
     try:
         return loading.result()
-    except BaseException:
-        with _LOCK:
-            if _loaded is loading:
+    finally:
+        with _LOCK:  # a failed load is forgotten; an interrupted wait leaves the load be
+            if _loaded is loading and loading.done() and loading.exception() is not None:
                 _loaded = None
-        raise
 
 
 def load_ahead() -> None:
