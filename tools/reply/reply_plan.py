@@ -30,11 +30,12 @@ from supportgraph.graph.models import (
 )
 from supportgraph.graph.routing import OWNER_ROLE, REQUEST_ROLE, closes_without_answer
 from supportgraph.graph.state import SupportState
-from supportgraph.tools.accounts.catalog import Plan, asks_about_integrations
+from supportgraph.tools.accounts.catalog import Plan, asks_about_integrations, named_plans
 from supportgraph.tools.desk.teams import Role, Teams
 from supportgraph.tools.knowledge.kb import Article
 from supportgraph.tools.reply.internal_notes import internal_parts
 from supportgraph.tools.signals.normalize import fold
+from supportgraph.tools.signals.ticket_text import content_text
 
 _CITED = re.compile(r"^(?P<text>.+?)\s*\[(?P<source>[A-Za-z]+-[\w.-]+)\]$")
 _ACCESS = re.compile(
@@ -334,9 +335,6 @@ def _current_plan(state: SupportState) -> Tier:
 
 
 def _lower_plan(state: SupportState, current: str, sources: Sources) -> str | None:
-    from supportgraph.tools.accounts.catalog import named_plans
-    from supportgraph.tools.signals.ticket_text import content_text
-
     named = named_plans(content_text(state["ticket"]), sources.catalog)
     lower = [p for p in named if _TIER_RANK.get(p, 99) < _TIER_RANK.get(current, 0)]
     return lower[-1] if lower else None
@@ -370,22 +368,19 @@ def _feature_idea(state: SupportState, success: SpecialistReport, sources: Sourc
 
 
 def _plans(state: SupportState, success: SpecialistReport, sources: Sources) -> ReplyPlan | None:
-    from supportgraph.tools.signals.ticket_text import content_text
-
     current = _current_plan(state)
     shown = [p for p in success.plans if p in sources.catalog]
     owned = [p for p in shown if p != current and _TIER_RANK[p] < _TIER_RANK[current]]
     rows = [_plan_row(sources.catalog[p], sources.currency) for p in shown if p not in owned]
     steps = _steps(success)[:1]
-    # what they asked about by name ("SSO and audit logs", "the HubSpot connector")
-    asked = [{"name": name, "plans": list(held)} for name, held in success.offerings.items()]
     if len(rows) < 2 and not owned and not steps:  # what they named alone makes no answer
         return None
     facts = {
         "current_plan": current,
         "plans": rows if len(rows) > 1 else [],
         "owned": owned,
-        "asked": asked,
+        # what they asked about by name ("SSO and audit logs", "the HubSpot connector")
+        "asked": [{"name": name, "plans": list(held)} for name, held in success.offerings.items()],
         # each plan's integrations shown in every channel and language when asked about
         "integrations": asks_about_integrations(content_text(state["ticket"])),
     }
