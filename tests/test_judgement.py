@@ -197,6 +197,55 @@ def test_the_same_incident_in_four_languages_gets_the_same_priority() -> None:
     assert {lang: r.language for lang, r in results.items()} == {lang: lang for lang in INCIDENT}
 
 
+FORWARDED_INCIDENT = {
+    "de": (
+        "WG: Dashboards gehen nicht",
+        "anbei die Meldung unserer Lagerleitung, bitte schauen Sie sich das an.",
+        "-----Ursprüngliche Nachricht-----\nVon: Petra Hahn\nGesendet: Montag, 07:40",
+        "Seit heute früh bekommt jede Person im Lager nur eine Fehlerseite, wenn sie ein "
+        "Dashboard öffnet. Wir können keine Touren planen, das ganze Lager steht.",
+    ),
+    "en": (
+        "FW: dashboards",
+        "Here's the note from our warehouse lead, can you take a look?",
+        "-----Original Message-----\nFrom: Petra Hahn\nSent: Monday 07:40",
+        "Since early this morning every person in the warehouse gets an error page when "
+        "opening any dashboard. We cannot plan a single route, the whole warehouse is at a "
+        "standstill.",
+    ),
+    "es": (
+        "RV: paneles",
+        "os paso la nota de nuestra responsable de almacén, ¿podéis revisarlo?",
+        "-----Mensaje original-----\nDe: Petra Hahn\nEnviado: lunes 07:40",
+        "Desde primera hora todas las personas del almacén ven una página de error al abrir "
+        "cualquier panel. No podemos planificar ninguna ruta, el almacén entero está parado.",
+    ),
+    "fr": (
+        "TR: tableaux de bord",
+        "voici le message de notre responsable d'entrepôt, pouvez-vous regarder ?",
+        "-----Message d'origine-----\nDe : Petra Hahn\nEnvoyé : lundi 07:40",
+        "Depuis ce matin, toutes les personnes de l'entrepôt voient une page d'erreur en "
+        "ouvrant n'importe quel tableau de bord. Nous ne pouvons planifier aucune tournée, "
+        "tout l'entrepôt est à l'arrêt.",
+    ),
+}
+
+
+def test_an_incident_forwarded_under_a_short_cover_note_is_judged_on_the_report() -> None:
+    # Only the subject says it is a forward; the report below the header is the content.
+    engine = EmbeddedEngine()
+    priorities = {
+        lang: engine.triage(
+            make_ticket(
+                subject=subject,
+                message=f"Hello,\n\n{note}\n\nJonas Keller\nIT\n\n{header}\n\n{report}\n",
+            )
+        ).priority
+        for lang, (subject, note, header, report) in FORWARDED_INCIDENT.items()
+    }
+    assert priorities == dict.fromkeys(FORWARDED_INCIDENT, "Critical")
+
+
 ORDINARY = [
     ("How to add an editor", "Hi, how do I give a colleague editor rights on our dashboards?"),
     ("Invoice question", "Could you explain the second line on our October invoice?"),

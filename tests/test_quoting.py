@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from supportgraph.tools.signals.quoting import new_text
 
 QUOTED_OUTAGE = (
@@ -44,3 +46,38 @@ def test_looking_forward_to_an_answer_is_no_forward() -> None:
 def test_a_message_without_history_is_kept_whole() -> None:
     message = "  Nobody in the company can open a dashboard since 8:00.  "
     assert new_text(message) == message.strip()
+
+
+FORWARDED_REPORT = (
+    "-----Ursprüngliche Nachricht-----\n"
+    "Von: Petra Hahn\nGesendet: Montag, 07:40\nAn: Jonas Keller\nBetreff: Dashboards\n\n"
+    "Seit heute früh bekommt jede Person im Lager eine Fehlerseite. Das Lager steht.\n"
+)
+COVER_NOTE = (
+    "Guten Morgen,\n\nanbei die Meldung unserer Lagerleitung, bitte schauen Sie sich das an."
+    "\n\nViele Grüße\nJonas Keller\nIT-Koordination\n\n"
+)
+
+
+@pytest.mark.parametrize(
+    "subject",
+    [
+        "WG: Dashboards",
+        "Fwd: dashboards",
+        "FW: dashboards",
+        "TR: tableaux de bord",
+        "RV: paneles",
+        "[External] FW: dashboards",
+    ],
+)
+def test_a_subject_that_says_forward_keeps_the_forwarded_message(subject: str) -> None:
+    # The cover note never says "forward": the subject does.
+    text = new_text(COVER_NOTE + FORWARDED_REPORT, subject)
+    assert "jede Person im Lager eine Fehlerseite" in text
+
+
+@pytest.mark.parametrize("subject", ["Re: Dashboards", "AW: WG: Dashboards", "Re: Fwd: dashboards"])
+def test_a_reply_is_cut_even_when_it_answers_a_forward(subject: str) -> None:
+    text = new_text(COVER_NOTE + FORWARDED_REPORT, subject)
+    assert "anbei die Meldung" in text
+    assert "Fehlerseite" not in text

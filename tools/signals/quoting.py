@@ -7,7 +7,10 @@ French ("On … wrote:", "Am … schrieb …:", "El … escribió:", "Le … a �
 part. A forward keeps everything, its quote marks removed: the forwarded message is the
 content. A forward is next to nothing above the header, or a cover note that says it
 passes the thread on ("see below", "FYI", "les reenvío el hilo", "siehe unten", "je vous
-transfère l'échange ci-dessous") however long its signature and footer are.
+transfère l'échange ci-dessous") however long its signature and footer are, or a message
+whose subject says it is one ("Fwd:", "FW:", German "WG:", French "TR:", Spanish "RV:"):
+"anbei die Meldung unseres Werksleiters" above a forwarded outage report passes the report
+on without saying "forward".
 """
 
 from __future__ import annotations
@@ -40,19 +43,24 @@ _PASSED_ON = re.compile(
     r"|\btransf[eèé]r(?:e|es|ons|ez|er|é|ée|és)\b|\bci-dessous\b|\bfais suivre\b|\bfaire suivre\b",
     re.IGNORECASE,
 )
+# A subject that starts (after an "[External]"-style tag) with a forward prefix; a reply
+# to a forward ("Re: Fwd: …", "AW: WG: …") is a reply, judged on its new text.
+_FORWARD_SUBJECT = re.compile(
+    r"^\s*(?:\[[^\]\n]{1,30}\]\s*)?(?:fwd?|wg|tr|rv|enc)\s*:", re.IGNORECASE
+)
 
 
-def new_text(message: str) -> str:
+def new_text(message: str, subject: str = "") -> str:
     """The part of ``message`` the sender wrote now, without the quoted history.
 
-    A forward (little above the header, or a note passing the thread on) is returned
-    whole, quote marks removed.
+    A forward (little above the header, a note passing the thread on, or a subject that
+    says so) is returned whole, quote marks removed.
     """
     match = _HEADER.search(message)
     head = message[: match.start()] if match else message
     head = _QUOTED_LINE.sub("", head).strip()
     if head == message.strip():
         return head  # nothing quoted
-    if len(head) < MIN_NEW_TEXT or _PASSED_ON.search(head):
+    if len(head) < MIN_NEW_TEXT or _PASSED_ON.search(head) or _FORWARD_SUBJECT.search(subject):
         return _QUOTE_MARK.sub("", message)
     return head

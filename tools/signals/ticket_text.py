@@ -22,7 +22,7 @@ def judged_text(ticket: Ticket) -> Judged:
 
 @lru_cache(maxsize=256)
 def _judged(subject: str, message: str) -> Judged:
-    return text_to_judge(f"{subject}\n{without_bot_lines(new_text(message))}")
+    return text_to_judge(f"{subject}\n{without_bot_lines(new_text(message, subject))}")
 
 
 def content_text(ticket: Ticket) -> str:
