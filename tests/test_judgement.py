@@ -18,6 +18,7 @@ from supportgraph.tools.signals.ticket_text import PASSAGE_CHARS, passages
 from supportgraph.tools.triage import judgement as judgement_module
 from supportgraph.tools.triage.engines import EmbeddedEngine, signals_of
 from supportgraph.tools.triage.judgement import (
+    HEADS,
     Judgement,
     data_hash,
     load_judgement,
@@ -695,6 +696,26 @@ def test_the_shipped_model_was_built_from_the_data_in_the_repository() -> None:
     assert model.metadata["data_hash"] == data_hash(
         TUNING / "tickets.json", TUNING / "expected.json", TUNING / "passages.json", examples_file()
     ), "the tuning data changed: rebuild the shipped model with `make models`"
+
+
+def test_the_annotated_signals_cover_whole_evaluation_writers_in_the_heads_values() -> None:
+    # Signals written for retiring evaluation writers into tuning (data README,
+    # `annotated/`): every ticket of each writer, and only values the heads know.
+    folder = TUNING.parent
+    annotated = json.loads((folder / "annotated" / "signals.json").read_text("utf-8"))
+    evaluation = json.loads((folder / "eval" / "expected.json").read_text("utf-8"))
+    writers = {ticket_id.split("-")[0] for ticket_id in annotated}
+    assert set(annotated) == {t for t in evaluation if t.split("-")[0] in writers}
+    allowed = {
+        "impact": set(HEADS["who"]),
+        "effect": set(HEADS["effect"]),
+        "urgency": set(HEADS["urgency"]),
+        "human_reason": set(HEADS["reason"]) - {"none"} | {None},
+        "routine": set(HEADS["routine"]) - {"none"} | {None},
+    }
+    for ticket_id, signals in annotated.items():
+        assert set(signals) == set(allowed), ticket_id
+        assert all(signals[key] in values for key, values in allowed.items()), ticket_id
 
 
 def test_the_first_ticket_loads_the_shipped_model_and_never_trains(
