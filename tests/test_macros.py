@@ -67,6 +67,7 @@ FACTS: dict[str, Any] = {
         {"name": "SSO/SAML", "plans": ["Enterprise"]},
         {"name": "HubSpot", "plans": ["Growth", "Professional", "Enterprise"]},
     ],
+    "included": ["Advanced reporting", "Dedicated CSM"],
     "more_steps": 2,
     "article": {"id": "KB-001", "title": "Handling API 5xx errors and retries"},
     "steps_note": True,

@@ -218,6 +218,28 @@ def test_a_plan_question_answers_which_plans_have_what_the_customer_named(
     assert "Asked about: " in findings and "SSO/SAML (in Enterprise)" in findings
 
 
+def test_a_feature_idea_says_first_what_the_customers_plan_already_has(
+    store: Any, samples: dict[str, Ticket], context: Context, tmp_path: Path
+) -> None:
+    """SUPPORT-005 (MegaCorp, Enterprise) asks for "advanced reporting capabilities", which
+    its plan already includes; the reply only thanked it for the idea and logged it."""
+    _, reply = _replied(store, samples["SUPPORT-005"], context, tmp_path / "enterprise")
+    assert "Your Enterprise plan already includes Advanced reporting." in reply["body"]
+    assert "Thank you for the idea!" in reply["body"]
+    # the same words from a Growth customer: nothing they have already, nothing said
+    growth = samples["SUPPORT-005"].model_copy(
+        update={
+            "ticket_id": "T-growth",
+            "customer": "Fjord Florists",
+            "customer_tier": "Growth",
+            "contact_email": "marta@fjordflorists.example",
+        }
+    )
+    _, reply = _replied(store, growth, context, tmp_path / "growth")
+    assert "already includes" not in reply["body"], reply["body"]
+    assert "Thank you for the idea!" in reply["body"]
+
+
 def test_in_a_chat_what_the_customer_named_is_one_sentence_not_a_list(
     store: Any, context: Context, tmp_path: Path
 ) -> None:

@@ -356,7 +356,14 @@ def _feature_idea(state: SupportState, success: SpecialistReport, sources: Sourc
     cited = [sources.article(c) for c in success.citations]
     board = [a for a in cited if a is not None and a.product_area == "product" and a.steps]
     steps = [{"text": board[0].steps[0], "source": board[0].id}] if board else []
-    plan = ReplyPlan("feature_idea", {"csm": False, "steps": steps})
+    current = _current_plan(state)
+    # what they asked for by name that their plan already has ("advanced reporting" on
+    # Enterprise): said first, so the idea logged is not one they can use today
+    included = [name for name, held in success.offerings.items() if current in held]
+    plan = ReplyPlan(
+        "feature_idea",
+        {"csm": False, "steps": steps, "current_plan": current, "included": included},
+    )
     plan.facts["team"] = plan.relies_on(
         sources.teams.for_role("product"), "feature_idea", follow_up=False
     )
