@@ -357,8 +357,8 @@ def _feature_idea(state: SupportState, success: SpecialistReport, sources: Sourc
     board = [a for a in cited if a is not None and a.product_area == "product" and a.steps]
     steps = [{"text": board[0].steps[0], "source": board[0].id}] if board else []
     current = _current_plan(state)
-    # what they asked for by name that their plan already has ("advanced reporting" on
-    # Enterprise): said first, so the idea logged is not one they can use today
+    # what they named that their plan already has ("advanced reporting" on Enterprise) is
+    # said first: logging as an idea what they can use today would not answer them
     included = [name for name, held in success.offerings.items() if current in held]
     plan = ReplyPlan(
         "feature_idea",
