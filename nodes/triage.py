@@ -36,13 +36,14 @@ def triage_ticket(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
     context = context_of(runtime)
     engine = engine_for(context)
     # A new process's first ticket: the engine's models load on the second core while
-    # this node goes on (docs/benchmarks.md); after that there is nothing to load. First
-    # of all: the KB's imports below run while they load.
+    # this node goes on (docs/benchmarks.md); after that there is nothing to load. Started
+    # first, so that the KB's imports below run while they load.
     engine.load_ahead()
     from supportgraph.tools.knowledge.kb_store import encode_query_ahead  # numpy: not at import
 
     # The KB searches that ground the reply use the vector of the ticket's words: it is
-    # encoded on the second core while this node judges the ticket (docs/benchmarks.md).
+    # encoded on the second core while this node judges the ticket (docs/benchmarks.md),
+    # after loading the KB's index there if this process has not and it is up to date.
     encode_query_ahead(context.kb_path, content_text(ticket))
     result = engine.triage(ticket)
     # A confidentiality footer's "legal action" or a privacy notice's "GDPR" asks for nothing.
