@@ -257,10 +257,11 @@ def _kept_arrays(weights: Path, digest: str) -> tuple[dict[str, np.ndarray], byt
 
     The token table (65 MB of uint8, interleaved from the package's 17 compressed
     chunks) is kept as a plain ``.npy`` and mapped, not read: a ticket touches only the
-    rows of its own tokens. Building it from the package's file took 0.16 s of every
-    process's first ticket; mapping it takes a millisecond. The few float arrays the
-    forward pass needs after the graph are kept next to it, uncompressed. A cache
-    without them is filled from the package's weights (about a second, once).
+    rows of its own tokens. Reading and interleaving it at every start cost the
+    encoder's load 0.09 s of CPU (docs/benchmarks.md); mapping it, a millisecond. The
+    few float arrays the forward pass needs after the graph are kept next to it,
+    uncompressed. A cache without them is filled from the package's weights (about a
+    second, once).
     """
     from supportgraph.tools.knowledge.embeddings import kept_file, kept_path
 
