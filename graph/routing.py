@@ -187,6 +187,27 @@ def closes_without_answer(state: SupportState) -> bool:
     )
 
 
+def acknowledges_idea(state: SupportState) -> bool:
+    """A feature idea the success node logged: the acknowledgement is the whole answer.
+
+    The rubric answers feature ideas without a person ("acknowledge and log"), so a
+    knowledge base with no article on the idea is no reason to hand it over. Only a
+    product ticket read as such, asking for nothing a person must approve: a billing
+    request worded as a wish ("please add our VAT ID to invoices") is not an idea.
+    """
+    triage = state["triage"]
+    success = state.get("success")
+    return (
+        success is not None
+        and "feature_logged" in success.offers
+        and triage.category == "product"
+        and triage.priority in ("Low", "Medium")
+        and not triage.requests
+        and not triage.obfuscation
+        and not state["ticket"].secret_written
+    )
+
+
 def closes_silently(state: SupportState) -> bool:
     """Auto-replies and spam: closed without any reply (answering an auto-reply loops)."""
     return closes_without_answer(state) and state["triage"].routine in UNATTENDED_ROUTINE
@@ -541,9 +562,15 @@ def customer_asks_for_human(state: SupportState, policy: Policy) -> EscalationTr
 
 
 def knowledge_missing(state: SupportState, policy: Policy) -> EscalationTrigger | None:
-    """No KB article supports an answer → a human answers; the gap is logged."""
+    """No KB article supports an answer → a human answers; the gap is logged.
+
+    Not for what needs no answer looked up: thanks, praise, machine mail, and a feature
+    idea (logged and acknowledged, ``acknowledges_idea``).
+    """
     knowledge = state.get("knowledge")
-    if knowledge is None or not knowledge.gap or closes_without_answer(state):
+    if knowledge is None or not knowledge.gap:
+        return None
+    if closes_without_answer(state) or acknowledges_idea(state):
         return None
     return EscalationTrigger(
         rule="knowledge_missing",

@@ -240,6 +240,36 @@ def test_a_feature_idea_says_first_what_the_customers_plan_already_has(
     assert "Thank you for the idea!" in reply["body"]
 
 
+@pytest.mark.parametrize(
+    ("subject", "message", "thanks"),
+    [
+        (
+            "Idea: dark mode for the phone app",
+            "Hi! Small wish: I read our dashboards on the iPhone app late at night and the"
+            " white background is blinding. Could you add a dark mode? Thanks, Jo",
+            "Thank you for the idea!",
+        ),
+        (
+            "Vorschlag: Alerts auch in Microsoft Teams",
+            "Hallo, wir nutzen Teams statt Slack. Wäre es möglich, die Alerts auch in einen"
+            " Teams-Kanal zu schicken? Das wäre super. Viele Grüße, Jo",
+            "vielen Dank für Ihre Idee!",
+        ),
+    ],
+)
+def test_a_feature_idea_no_article_covers_is_acknowledged_without_waiting_for_a_person(
+    store: Any, context: Context, tmp_path: Path, subject: str, message: str, thanks: str
+) -> None:
+    """The rubric: feature ideas are acknowledged and logged. One the knowledge base had
+    no article on waited in Product's review queue, and the customer read "Thank you for
+    your question. It needs a closer look than our help articles can give"."""
+    idea = make_ticket(customer_tier="Growth", channel="Email", subject=subject, message=message)
+    run, reply = _replied(store, idea, context, tmp_path)
+    assert run.status == "processed" and not run.snapshot.interrupts
+    assert thanks in reply["body"], reply["body"]
+    assert run.snapshot.values["knowledge"].gap  # no article: logged, not handed over
+
+
 def test_in_a_chat_what_the_customer_named_is_one_sentence_not_a_list(
     store: Any, context: Context, tmp_path: Path
 ) -> None:

@@ -161,6 +161,31 @@ def test_missing_knowledge_is_a_handoff_not_an_escalation() -> None:
     assert (escalation.severity, escalation.needs_human, escalation.handoff) == (False, False, True)
 
 
+def test_a_logged_feature_idea_is_acknowledged_not_handed_over_for_a_missing_article() -> None:
+    """The rubric answers a feature idea without a person: acknowledge and log it.
+
+    Only a product ticket that asks for nothing else: a billing wish worded as an idea,
+    or an idea with a request in it, still goes to a person when no article answers.
+    """
+    gap = KnowledgeReport(query="dark mode in the iOS app", hits=(), gap=True)
+    logged = SpecialistReport(specialist="success", summary="", offers=("feature_logged",))
+    idea = triage(category="product", priority="Low", routine="feature_idea")
+    assert knowledge_missing(state(triage=idea, knowledge=gap, success=logged), THRESHOLD) is None
+    assert decide_escalation(state(triage=idea, knowledge=gap, success=logged), THRESHOLD) is None
+
+    billing_wish = triage(category="billing", priority="Medium", routine="feature_idea")
+    with_request = triage(
+        category="product", priority="Low", routine="feature_idea", requests=("deletion",)
+    )
+    not_logged = SpecialistReport(specialist="success", summary="")
+    for handed_over in (
+        state(triage=billing_wish, knowledge=gap, success=logged),
+        state(triage=with_request, knowledge=gap, success=logged),
+        state(triage=idea, knowledge=gap, success=not_logged),
+    ):
+        assert knowledge_missing(handed_over, THRESHOLD) is not None
+
+
 def test_the_gap_names_the_question_on_one_line_in_whole_words() -> None:
     query = (
         "Löschung importierter Daten (CSV-Uploads März–Mai)\nSehr geehrte Damen und Herren,"
