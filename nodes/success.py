@@ -322,11 +322,13 @@ def advise_customer(state: SupportState, runtime: Runtime[Context]) -> dict[str,
             )
         }
     # An idea the words show, unless the ticket is something else first: a thank-you that
-    # mentions the roadmap, or an incident whose e-mail also asks for a feature.
+    # mentions the roadmap, or an incident whose e-mail also asks for a feature (however
+    # the routine reading leans: "strangers open our dashboards; also, a dark mode?").
     mentioned = _has("feature_request", text) and triage.routine in (None, "none")
-    idea = triage.routine == "feature_idea" or (mentioned and triage.priority != "Critical")
+    idea = triage.routine == "feature_idea" or mentioned
     sure_product = category == "product" and triage.confidence >= context.low_confidence
-    if idea or (sure_product and triage.routine in (None, "none", "feature_idea")):
+    product_idea = sure_product and triage.routine in (None, "none", "feature_idea")
+    if triage.priority != "Critical" and (idea or product_idea):
         findings.append(f"Feature request logged for {ticket.customer}: {ticket.subject}.")
         offers.append("feature_logged")
     if current == "Enterprise" and (

@@ -61,6 +61,21 @@ def samples() -> dict[str, Ticket]:
     return {t.ticket_id: t for t in intake.tickets}
 
 
+# A whole production outage: every request fails and no one can work. (The demo's own
+# SUPPORT-001 reports 15 % of API calls failing, which the rubric lets a lead rate High or
+# Critical; tests that need an incident beyond doubt use this instead.)
+FULL_OUTAGE = (
+    "Since 09:10 every call to your API returns a 500 error. Our production system is down "
+    "and none of our customers can complete a transaction. Need urgent resolution."
+)
+
+
+@pytest.fixture
+def outage(samples: dict[str, Ticket]) -> Ticket:
+    """The demo's SUPPORT-001 as a whole outage (FULL_OUTAGE): Critical beyond doubt."""
+    return samples["SUPPORT-001"].model_copy(update={"message": FULL_OUTAGE})
+
+
 def make_ticket(**fields: Any) -> Ticket:
     """A valid ticket with overridable fields."""
     base: dict[str, Any] = {

@@ -36,9 +36,9 @@ def test_inbox_lists_every_waiting_ticket_most_urgent_first(waiting: Any) -> Non
         ("SUPPORT-001", "Engineering"),
         ("SUPPORT-004", "Billing"),
     ]
-    critical = reviews[0]
-    assert critical.time_left == timedelta(minutes=-15)  # 30 min old, 15 min target
-    assert "approve_reply" in critical.asks and critical.reasons[0].startswith("critical_priority")
+    outage = reviews[0]  # High: 30 minutes old, a 1-hour first-response target
+    assert outage.time_left == timedelta(minutes=30)
+    assert "approve_reply" in outage.asks and outage.reasons[0].startswith("person_needed")
 
 
 def test_the_store_names_the_waiting_threads_without_reading_the_finished_ones(

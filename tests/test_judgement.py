@@ -718,6 +718,17 @@ def test_the_annotated_signals_cover_whole_evaluation_writers_in_the_heads_value
         assert all(signals[key] in values for key, values in allowed.items()), ticket_id
 
 
+def test_no_evaluation_writer_is_trained_on() -> None:
+    # A writer retired into tuning leaves the evaluation set whole: no writer, ticket or
+    # message is in both, so the blind evaluation never scores what the model learned from.
+    folder = TUNING.parent
+    tuning = json.loads((TUNING / "tickets.json").read_text("utf-8"))
+    evaluation = json.loads((folder / "eval" / "tickets.json").read_text("utf-8"))
+    writers = {t["ticket_id"].split("-")[0] for t in tuning}
+    assert writers.isdisjoint(t["ticket_id"].split("-")[0] for t in evaluation)
+    assert {t["message"] for t in tuning}.isdisjoint(t["message"] for t in evaluation)
+
+
 def test_the_first_ticket_loads_the_shipped_model_and_never_trains(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -272,7 +272,7 @@ def webhook_server() -> Iterator[tuple[str, list[tuple[str, dict[str, Any]]]]]:
 def test_a_team_with_a_webhook_is_notified_by_a_real_http_post(
     webhook_server: tuple[str, list[tuple[str, dict[str, Any]]]],
     saver: Any,
-    samples: dict[str, Ticket],
+    outage: Ticket,
     tmp_path: Path,
 ) -> None:
     url, received = webhook_server
@@ -284,7 +284,7 @@ def test_a_team_with_a_webhook_is_notified_by_a_real_http_post(
     teams_file.write_text(json.dumps(teams))
     context = Context(clock=lambda: NOW, teams_path=teams_file)
     support = build_graph(saver)
-    run_ticket(support, samples["SUPPORT-001"], context)
+    run_ticket(support, outage, context)
     done = resume_review(support, "SUPPORT-001", {"action": "approve"}, context)
     relay = Relay(tmp_path / "out")
     relay.deliver(_outbox(done))

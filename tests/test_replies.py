@@ -140,9 +140,9 @@ def test_internal_notes_never_reach_the_customer(
 
 
 def test_a_promise_goes_out_with_the_notification_of_its_team(
-    store: Any, samples: dict[str, Ticket], context: Context, tmp_path: Path
+    store: Any, outage: Ticket, context: Context, tmp_path: Path
 ) -> None:
-    done = _decide(store, samples["SUPPORT-001"], {"action": "approve"}, context, tmp_path)
+    done = _decide(store, outage, {"action": "approve"}, context, tmp_path)
     [reply] = _sent(tmp_path)
     assert "Our engineering team is on it" in reply["body"]
     assert "Your customer success manager has been informed" in reply["body"]
@@ -387,3 +387,4 @@ def test_advice_never_recommends_the_plan_the_customer_already_has(
 ) -> None:
     ticket = make_ticket(customer_tier=tier, subject="Plans", message=question)
     assert (advice in _advice(ticket, context)) is offered
+

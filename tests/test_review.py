@@ -27,12 +27,11 @@ from supportgraph.runs.build import build_graph
 from supportgraph.runs.runner import run_batch
 from supportgraph.tools.tickets.blobs import INLINE_LIMIT
 
-from .conftest import ROOT, SAMPLES, make_ticket
+from .conftest import FULL_OUTAGE, ROOT, SAMPLES, make_ticket
 
 runner = CliRunner()
 SAMPLE = {t["ticket_id"]: t for t in json.loads(SAMPLES.read_text())}
 DOUBLE_CHARGE = SAMPLE["SUPPORT-004"]["message"]
-OUTAGE = SAMPLE["SUPPORT-001"]["message"]
 TEAMS = "Engineering, Security, Billing, Legal, Product, Sales, Success"
 
 
@@ -254,7 +253,7 @@ def _waiting_ticket(ticket_id: str, submitted: datetime) -> Ticket:
         customer="TechCorp Solutions",
         customer_tier="Enterprise",
         subject="API down",
-        message=OUTAGE,
+        message=FULL_OUTAGE,
         submitted_at=submitted,
     )
 

@@ -9,7 +9,7 @@ the ``reason`` why (a refund, a privacy incident, a GDPR request…), and the
 are logistic regressions over one feature row: the multilingual sentence vector of the
 ticket (tools/triage/multilingual.py), word and character TF-IDF n-grams, and the tier and
 channel. They learn from tickets written for the project and labelled against the
-rubric (tests/data/judgement/tuning: 2,210 tickets, English, German, Spanish, French),
+rubric (tests/data/judgement/tuning: 3,530 tickets, English, German, Spanish, French),
 plus the shipped category examples. Priority is not learned here: tools/triage/severity.py
 derives it from these signals with the rubric's impact × urgency matrix.
 
