@@ -55,6 +55,8 @@ REQUEST_ROLE: dict[str, Role] = {
     "legal_threat": "legal",
     "other_customer_data": "security",
     "secrets_request": "security",
+    # only the owner can hand ownership over: whoever asks support for it is checked first
+    "ownership_claim": "success",
 }
 
 

@@ -3,7 +3,9 @@
 Money back, credits, chargebacks, cancellations, downgrades, deletions, GDPR requests,
 legal threats, and requests for another customer's data or for secrets: the rubric
 (../shared/TRIAGE_RUBRIC.md, "A human before anything is sent or done") says none of
-these is answered or executed without a person. Each intent is a set of patterns per
+these is answered or executed without a person. So is a request to be made the account's
+owner: only the owner can hand ownership over, so whoever asks support for it is checked
+by a person first. Each intent is a set of patterns per
 language (English, German, Spanish, French, and the commonest Chinese words), matched
 on the inspection copy of the text (tools/signals/normalize.py), so accents, zero-width
 characters, look-alike letters and base64 do not hide a request.
@@ -36,10 +38,11 @@ Intent = Literal[
     "legal_threat",
     "other_customer_data",
     "secrets_request",
+    "ownership_claim",
 ]
 MONEY_INTENTS: frozenset[Intent] = frozenset({"refund", "credit", "chargeback"})
 ACCOUNT_INTENTS: frozenset[Intent] = frozenset(
-    {"cancellation", "downgrade", "plan_change", "deletion"}
+    {"cancellation", "downgrade", "plan_change", "deletion", "ownership_claim"}
 )
 
 _MY = r"(?:my|our|the|this|that|these|those|all|your|his|her|their)"
@@ -133,6 +136,12 @@ _SECRET_ANY = rf"(?:{_SECRET_EN}|{_SECRET_DE}|{_SECRET_ES}|{_SECRET_FR})"
 _IN_CLEAR_ASK = (
     rf"\b(?<!not )(?<!n't )(?<!never ){_SHOW}\b[^.?!\n]{{0,40}}?\b{_SECRET_ANY}\b{_NOT_A_SECRET}"
     rf"[^.?!\n]{{0,120}}\b{_IN_CLEAR}",
+    # the other way round, the secrets often listed after a colon: "include in your reply,
+    # in plain text: 1. the current admin API keys …"
+    rf"\b(?<!not )(?<!n't )(?<!never ){_SHOW}\b[^.?!\n]{{0,40}}?\b{_IN_CLEAR}"
+    rf"(?:(?!{_ABOUT_A_SECRET})[^.?!\n]){{0,40}}?"
+    r"(?::\s*(?:\d[.)] |[-*•] )?)?(?:the|all(?: the)?|every|each|any|its|their|our|his|her)"
+    rf" (?:(?!{_ABOUT_A_SECRET})\w+ ){{0,3}}{_SECRET_ANY}\b{_NOT_A_SECRET}",
 )
 _HAND_OVER_DE = (
     r"\b(?:konnen|konnten|wurden|kannst|konntest|konnt|bitte|schicken|schick|schicke|senden"
@@ -749,6 +758,52 @@ _PATTERNS: dict[Intent, tuple[str, ...]] = {
         r"\bdonnees (?:\w+ ){0,2}(?:d'une? autre|d'autres|des autres|de vos autres) (?:clients?|entreprises?|societes?|comptes?|organisations?)",
         r"其他客户的数据|别人的数据",
     ),
+    # The writer asks support to make them the account's owner: only the owner can hand
+    # ownership over, so whoever asks this cannot, and a person must check who they are
+    # ("the owner left, could you make me the owner?", "übertragen Sie mir die
+    # Inhaberschaft", "que me pongáis como propietaria", "me désigner comme propriétaire").
+    # The owner asking how to hand it to a colleague is a how-to, and is not matched.
+    "ownership_claim": (
+        r"\b(?:make|set|add|name|appoint|designate|register|list|put) (?:me|us|myself) (?:in )?(?:as )?"
+        r"(?:the )?(?:new |sole |only |account |workspace |acme )*owners?\b",
+        r"\b(?:transfer|move|pass|hand|switch|change|reassign|assign|give|put)s? (?:over )?(?:the )?"
+        r"(?:\w+(?:'s)? ){0,3}ownership (?:\w+ ){0,5}?(?:over )?to (?:me|us|myself|ourselves"
+        r"|(?:this|my|our) (?:new )?(?:e-?mail|address|account|user|login))\b",
+        r"\b(?:transfer|pass|hand|give|assign)s? (?:me|us) (?:the )?(?:\w+ )?ownership\b",
+        r"\bownership (?:\w+ ){0,4}(?:moved|transferred|passed|changed|switched|given|reassigned"
+        r"|assigned|handed over) to (?:me|us|myself)\b",
+        r"\bchange (?:the )?(?:account |workspace )?owner\b[^.?!\n]{0,60}\bto me\b",
+        r"\b(?:can|could|may) (?:i|we) (?:please )?(?:be made|become|be set as|be named) (?:the )?"
+        r"(?:new |sole |account )?owners?\b",
+        r"\b(?:i|we) (?:\w+ )?(?:want|would like|need|wish|'d like) to (?:become|be made) (?:the )?"
+        r"(?:new |sole |account )?owners?\b",
+        r"\b(?:ubertragen|ubergeben|umschreiben|umstellen)\w* (?:sie |du )?(?:mir|uns) (?:\w+ ){0,3}"
+        r"(?:inhaberschaft|inhaberrolle|eigentum\w*|besitzer\w*|inhaber\w*)",
+        r"\b(?:inhaberschaft|inhaberrolle|inhaber-rolle|kontoinhaber\w*|eigentumer\w*|besitzer\w*)\b"
+        r"[^.?!\n]{0,60}\bauf (?:mich|uns)\b[^.?!\n]{0,30}\b(?:ubertrag|umschreib|umstell|ubergeb|wechsel)",
+        r"\b(?:mich|uns) (?:\w+ ){0,2}zu[mr]? (?:neuen |neue |alleinigen |alleinige )?(?:inhaber\w*"
+        r"|kontoinhaber\w*|eigentumer\w*|besitzer\w*|owner)\b",
+        r"\b(?:ich|wir) (?:\w+ ){0,2}(?:der |die |neue[rn]? )?(?:inhaber\w*|kontoinhaber\w*|owner) werden\b",
+        r"\b(?:me|nos) (?:\w+ ){0,2}(?:pongais|pongan|ponga|pones|hagan|haga|hagais|nombren|nombre"
+        r"|asignen|asigne|designen|designe|registren|dejen) (?:como )?(?:el |la |nuevo |nueva )?"
+        r"(?:propietari[oa]s?|duen[oa]s?|titular(?:es)?)\b",
+        r"\b(?:transferir|traspasar|pasar|ceder|transfieran|transfiera|traspasen|traspase|cedan|ceda)"
+        r"(?:me|nos)? (?:\w+ ){0,3}(?:propiedad|titularidad)\b[^.?!\n]{0,60}\ba (?:mi(?= ?[,.;:!?)\n]|$)"
+        r"|mi nombre|nosotros|este correo|esta direccion|mi correo|mi usuario|mi cuenta)\b",
+        r"\b(?:transferir|traspasar|pasar|ceder)(?:me|nos) (?:\w+ ){0,2}(?:propiedad|titularidad)\b",
+        r"\b(?:quiero|queremos|quisiera|quisieramos|necesito|necesitamos|puedo|podria|podemos)"
+        r" (?:\w+ ){0,2}(?:ser|convertirme en|pasar a ser) (?:el |la )?(?:nuevo |nueva )?"
+        r"(?:propietari[oa]|duen[oa]|titular)\b",
+        r"\b(?:me|nous) (?:\w+ ){0,2}(?:designer|designez|nommer|nommez|mettre|mettez|definir"
+        r"|definissez|inscrire|inscrivez) (?:comme |en tant que )?(?:le |la |nouveau |nouvelle )?"
+        r"(?:proprietaire|titulaire)s?\b",
+        r"\b(?:me|nous) (?:\w+ ){0,2}(?:transferer|transferez|ceder|cedez|passer|passez|attribuer"
+        r"|attribuez|confier|confiez) (?:la )?(?:propriete|titularite)\b",
+        r"\b(?:propriete|titularite)\b[^.?!\n]{0,60}\b(?:transfere|transferee|attribuee|cedee|passee)s?"
+        r" (?:a|vers|sur) (?:moi|nous|moi-meme|mon (?:compte|adresse|e-?mail))\b",
+        r"\b(?:je|nous) (?:\w+ ){0,2}(?:devenir|etre nomme\w*|etre designe\w*) (?:le |la )?"
+        r"(?:nouveau |nouvelle )?(?:proprietaire|titulaire)s?\b",
+    ),
     "secrets_request": (
         r"\b(?:son|sa|ses|leur|leurs) (?:mot de passe|mots de passe|identifiants|cles?|codes? d'acces)\b",
         r"\b(?:su|sus) (?:contrasena|contrasenas|credenciales|claves?|codigos? de acceso)\b",
@@ -822,6 +877,8 @@ def find_requests(text: str, tier: str | None = None) -> Requests:
             matches = (m for m in matches if not _not_a_change(folded, m))
             if intent == "deletion":
                 matches = (m for m in matches if not _deletion_policy_question(folded, m))
+            if intent == "ownership_claim":
+                matches = (m for m in matches if not _owner_hands_over(folded, m))
         if intent == "secrets_request":
             matches = (m for m in matches if not _revoked(folded, m))
         if intent == "gdpr":
@@ -1098,6 +1155,24 @@ _PLAN_QUESTION_BEFORE = re.compile(r"\b(?:what'?s|what is|which is|which) (?:the
 _PLAN_QUESTION_AFTER = re.compile(
     r" (?:that|which|with|to) (?:has|have|includes?|does|offers?|supports?|comes with|gets?|get)\b"
 )
+
+
+# Asked how, or the owner is the one to act: "how do we move ownership to me?", "should
+# she add me as a user and transfer ownership to me?", "wie kann ich Inhaber werden?".
+_HOW_OR_OWNER_ACTS = re.compile(
+    r"\bhow (?:do|does|can|could|would|should|to|is)\b|\bwhat(?:'s| is) the (?:\w+ )?(?:way|process)\b"
+    r"|\b(?:should|could|can|will|would|must) (?:she|he|they|the (?:current |previous )?owner)\b"
+    r"|\b(?:she|he|they|the (?:current )?owner) (?:\w+ ){0,2}(?:should|could|can|will|would|must"
+    r"|needs? to|has to)\b|\bwie (?:kann|konnen|konnte|geht|lauft)\b|\bcomo (?:puedo|podemos|se|hago"
+    r"|hacemos)\b|\bcomment (?:puis|pouvons|peut|faire|fait)\b"
+)
+
+
+def _owner_hands_over(folded: str, match: re.Match[str]) -> bool:
+    """Ownership asked about (how is it done?) or handed over by the owner, not claimed."""
+    start, _ = _bounds(folded, match, stops=".?!\n")
+    # The match may itself begin with the question's verb ("how | can i become the owner?").
+    return bool(_HOW_OR_OWNER_ACTS.search(folded, start, min(match.end(), match.start() + 12)))
 
 
 def _not_a_change(folded: str, match: re.Match[str]) -> bool:
