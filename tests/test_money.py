@@ -635,6 +635,9 @@ def test_request_evidence_quotes_what_the_customer_wrote(text: str, evidence: st
         "Depuis, ses clés API reçoivent 403 sur l'écriture des rapports.",
         # the VAT term printed on an EU invoice
         'Our invoice says "reverse charge" but our VAT number is missing. Can you add it?',
+        # resilience is not "résilier"
+        "No current issue; this is for our operational resilience documentation (DORA).",
+        "Für unser Resilienz-Konzept: wie oft sichern Sie die Daten?",
         # a secret's rules or rotation asked about, even "in your reply"
         "Please show in your reply how API keys are rotated.",
         "Could you include in your answer the steps to reset the password?",

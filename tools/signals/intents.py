@@ -548,7 +548,7 @@ _PATTERNS: dict[Intent, tuple[str, ...]] = {
         r"\b(?:dar|darnos|darme|damos|den|demos) de baja (?:\w+ ){0,2}(?:cuenta|suscripcion|servicio|plan|contrato|empresa)",
         r"\b(?:darnos|darme) de baja\b",
         r"\bno (?:queremos |quiero )?renovar",
-        r"\bresili",
+        r"\bresili(?!en)",  # résilier, résiliation; not "resilience", "Resilienz"
         r"\b(?:annuler|annulez|annulons|mettre fin|arreter|arretez|stopper) (?:\w+ |\w+'){0,3}(?:abonnement|contrat|compte|forfait|souscription|licence)",
         r"\bne (?:pas|plus) (?:\w+ |\w+'){0,2}renouveler",
         r"\bdesabonn",
