@@ -9,7 +9,7 @@ before and after ``prune --keep-last 2``. ``--write FILE`` only writes the ticke
 JSON list, or JSONL when FILE ends in .jsonl) for ``supportgraph run``. The KB search log
 and drafts go to a throwaway ``$SUPPORTGRAPH_HOME``.
 
-The generator is deterministic (a seed): it walks the 2,060 tuning tickets (emails,
+The generator is deterministic (a seed): it walks the tuning tickets (emails,
 chats, calls and web forms in English, German, Spanish and French, every tier and
 priority, short and long) in a shuffled order, and gives each copy its own id, its own
 customer name, its own reference line at the end of the message and an arrival time
