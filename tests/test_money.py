@@ -721,6 +721,9 @@ def test_money_the_customer_declines_needs_no_person_and_money_asked_for_does(
         ("Please move us from Professional to Growth at renewal.", "Professional", True),
         ("Queremos pasar del plan Growth al Starter a partir de enero.", "Growth", True),
         ("On souhaite passer en Professional au renouvellement.", "Enterprise", True),
+        # the plan named after its French word: "passer à la formule Starter"
+        ("Pouvons-nous passer à la formule Starter dès le mois prochain ?", "Growth", True),
+        ("Faut-il passer à la formule Enterprise pour 40 utilisateurs ?", "Growth", False),
         # Monthly to annual billing commits to more: a sales question; the reverse is not.
         ("Nos estamos planteando pasar al plan anual, ¿hay descuento?", "Growth", False),
         ("We're switching from monthly to annual billing next month.", "Growth", False),

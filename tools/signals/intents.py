@@ -579,7 +579,7 @@ _PATTERNS: dict[Intent, tuple[str, ...]] = {
         r"降级",
     ),
     "plan_change": (
-        r"\b(?:repasser|revenir|redescendre|retourner)\w* (?:\w+ |\w+'){0,3}(?:forfait|plan|offre|abonnement|starter|growth|professional|enterprise)",
+        r"\b(?:repasser|revenir|redescendre|retourner)\w* (?:\w+ |\w+'){0,3}(?:forfait|plan|offre|abonnement|formule|starter|growth|professional|enterprise)",
         r"\b(?:volver|regresar|bajar)\w* (?:\w+ ){0,3}(?:plan|tarifa|starter|growth|professional|enterprise)",
         r"\b(?:zuruck|wechseln|downgraden|runter)\w* (?:\w+ ){0,3}(?:auf|zum|in den) (?:\w+ )?(?:tarif|plan|paket|starter|growth|professional)",
         r"\bfrom (?:the )?(?:starter|growth|professional|enterprise)(?: plan)? (?:down )?to (?:the )?(?:starter|growth|professional|enterprise)\b",
@@ -588,7 +588,7 @@ _PATTERNS: dict[Intent, tuple[str, ...]] = {
         r"\b(?:wechsel|umstell|umsteigen)\w* (?:\w+ ){0,3}(?:tarif|plan|paket|starter|growth|professional|enterprise)",
         r"\b(?:auf|in|zum) (?:den |das |die |unser\w* )?(?:\w+-)?(?:tarif|plan|paket|starter|growth|professional|enterprise)\S* (?:\w+ ){0,2}(?:umstell|umzustell|wechseln|zu wechseln|downgraden|zuruckstuf|herabstuf)",
         r"\b(?:cambiar|cambiarnos|pasar|pasarnos|migrar)\w* (?:\w+ ){0,2}(?:plan|tarifa|starter|growth|professional|enterprise)",
-        r"\b(?:changer|passer|basculer) (?:\w+ ){0,2}(?:forfait|plan|offre|abonnement|starter|growth|professional|enterprise)",
+        r"\b(?:changer|passer|basculer) (?:\w+ ){0,2}(?:forfait|plan|offre|abonnement|formule|starter|growth|professional|enterprise)",
     ),
     "deletion": (
         r"\b(?:erasure|right to be forgotten|derecho al olvido|droit a l'oubli|recht auf vergessenwerden)\b",
@@ -1352,6 +1352,11 @@ _ONWARD_TIER = re.compile(
 )
 
 
+# The plan named right after the phrase: "passer à la formule| Starter", "au forfait| « Pro »".
+_NAMED_NEXT = re.compile(r"^\s*[\"'«“]?\s*(starter|growth|professional|pro|enterprise)\b")
+_ENDS_WITH_PLAN = re.compile(r"\b(?:formule|forfait|offre|abonnement|plan|tarif|tarifa)\s*$")
+
+
 def is_upgrade(phrase: str, tier: str, after: str = "") -> bool:
     """Whether a plan-change phrase moves to a tier above ``tier``.
 
@@ -1365,6 +1370,8 @@ def is_upgrade(phrase: str, tier: str, after: str = "") -> bool:
     (change our billing cycle) it is not.
     """
     named = _TIER_NAMES.findall(phrase.lower())
+    if not named and _ENDS_WITH_PLAN.search(phrase.lower()):
+        named = _NAMED_NEXT.findall(after.lower())[:1]
     onward = _ONWARD_TIER.match(after.lower())
     if named and phrase.lower().rstrip().endswith(named[-1]) and onward:
         named.append(onward.group(1))  # "moved from Growth| to Starter": the phrase stopped early
