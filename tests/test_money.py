@@ -481,6 +481,15 @@ def test_refund_request_without_a_duplicate_names_the_charge(store: Any, context
         ("Solicito que me hagan propietario o, como mínimo, administrador.", "ownership_claim"),
         ("Pouvez-vous me désigner comme propriétaire du compte ?", "ownership_claim"),
         ("Pourriez-vous me transférer la propriété du compte ?", "ownership_claim"),
+        # a credit asked as a question about us, in call notes or a message (twenty-sixth round)
+        ("- Asking if we'd do a one-off goodwill credit or at least split it.", "credit"),
+        ("We're wondering whether you could give us a credit for last week's outage.", "credit"),
+        # every workspace on a cluster is every customer's
+        (
+            "Please export the list of all workspaces hosted on the EU cluster, with workspace"
+            " owner name and owner email.",
+            "other_customer_data",
+        ),
     ],
 )
 def test_person_first_requests_are_found_in_every_language_and_disguise(
@@ -647,6 +656,9 @@ def test_request_evidence_quotes_what_the_customer_wrote(text: str, evidence: st
         "How do we move ownership to me? Thanks, Sean",
         "Should she add me as a user and transfer ownership to me, or do I start anew?",
         "Wie kann ich Inhaber werden, wenn der jetzige Inhaber zustimmt?",
+        # whether credits exist, and the writer's own workspaces
+        "Do you offer a credit when there is an outage?",
+        "Can you send a list of all workspaces on our account?",
     ],
 )
 def test_routine_questions_are_not_requests(text: str) -> None:

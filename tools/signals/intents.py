@@ -478,6 +478,13 @@ _PATTERNS: dict[Intent, tuple[str, ...]] = {
         # the verb: "Could you credit half of this month's fee to our account?", "please credit us"
         r"\b(?:could|can|would|will) you (?:\w+ )?credit\b(?! cards?| checks?| limit| score| line)",
         r"\bplease credit\b(?! cards?| checks?| limit| score| line)",
+        # asked as a question about us in a call note or a message: "Asking if we'd do a one-off
+        # goodwill credit", "wondering whether you could give us a credit for the outage"; one
+        # credit (a/an), not whether credits exist ("do you offer credits?")
+        r"\b(?:asking|asks|asked|wondering|wonders|wondered|wants to know) (?:if|whether)"
+        r" (?:we|you|acme)(?:'d| would| could| can| might| will)? (?:\w+ )?(?:do|give|offer|issue"
+        r"|apply|consider|grant|make) (?:him |her |them |us |me )?(?:a |an )(?:[\w-]+ ){0,2}credit\b"
+        r"(?! cards?| checks?| limit| score| line| terms)",
         r"\bcredit (?:\w+ |\w+'s ){1,6}(?:to|against) (?:my|our|the) (?:account|next invoice|invoice|next bill|bill)\b",
         r"\bcompensat",
         # "réparation" is mostly a repair ("atelier de réparation"); amends only when claimed
@@ -722,6 +729,12 @@ _PATTERNS: dict[Intent, tuple[str, ...]] = {
         # "a full list of financial-services customers", "la liste complète de vos clients"
         r"\b(?:full|complete|entire) list of (?:all )?(?:your |acme'?s? )?(?:[\w-]+ ){0,2}"
         r"(?:customers|clients)\b",
+        # every workspace on a cluster or server is every customer's: "export the list of all
+        # workspaces hosted on the EU cluster, with owner name and email"
+        r"\b(?:list|export|csv|spreadsheet|names|overview|inventory) (?:of|with) (?:all|every)"
+        r" (?:the )?(?:[\w-]+ )?(?:workspaces|customers|accounts|tenants|organi[sz]ations)"
+        r" (?:hosted |running |located |stored )?(?:on|in) (?:the |your |acme'?s? )?(?:[\w-]+ )?"
+        r"(?:cluster|servers?|instance|platform)\b",
         # "which of your other customers run the Snowflake sync", "quels clients utilisent …"
         r"\bwhich (?:of )?(?:your|acme'?s) (?:other )?(?:[\w-]+ )?(?:customers|clients)\b"
         r"(?! (?:success|case|stor|testimonial|review|logo))",
