@@ -747,6 +747,22 @@ def test_money_the_customer_declines_needs_no_person_and_money_asked_for_does(
             False,
         ),
         ("We moved from Growth to Starter last week, why the full charge?", "Starter", True),
+        # a move already made to the plan the customer is on is context, not a request; a
+        # move to another plan, or still to come, asks for one
+        ("We've recently switched to the Growth plan - how do I add viewers?", "Growth", False),
+        (
+            "Acabamos de pasar al plan Professional. ¿Cómo programo exportaciones?",
+            "Professional",
+            False,
+        ),
+        (
+            "Nous venons de passer en Professional. Comment planifier un export ?",
+            "Professional",
+            False,
+        ),
+        ("Since we moved to Enterprise, how do we set up SSO?", "Enterprise", False),
+        ("We switched to Starter last week but the invoice is wrong.", "Growth", True),
+        ("We want to move to the Growth plan.", "Growth", True),
         # From Starter every other plan is higher, unless the move is to monthly billing;
         # a plan named only as higher is an upgrade from any tier.
         ("Do we have to change plans to add a fourth user?", "Starter", False),

@@ -882,6 +882,7 @@ def find_requests(text: str, tier: str | None = None) -> Requests:
         matches = pattern.finditer(folded)
         if intent == "plan_change" and tier is not None:
             matches = (m for m in matches if not is_upgrade(m.group(0), tier, folded[m.end() :]))
+            matches = (m for m in matches if not _moved_to_current(folded, m, tier))
         if intent in MONEY_INTENTS:
             matches = (m for m in matches if not _not_asked(folded, m))
         elif intent in ACCOUNT_INTENTS:
@@ -1368,6 +1369,34 @@ _ONWARD_TIER = re.compile(
 # The plan named right after the phrase: "passer à la formule| Starter", "au forfait| « Pro »".
 _NAMED_NEXT = re.compile(r"^\s*[\"'«“]?\s*(starter|growth|professional|pro|enterprise)\b")
 _ENDS_WITH_PLAN = re.compile(r"\b(?:formule|forfait|offre|abonnement|plan|tarif|tarifa)\s*$")
+
+
+# A move already made, told as context: "we've recently switched to the Growth plan",
+# "since we moved to Enterprise", "acabamos de pasar al plan Professional", "nous venons de
+# passer en Professional". Only to the plan the customer is on now and from no plan named:
+# "we moved from Professional to Growth" may still leave a bill or data to settle.
+_MADE_BEFORE = re.compile(
+    r"(?:\b(?:we|i|we'?ve|i'?ve|we have|i have|since we|after we|once we|now that we)"
+    r"(?: just| recently| finally| already| now)? |\b(?:acabamos|acabo) de |\bhemos |"
+    r"\b(?:venons|viens) (?:tout juste )?d(?:e |')|\bsommes )$"
+)
+_MADE_VERB = re.compile(
+    r"^(?:switched|moved|changed|migrated|went|gone|transferred|pasar|pasado|cambiar|cambiado"
+    r"|migrar|migrado|passer|passes?)\b"
+)
+
+
+def _moved_to_current(folded: str, match: re.Match[str], tier: str) -> bool:
+    """A plan change already made, to the customer's current plan: context, not a request."""
+    phrase = match.group(0)
+    if not _MADE_BEFORE.search(_before(folded, match, 30)) or not _MADE_VERB.match(phrase):
+        return False
+    if re.search(r"\b(?:back|down|from|de|desde|von)\b", phrase):
+        return False
+    named = _TIER_NAMES.findall(phrase)
+    if not named and _ENDS_WITH_PLAN.search(phrase):
+        named = _NAMED_NEXT.findall(folded[match.end() :])[:1]
+    return len(named) == 1 and _RANK[named[0]] == _RANK.get(tier.lower())
 
 
 def is_upgrade(phrase: str, tier: str, after: str = "") -> bool:
