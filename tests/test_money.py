@@ -659,6 +659,10 @@ def test_request_evidence_quotes_what_the_customer_wrote(text: str, evidence: st
         # whether credits exist, and the writer's own workspaces
         "Do you offer a credit when there is an outage?",
         "Can you send a list of all workspaces on our account?",
+        # what a later change would bring, and a vendor's product named after the word
+        "refund if we cancel? if we pay yearly and need to cancel after 3 months, do we get"
+        " anything back? not cancelling, just want to know",
+        "Ledgerly collects invoices faster with smart reminders and automated chargeback defence.",
     ],
 )
 def test_routine_questions_are_not_requests(text: str) -> None:

@@ -506,7 +506,9 @@ _PATTERNS: dict[Intent, tuple[str, ...]] = {
         r"补偿|赔偿",
     ),
     "chargeback": (
-        r"\bcharge ?backs?\b",
+        # not a vendor's product: "automated chargeback defence", "chargeback protection"
+        r"\bcharge ?backs?\b(?! defen[cs]e| protection| prevention| management| automation"
+        r"| insurance| software| tool)",
         rf"\b(?:dispute|disputed|disputing|contest|contested|contesting) {_MY}? ?(?:\w+ )?{_CHARGE}",
         r"\b(?:file|filed|open|opened|raise|raised|lodge|lodged) a (?:dispute|claim) with (?:my|our|the) (?:bank|card|credit card)",
         r"\b(?:bank|card issuer|amex|visa|mastercard) (?:\w+ ){0,2}(?:opened|filed|raised|started) a (?:dispute|claim)",
@@ -995,6 +997,11 @@ _POLICY_AFTER = re.compile(
     r"\w*[ -]?(?:polic(?:y|ies)|terms|rules|conditions|guidelines|eligibility|window|faq|work|works"
     r"|richtlinie\w*|bedingungen|regel\w*|politica|condiciones|politique|regles)\b"
 )
+# "refund if we cancel": what a later change would bring, asked before it is made
+_IF_WE_AFTER = re.compile(
+    r"s? (?:if|when|in case) (?:we|i|you|one|a customer) (?:\w+ ){0,2}?(?:cancel|downgrade|leave"
+    r"|switch|quit|stop)\w*\b"
+)
 _POLICY_BEFORE = re.compile(
     r"\b(?:politica|condiciones|terminos|reglas|politique|conditions|regles) (?:de |del |du |des |d')$"
     r"|\b(?:do|does) (?:you|acme|your company) (?:\w+ )?$"  # "do you only refund within …?"
@@ -1209,6 +1216,7 @@ def _not_asked(folded: str, match: re.Match[str]) -> bool:
         _in_label(folded, match)
         or folded.startswith("able", match.end())  # "is the annual plan refundable?"
         or _POLICY_AFTER.match(folded, match.end())
+        or _IF_WE_AFTER.match(folded, match.end())
         or _POLICY_BEFORE.search(before)
         or _declined(folded, match)
         or _hypothetical(folded, match, after=True)
