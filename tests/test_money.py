@@ -481,6 +481,12 @@ def test_refund_request_without_a_duplicate_names_the_charge(store: Any, context
         ("Solicito que me hagan propietario o, como mínimo, administrador.", "ownership_claim"),
         ("Pouvez-vous me désigner comme propriétaire du compte ?", "ownership_claim"),
         ("Pourriez-vous me transférer la propriété du compte ?", "ownership_claim"),
+        # a cancellation asked as billing that must end
+        (
+            "We're closing the shop at the end of the month. Could you make sure nothing else"
+            " comes off the card after that?",
+            "cancellation",
+        ),
         # a credit asked as a question about us, in call notes or a message (twenty-sixth round)
         ("- Asking if we'd do a one-off goodwill credit or at least split it.", "credit"),
         ("We're wondering whether you could give us a credit for last week's outage.", "credit"),
@@ -740,6 +746,13 @@ def test_money_the_customer_declines_needs_no_person_and_money_asked_for_does(
         # the plan named after its French word: "passer à la formule Starter"
         ("Pouvons-nous passer à la formule Starter dès le mois prochain ?", "Growth", True),
         ("Faut-il passer à la formule Enterprise pour 40 utilisateurs ?", "Growth", False),
+        # both plans named after elided articles
+        (
+            "Nous souhaitons passer de l'offre Professional à l'offre Growth à l'échéance.",
+            "Professional",
+            True,
+        ),
+        ("Peut-on passer de l'offre Starter à l'offre Growth ?", "Starter", False),
         # Monthly to annual billing commits to more: a sales question; the reverse is not.
         ("Nos estamos planteando pasar al plan anual, ¿hay descuento?", "Growth", False),
         ("We're switching from monthly to annual billing next month.", "Growth", False),

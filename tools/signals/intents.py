@@ -524,6 +524,10 @@ _PATTERNS: dict[Intent, tuple[str, ...]] = {
     "cancellation": (
         r"\b(?:no longer|won'?t be|will not be|will no longer) (?:need|needing|use|using) (?:the|your|our|any|this)? ?(?:subscription|service|dashboards?|tool|platform|product|account|plan|licen[cs]es?|seats?)",
         r"\b(?:stop|cease|discontinue) (?:charging|billing|debiting|invoicing) (?:us|me|our)",
+        # "could you make sure nothing else comes off the card after that?"
+        r"\b(?:make sure|ensure|see to it that) (?:that )?(?:nothing|no more|no further|no other)"
+        r" (?:else |more )?(?:money |payments? |charges? )?(?:comes? off|is charged|gets charged|is taken"
+        r"|gets taken|is debited|goes out)\b",
         r"\b(?:not|never|no longer) (?:be )?(?:charged|billed|debited|invoiced) (?:again|anymore|any more|after|from|beyond|for (?:the )?next)",
         r"\bnicht mehr (?:\w+ ){0,2}(?:abbuch|abgebucht|belast|berechn|in rechnung)",
         r"\bkeine (?:weiteren |neuen )?(?:abbuchungen|belastungen|rechnungen|zahlungen) mehr",
@@ -598,6 +602,10 @@ _PATTERNS: dict[Intent, tuple[str, ...]] = {
         r"\b(?:auf|in|zum) (?:den |das |die |unser\w* )?(?:\w+-)?(?:tarif|plan|paket|starter|growth|professional|enterprise)\S* (?:\w+ ){0,2}(?:umstell|umzustell|wechseln|zu wechseln|downgraden|zuruckstuf|herabstuf)",
         r"\b(?:cambiar|cambiarnos|pasar|pasarnos|migrar)\w* (?:\w+ ){0,2}(?:plan|tarifa|starter|growth|professional|enterprise)",
         r"\b(?:changer|passer|basculer) (?:\w+ ){0,2}(?:forfait|plan|offre|abonnement|formule|starter|growth|professional|enterprise)",
+        # both plans named, with elided articles: "passer de l'offre Professional à l'offre Growth"
+        r"\b(?:passer|changer|basculer|migrer)\w* (?:de |du |d')(?:l')?(?:offre |plan |forfait |formule"
+        r" |abonnement )?(?:starter|growth|professional|pro|enterprise) (?:a|au|vers|pour) (?:l'|la |le )?"
+        r"(?:offre |plan |forfait |formule |abonnement )?(?:starter|growth|professional|pro|enterprise)\b",
     ),
     "deletion": (
         r"\b(?:erasure|right to be forgotten|derecho al olvido|droit a l'oubli|recht auf vergessenwerden)\b",
