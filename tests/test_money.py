@@ -669,6 +669,7 @@ def test_request_evidence_quotes_what_the_customer_wrote(text: str, evidence: st
         "refund if we cancel? if we pay yearly and need to cancel after 3 months, do we get"
         " anything back? not cancelling, just want to know",
         "Ledgerly collects invoices faster with smart reminders and automated chargeback defence.",
+        "Does the Shopify connector bring in refunds and partial refunds, or only orders?",
     ],
 )
 def test_routine_questions_are_not_requests(text: str) -> None:
