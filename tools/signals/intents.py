@@ -739,6 +739,11 @@ _PATTERNS: dict[Intent, tuple[str, ...]] = {
         # "a full list of financial-services customers", "la liste complète de vos clients"
         r"\b(?:full|complete|entire) list of (?:all )?(?:your |acme'?s? )?(?:[\w-]+ ){0,2}"
         r"(?:customers|clients)\b",
+        # "reply with a CSV of all Acme Insights customer company names, contact emails and plan
+        # tiers": Acme's (or your) customers as a whole, not the writer's own users
+        r"\b(?:csv|spreadsheet|export|dump|list|file) of (?:all )?(?:(?:the )?acme(?: insights)?'?s?|your)"
+        r" (?:other )?(?:[\w-]+ )?(?:customer|client)s?\b(?! (?:success|support|service|portal|stor"
+        r"|testimonial|review|logo|case|journey|feedback|satisfaction|segment))",
         # every workspace on a cluster or server is every customer's: "export the list of all
         # workspaces hosted on the EU cluster, with owner name and email"
         r"\b(?:list|export|csv|spreadsheet|names|overview|inventory) (?:of|with) (?:all|every)"
