@@ -28,6 +28,7 @@ from supportgraph.tools.signals.disowned import disowned_activity
         # access that should have ended
         "4. Small one: the contractor accounts we offboarded in Okta got straight in too.",
         "Removed partner can still get in to our dashboards.",
+        "Why can a removed contractor still log in to our workspace?",
     ],
 )
 def test_activity_nobody_owns_up_to_is_found_in_four_languages(text: str) -> None:
@@ -45,6 +46,8 @@ def test_activity_nobody_owns_up_to_is_found_in_four_languages(text: str) -> Non
         "How do I see who created an API key?",
         "Ce n'est pas moi qui gère la facturation, à qui dois-je écrire ?",
         "We removed two users last week; how do we add their seats back?",
+        # asked whether it could happen, not told that it did
+        "Call: can a removed ex-colleague still log in?",
     ],
 )
 def test_ordinary_lines_about_us_disown_nothing(text: str) -> None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from supportgraph.tools.signals.normalize import quoted_match
+from supportgraph.tools.signals.normalize import fold, quote
 
 _DONE = (
     r"(?:creating|making|adding|setting up|doing|running|starting|inviting|authori[sz]ing"
@@ -66,6 +66,23 @@ _DISOWNED = re.compile(
 )
 
 
+# Asked whether it could happen, at the start of a question: "Call: can a removed
+# ex-colleague still log in?" (not "why can a removed contractor still log in?")
+_ASKED_IF = re.compile(
+    r"(?:^|[.!?:\n])\s*(?:-\s*)?(?:q\d+\s*[:.)]\s*)?(?:can|could|will|would|does|do|is|are|might"
+    r"|may|kann|konnen|puede|pueden|peut|peuvent) (?:a |an |the |my |our |their |his |her )?$"
+)
+
+
 def disowned_activity(text: str) -> str:
     """The words disowning activity on the account, with a little context; "" when none."""
-    return quoted_match(_DISOWNED, text)
+    folded = fold(text)
+    for match in _DISOWNED.finditer(folded):
+        end = min(
+            (folded.find(c, match.end()) for c in ".?!\n" if c in folded[match.end() :]),
+            default=len(folded),
+        )
+        asked = folded[end : end + 1] == "?" and _ASKED_IF.search(folded[: match.start()])
+        if not asked:
+            return quote(text, folded, match.start(), match.end())
+    return ""
