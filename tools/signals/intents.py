@@ -305,8 +305,10 @@ _PEERS_ON_ACME = re.compile(
     # "you have loads of other physio clinics on Acme", "Acme must have tons of studios like us"
     rf"|\b(?:you|acme) (?:must |probably |surely |obviously |already )?(?:have|has|serve|serves"
     rf"|work with|works with|see|sees) (?:\w+ ){{0,3}}?(?:other|similar|more|many|lots of|loads of"
-    rf"|tons of|plenty of|dozens of|hundreds of) (?:[\w&'-]+ (?:and |or |& )?){{0,3}}?{_BUSINESSES}\b"
-    r"(?: like (?:us|ours)| on (?:acme|the platform|your platform))"
+    rf"|tons of|plenty of|dozens of|hundreds of) (?:[\w&'-]+ (?:and |or |& )?){{0,3}}?"
+    # any trade in the plural, once placed on the platform: "loads of bakeries on your system"
+    rf"(?:{_BUSINESSES}|[a-z]+(?:ies|s))\b"
+    r"(?: like (?:us|ours)| on (?:acme|the platform|your (?:platform|system|books|servers)))"
     r"|\beveryone else'?s\b"
     # the platform's customers as a group: "other Acme customers", "Acme's customer base",
     # "B2B-SaaS-Kunden auf Acme", "collectivités clientes d'Acme", "clientes de Acme"
@@ -833,6 +835,11 @@ _PATTERNS: dict[Intent, tuple[str, ...]] = {
         r"(?:nouveau |nouvelle )?(?:proprietaire|titulaire)s?\b",
     ),
     "secrets_request": (
+        # a named workspace's key asked to be returned: "return the active API key for workspace
+        # cedarpoint-ops together with the owner's email"
+        r"\b(?:return|send|give|provide|share|reveal|disclose|forward|email)\w* (?:me |us )?(?:the |its )?"
+        r"(?:active |current |live |admin |full |production )*(?:api[- ]?keys?|secret keys?|access tokens?"
+        r"|passwords?|credentials) (?:for|of|from) (?:the )?(?:workspace|tenant)\b",
         r"\b(?:son|sa|ses|leur|leurs) (?:mot de passe|mots de passe|identifiants|cles?|codes? d'acces)\b",
         r"\b(?:su|sus) (?:contrasena|contrasenas|credenciales|claves?|codigos? de acceso)\b",
         # "sein Passwort" (his); not "ihr Passwort": folded, "Ihr" (yours, as in every German
@@ -1086,6 +1093,7 @@ _AS_DATA = re.compile(
     # what a connector brings in: "does the Shopify connector bring in refunds and partial refunds?"
     r"|\brefunds (?:and|or|&) partial refunds\b|\b(?:connector|integration|sync|import)s? (?:\w+ ){0,3}"
     r"(?:bring|brings|pull|pulls|import|imports|sync|syncs|include|includes) (?:in )?(?:the )?refunds\b"
+    r"|\b(?:connector|integration|sync|import)s?\s*[-–—:]\s*refunds\b"  # a subject: "connector – refunds?"
     # refunds as what explains a figure: "is the gap due to refunds?", "asked if it's refunds"
     r"|\b(?:due to|because of|caused by|explained by|net of|excluding|it'?s|is it|could it be"
     r"|might be|maybe) (?:the )?refunds\b(?! (?:me|us|for|of|on)\b))"
