@@ -73,16 +73,17 @@ _ASKED_IF = re.compile(
     r"|may|kann|konnen|puede|pueden|peut|peuvent) (?:a |an |the |my |our |their |his |her )?$"
 )
 
+_SENTENCE_END = re.compile(r"[.?!\n]")
+
 
 def disowned_activity(text: str) -> str:
     """The words disowning activity on the account, with a little context; "" when none."""
     folded = fold(text)
     for match in _DISOWNED.finditer(folded):
-        end = min(
-            (folded.find(c, match.end()) for c in ".?!\n" if c in folded[match.end() :]),
-            default=len(folded),
+        end = _SENTENCE_END.search(folded, match.end())
+        asked = (
+            end is not None and end.group() == "?" and _ASKED_IF.search(folded, 0, match.start())
         )
-        asked = folded[end : end + 1] == "?" and _ASKED_IF.search(folded[: match.start()])
         if not asked:
             return quote(text, folded, match.start(), match.end())
     return ""

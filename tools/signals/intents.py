@@ -1403,6 +1403,14 @@ _NAMED_NEXT = re.compile(r"^\s*[\"'«“]?\s*(starter|growth|professional|pro|en
 _ENDS_WITH_PLAN = re.compile(r"\b(?:formule|forfait|offre|abonnement|plan|tarif|tarifa)\s*$")
 
 
+def _tiers_named(phrase: str, after: str) -> list[str]:
+    """The tiers a plan-change phrase names, or the one named right after its plan's word."""
+    named: list[str] = _TIER_NAMES.findall(phrase)
+    if not named and _ENDS_WITH_PLAN.search(phrase):
+        named = _NAMED_NEXT.findall(after)[:1]
+    return named
+
+
 # A move already made, told as context: "we've recently switched to the Growth plan",
 # "since we moved to Enterprise", "acabamos de pasar al plan Professional", "nous venons de
 # passer en Professional". Only to the plan the customer is on now and from no plan named:
@@ -1412,6 +1420,7 @@ _MADE_BEFORE = re.compile(
     r"(?: just| recently| finally| already| now)? |\b(?:acabamos|acabo) de |\bhemos |"
     r"\b(?:venons|viens) (?:tout juste )?d(?:e |')|\bsommes )$"
 )
+_FROM_OR_BACK = re.compile(r"\b(?:back|down|from|de|desde|von)\b")
 _MADE_VERB = re.compile(
     r"^(?:switched|moved|changed|migrated|went|gone|transferred|pasar|pasado|cambiar|cambiado"
     r"|migrar|migrado|passer|passes?)\b"
@@ -1423,11 +1432,9 @@ def _moved_to_current(folded: str, match: re.Match[str], tier: str) -> bool:
     phrase = match.group(0)
     if not _MADE_BEFORE.search(_before(folded, match, 30)) or not _MADE_VERB.match(phrase):
         return False
-    if re.search(r"\b(?:back|down|from|de|desde|von)\b", phrase):
+    if _FROM_OR_BACK.search(phrase):
         return False
-    named = _TIER_NAMES.findall(phrase)
-    if not named and _ENDS_WITH_PLAN.search(phrase):
-        named = _NAMED_NEXT.findall(folded[match.end() :])[:1]
+    named = _tiers_named(phrase, folded[match.end() :])
     return len(named) == 1 and _RANK[named[0]] == _RANK.get(tier.lower())
 
 
@@ -1443,9 +1450,7 @@ def is_upgrade(phrase: str, tier: str, after: str = "") -> bool:
     with no plan below it to move to, unless the move is to monthly billing; otherwise
     (change our billing cycle) it is not.
     """
-    named = _TIER_NAMES.findall(phrase.lower())
-    if not named and _ENDS_WITH_PLAN.search(phrase.lower()):
-        named = _NAMED_NEXT.findall(after.lower())[:1]
+    named = _tiers_named(phrase.lower(), after.lower())
     onward = _ONWARD_TIER.match(after.lower())
     if named and phrase.lower().rstrip().endswith(named[-1]) and onward:
         named.append(onward.group(1))  # "moved from Growth| to Starter": the phrase stopped early
