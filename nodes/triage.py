@@ -67,8 +67,9 @@ def triage_ticket(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
                 update,
                 result,
                 "Critical",
-                f"activity on the account that nobody there owns up to, or by someone whose "
-                f"access was ended ({disowned!r}): a possible takeover, Critical on the safe side",
+                f"activity on the account that nobody there owns up to, by someone whose access "
+                f"was ended, or with credentials handed to someone who asked for them "
+                f"({disowned!r}): a possible takeover, Critical on the safe side",
             )
     # A request or a disowned action is still there however the story ended.
     settled = "" if disowned or requests.found else settled_by_customer(text)

@@ -29,6 +29,10 @@ from supportgraph.tools.signals.disowned import disowned_activity
         "4. Small one: the contractor accounts we offboarded in Okta got straight in too.",
         "Removed partner can still get in to our dashboards.",
         "Why can a removed contractor still log in to our workspace?",
+        'P.S. Gareth from the agency we stopped working with in May still shows as "active now".',
+        # credentials handed to whoever asked for them, then doubted
+        "someone emailed to verify my account before suspension and I sent them the key and my"
+        " password. just want to be sure that was you guys",
     ],
 )
 def test_activity_nobody_owns_up_to_is_found_in_four_languages(text: str) -> None:
@@ -48,6 +52,8 @@ def test_activity_nobody_owns_up_to_is_found_in_four_languages(text: str) -> Non
         "We removed two users last week; how do we add their seats back?",
         # asked whether it could happen, not told that it did
         "Call: can a removed ex-colleague still log in?",
+        # a key handed to the writer's own developer, with nothing doubted
+        "We sent them the API key so their developer can set up the sync.",
     ],
 )
 def test_ordinary_lines_about_us_disown_nothing(text: str) -> None:

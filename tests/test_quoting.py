@@ -31,6 +31,7 @@ def test_a_cover_note_that_passes_the_thread_on_keeps_the_thread() -> None:
         "Hallo,\n\nsiehe unten, bitte dringend ansehen.",
         "Bonjour,\n\nJe vous transfère l'échange ci-dessous avec notre équipe.",
         "Hi support – see my CFO's note below. Can you let us know what's possible?",
+        "Acme support,\n\nEscalating the below from our service desk. Please call me.",
     ):
         text = new_text(note + SIGNATURE + QUOTED_OUTAGE)
         assert "Nobody in the company can open a dashboard" in text, note

@@ -13,6 +13,10 @@ Access that should have ended is read the same way: "the contractor accounts we
 offboarded in Okta got straight in", "removed partner can still get in". Someone the
 customer removed is in their account; in every labelled set of 2026-12-03 all ten tickets
 with such a line are Critical security incidents (one buried as item 4 of a QBR agenda).
+
+So are credentials handed to whoever asked for them, then doubted: "I sent them the key and
+my password. just want to be sure that was you guys". The key and password are out; a
+person must have them changed whatever the answer (a phishing mail made to look like ours).
 """
 
 from __future__ import annotations
@@ -60,9 +64,26 @@ _DISOWNED = re.compile(
     r"|\b(?:je|nous) n'(?:ai|avons) (?:pas|jamais) fait (?:ca|cela)\b"
     # access that should have ended: someone removed still gets in
     r"|\b(?:offboarded|deactivated|deprovisioned|disabled|removed|left the company|left the firm"
-    r"|former|ex-(?:employee|contractor|colleague|staff))\b[^.?!\n]{0,100}"
+    r"|former|ex-(?:employee|contractor|colleague|staff)|stopped working with|let go)\b[^.?!\n]{0,100}"
     r"\b(?:(?:can|could) still|still (?:log|sign|get|access|has access|have access|able)"
-    r"|got (?:straight )?in|(?:logged|signed) (?:straight )?in)"
+    r"|got (?:straight )?in|(?:logged|signed) (?:straight )?in"
+    # "the agency we stopped working with in May still shows as "active now""
+    r"|still (?:shows?|showing|appears?|listed|is|was) (?:up )?(?:as )?[\"'“]?(?:active|online|logged in)"
+    r"|still (?:has|have|had) (?:\w+ )?(?:rights|permissions|admin|editor|edit access))"
+    # credentials given to someone who asked for them, then doubted: "someone from
+    # acme-insights-support.example emailed … and I sent them the key and my password. just want
+    # to be sure that was you guys"
+    r"|\b(?:sent|gave|emailed|forwarded|shared|replied with|handed over|typed in|entered)"
+    r" (?:them|him|her|it|the sender|that person|this person|the caller|someone|him back|them back)?"
+    r" ?(?:the|my|our|his|her) (?:\w+ )?(?:api[- ]?key|key|password|credentials|login details"
+    r"|2fa code|verification code|mfa code)s?\b"
+    r"(?=[\s\S]{0,300}\b(?:was (?:that|it|this) (?:really )?(?:you|your team|acme)|is (?:that|this|it)"
+    r" (?:normal|legit|legitimate|real)|phish\w*|scam\w*|fake|impersonat\w*|suspicious|sure that was"
+    r" you))"
+    r"|\b(?:phish\w*|scam\w*|fake|suspicious|impersonat\w*|before suspension|verify my account)"
+    r"[\s\S]{0,300}\b(?:i|we) (?:\w+ )?(?:sent|gave|emailed|forwarded|shared|replied with|handed over"
+    r"|typed in|entered) (?:them|him|her|it|the sender|that person)? ?(?:the|my|our) (?:\w+ )?"
+    r"(?:api[- ]?key|key|password|credentials|login details|2fa code|verification code|mfa code)s?\b"
 )
 
 

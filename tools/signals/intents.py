@@ -335,6 +335,12 @@ _PEERS_ON_ACME = re.compile(
     # French: "des autres agences qui utilisent Acme", "les autres collectivités clientes"
     rf"|\b(?:autres|d'autres|des autres|les autres) (?:[\w&'-]+ (?:et |ou )?){{0,3}}?{_PEERS_FR}\b,?"
     r" (?:(?:qui|que) )?(?:\w+ )?(?:utilisent|utilisant|sur|chez|avec|clientes?) (?:acme|vous|d'acme)\b"
+    # "vous avez sûrement d'autres boulangeries clientes", "les 10 boutiques de mode chez vous
+    # qui vendent le plus": a trade's businesses placed with Acme in French
+    r"|\bvous (?:avez|servez|comptez) (?:\w+ ){0,2}?(?:d'autres|des|plein d'|plein de|beaucoup d'"
+    rf"|beaucoup de|plusieurs|de nombreu(?:x|ses)) ?(?:[\w&'-]+ ){{0,2}}?(?:{_PEERS_FR}|[a-z]+(?:x|s))"
+    r" (?:clientes?|chez vous|sur acme|comme (?:nous|moi))\b"
+    rf"|\b(?:{_PEERS_FR}|[a-z]+(?:x|s)) (?:[\w&'-]+ ){{0,3}}?chez vous (?:qui|que|dont)\b"
     # German: "der anderen Studios, die Acme nutzen"
     rf"|\banderen? (?:[\w&'-]+ (?:und |oder |bzw\.? |sowie )?){{0,3}}?{_PEERS_DE}\b,? (?:die|welche)"
     r" (?:\w+ ){0,2}?"
@@ -505,6 +511,16 @@ _PATTERNS: dict[Intent, tuple[str, ...]] = {
         r"\b(?:un avoir|geste commercial|dedommag|indemnis)",
         # a call note's third person in Spanish: "- Pide un crédito o descuento en la próxima factura"
         r"\b(?:pide|pidio|solicita|solicito|quiere|reclama) (?:un |una |algun )?(?:credito|descuento|reembolso)\b",
+        # a credit said to be approved already, and its application asked: "ya está aprobado el
+        # crédito, solo confírmame que se aplica", "the credit was already approved by your
+        # billing team, just confirm it's applied"
+        r"\bcredits? (?:of \S+ |for (?:the |this |that |our )?\w+ )?(?:is |was |has been |had been )"
+        r"(?:already )?(?:approved|authori[sz]ed|agreed|signed off)\b"
+        r"|\b(?:approved|authori[sz]ed|agreed) (?:a |the |an |our )?(?:\S*\d\S* )?credit\b(?! cards?| limit)"
+        r"|\bcredito (?:\w+ ){0,4}(?:esta |fue |ha sido )?(?:ya )?(?:aprobado|autorizado|acordado)\b"
+        r"|\b(?:aprobado|autorizado|aprobaron|autorizaron) (?:el |un |ese )?credito\b"
+        r"|\b(?:avoir|geste) (?:\w+ ){0,4}(?:deja )?(?:approuve|valide|accorde)\b"
+        r"|\bgutschrift (?:\w+ ){0,4}(?:bereits |schon )?(?:genehmigt|freigegeben|zugesagt)\b",
         r"补偿|赔偿",
     ),
     "chargeback": (
@@ -550,6 +566,10 @@ _PATTERNS: dict[Intent, tuple[str, ...]] = {
         r"\bstop (?:the |our |my )?(?:billing|subscription|auto-?renew\w*|payments?)\b(?! (?:e-?mails?|notifications?|reminders?|alerts?|contact|address))",
         r"\b(?:unsubscribe|opt out) (?:us |me )?(?:from )?(?:the |our |my )?(?:plan|subscription|billing|service)",
         r"\bclose (?:my|our|the) account\b",
+        # the subscription understood, "cancel" with nothing after it: "need to cancel", "how do i
+        # cancel? want it to stop at the end of this month"
+        r"\b(?:(?:need|needs|want|wants|would like|'d like|have|has) to|wanna|how (?:do|can|could)"
+        r" (?:i|we)) cancel(?= ?(?:[?.!,]|\n|$| (?:pls|please|asap|now|today|thanks|thx)\b))",
         # the passive: "tell them you want the Growth subscription cancelled from next month"
         r"\b(?:want|wants|need|needs|would like|'d like|please have|get) (?:\w+ ){0,3}?(?:subscription|plan"
         r"|contract|account|membership)s? (?:to be )?cancell?ed\b",
@@ -674,6 +694,16 @@ _PATTERNS: dict[Intent, tuple[str, ...]] = {
         r"\bdroit (?:a l'oubli|d'acces|a l'effacement|a la portabilite|de rectification)",
         r"\bdonnees (?:a caractere )?personnelles\b",
         r"个人数据|个人信息",
+        # a breach weighed for notice to the data protection authority (GDPR art. 33): "doit
+        # statuer … sur une éventuelle notification à l'autorité", "whether we must notify the ICO"
+        r"\b(?:notify|notifying|notification to|notifications to) (?:the |our |a )?(?:lead |relevant )?"
+        r"(?:supervisory authority|data protection (?:authority|regulator)|ico|cnil|aepd|dpc|regulator)\b"
+        r"|\b(?:notification|notifier)\w* (?:\w+ ){0,2}(?:a|aupres de) (?:l'autorite"
+        r"|la cnil)\b"
+        r"|\b(?:notificar|notificacion|comunicar)\w* (?:\w+ ){0,2}a la (?:aepd|autoridad de control"
+        r"|agencia (?:espanola )?de proteccion de datos)\b"
+        r"|\b(?:meldung|melden|meldepflicht\w*) (?:\w+ ){0,3}(?:an |bei )?(?:die |der )?(?:aufsichtsbehorde"
+        r"|datenschutzbehorde)\b",
     ),
     "legal_threat": (
         r"\b(?:sue|suing|sued|lawsuit|litigation|small claims|class action)\b",
@@ -805,6 +835,16 @@ _PATTERNS: dict[Intent, tuple[str, ...]] = {
         r"\bchange (?:the )?(?:account |workspace )?owner\b[^.?!\n]{0,60}\bto me\b",
         r"\b(?:can|could|may) (?:i|we) (?:please )?(?:be made|become|be set as|be named) (?:the )?"
         r"(?:new |sole |account )?owners?\b",
+        # the owner gone and no way for the writer to act: "derek is the only admin, I'm an editor
+        # … how do I become owner?" (the owner's own how-to names no one who left)
+        r"\bhow (?:do|can|could) (?:i|we) (?:\w+ )?(?:become|be made|get made|take over as) (?:the )?"
+        r"(?:new |sole |account |workspace )?owners?\b",
+        # handed to a personal mail address on request: "Please transfer ownership of the Stratos
+        # workspace to kevin.marsh.stratos@outlook.example"
+        r"\b(?:please |kindly |could you |can you |would you |we need you to |i need you to )"
+        r"(?:\w+ )?(?:transfer|move|hand over|reassign|change|switch)\w* (?:the )?(?:\w+(?:'s)? ){0,3}"
+        r"ownership (?:\w+ ){0,6}?to [\w.+-]+@(?:gmail|googlemail|outlook|hotmail|live|yahoo|icloud"
+        r"|me|aol|gmx|web|proton|protonmail|mail|yandex|free|orange|laposte|wanadoo|t-online)\.",
         r"\b(?:i|we) (?:\w+ )?(?:want|would like|need|wish|'d like) to (?:become|be made) (?:the )?"
         r"(?:new |sole |account )?owners?\b",
         r"\b(?:ubertragen|ubergeben|umschreiben|umstellen)\w* (?:sie |du )?(?:mir|uns) (?:\w+ ){0,3}"
@@ -852,8 +892,12 @@ _PATTERNS: dict[Intent, tuple[str, ...]] = {
         r"\b(?:passwort|kennwort|zugangsdaten|api-?key|api-?schlussel|schlussel|token)\w* (?:\w+ ){0,2}(?:von|des|der|vom) (?:\w+ ){0,2}(?:ehemalig|fruher|vorherig|andere|kolleg|mitarbeiter|admin|inhaber)",
         r"\b(?:ehemalig|fruher|vorherig)\w* (?:\w+ ){0,2}(?:passwort|kennwort|zugangsdaten|api-?key|api-?schlussel|token)",
         r"\b(?:contrasena|clave|credenciales|token)\w* (?:\w+ ){0,2}(?:de|del) (?:\w+ ){0,2}(?:anterior|antigu|ex-?|otro|otra|compan|emplead|administrador|dueno)",
-        r"\b(?:mot de passe|cle|cles|identifiants|jeton)\w* (?:\w+ ){0,2}(?:de|du|d') ?(?:\w+ ){0,2}(?:ancien|precedent|autre|collegue|employe|administrateur|proprietaire)",
+        r"\b(?:mot de passe|cle|cles|identifiants|jeton)\w* (?:\w+ ){0,2}(?:de|du|d') ?(?:l')?(?:\w+ ){0,2}(?:ancien|precedent|autre|collegue|employe|administrateur|proprietaire)",
         r"(?:别人|其他人|前同事)的(?:密码|密钥)",
+        # "can you reset his password and just tell me the new one here?"
+        r"\b(?:reset|change|set)\w* (?:his|her|their|[a-z]+'s) (?:\w+ )?(?:password|passcode|pin)\b"
+        r"[^.?!\n]{0,60}?\b(?:tell|send|give|text|e-?mail|share|dm|message|paste|post)\w* (?:it |that )?"
+        r"(?:to )?(?:me|us)\b",
         *_HAND_OVER_EN,
         *_IN_CLEAR_ASK,
         *_HAND_OVER_DE,
@@ -913,7 +957,7 @@ def find_requests(text: str, tier: str | None = None) -> Requests:
             matches = (m for m in matches if not _not_a_change(folded, m))
             if intent == "deletion":
                 matches = (m for m in matches if not _deletion_policy_question(folded, m))
-            if intent == "ownership_claim":
+            if intent == "ownership_claim" and not _OWNER_GONE.search(folded):
                 matches = (m for m in matches if not _owner_hands_over(folded, m))
         if intent == "secrets_request":
             matches = (m for m in matches if not _revoked(folded, m))
@@ -1210,6 +1254,18 @@ _HOW_OR_OWNER_ACTS = re.compile(
     r"|\b(?:she|he|they|the (?:current )?owner) (?:\w+ ){0,2}(?:should|could|can|will|would|must"
     r"|needs? to|has to)\b|\bwie (?:kann|konnen|konnte|geht|lauft)\b|\bcomo (?:puedo|podemos|se|hago"
     r"|hacemos)\b|\bcomment (?:puis|pouvons|peut|faire|fait)\b"
+)
+
+
+# The owner gone, so nobody can hand ownership over: "our account owner was our old manager
+# Derek, he left 2 months ago and we can't reach him". Then even "how do I become owner?"
+# asks support to make the writer the owner, and a person must check who they are.
+_OWNER_GONE = re.compile(
+    r"\b(?:account |workspace |current |only )?(?:owner|admin|administrator)\b[^.?!\n]{0,80}?"
+    r"\b(?:(?:has |had )?left(?! (?:a |the |us a )?(?:comment|note|message|review|feedback))"
+    r"|passed away|died|(?:is |was )?no longer (?:with us|with the company|works? here|employed)"
+    r"|can'?t (?:be )?reach(?:ed)?|cannot (?:be )?reach(?:ed)?|unreachable|not reachable"
+    r"|(?:is |was )?deactivated)\b"
 )
 
 

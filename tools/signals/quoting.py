@@ -6,7 +6,7 @@ French ("On … wrote:", "Am … schrieb …:", "El … escribió:", "Le … a �
 "From: … Sent:" block, "-----Original Message-----") and ``>``-quoted lines end the new
 part. A forward keeps everything, its quote marks removed: the forwarded message is the
 content. A forward is next to nothing above the header, or a cover note that says it
-passes the thread on ("see below", "FYI", "les reenvío el hilo", "siehe unten", "je vous
+passes the thread on ("see below", "FYI", "escalating the below", "les reenvío el hilo", "siehe unten", "je vous
 transfère l'échange ci-dessous") however long its signature and footer are, or a message
 whose subject says it is one ("Fwd:", "FW:", German "WG:", French "TR:", Spanish "RV:"):
 "anbei die Meldung unseres Werksleiters" above a forwarded outage report passes the report
@@ -37,6 +37,8 @@ _PASSED_ON = re.compile(
     r"|\bsee (?:the )?(?:[\w'’]+ ){0,2}(?:thread|e-?mails?|messages?|mails?|notes?|conversation|chain"
     r"|exchange|request)\b[^.\n]{0,20}\bbelow\b"
     r"|\bsee below\b|\bbelow (?:is|are|you'll find|you will find)\b|\bfyi\b|\bpassing (?:this|it) on\b"
+    # "Escalating the below from our service desk", "flagging the report below"
+    r"|\b(?:escalat|flag|rais|shar|pass|send)\w* (?:you |on )?(?:the|this) (?:[\w'’]+ ){0,2}?below\b"
     r"|\breenv[ií]\w*|\bver (?:el )?(?:\w+ )?(?:abajo|debajo)\b|\b(?:a )?continuaci[oó]n (?:el|os|les|te)\b"
     r"|\bweitergeleitet|\bleite\w* (?:ich )?(?:ihnen |euch |dir )?(?:\w+ ){0,3}weiter\b|\bsiehe unten\b"
     r"|\b(?:nachricht|mail|e-mail|verlauf|thread) (?:von \w+ )?unten\b"
