@@ -18,7 +18,7 @@ from supportgraph.runs.runner import resume_review, run_ticket
 from supportgraph.tools.accounts.customers import load_directory, verify
 from supportgraph.tools.delivery.relay import Relay
 from supportgraph.tools.signals.boilerplate import without_boilerplate
-from supportgraph.tools.signals.intents import find_requests, money_declined
+from supportgraph.tools.signals.intents import find_requests, money_declined, money_settled
 from supportgraph.tools.signals.normalize import inspect
 
 from .conftest import NOW, make_ticket
@@ -748,6 +748,9 @@ def test_request_evidence_quotes_what_the_customer_wrote(text: str, evidence: st
         "La déclaration à l'autorité de surveillance doit partir demain.",
         "How do I become the owner of a workspace I created?",
         "Our owner left a comment on the dashboard. How do I become an owner too?",
+        # our own reply quoted under a thank-you
+        "Got it, thank you so much! That was quick.\n\nOn Tue, Acme Billing wrote:\n> Hi Gemma,"
+        "\n> We've refunded $49.00 to your card ending 0921.",
     ],
 )
 def test_routine_questions_are_not_requests(text: str) -> None:
@@ -1014,3 +1017,9 @@ def test_a_charge_explained_and_no_refund_wanted_gets_the_billing_answer_without
     assert reply.citations == ("KB-007",)
     assert "pick the right plan" not in reply.text and "already on" not in reply.text
     assert "refund" not in reply.text.lower()
+
+
+def test_a_refund_we_quote_as_done_is_settled_and_one_still_missing_is_not() -> None:
+    thanks = "Thanks!\n\nOn Tue, Acme Billing wrote:\n> We've refunded $49.00 to your card."
+    assert money_settled(thanks)
+    assert find_requests("You still have not refunded us.\n> We refunded it").intents == ("refund",)

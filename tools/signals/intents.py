@@ -1362,7 +1362,15 @@ def _settled(folded: str, match: re.Match[str]) -> bool:
     done = _SETTLED_AFTER.match(folded, match.end()) or _SETTLED_BEFORE.search(
         folded, max(start, match.start() - 30), match.start()
     )
-    return bool(done) and not _NOT_YET.search(sentence)
+    return bool(done or _OURS_DONE.search(folded, max(0, match.start() - 40), match.start())) and (
+        not _NOT_YET.search(sentence)
+    )
+
+
+# Our own reply quoted under the customer's: "> We've refunded $49.00 to your card".
+_OURS_DONE = re.compile(
+    r"(?:^|\n)[ \t]*>[ \t>]*(?:hi \w+,? )?(?:we'?ve|we have|we|i'?ve|i have) (?:now |just |already |fully )?$"
+)
 
 
 # "…, if possible?", "si es posible": politeness, not a condition.
