@@ -32,7 +32,7 @@ from supportgraph.tools.accounts.catalog import (
 from supportgraph.tools.accounts.customers import Verification, load_directory, verify
 from supportgraph.tools.accounts.ledger import Charge, charges_for, duplicate_charges, load_ledger
 from supportgraph.tools.accounts.refunds import requested
-from supportgraph.tools.knowledge.gate import answers, fits
+from supportgraph.tools.knowledge.gate import answers, asked_for, fits
 from supportgraph.tools.knowledge.passages import supporting_sentence
 from supportgraph.tools.signals.entities import extract_entities
 from supportgraph.tools.signals.intents import MONEY_INTENTS, money_settled
@@ -232,7 +232,8 @@ def _kb_answer(
 
     Sentences that recommend what the customer already has (a Growth trial to a
     Growth customer, an Enterprise agreement to an Enterprise customer) are passed over, and
-    so is how refunds are paid when the customer declined one (``money_declined``).
+    so are how refunds are paid when the customer declined one (``money_declined``) and a
+    step changing the account for good that the ticket does not ask for (``asked_for``).
     """
     from supportgraph.tools.knowledge.kb_store import (
         load_index,  # numpy, MiniLM: not at import
@@ -253,7 +254,11 @@ def _kb_answer(
             whole = re.search(rf"(?:^|[.!?:]\s+|\n\s*(?:\d+\.\s+)?){re.escape(sentence)}", body)
             if triage.money_declined and _REFUND_TOLD.search(sentence):
                 return True  # "no refund needed": how refunds are paid answers nothing
-            return whole is None or _recommends_what_they_have(sentence, current, catalog)
+            return (
+                whole is None
+                or _recommends_what_they_have(sentence, current, catalog)
+                or not asked_for(sentence, text)
+            )
 
         sentence = supporting_sentence(hit.passage, text, skip=unfit)
         if sentence:

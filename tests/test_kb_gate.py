@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from supportgraph.cli.app import app
 from supportgraph.graph.models import KBHit
-from supportgraph.tools.knowledge.gate import MIN_LEAD, SURE_MARGIN, answers
+from supportgraph.tools.knowledge.gate import MIN_LEAD, SURE_MARGIN, answers, asked_for
 from supportgraph.tools.knowledge.passages import supporting_sentence
 
 runner = CliRunner()
@@ -163,3 +163,36 @@ def test_a_quote_is_a_whole_sentence_never_one_cut_off_by_the_passage_window() -
     )
     quote = supporting_sentence(window, "which plan gives us enough API requests per minute")
     assert quote == "Every plan includes unlimited dashboards for its seats."
+
+
+CLOSE = "Close the account under Settings > Account > Close account, after which the owner receives a confirmation email."
+TRANSFER = "Transfer ownership under Settings > Account > Owner, where the current owner selects an existing admin."
+
+
+@pytest.mark.parametrize(
+    ("sentence", "text", "fits"),
+    [
+        # a locked-out owner is not told how to close the account
+        (
+            CLOSE,
+            "Lost his phone, no authenticator app. He's the only owner and can't log in.",
+            False,
+        ),
+        (CLOSE, "We'd like to close our account at the end of the month.", True),
+        (CLOSE, "Wir möchten unser Konto schließen.", True),
+        # read-only access for a new colleague is not a transfer of ownership
+        (
+            TRANSFER,
+            "Give our new finance assistant read-only access to the visits dashboard.",
+            False,
+        ),
+        (TRANSFER, "Our owner left the company; how do we transfer it to me?", True),
+        (TRANSFER, "¿Cómo cambio el propietario de la cuenta?", True),
+        # any other sentence fits as before
+        ("Invite users under Settings > Members.", "How do I add a colleague?", True),
+    ],
+)
+def test_a_step_that_changes_the_account_for_good_is_quoted_only_when_asked_for(
+    sentence: str, text: str, fits: bool
+) -> None:
+    assert asked_for(sentence, text) is fits

@@ -12,12 +12,20 @@ Both numbers were chosen on the tuning half of tests/data/judgement/kb_labels.js
 An article that answers a question's topic may still not fit the ticket: an incident
 playbook (``Article.responds_to``) tells a customer to revoke every key and report the
 incident, which is no answer to a routine question about audit logs (``fits``).
+
+And a step that changes the account for good (close it, hand its ownership over, remove a
+user) answers only a ticket that names that change (``asked_for``): the sentence sharing
+most words with "lost my phone, I'm the only owner, can't log in" is "Close the account
+under Settings > Account …", which no support lead reads to a locked-out owner.
 """
 
 from __future__ import annotations
 
+import re
+
 from supportgraph.graph.models import KBHit, Signals
 from supportgraph.tools.knowledge.kb import Article
+from supportgraph.tools.signals.normalize import fold
 
 SURE_MARGIN = 0.04  # a fused score this far above min_score answers on its own
 MIN_LEAD = 1.5  # reranker score (z-score units) a hit in between must lead the others by
@@ -42,3 +50,47 @@ def fits(article: Article, signals: Signals | None) -> bool:
     With no signals (an engine that reads none, such as the LLM engine) every article fits.
     """
     return not article.responds_to or signals is None or signals.effect in article.responds_to
+
+
+# An instruction that changes the account for good, and the words of a ticket asking for it
+# (English, German, Spanish, French, folded).
+_ACCOUNT_CHANGES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
+    (
+        re.compile(r"^close the account\b"),
+        re.compile(
+            r"\b(?:clos(?:e|ing|ure)|cancel\w*|delet\w*|terminat\w*|schliess\w*|kundig\w*|losch\w*"
+            r"|cerrar|cierre|dar de baja|baja|cancelar|eliminar|fermer|fermeture|clotur\w*|resili\w*"
+            r"|supprim\w*)\b"
+        ),
+    ),
+    (
+        re.compile(r"^transfer ownership\b"),
+        re.compile(
+            r"\b(?:transfer\w*|hand(?:ing)? (?:it |this )?over|new owner|become (?:the )?owner"
+            r"|owner (?:left|has left|is leaving|leaves)|ubertrag\w*|ubergeb\w*|inhaber\w*"
+            r"|transferir|traspas\w*|propietari\w*|titular\w*|transfer\w*|propriet\w*|titulaire)\b"
+        ),
+    ),
+    (
+        re.compile(r"^remove a departing user\b"),
+        re.compile(
+            r"\b(?:remov\w*|delet\w*|offboard\w*|deactivat\w*|left|leaving|leaves|depart\w*"
+            r"|entfern\w*|losch\w*|ausgeschieden|verlasst|eliminar|quitar|dar de baja|se va|se fue"
+            r"|supprim\w*|retir\w*|depart|quitte)\b"
+        ),
+    ),
+)
+
+
+def asked_for(sentence: str, text: str) -> bool:
+    """False when ``sentence`` tells how to change the account for good and ``text`` asks no such change.
+
+    Args:
+        sentence: A sentence of an article, as the reply would quote it.
+        text: What the ticket says (its content text).
+    """
+    folded = fold(sentence).lstrip()
+    for instruction, asked in _ACCOUNT_CHANGES:
+        if instruction.search(folded):
+            return bool(asked.search(fold(text)))
+    return True
