@@ -321,6 +321,9 @@ class TriageResult(_Model):
     # The line saying the problem is over ("panic over", "ya funciona"): what is left is
     # routine (tools/signals/settled.py); empty when there is none.
     settled: str = ""
+    # The words saying the help article was already tried ("I've followed the bulk export
+    # article"): its steps are not sent again (tools/signals/tried.py); empty when none.
+    tried: str = ""
     # The words declining money back ("no refund or dispute needed") when nothing else in
     # the ticket asks for money (tools/signals/intents.py); empty when there are none.
     money_declined: str = ""

@@ -597,6 +597,28 @@ def _shortened(text: str, limit: int = 80) -> str:
     return (line[:limit].rpartition(" ")[0] or line[:limit]) + " …"
 
 
+def article_tried(state: SupportState, policy: Policy) -> EscalationTrigger | None:
+    """The customer already followed the help article → the owning team answers, not its steps again.
+
+    "I've followed the bulk export article", "no, I followed it": what the knowledge base
+    says did not solve it, so a reply quoting it would send them back where they were
+    (tools/signals/tried.py). Not for what needs no answer looked up (``closes_without_answer``).
+    """
+    triage = state["triage"]
+    if not triage.tried or triage.settled:
+        return None
+    if closes_without_answer(state) or acknowledges_idea(state):
+        return None
+    return EscalationTrigger(
+        rule="article_tried",
+        team=policy.owner(triage.category),
+        reason="missing_knowledge",
+        needs_human=False,
+        kind="handoff",
+        detail=f"the customer already tried the help article ({_shortened(triage.tried)!r})",
+    )
+
+
 def specialist_tool_failure(state: SupportState, policy: Policy) -> EscalationTrigger | None:
     """A specialist's tool failed (ledger, catalog unreadable) → a human takes over."""
     for name in SPECIALISTS:
@@ -649,6 +671,7 @@ ESCALATION_RULES: tuple[EscalationRule, ...] = (
     low_triage_confidence,
     label_routes_to_escalation,
     customer_asks_for_human,
+    article_tried,
     specialist_tool_failure,
     knowledge_missing,
     sla_breached,

@@ -16,6 +16,7 @@ from supportgraph.tools.signals.foreign_data import foreign_data
 from supportgraph.tools.signals.intents import MONEY_INTENTS, find_requests, money_declined
 from supportgraph.tools.signals.settled import settled_by_customer
 from supportgraph.tools.signals.ticket_text import content_text
+from supportgraph.tools.signals.tried import article_tried
 
 
 def triage_ticket(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
@@ -93,6 +94,9 @@ def triage_ticket(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
             f"a key or password written out in the ticket ({secret}): a leaked "
             "credential to rotate, at least High",
         )
+    tried = "" if settled else article_tried(content_text(ticket))
+    if tried:
+        update["tried"] = tried
     if settled and not secret:
         update["settled"] = settled
         if result.priority in ("Critical", "High"):

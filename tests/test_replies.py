@@ -418,3 +418,43 @@ def test_someone_asking_to_be_made_owner_waits_for_success_and_is_told_so(
     [reply] = _sent(tmp_path)
     assert done.values["reply"].macro == "handover"
     assert "transferred" not in reply["body"].lower()
+
+
+def test_a_customer_who_followed_the_article_gets_a_person_not_its_steps_again(
+    store: Any, context: Context, tmp_path: Path
+) -> None:
+    """ "I've followed the bulk export article" and the job still fails: sending the
+    article's steps again sends the customer back where they were. The owning team takes
+    the ticket over and the acknowledgement says why."""
+    ticket = make_ticket(
+        customer_tier="Professional",
+        channel="Email",
+        subject="Bulk export keeps failing",
+        message="Hello, our bulk export job to S3 fails at about 60% with 'Export job failed:"
+        " internal error', four times today. Smaller exports of a single year work. I've"
+        " followed the bulk export article.\n\nJob IDs: exp_8812a, exp_8813f\n\nSimon",
+    )
+    run, reply = _replied(store, ticket, context, tmp_path)
+    escalation = run.snapshot.values["escalation"]
+    assert "article_tried" in [t.rule for t in escalation.triggers]
+    assert "working through the steps in our help article already" in reply["body"], reply["body"]
+    assert "[KB-004]" not in reply["body"]
+
+
+def test_a_locked_out_owner_is_never_told_how_to_close_the_account(context: Context) -> None:
+    """The sentence of the users-and-ownership article sharing most words with a lost
+    phone ("owner", "email") was how to close the account, read out in a call-back script
+    to an owner who only wanted to get back in. The article's note on a lost second factor
+    is what answers."""
+    ticket = make_ticket(
+        customer_tier="Starter",
+        channel="Phone",
+        subject="Phone call: locked out after losing phone (2FA)",
+        message="Call notes\n- Lost his phone at the weekend, so no access to the authenticator"
+        " app. He's the only owner of the account, can't log in.\n- No backup codes saved.\n"
+        "- I explained we'd need to verify identity before resetting 2FA; he's happy to do"
+        " whatever is needed. Told him someone would email him the steps.",
+    )
+    advice = _advice(ticket, context)
+    assert "Close the account" not in advice
+    assert advice.startswith("An owner who loses access to two-factor authentication"), advice
