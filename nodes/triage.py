@@ -14,6 +14,7 @@ from supportgraph.tools.signals.boilerplate import without_boilerplate
 from supportgraph.tools.signals.disowned import disowned_activity
 from supportgraph.tools.signals.foreign_data import foreign_data
 from supportgraph.tools.signals.intents import MONEY_INTENTS, find_requests, money_declined
+from supportgraph.tools.signals.nobody_can import nobody_can_work
 from supportgraph.tools.signals.settled import settled_by_customer
 from supportgraph.tools.signals.ticket_text import content_text
 from supportgraph.tools.signals.tried import article_tried
@@ -28,7 +29,8 @@ def triage_ticket(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
     deterministic checks whichever engine classified the ticket, so the safety policy
     never depends on a model's mood. So does another customer's data shown to this one
     (then Critical), and a key or password written out in the ticket (noted on arrival,
-    then at least High). A how-to question with nothing else in it is Low, and a very
+    then at least High), and so does nobody at the customer able to get in or open anything
+    (a whole company stopped, at least High). A how-to question with nothing else in it is Low, and a very
     angry Enterprise customer (``very_angry_enterprise``) at least High.
     """
     from supportgraph.tools.triage.engines import engine_for  # scikit-learn, ONNX: not at import
@@ -93,6 +95,15 @@ def triage_ticket(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
             "High",
             f"a key or password written out in the ticket ({secret}): a leaked "
             "credential to rotate, at least High",
+        )
+    stopped = "" if settled else nobody_can_work(content_text(ticket))
+    if stopped and update.get("priority", result.priority) in ("Medium", "Low"):
+        _set_priority(
+            update,
+            result,
+            "High",
+            f"nobody at the customer can get in or open anything ({stopped!r}): the whole "
+            "company stopped, at least High",
         )
     tried = "" if settled else article_tried(content_text(ticket))
     if tried:
