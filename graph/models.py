@@ -318,6 +318,9 @@ class TriageResult(_Model):
     # Words telling of another customer's data shown to this one ("the PDF you sent isn't
     # ours"): a cross-customer exposure (tools/signals/foreign_data.py); empty when none.
     foreign_data: str = ""
+    # Words telling of this customer's data reached without a login or key ("the API
+    # returned our orders without any key"): a possible exposure (tools/signals/open_access.py).
+    open_access: str = ""
     # The line saying the problem is over ("panic over", "ya funciona"): what is left is
     # routine (tools/signals/settled.py); empty when there is none.
     settled: str = ""

@@ -272,6 +272,21 @@ def foreign_data_shown(state: SupportState, policy: Policy) -> EscalationTrigger
     )
 
 
+def open_access_shown(state: SupportState, policy: Policy) -> EscalationTrigger | None:
+    """The customer's data reached without a login or key → Security takes it over.
+
+    "The API returned our orders without any key", "he has no account, yet he saw our user
+    list" (tools/signals/open_access.py): data open to anyone, however casually asked. Like
+    ``foreign_data_shown`` it comes before ``critical_priority``, so that Security leads.
+    """
+    return _security_first(
+        "open_access_shown",
+        state["triage"].open_access,
+        "the customer's data reached without a login or key",
+        policy,
+    )
+
+
 def secret_in_ticket(state: SupportState, policy: Policy) -> EscalationTrigger | None:
     """A key, token or password written out in the ticket → Security takes it over.
 
@@ -659,6 +674,7 @@ EscalationRule = Callable[[SupportState, Policy], EscalationTrigger | None]
 ESCALATION_RULES: tuple[EscalationRule, ...] = (
     disowned_activity,
     foreign_data_shown,
+    open_access_shown,
     secret_in_ticket,
     critical_priority,
     person_first_request,

@@ -15,6 +15,7 @@ from supportgraph.tools.signals.disowned import disowned_activity
 from supportgraph.tools.signals.foreign_data import foreign_data
 from supportgraph.tools.signals.intents import MONEY_INTENTS, find_requests, money_declined
 from supportgraph.tools.signals.nobody_can import nobody_can_work
+from supportgraph.tools.signals.open_access import open_access
 from supportgraph.tools.signals.settled import settled_by_customer
 from supportgraph.tools.signals.ticket_text import content_text
 from supportgraph.tools.signals.tried import article_tried
@@ -28,7 +29,8 @@ def triage_ticket(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
     customer says is over (then at most Low, and no learned alarm) come from the same
     deterministic checks whichever engine classified the ticket, so the safety policy
     never depends on a model's mood. So does another customer's data shown to this one
-    (then Critical), and a key or password written out in the ticket (noted on arrival,
+    (then Critical), the customer's own data reached without a login or key (then
+    Critical), and a key or password written out in the ticket (noted on arrival,
     then at least High), and so does nobody at the customer able to get in or open anything
     (a whole company stopped, at least High). A how-to question with nothing else in it is Low, and a very
     angry Enterprise customer (``very_angry_enterprise``) at least High.
@@ -87,6 +89,17 @@ def triage_ticket(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
                 f"another customer's data shown to this one ({foreign!r}): a cross-customer "
                 "exposure, Critical on the safe side",
             )
+    opened = "" if settled else open_access(content_text(ticket))
+    if opened:
+        update["open_access"] = opened
+        if update.get("priority", result.priority) != "Critical":
+            _set_priority(
+                update,
+                result,
+                "Critical",
+                f"the customer's data reached without signing in or a key ({opened!r}): a "
+                "possible exposure, Critical on the safe side",
+            )
     secret = ticket.secret_written  # noted on arrival, before the secret was masked
     if secret and update.get("priority", result.priority) in ("Medium", "Low"):
         _set_priority(
@@ -122,7 +135,7 @@ def triage_ticket(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
         and result.category != "billing"
         and update.get("priority", result.priority) == "Medium"
         and (result.signals is None or result.signals.effect != "cosmetic")
-        and not (requests.found or disowned or foreign or secret)
+        and not (requests.found or disowned or foreign or opened or secret)
     ):
         # The rubric's Low: "general questions, how-to and documentation requests"; a
         # question about an invoice line stays Medium, the rubric's billing question, and

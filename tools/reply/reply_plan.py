@@ -151,6 +151,7 @@ def _situation(state: SupportState, decision: ReviewDecision | None, sources: So
     incident = (
         rules.get("disowned_activity")
         or rules.get("foreign_data_shown")
+        or rules.get("open_access_shown")
         or rules.get("critical_priority")
     )
     if incident is not None:

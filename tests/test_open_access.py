@@ -1,0 +1,71 @@
+"""The customer's data reached without signing in or a key: a possible exposure, Critical."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from supportgraph.checkpoints import open_checkpointer
+from supportgraph.graph.context import Context
+from supportgraph.runs.build import build_graph
+from supportgraph.runs.runner import run_ticket
+from supportgraph.tools.signals.open_access import open_access
+
+from .conftest import make_ticket
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Our intern forgot the API key in the header and the call still returned our orders.",
+        "I tried again without any key at all: same orders came back, with addresses.",
+        "My accountant doesn't have an account with you. He called and said he could see the"
+        " dashboard, the settings and our user list.",
+        "Notre stagiaire a oublié la clé ; sans clé du tout : même résultat, nos commandes.",
+        "Ohne Anmeldung sieht man in einem privaten Fenster alle unsere Berichte.",
+        "Sin iniciar sesión, desde otro ordenador se ve el panel de ventas completo.",
+    ],
+)
+def test_data_reached_without_a_login_or_key_is_read_in_four_languages(text: str) -> None:
+    assert open_access(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # wanted, or asked how
+        "Ideally a link they can open without logging in, or could we embed it in our portal?",
+        "A share link is the only way they can see it without an account.",
+        "How can I let my accountant see one dashboard without an account?",
+        # the words only brush it
+        "I've been paying $49 a month since April without logging in once.",
+        "I was logged out of everything this morning, is that normal?",
+    ],
+)
+def test_a_wish_a_question_or_a_passing_phrase_is_not_read(text: str) -> None:
+    assert open_access(text) == ""
+
+
+def test_an_api_answering_without_a_key_goes_to_security_before_anything_is_sent(
+    tmp_path: Path, context: Context
+) -> None:
+    """Told as a small question ("sans doute rien de grave"), read as what it is."""
+    ticket = make_ticket(
+        customer_tier="Growth",
+        channel="Email",
+        subject="petite question sur l'API",
+        message="Bonjour,\n\npetite question, sans doute rien de grave : notre stagiaire a"
+        " oublié la clé API dans l'en-tête, et l'appel sur /v1/datasets/orders a quand même"
+        " renvoyé nos commandes (noms, adresses, montants). Sans clé du tout : même"
+        " résultat.\n\nEst-ce normal ?\n\nMerci, Paul",
+    )
+    with open_checkpointer(f"sqlite:///{tmp_path / 'store.sqlite'}") as saver:
+        run = run_ticket(build_graph(saver), ticket, context)
+    values: dict[str, Any] = dict(run.snapshot.values)
+    assert values["triage"].priority == "Critical"
+    assert values["triage"].open_access
+    escalation = values["escalation"]
+    assert escalation.triggers[0].rule == "open_access_shown"
+    assert escalation.needs_human and run.snapshot.interrupts
