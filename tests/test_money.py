@@ -561,6 +561,12 @@ def test_refund_request_without_a_duplicate_names_the_charge(store: Any, context
             "gdpr",
         ),
         ("Legal needs to know by Friday whether we must notify the ICO.", "gdpr"),
+        # the workspace named before, then "one"
+        (
+            'We have "Arcturus" and "Arcturus-staging". Can you delete the staging one entirely,'
+            " incl all the event data in it?",
+            "deletion",
+        ),
     ],
 )
 def test_person_first_requests_are_found_in_every_language_and_disguise(
@@ -747,6 +753,7 @@ def test_request_evidence_quotes_what_the_customer_wrote(text: str, evidence: st
         "Fernhill Credit Union Limited is authorised and regulated by the FCA.",
         "La déclaration à l'autorité de surveillance doit partir demain.",
         "How do I become the owner of a workspace I created?",
+        "I made a copy of the dashboard, how do I delete the old one?",
         "Our owner left a comment on the dashboard. How do I become an owner too?",
         # our own reply quoted under a thank-you
         "Got it, thank you so much! That was quick.\n\nOn Tue, Acme Billing wrote:\n> Hi Gemma,"

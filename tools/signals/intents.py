@@ -647,6 +647,11 @@ _PATTERNS: dict[Intent, tuple[str, ...]] = {
         r"\b(?:delete|remove|erase|purge|clear|wipe|clean)\w* (?:\w+ ){0,4}audit[- ]?logs?\b"
         r"|\baudit[- ]?log\w* (?:\w+ ){0,4}(?:loschen|bereinigen|entfernen|supprimer|effacer|borrar"
         r"|eliminar)|\b(?:losch|entfern|bereinig)\w* (?:\w+ ){0,3}audit-?log",
+        # the workspace named before, then "one": "can you delete the staging one entirely, incl
+        # all the event data in it?"
+        r"\b(?:delete|remove|wipe|erase|purge)\w* (?:the|that|this) (?:[\w-]+ ){0,2}one\b[^.?!\n]{0,40}?"
+        r"\b(?:entirely|completely|for good|permanently|altogether|incl\w*|including|with (?:all"
+        r"|everything)|and (?:all|everything))\b",
         # "can you just delete it and everything in it?" (the workspace named before)
         r"\b(?:delete|remove|wipe|erase|purge)\w* (?:it|them|that one|this one) (?:and|with|including"
         r"|along with) (?:everything|all (?:of )?(?:the |its |their )?(?:data|content|contents"
