@@ -754,6 +754,9 @@ def test_request_evidence_quotes_what_the_customer_wrote(text: str, evidence: st
         "La déclaration à l'autorité de surveillance doit partir demain.",
         "How do I become the owner of a workspace I created?",
         "I made a copy of the dashboard, how do I delete the old one?",
+        # a subject naming the question's topic
+        "Call notes: annual plan refund question\n- Worried: if we close after six months, do we"
+        " get the rest back?",
         "Our owner left a comment on the dashboard. How do I become an owner too?",
         # our own reply quoted under a thank-you
         "Got it, thank you so much! That was quick.\n\nOn Tue, Acme Billing wrote:\n> Hi Gemma,"

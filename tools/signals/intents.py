@@ -1064,6 +1064,7 @@ def _workspace_on_their_admins_word(folded: str) -> re.Match[str] | None:
 # "Your refund policy", "politique de remboursement": a question about the rules.
 _POLICY_AFTER = re.compile(
     r"\w*[ -]?(?:polic(?:y|ies)|terms|rules|conditions|guidelines|eligibility|window|faq|work|works"
+    r"|question|questions|query|enquiry|inquiry"
     r"|richtlinie\w*|bedingungen|regel\w*|politica|condiciones|politique|regles)\b"
 )
 # "refund if we cancel": what a later change would bring, asked before it is made
