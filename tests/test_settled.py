@@ -69,6 +69,18 @@ def test_a_line_that_goes_on_to_what_is_still_wrong_settles_nothing(text: str) -
     assert settled_by_customer(text) == ""
 
 
+def test_in_call_notes_the_callers_words_are_the_customers_and_others_are_hearsay() -> None:
+    notes = (
+        "Call notes - 18:05\nCaller: Kim Alvarez, co-owner, Birchwood Yoga Studio\n"
+        '- Opened with "I think we\'ve been hacked": a dashboard was renamed.\n'
+        "- Her partner replied she did it on Sunday. {who} said panic over.\n"
+        "- Remaining question: how do I see who changed what?"
+    )
+    assert settled_by_customer(notes.format(who="Kim laughed,"))
+    assert settled_by_customer(notes.format(who="Caller"))
+    assert settled_by_customer(notes.format(who="Your status page")) == ""
+
+
 PANIC = (
     "[09:02] Megan: EVERY CHART ON OUR MAIN DASHBOARD SHOWS $0 SINCE THIS MORNING!!!\n"
     "[09:04] Megan: ...ok never mind, someone changed the date filter to 'Next 30 days'."

@@ -48,6 +48,21 @@ _HEARSAY = re.compile(
     r"|sagt|sagen|behauptet|dice|dicen|dijeron|dit|disent|affirme)\b[^.!?\n]*$"
 )
 HEARSAY_REACH = 40  # characters before the line searched for whose word it is
+# In call notes the caller's words are the customer's: "Caller: Kim Alvarez, co-owner" …
+# "Kim laughed, said panic over"; "caller said it's working again".
+_CALLER = re.compile(r"\b(?:caller|anrufer(?:in)?|llamante|appelant(?:e)?)\s*:\s*([a-z]+)")
+_SAID = r"\b(?:says?|said|sagt|sagte|dice|dijo|dit|a dit)\b[^.!?\n]*$"
+
+
+def _callers_word(folded: str, before: str) -> bool:
+    """The words before a settled line say the caller of call notes said it."""
+    caller = _CALLER.search(folded)
+    if caller is None:
+        return False
+    who = rf"\b(?:caller|{re.escape(caller.group(1))})\b[^.!?\n]{{0,20}}"
+    return re.search(who + _SAID, before) is not None
+
+
 # "… not a false alarm", "kein Fehlalarm", "no es una falsa alarma", "pas une fausse alerte"
 _NEGATED = re.compile(r"\b(?:not|no|kein|keine|pas|isn'?t|wasn'?t)(?: es)?(?: an?| una?| une?)? $")
 # "… working again, but half of the orders are missing", "ya funciona, pero …"
@@ -81,7 +96,8 @@ def settled_by_customer(text: str) -> str:
             continue  # quoted history: an earlier message, maybe not the customer's
         if _NEGATED.search(folded[max(0, match.start() - 16) : match.start()]):
             continue
-        if _HEARSAY.search(folded[max(0, match.start() - HEARSAY_REACH) : match.start()]):
+        before = folded[max(0, match.start() - HEARSAY_REACH) : match.start()]
+        if _HEARSAY.search(before) and not _callers_word(folded, before):
             continue
         if folded[match.end() : match.end() + 2].lstrip().startswith("?"):
             continue  # "is it working again?" asks, it settles nothing
