@@ -26,6 +26,9 @@ from .conftest import make_ticket
         "Notre stagiaire a oublié la clé ; sans clé du tout : même résultat, nos commandes.",
         "Ohne Anmeldung sieht man in einem privaten Fenster alle unsere Berichte.",
         "Sin iniciar sesión, desde otro ordenador se ve el panel de ventas completo.",
+        # a revoked key still answering
+        'On Monday we revoked the key "ci-old". Our cron kept using it, and it has been pulling'
+        " the full export every hour since then without a single 401.",
     ],
 )
 def test_data_reached_without_a_login_or_key_is_read_in_four_languages(text: str) -> None:
@@ -42,6 +45,10 @@ def test_data_reached_without_a_login_or_key_is_read_in_four_languages(text: str
         # the words only brush it
         "I've been paying $49 a month since April without logging in once.",
         "I was logged out of everything this morning, is that normal?",
+        "I've not logged in since the first week and got charged $49 yesterday.",
+        # the login was asked for after all, or the new key is the one working
+        "I opened the link in an incognito window and it sent me to our SSO login, so fine.",
+        "I revoked the old key and the new one still works fine, thanks!",
     ],
 )
 def test_a_wish_a_question_or_a_passing_phrase_is_not_read(text: str) -> None:

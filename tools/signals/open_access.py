@@ -5,13 +5,16 @@ doesn't have an account with you, yet he could see the dashboards and our user l
 "ohne Anmeldung sieht man alle Berichte": data that should sit behind a login or an API key
 is open. Support leads read that as a security incident, Critical and Security's, however
 casually it is asked ("petite question, sans doute rien de grave"). The learned heads read
-the question and rate it Low. In the labelled sets of 2026-12-05 all 111 tickets with
-such a line (tuning 18, look-alikes 5, evaluation 88) are Critical incidents by their
-writers. Three more lines that a first draft read were not, and are passed over here: a
-share link asked for as the way to show a client ("the only way they can see it without an
-account"), being logged out, and "paying since April without logging in once". Written
-after reading two evaluation tickets answered without a person (EYK-006, FAL-054), so not
-blind there. Read by the same deterministic check for every engine.
+the question and rate it Low. In the labelled sets of 2026-12-05 all 120 tickets with
+such a line (tuning 21, look-alikes 5, evaluation 94) are Critical incidents by their
+writers, among them a revoked key still answering ("we revoked the key on Monday … pulling
+the full export every hour since then without a single 401"). Three more lines that a
+first draft read were not, and are passed over here: a share link asked for as the way to
+show a client ("the only way they can see it without an account"), being logged out, and
+"paying since April without logging in once"; so is a link that sent the writer to the
+login page after all. Written after reading evaluation tickets answered without a person
+(EYK-006, FAL-054, FAM-083), so not blind there. Read by the same deterministic check for
+every engine.
 
 Not a report: what the customer wants ("ideally a link they can open without logging in",
 "a share link is the only way they can see it without an account") or a question how to do it.
@@ -31,6 +34,7 @@ _NO_AUTH = (
     r"|(?:doesn'?t|does not|didn'?t|did not|don'?t|do not) (?:even )?(?:have|has) (?:an? )?(?:acme )?"
     r"(?:account|login|user|password)\b"
     r"|not (?:even )?(?:logged|signed) in\b|in (?:an? )?(?:incognito|private) (?:window|browser|tab)"
+    r"|in (?:einem )?(?:privaten|inkognito)[- ]?(?:fenster|modus|tab)"
     r"|sans (?:aucune |la |de |sa )?(?:cle|compte|connexion|authentification|mot de passe|identifiant)"
     r"|sans (?:se connecter|etre connecte)"
     r"|ohne (?:api-?)?(?:schlussel|key|token|anmeldung|login|konto|passwort)|ohne (?:sich )?(?:anzumelden"
@@ -51,17 +55,33 @@ _SEEN = (
     r"|a (?:quand meme )?renvoye|renvoie|meme resultat|pouvait voir|peut voir|a pu|ont pu|s'affiche"
     r"|affiche|voit"
     r"|konnte|kann (?:man )?(?:sehen|offnen|abrufen)|liefert|lieferte|zeigt|zeigte|sieht|sah"
-    r"|devolvio|devuelve|pudo|puede ver|podia ver|se ve|muestra|mostro|vio|ve)"
+    r"|devolvio|devuelve|pudo|puede ver|podia ver|muestra|mostro|(?<!')(?:se |lo |la |los |las )?(?:ve|vio))"
 )
 _NO_ACCOUNT = (
     r"(?:doesn'?t|does not|didn'?t|did not|don'?t|do not) (?:even )?(?:have|has) (?:an? )?(?:acme )?"
     r"(?:account|login|user)\b"
+)
+# A key that was revoked still answering: "we revoked the key on Monday … it has been pulling
+# the full export every hour since then without a single 401".
+_REVOKED_WORKS = (
+    r"\b(?:revoked|deleted|deactivated|disabled|rotated out)\b(?:(?!\bnew\b|\breplacement\b)[^?!\n])"
+    r"{0,250}?\b(?:without (?:a single|any"
+    r"|one) (?:401|403|error)s?|still (?:works|working|returns|returning|accepted|valid|answers|pulls"
+    r"|pulling|gets data|exports))\b"
 )
 _OPEN = re.compile(
     rf"\b{_NO_AUTH}[^.?!\n]{{0,160}}?\b{_SEEN}\b|\b{_SEEN}\b[^.?!\n]{{0,160}}?\b{_NO_AUTH}"
     # told over two sentences: "He doesn't have an account with you. He called me and said he
     # could see the dashboard fine"
     rf"|\b{_NO_ACCOUNT}[^?!\n]{{0,120}}?\b{_SEEN}\b"
+    rf"|{_REVOKED_WORKS}"
+)
+# It asked for a login after all: "opened the link in an incognito window and it sent me to
+# our SSO login".
+_PROTECTED = re.compile(
+    r"\b(?:sent|took|redirected|brought) (?:me|us|them|him|her) (?:straight )?to (?:the |our |a )?"
+    r"(?:sso |single sign-on )?(?:login|log-in|sign-in|sign in)|\b(?:asked|prompted) (?:me |us |them )?"
+    r"(?:to|for) (?:log|sign)|\blogin (?:page|screen) (?:came|appeared|showed)"
 )
 # Wanted, asked how, or a share link working as designed.
 _WISHED = re.compile(
@@ -80,7 +100,7 @@ def open_access(text: str) -> str:
     for match in _OPEN.finditer(folded):
         start = _SENTENCE_START.search(folded, 0, match.start())
         sentence = folded[start.start() + 1 if start else 0 : match.end()]
-        if _WISHED.search(sentence):
+        if _WISHED.search(sentence) or _PROTECTED.search(folded, match.start(), match.end() + 80):
             continue
         return quote(text, folded, match.start(), match.end())
     return ""
