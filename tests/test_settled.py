@@ -113,3 +113,21 @@ def test_a_panic_over_chat_is_answered_and_its_twin_waits_for_a_person(
     assert escalation is None or not escalation.needs_human
     assert unsettled.values["triage"].settled == ""
     assert unsettled.interrupts and unsettled.values["escalation"].needs_human
+
+
+@pytest.mark.parametrize(
+    ("text", "settled"),
+    [
+        # the scare was the writer's own doing
+        ("No idea who is sending it!! ...ok, scratch that. My partner set it up in January.", True),
+        ("Me llegó un aviso desde Ámsterdam. Ah no, es la VPN del trabajo. Sí, era yo.", True),
+        ("Neue Anmeldung aus Hamburg? Das war ich selbst, neuer Laptop.", True),
+        ("Alerte de connexion ce matin : c'était moi, depuis l'hôtel.", True),
+        ("New sign-in from Denver. That was me, on my new laptop.", True),
+        # not the writer, or something still wrong
+        ("Neue Anmeldung aus Hamburg. Das war ich nicht!", False),
+        ("It was me who reported the outage yesterday, and it is still down.", False),
+    ],
+)
+def test_a_scare_the_writer_caused_is_settled_and_a_denial_is_not(text: str, settled: bool) -> None:
+    assert bool(settled_by_customer(text)) is settled

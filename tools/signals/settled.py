@@ -39,7 +39,11 @@ _SETTLED = re.compile(
     # the customer fixed it on their side: "résolu de notre côté", "c'est corrigé"
     r"|(?:resolu|corrige|regle) de notre cote|(?:resolved|fixed|sorted) (?:it )?on our (?:side|end)"
     r"|(?:gelost|behoben) auf unserer seite|(?:resuelto|solucionado|arreglado) (?:por nuestra parte|de nuestro lado)"
-    r"|c'est corrige)\b"
+    r"|c'est corrige"
+    # the scare was the writer's own doing: "scratch that … my business partner set it up",
+    # "sí, era yo", "das war ich selbst", "c'était moi", "that was me"
+    r"|scratch that|(?:that|it) was (?:just )?me(?! who)|(?:si, )?(?:era|fui) yo|das war ich(?: selbst| es)?(?! nicht)"
+    r"|c'etait (?:bien )?moi)\b"
 )
 # "your status page says everything is fine now", "I was told nothing is wrong": someone
 # else's word, not the customer's
