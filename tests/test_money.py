@@ -561,6 +561,12 @@ def test_refund_request_without_a_duplicate_names_the_charge(store: Any, context
             "gdpr",
         ),
         ("Legal needs to know by Friday whether we must notify the ICO.", "gdpr"),
+        # a fellow customer named in call notes, then its turnover asked for
+        (
+            "Elle a appris qu'une boutique concurrente, « Maison Capucine », utilise aussi Acme"
+            " Insights. Elle demande si on peut lui dire leur chiffre d'affaires mensuel.",
+            "other_customer_data",
+        ),
         # the workspace named before, then "one"
         (
             'We have "Arcturus" and "Arcturus-staging". Can you delete the staging one entirely,'

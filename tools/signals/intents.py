@@ -1015,7 +1015,7 @@ _THEIR_DATA = re.compile(
     r"|rates?|tasas?|taux|\w*quoten?|conversions?|conversiones|averages?|promedios?|moyennes?"
     r"|ticket medio|panier moyen|warenkorb\w*"
     r"|workspace|contacts?|kontakt\w*|e-?mails?|customers?|kunden\w*|clientes|clients|revenue"
-    r"|umsatz\w*|ventas|ventes)\b"
+    r"|umsatz\w*|ventas|ventes|chiffre(?: d'affaires)?|nombre (?:de |d')\w+|ca)\b"
     # their figures or plan asked by pronoun: "how many orders a month they're doing", "what
     # plan they're on", "cuántos pedidos tienen", "welchen Tarif sie haben", "quel forfait ils ont"
     r"|\bhow (?:many|much) (?:\w+ ){0,4}(?:they|they're|they are|he|she)\b"
