@@ -28,12 +28,12 @@ def triage_ticket(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
     that nobody there owns up to (a possible takeover, then Critical) and a problem the
     customer says is over (then at most Low, and no learned alarm) come from the same
     deterministic checks whichever engine classified the ticket, so the safety policy
-    never depends on a model's mood. So does another customer's data shown to this one
-    (then Critical), the customer's own data reached without a login or key (then
-    Critical), and a key or password written out in the ticket (noted on arrival,
-    then at least High), and so does nobody at the customer able to get in or open anything
-    (a whole company stopped, at least High). A how-to question with nothing else in it is Low, and a very
-    angry Enterprise customer (``very_angry_enterprise``) at least High.
+    never depends on a model's mood. So do another customer's data shown to this one and
+    the customer's own data reached without a login or key (then Critical), a key or
+    password written out in the ticket (noted on arrival, then at least High), and nobody
+    at the customer able to get in or open anything (a whole company stopped, at least
+    High). A how-to question with nothing else in it is Low, and a very angry Enterprise
+    customer (``very_angry_enterprise``) at least High.
     """
     from supportgraph.tools.triage.engines import engine_for  # scikit-learn, ONNX: not at import
 
@@ -49,7 +49,8 @@ def triage_ticket(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
     # The KB searches that ground the reply use the vector of the ticket's words: it is
     # encoded on the second core while this node judges the ticket (docs/benchmarks.md),
     # after loading the KB's index there if this process has not and it is up to date.
-    encode_query_ahead(context.kb_path, content_text(ticket))
+    content = content_text(ticket)
+    encode_query_ahead(context.kb_path, content)
     result = engine.triage(ticket)
     # A confidentiality footer's "legal action" or a privacy notice's "GDPR" asks for nothing.
     text = without_boilerplate(ticket.text)
@@ -64,42 +65,33 @@ def triage_ticket(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
         if declined:
             update["money_declined"] = declined
     disowned = disowned_activity(text)
-    if disowned:
-        update["disowned"] = disowned
-        if result.priority != "Critical":
-            # The rubric's security incident, until a person rules it out: the safe side.
-            _set_priority(
-                update,
-                result,
-                "Critical",
-                f"activity on the account that nobody there owns up to, by someone whose access "
-                f"was ended, or with credentials handed to someone who asked for them "
-                f"({disowned!r}): a possible takeover, Critical on the safe side",
-            )
+    _critical_on_the_safe_side(
+        update,
+        result,
+        "disowned",
+        disowned,
+        "activity on the account that nobody there owns up to, by someone whose access was "
+        "ended, or with credentials handed to someone who asked for them ({!r}): a possible "
+        "takeover",
+    )
     # A request or a disowned action is still there however the story ended.
     settled = "" if disowned or requests.found else settled_by_customer(text)
-    foreign = "" if settled else foreign_data(content_text(ticket))
-    if foreign:
-        update["foreign_data"] = foreign
-        if update.get("priority", result.priority) != "Critical":
-            _set_priority(
-                update,
-                result,
-                "Critical",
-                f"another customer's data shown to this one ({foreign!r}): a cross-customer "
-                "exposure, Critical on the safe side",
-            )
-    opened = "" if settled else open_access(content_text(ticket))
-    if opened:
-        update["open_access"] = opened
-        if update.get("priority", result.priority) != "Critical":
-            _set_priority(
-                update,
-                result,
-                "Critical",
-                f"the customer's data reached without signing in or a key ({opened!r}): a "
-                "possible exposure, Critical on the safe side",
-            )
+    foreign = "" if settled else foreign_data(content)
+    _critical_on_the_safe_side(
+        update,
+        result,
+        "foreign_data",
+        foreign,
+        "another customer's data shown to this one ({!r}): a cross-customer exposure",
+    )
+    opened = "" if settled else open_access(content)
+    _critical_on_the_safe_side(
+        update,
+        result,
+        "open_access",
+        opened,
+        "the customer's data reached without signing in or a key ({!r}): a possible exposure",
+    )
     secret = ticket.secret_written  # noted on arrival, before the secret was masked
     if secret and update.get("priority", result.priority) in ("Medium", "Low"):
         _set_priority(
@@ -109,7 +101,7 @@ def triage_ticket(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
             f"a key or password written out in the ticket ({secret}): a leaked "
             "credential to rotate, at least High",
         )
-    stopped = "" if settled else nobody_can_work(content_text(ticket))
+    stopped = "" if settled else nobody_can_work(content)
     if stopped and update.get("priority", result.priority) in ("Medium", "Low"):
         _set_priority(
             update,
@@ -118,7 +110,7 @@ def triage_ticket(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
             f"nobody at the customer can get in or open anything ({stopped!r}): the whole "
             "company stopped, at least High",
         )
-    tried = "" if settled else article_tried(content_text(ticket))
+    tried = "" if settled else article_tried(content)
     if tried:
         update["tried"] = tried
     if settled and not secret:
@@ -159,6 +151,21 @@ def triage_ticket(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
             }
         )
     return {"triage": triaged}
+
+
+def _critical_on_the_safe_side(
+    update: dict[str, Any], result: TriageResult, field: str, words: str, why: str
+) -> None:
+    """Record ``words`` under ``field`` and make the ticket Critical, saying ``why``.
+
+    The rubric's security incident until a person rules it out: the safe side. ``why`` has
+    a ``{!r}`` slot for the words; nothing happens when there are none.
+    """
+    if not words:
+        return
+    update[field] = words
+    if update.get("priority", result.priority) != "Critical":
+        _set_priority(update, result, "Critical", why.format(words) + ", Critical on the safe side")
 
 
 def _set_priority(update: dict[str, Any], result: TriageResult, priority: str, why: str) -> None:

@@ -59,7 +59,7 @@ _ACCOUNT_CHANGES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
         re.compile(r"^close the account\b"),
         re.compile(
             r"\b(?:clos(?:e|ing|ure)|cancel\w*|delet\w*|terminat\w*|schliess\w*|kundig\w*|losch\w*"
-            r"|cerrar|cierre|dar de baja|baja|cancelar|eliminar|fermer|fermeture|clotur\w*|resili\w*"
+            r"|cerrar|cierre|baja|cancelar|eliminar|fermer|fermeture|clotur\w*|resili\w*"
             r"|supprim\w*)\b"
         ),
     ),
@@ -68,7 +68,7 @@ _ACCOUNT_CHANGES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
         re.compile(
             r"\b(?:transfer\w*|hand(?:ing)? (?:it |this )?over|new owner|become (?:the )?owner"
             r"|owner (?:left|has left|is leaving|leaves)|ubertrag\w*|ubergeb\w*|inhaber\w*"
-            r"|transferir|traspas\w*|propietari\w*|titular\w*|transfer\w*|propriet\w*|titulaire)\b"
+            r"|transferir|traspas\w*|propietari\w*|titular\w*|propriet\w*|titulaire)\b"
         ),
     ),
     (
