@@ -13,12 +13,22 @@ from supportgraph.graph.state import SupportState
 from supportgraph.tools.signals.boilerplate import without_boilerplate
 from supportgraph.tools.signals.disowned import disowned_activity
 from supportgraph.tools.signals.foreign_data import foreign_data
-from supportgraph.tools.signals.intents import MONEY_INTENTS, find_requests, money_declined
+from supportgraph.tools.signals.intents import (
+    ACCOUNT_INTENTS,
+    MONEY_INTENTS,
+    find_requests,
+    money_declined,
+)
 from supportgraph.tools.signals.nobody_can import nobody_can_work
 from supportgraph.tools.signals.open_access import open_access
 from supportgraph.tools.signals.settled import settled_by_customer
 from supportgraph.tools.signals.ticket_text import content_text
 from supportgraph.tools.signals.tried import article_tried
+
+# The rubric's Medium names "account changes": a cancellation, a downgrade or another plan
+# change, a deletion. Asked for in a ticket the heads read as a question ("Wechsel auf
+# Professional zur Verlängerung" in call notes, a sales question), it is still one.
+ACCOUNT_CHANGES = ACCOUNT_INTENTS - {"ownership_claim"}
 
 
 def triage_ticket(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
@@ -32,8 +42,9 @@ def triage_ticket(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
     the customer's own data reached without a login or key (then Critical), a key or
     password written out in the ticket (noted on arrival, then at least High), and nobody
     at the customer able to get in or open anything (a whole company stopped, at least
-    High). A how-to question with nothing else in it is Low, and a very angry Enterprise
-    customer (``very_angry_enterprise``) at least High.
+    High). A how-to question with nothing else in it is Low, an account change asked for
+    (``ACCOUNT_CHANGES``) at least Medium, and a very angry Enterprise customer
+    (``very_angry_enterprise``) at least High.
     """
     from supportgraph.tools.triage.engines import engine_for  # scikit-learn, ONNX: not at import
 
@@ -135,6 +146,15 @@ def triage_ticket(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
         # the rubric's minor bug.
         _set_priority(
             update, result, "Low", "read as a how-to question with nothing broken or asked for: Low"
+        )
+    changes = sorted(ACCOUNT_CHANGES.intersection(requests.intents))
+    if changes and update.get("priority", result.priority) == "Low":
+        _set_priority(
+            update,
+            result,
+            "Medium",
+            f"an account change asked for ({', '.join(changes)}): the rubric's account "
+            "changes are Medium",
         )
     triaged = result.model_copy(update=update)
     angry = very_angry_enterprise(ticket.customer_tier, triaged)

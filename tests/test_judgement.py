@@ -31,6 +31,7 @@ from supportgraph.tools.triage.judgement_data import examples_file
 from supportgraph.tools.triage.severity import assess, cell, passage_alarm
 
 from .conftest import make_ticket
+from .test_nodes import triaged
 
 TUNING = Path(__file__).parent / "data" / "judgement" / "tuning"
 
@@ -63,6 +64,25 @@ def test_questions_about_money_and_accounts_are_medium_others_low() -> None:
     assert cell("none", "none", "none", "Growth", "billing") == "Medium"
     assert cell("none", "none", "none", "Growth", "account") == "Medium"
     assert cell("none", "none", "none", "Growth", "technical") == "Low"
+
+
+def test_an_account_change_asked_for_is_at_least_medium(context: Context) -> None:
+    """The rubric's Medium names account changes; the heads read these call notes as a
+    sales question (Low), the downgrade at renewal is what the caller asks for."""
+    ticket = make_ticket(
+        customer_tier="Enterprise",
+        channel="Phone",
+        subject="Anruf: Verlängerung",
+        message="Anruf 10:05, Agent: Tom\nAnruferin: Frau Weber, Einkauf, Möbelhaus Weber\n\n"
+        "- Verlängerung im Oktober. Sie wollen nicht mehr Enterprise, sondern auf Growth"
+        " wechseln.\n- Bittet um ein Angebot und schriftliche Bestätigung.\n- Freundlich.",
+    )
+    triage = triaged(ticket, context)["triage"]
+    assert triage.requests == ("plan_change",)
+    assert triage.priority == "Medium"
+    assert triage.priority_reasons[-1] == (
+        "an account change asked for (plan_change): the rubric's account changes are Medium"
+    )
 
 
 def _judgement(**heads: dict[str, float]) -> Judgement:
