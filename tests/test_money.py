@@ -676,6 +676,8 @@ def test_request_evidence_quotes_what_the_customer_wrote(text: str, evidence: st
         "Top-10 ranking guaranteed or your money back!",
         "All orders, refunds and partial shipments synced from Shopify.",
         "Acme shows 2 % less revenue than Shopify. Is the gap due to refunds or currency?",
+        "Acme says 1,204 purchases, Shopify 1,311. Is it time zone? Refunds? Which is right?",
+        "I suspect refunds/taxes, or is Acme not subtracting refunds?",
         "How do refunds work on annual plans? Nothing to refund today.",
         "Do you only refund within the first month?",
         # revoking what someone had is no request to see it

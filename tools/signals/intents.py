@@ -1146,7 +1146,12 @@ _AS_DATA = re.compile(
     r"|\b(?:connector|integration|sync|import)s?\s*[-–—:]\s*refunds\b"  # a subject: "connector – refunds?"
     # refunds as what explains a figure: "is the gap due to refunds?", "asked if it's refunds"
     r"|\b(?:due to|because of|caused by|explained by|net of|excluding|it'?s|is it|could it be"
-    r"|might be|maybe) (?:the )?refunds\b(?! (?:me|us|for|of|on)\b))"
+    r"|might be|maybe) (?:the )?refunds\b(?! (?:me|us|for|of|on)\b)"
+    # ... or one guess among others: "Is it time zone? Refunds?", "refunds/taxes or time zone",
+    # "not subtracting refunds"
+    r"|[?] refunds\?|\brefunds ?/ ?(?:tax|taxes|time ?zones?|currency|shipping|discounts)\b"
+    r"|\b(?:tax|taxes|time ?zones?|currency|shipping|discounts) ?/ ?refunds\b"
+    r"|\b(?:subtract|subtracting|deduct|deducting|include|including|exclude|count|counting)s? refunds\b)"
 )
 
 
