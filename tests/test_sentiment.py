@@ -89,6 +89,20 @@ def test_error_codes_in_a_calm_question_are_not_anger() -> None:
 @pytest.mark.parametrize(
     "text",
     [
+        # VADER's "po" is "piss off" (-2.6): a purchase order read as fury
+        "Our AP system rejects invoice INV-88 because the PO number is the old one. Please "
+        "reissue it with PO 4500-1187, same amount.",
+        "Gross revenue on the dashboard is 3 % above Shopify. Rob asked me to check.",
+        "Our low-stock alert fired twice last night and the webhook kept firing into Discord.",
+    ],
+)
+def test_business_words_and_names_are_not_feelings(text: str) -> None:
+    assert sentiment(text, "en")[0] == "neutral"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "Third time I am writing about the broken sync. Still not fixed, and nobody has "
         "answered my last two emails. We are looking at alternatives.",
         "Zum dritten Mal: die Synchronisation ist kaputt und niemand antwortet. Jetzt reicht es.",

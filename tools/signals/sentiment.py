@@ -48,7 +48,12 @@ _PROBLEM_WORDS = frozenset(
     "problem problems lost lose loss wrong reject rejected block blocked stuck missing delay "
     "delayed damage damaged warning alert critical urgent emergency risk threat leak leaked "
     "attack suspicious fraud miss missed cancel cancelled killed kill dead die limited "
-    "restricted exposed vulnerable vulnerability hacked stolen steal abuse help".split()
+    "restricted exposed vulnerable vulnerability hacked stolen steal abuse help rejects "
+    "rejecting".split()
+    # ... nor are business words and names VADER reads as feelings: a "PO number" (as
+    # "piss off", -2.6), "gross revenue", an alert that "fired", Rob, Mia, Discord, and the
+    # Spanish "sin" in a mixed-language line
+    + "po gross fired firing rob mia discord sin".split()
 )
 # How support customers say they have run out of patience, in words VADER does not score:
 # each becomes a word it knows ("not acceptable" → "unacceptable").
