@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from supportgraph.graph.routing import VERY_ANGRY, angry_enterprise_customer
-from supportgraph.tools.signals.language import detect_language
+from supportgraph.tools.signals.language import detect_language, ticket_language
 from supportgraph.tools.signals.sentiment import sentiment
 from supportgraph.tools.triage.engines import EmbeddedEngine
 
@@ -46,6 +46,27 @@ def test_sentiment_accuracy_meets_the_measured_floor() -> None:
 @pytest.mark.parametrize("case", CASES, ids=_ids)
 def test_language_is_detected(case: dict[str, Any]) -> None:
     assert detect_language(case["text"]) == case["language"]
+
+
+@pytest.mark.parametrize("case", CASES, ids=_ids)
+def test_a_tickets_language_is_detected(case: dict[str, Any]) -> None:
+    assert ticket_language(case["text"]) == case["language"]
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        # the fast detector's trigrams read this German (0.59 against English 0.41)
+        ("api limits\nis there a page that lists the api rate limits for each plan?", "en"),
+        ("Wo finde ich die Rechnungen?", "de"),
+        ("¿Dónde están las facturas?", "es"),
+        ("Où sont les factures ?", "fr"),
+    ],
+)
+def test_a_short_ticket_is_english_unless_another_language_is_clearly_likelier(
+    text: str, language: str
+) -> None:
+    assert ticket_language(text) == language
 
 
 NON_ENGLISH_NEUTRAL = [c for c in CASES if c["language"] != "en" and c["sentiment"] == "neutral"]

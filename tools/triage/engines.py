@@ -20,7 +20,7 @@ from supportgraph.graph.models import (
     TriageResult,
     TriageRoute,
 )
-from supportgraph.tools.signals.language import detect_language
+from supportgraph.tools.signals.language import ticket_language
 from supportgraph.tools.signals.sentiment import sentiment
 from supportgraph.tools.triage.judgement import Judgement, load_judgement
 from supportgraph.tools.triage.label_map import Destination, destinations_for, read_label_map
@@ -93,7 +93,7 @@ class EmbeddedEngine:
         # A word or two left after cutting steering and quotes ("URGENT") says too little
         # about its language: the whole ticket, in the customer's own words, says more.
         kept = judgement.text if len(judgement.text.split()) >= LANGUAGE_WORDS else ""
-        language = detect_language(kept or ticket.text)
+        language = ticket_language(kept or ticket.text)
         mood, score = sentiment(judgement.text or ticket.message, language)
         queue: str | None = None
         route: TriageRoute | None = None

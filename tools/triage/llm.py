@@ -8,7 +8,7 @@ import os
 from pydantic import BaseModel, Field, ValidationError
 
 from supportgraph.graph.models import Category, Priority, Ticket, TriageResult
-from supportgraph.tools.signals.language import detect_language
+from supportgraph.tools.signals.language import ticket_language
 from supportgraph.tools.signals.sentiment import sentiment
 from supportgraph.tools.triage.engines import Engine
 
@@ -87,6 +87,6 @@ class LLMEngine:
             priority_reasons=(answer.reason,),
             sentiment=mood,
             sentiment_score=round(score, 4),
-            language=detect_language(ticket.text),
+            language=ticket_language(ticket.text),
             engine=f"llm:{self.model_name}",
         )
