@@ -35,7 +35,7 @@ SPECIALISTS: tuple[Specialist, ...] = ("technical", "success")
 OWNER_ROLE: dict[Category, Role] = {
     "technical": "engineering",
     "billing": "billing",
-    "account": "billing",
+    "account": "success",
     "sales": "sales",
     "product": "product",
     "feedback": "product",

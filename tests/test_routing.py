@@ -107,6 +107,20 @@ def test_low_confidence_hands_the_ticket_to_a_person_without_holding_the_acknowl
     assert low_triage_confidence(state(triage=triage(confidence=0.41)), THRESHOLD) is None
 
 
+@pytest.mark.parametrize(
+    ("category", "team"),
+    [("technical", "Engineering"), ("billing", "Billing"), ("account", "Success")],
+)
+def test_a_handoff_goes_to_the_team_that_handles_its_category(category: str, team: str) -> None:
+    """Users, roles and ownership are Success's ("accounts and onboarding" in the shipped
+    teams): a shop owner asking how to give a new employee a login is not told that the
+    billing team will answer."""
+    trigger = low_triage_confidence(
+        state(triage=triage(confidence=0.2, category=category)), THRESHOLD
+    )
+    assert trigger is not None and trigger.team == team
+
+
 def test_unhappy_enterprise_customer_escalates_to_executive() -> None:
     unhappy = triage(sentiment="negative", sentiment_score=-0.7)
     trigger = angry_enterprise_customer(state(tier="Enterprise", triage=unhappy), THRESHOLD)
