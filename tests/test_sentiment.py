@@ -58,6 +58,8 @@ def test_a_tickets_language_is_detected(case: dict[str, Any]) -> None:
     [
         # the fast detector's trigrams read this German (0.59 against English 0.41)
         ("api limits\nis there a page that lists the api rate limits for each plan?", "en"),
+        # ... and this German 0.95: three English function words, not one German
+        ("can alerts go to Microsoft Teams? we dont use slack", "en"),
         ("Wo finde ich die Rechnungen?", "de"),
         ("¿Dónde están las facturas?", "es"),
         ("Où sont les factures ?", "fr"),
