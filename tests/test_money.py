@@ -136,6 +136,7 @@ def test_refund_request_without_a_duplicate_names_the_charge(store: Any, context
     [
         ("Bitte erstatten Sie uns die doppelte Abbuchung.", "refund"),
         ("Quiero que me devuelvan el dinero del cargo duplicado.", "refund"),
+        ("Pide volver a Growth y que se les devuelva la diferencia cobrada.", "refund"),
         ("Je souhaite être remboursé du double prélèvement.", "refund"),
         # a refund that has not come, or should have
         ("The duplicate charge was not refunded.", "refund"),
@@ -180,6 +181,11 @@ def test_refund_request_without_a_duplicate_names_the_charge(store: Any, context
         ),
         ("Können Sie uns die Umsatzzahlen vergleichbarer Händler schicken?", "other_customer_data"),
         ("¿Nos pasáis las cifras de ventas de otras tiendas del sector?", "other_customer_data"),
+        (
+            "tenéis muchas tiendas de muebles como clientes, no? ¿me podríais pasar su ticket"
+            " medio y conversión por mes?",
+            "other_customer_data",
+        ),
         ("Envoyez-nous les chiffres d'autres enseignes clientes.", "other_customer_data"),
         (
             "Kuadra también usa Acme. ¿Nos dicen cuántos usuarios activos tiene Kuadra?",

@@ -332,6 +332,9 @@ _PEERS_ON_ACME = re.compile(
     rf"|\b(?:otr[oa]s|vari[oa]s|much[oa]s|demas) (?:[\w&'-]+ (?:y |o |e )?){{0,5}}?{_PEERS_ES}\b"
     r"[^.?!\n]{0,60}?\b(?:usan|utilizan|trabajan con|estan en|tienen) (?:acme|ustedes|vosotros)\b"
     rf"|\b(?:esas|estas|las|los|esos|estos|sus) (?:otr[oa]s|demas) (?:\w+ ){{0,2}}?{_PEERS_ES}\b"
+    # "vosotros tenéis muchas tiendas de muebles como clientes, no?"
+    r"|\b(?:teneis|tienen|tenes|tienes) (?:\w+ ){0,2}?(?:otr[oa]s|vari[oa]s|much[oa]s|bastantes"
+    rf"|un monton de) (?:[\w&'-]+ ){{0,3}}?(?:{_PEERS_ES}|[a-z]+s) (?:como|de) clientes\b"
     # French: "des autres agences qui utilisent Acme", "les autres collectivités clientes"
     rf"|\b(?:autres|d'autres|des autres|les autres) (?:[\w&'-]+ (?:et |ou )?){{0,3}}?{_PEERS_FR}\b,?"
     r" (?:(?:qui|que) )?(?:\w+ )?(?:utilisent|utilisant|sur|chez|avec|clientes?) (?:acme|vous|d'acme)\b"
@@ -450,7 +453,8 @@ _PATTERNS: dict[Intent, tuple[str, ...]] = {
         r"\b(?:rechnung|zahlung|abbuchung|belastung|buchung)\w* (?:\w+ ){0,3}storn",
         # Spanish
         r"\breembols",
-        r"\bdev(?:olv|uelv|olu)\w* (?:\w+ ){0,3}(?:dinero|pago|importe|cargo|cobro|cuota)",
+        r"\bdev(?:olv|uelv|olu)\w* (?:\w+ ){0,3}(?:dinero|pago|importe|cargo|cobro|cuota|diferencia"
+        r"|cantidad|monto)",
         r"\b(?:dinero|pago|importe|cargo|cobro)\w* (?:\w+ ){0,3}(?:devuel|devolu|de vuelta|reintegr)",
         r"\bdevolucion\b",
         r"\breintegr",
