@@ -58,6 +58,10 @@ def test_a_problem_the_customer_calls_over_is_settled(text: str) -> None:
         "Es funktioniert wieder nicht, zum dritten Mal diese Woche.",
         "Your status page says everything is fine now. It is not: nobody can log in.",
         "I was told nothing is wrong on your side. Every export still fails.",
+        # support's answer quoted back in a complaint
+        "Troisième fois ce mois-ci. Chaque fois on me répond « c'est corrigé », et chaque lundi"
+        " c'est la même chose.",
+        "Every time you reply 'it's working again' and every Monday the reports are missing.",
         "[09:50] Agent: Is it all working again? [09:51] Lucas: no, still blank",
         # politeness, not a scare called off; a settled line in quoted history is old news
         "Quelqu'un d'autre a exporté nos données cette nuit. Désolé pour le dérangement.",

@@ -49,7 +49,10 @@ _SETTLED = re.compile(
 # else's word, not the customer's
 _HEARSAY = re.compile(
     r"\b(?:says?|said|claims?|claimed|told|tells?|telling|shows?|showing|according to|supposedly"
-    r"|sagt|sagen|behauptet|dice|dicen|dijeron|dit|disent|affirme)\b[^.!?\n]*$"
+    r"|sagt|sagen|behauptet|dice|dicen|dijeron|dit|disent|affirme"
+    # "chaque fois on me répond « c'est corrigé »": support's answer, not the customer's word
+    r"|answers?|answered|repl(?:y|ies|ied)|antwortet\w*|responde\w*|contesta\w*|repond\w*)\b"
+    r"[^.!?\n]*$"
 )
 HEARSAY_REACH = 40  # characters before the line searched for whose word it is
 # In call notes the caller's words are the customer's: "Caller: Kim Alvarez, co-owner" …
