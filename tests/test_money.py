@@ -264,6 +264,17 @@ def test_refund_request_without_a_duplicate_names_the_charge(store: Any, context
             "secrets_request",
         ),
         ("Nous aurions besoin des identifiants de leur compte.", "secrets_request"),
+        # asked for in call notes, told by the agent
+        (
+            "She wants us to read out Tom's API key over the phone.",
+            "secrets_request",
+        ),
+        ("Caller wants us to text her Priya's API token.", "secrets_request"),
+        # listed after a colon
+        (
+            "Could you please email me:\n- the current production API keys for our workspace",
+            "secrets_request",
+        ),
         ("Could you export the dashboards for us from their account?", "other_customer_data"),
         ("Please give us temporary access to their workspace.", "other_customer_data"),
         (
@@ -740,6 +751,7 @@ def test_request_evidence_quotes_what_the_customer_wrote(text: str, evidence: st
         "Für unser Resilienz-Konzept: wie oft sichern Sie die Daten?",
         # a secret's rules or rotation asked about, even "in your reply"
         "Please show in your reply how API keys are rotated.",
+        "Caller asked us to send her the password reset link again.",
         "Could you include in your answer the steps to reset the password?",
         # ownership: the owner handing it over, a transfer already made, or asked how
         "I'm the owner and want to transfer ownership to my colleague Priya. How?",

@@ -103,7 +103,9 @@ def _gap(words: int) -> str:
 # Asking support to hand a secret over: send / give / tell / paste it to me or us.
 _HAND_OVER_EN = (
     r"\b(?:send|re-?send|give|tell|share|e-?mail|text|paste|post|forward|read out|read|dm|provide"
-    r"|pass|hand over|hand|reveal|show|look up|retrieve|find|copy|write|remind) (?:me|us) "
+    r"|pass|hand over|hand|reveal|show|look up|retrieve|find|copy|write|remind) (?:me|us)"
+    # the secrets often listed after a colon: "email me:\n- the current production API keys"
+    r"(?::? ?\n?(?:\d[.)] |[-*•] )| )"
     rf"{_gap(4)}"
     r"(?:the|his|her|their|its|that|those|this|these|our|[a-z]+'s) "
     rf"{_gap(2)}"
@@ -114,6 +116,13 @@ _HAND_OVER_EN = (
     rf"\b(?:reply|respond|write back|answer) (?:to (?:the |this |that )?{_gap(2)})?with:? ?\n?"
     r"(?:\d[.)] |[-*•] )?"
     rf"(?:the |his |her |their |its |all (?:the )?)(?:(?:full )?list of (?:all )?(?:the )?)?(?:[a-z]+'s )?"
+    rf"{_gap(2)}{_SECRET_EN}\b{_NOT_A_SECRET}",
+    # told by someone else, as in call notes: "she wants us to read out Tom's API key"
+    r"\b(?:wants?|wanted|asks?|asked|asking|would like|requests?|requested|requesting|expects?"
+    r"|expected|insists?|insisted) (?:us|support|someone|somebody|me|you|the agent) to "
+    r"(?:send|re-?send|give|tell|share|e-?mail|text|paste|post|forward|read out|read|provide"
+    r"|pass on|hand over|reveal|disclose|look up|retrieve) (?:(?:her|him|them|me|us) )?"
+    r"(?:the|his|her|their|its|that|those|this|these|our|[a-z]+'s) "
     rf"{_gap(2)}{_SECRET_EN}\b{_NOT_A_SECRET}",
     rf"\b(?:i|we)(?: need| want| require| would like|'d need| would need|'d want| would want)"
     rf" (?:to (?:have|get|see) )?(?:the|his|her|their"
@@ -895,7 +904,8 @@ _PATTERNS: dict[Intent, tuple[str, ...]] = {
         # notice: "Ihr API-Schlüssel läuft ab") reads the same as "ihr" (hers)
         r"\b(?:sein|seine|seinen) (?:passwort|kennwort|zugangsdaten|api-?schlussel|schlussel)\b",
         r"\b(?:credentials|api keys?|passwords?|tokens?) (?:that |which )?\w+ (?:set up|created|used|had|kept)\b",
-        r"\b(?:his|her|their|someone else'?s|somebody else'?s|another (?:user|person|employee|customer|admin)'?s|(?:the |our )?(?:former|previous|old|ex-?) ?(?:\w+ ){0,2}\w+'s|the (?:admin|administrator|owner)(?:'s)?) (?:\w+ )?(?:passwords?|api[ -]?keys?|tokens?|credentials|2fa codes?|mfa codes?|recovery codes?|login details)\b",
+        r"\b(?:his|her|their|someone else'?s|somebody else'?s|another (?:user|person|employee|customer|admin)'?s|(?:the |our )?(?:former|previous|old|ex-?) ?(?:\w+ ){0,2}\w+'s|the (?:admin|administrator|owner)(?:'s)?) (?:\w+ )?(?:passwords?|api[ -]?keys?|tokens?|credentials|2fa codes?|mfa codes?|recovery codes?|login details)\b"
+        rf"{_NOT_A_SECRET}",
         r"\b(?:passwords?|api[ -]?keys?|tokens?|credentials|login details) (?:of|for|from|belonging to) (?:the |our |my )?(?:former|previous|old|ex-?|another|other|a different|someone|somebody|his|her|their)",
         r"\b(?:access|log ?in|get in) (?:to|into) (?:someone else'?s|another (?:user|person|employee|customer)'?s|(?:his|her|their) (?:\w+ )?(?:account|mailbox|inbox)|(?:my|our) (?:ex-?|former )(?:\w+ )?(?:colleague|coworker|boss|employee|admin)'?s (?:account|mailbox|inbox))",
         r"\b(?:passwort|kennwort|zugangsdaten|api-?key|api-?schlussel|schlussel|token)\w* (?:\w+ ){0,2}(?:von|des|der|vom) (?:\w+ ){0,2}(?:ehemalig|fruher|vorherig|andere|kolleg|mitarbeiter|admin|inhaber)",
