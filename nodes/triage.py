@@ -44,7 +44,7 @@ def triage_ticket(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
     at the customer able to get in or open anything (a whole company stopped, at least
     High). A how-to question with nothing else in it is Low, an account change asked for
     (``ACCOUNT_CHANGES``) at least Medium, and a very angry Enterprise customer
-    (``very_angry_enterprise``) at least High.
+    (``very_angry_enterprise``) or one writing of legal action at least High.
     """
     from supportgraph.tools.triage.engines import engine_for  # scikit-learn, ONNX: not at import
 
@@ -157,20 +157,32 @@ def triage_ticket(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
             "changes are Medium",
         )
     triaged = result.model_copy(update=update)
-    angry = very_angry_enterprise(ticket.customer_tier, triaged)
-    if angry and triaged.priority in ("Medium", "Low") and not triaged.routine:
-        # The rubric's "High for a hurt Enterprise customer": a very angry one is hurt.
+    hurt = very_angry_enterprise(ticket.customer_tier, triaged) or _threatens_law(
+        ticket.customer_tier, requests.intents
+    )
+    if hurt and triaged.priority in ("Medium", "Low") and not triaged.routine:
+        # The rubric's "High for a hurt Enterprise customer": a very angry one is hurt, and
+        # so is one who writes of legal action.
         triaged = triaged.model_copy(
             update={
                 "priority": "High",
                 "priority_reasons": (
                     *triaged.priority_reasons,
-                    f"an Enterprise customer {angry}: a high-value customer materially "
-                    "hurt is High",
+                    f"an Enterprise customer {hurt}: a high-value customer materially hurt is High",
                 ),
             }
         )
     return {"triage": triaged}
+
+
+def _threatens_law(tier: str, intents: tuple[str, ...]) -> str:
+    """Why an Enterprise customer who writes of legal action is hurt, or "".
+
+    On the tuning set's Enterprise legal threats rated Medium, one wanted High and one
+    Medium (five allowed either); blind writers FAU and FAV asked for High on all four
+    formal notices from Enterprise customers (docs/judgement_eval.md, twenty-ninth round).
+    """
+    return "writes of legal action" if tier == "Enterprise" and "legal_threat" in intents else ""
 
 
 def _critical_on_the_safe_side(

@@ -85,6 +85,31 @@ def test_an_account_change_asked_for_is_at_least_medium(context: Context) -> Non
     )
 
 
+FORMAL_NOTICE = (
+    "Dear Acme,\n\nThis letter is formal notice that we have been invoiced for 400 seats since"
+    " March although our order form caps us at 250. Our finance team raised this twice without"
+    " an answer.\n\nIf the overcharge is not credited by the end of the month, our legal"
+    " department will pursue the matter under the Master Subscription Agreement.\n\nRegards,"
+    "\nMarta Kowalski\nHead of Procurement"
+)
+
+
+@pytest.mark.parametrize(("tier", "priority"), [("Enterprise", "High"), ("Growth", "Medium")])
+def test_an_enterprise_customer_writing_of_legal_action_is_high(
+    tier: str, priority: str, context: Context
+) -> None:
+    """The rubric's "High for a hurt Enterprise customer": a billing dispute is Medium, and
+    one where an Enterprise customer's legal department is about to act is High."""
+    ticket = make_ticket(
+        customer_tier=tier, subject="Formal notice – invoicing", message=FORMAL_NOTICE
+    )
+    triage = triaged(ticket, context)["triage"]
+    assert triage.requests == ("legal_threat",)
+    assert triage.priority == priority
+    hurt = "an Enterprise customer writes of legal action: a high-value customer materially hurt"
+    assert (hurt in triage.priority_reasons[-1]) == (tier == "Enterprise")
+
+
 def _judgement(**heads: dict[str, float]) -> Judgement:
     base = {
         "who": {"company": 1.0},
