@@ -282,6 +282,16 @@ def test_refund_request_without_a_duplicate_names_the_charge(store: Any, context
             "other_customer_data",
         ),
         ("If it's not sorted by Friday I'm taking it up with my solicitor.", "legal_threat"),
+        # a general counsel's letter names no lawyer of its own, nor any court
+        (
+            "Failing a response within ten days, we will instruct outside counsel to review our"
+            " remedies.",
+            "legal_threat",
+        ),
+        (
+            "We will then refer this to external counsel with a view to proceedings for breach.",
+            "legal_threat",
+        ),
         # a fellow customer introduced, then its data asked for
         (
             "We work with Harbor Tiles, who are also a customer of yours. Could you send us"
@@ -752,6 +762,7 @@ def test_request_evidence_quotes_what_the_customer_wrote(text: str, evidence: st
         # a secret's rules or rotation asked about, even "in your reply"
         "Please show in your reply how API keys are rotated.",
         "Caller asked us to send her the password reset link again.",
+        "Please send the signed DPA to our external counsel, copied here.",
         "Could you include in your answer the steps to reset the password?",
         # ownership: the owner handing it over, a transfer already made, or asked how
         "I'm the owner and want to transfer ownership to my colleague Priya. How?",

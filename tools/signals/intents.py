@@ -727,6 +727,12 @@ _PATTERNS: dict[Intent, tuple[str, ...]] = {
         r"\b(?:sue|suing|sued|lawsuit|litigation|small claims|class action)\b",
         r"\b(?:legal|court|judicial) (?:action|proceedings|steps|claim|consequences|route)\b",
         r"\bcease and desist\b",
+        # a general counsel's letter: "instruct outside counsel to review our remedies",
+        # "refer the matter to external counsel with a view to proceedings for breach"
+        r"\b(?:instruct|refer|involve|engage|consult|retain|hand|pass|escalat)\w* (?:\w+ ){0,5}?"
+        r"(?:outside|external|independent) (?:legal )?counsel\b",
+        r"\b(?:legal )?proceedings (?:for|against)\b",
+        r"\b(?:review|pursue|exercise|reserve) (?:all )?(?:of )?(?:our|its|their) (?:legal )?remedies\b",
         r"\b(?:take|taking) (?:you|this|your company|the matter) to court\b",
         r"\b(?:involve|involving|contact|consult|call|get|hand|forward|instruct|engage|pass)\w* (?:this |it |the matter )?(?:over )?(?:to |with )?(?:our|my|a|the) (?:lawyers?|attorneys?|solicitors?|legal (?:team|department|counsel))\b",
         r"\b(?:our|my) (?:lawyers?|attorneys?|solicitors?|legal (?:team|department|counsel)) (?:will|is|are|has|have|would|shall)\b",
