@@ -763,6 +763,8 @@ def test_request_evidence_quotes_what_the_customer_wrote(text: str, evidence: st
         "Please show in your reply how API keys are rotated.",
         "Caller asked us to send her the password reset link again.",
         "Please send the signed DPA to our external counsel, copied here.",
+        # German puts the verb last: the key is to be replaced, not sent
+        "Ich möchte den API-Schlüssel, den unser Freelancer benutzt hat, austauschen. Wie?",
         "Could you include in your answer the steps to reset the password?",
         # ownership: the owner handing it over, a transfer already made, or asked how
         "I'm the owner and want to transfer ownership to my colleague Priya. How?",

@@ -161,7 +161,10 @@ _HAND_OVER_DE = (
     rf"\b(?:ich|wir) (?:brauche|brauchen|brauchte|brauchten|benotige|benotigen|benotigte|benotigten"
     rf"|mochte|mochten|hatte|hatten) "
     rf"(?:gerne |dringend |bitte |noch |sofort )?(?:das|den|die|sein\w*|ihr\w*) {_gap(2)}"
-    rf"{_SECRET_DE}\b{_NOT_A_SECRET}",
+    rf"{_SECRET_DE}\b{_NOT_A_SECRET}"
+    # the verb comes last: "ich möchte den API-Schlüssel, den er benutzt hat, austauschen"
+    r"(?![^.?!\n]{0,60}\b(?:aus ?tausch|ander|rotier|losch|ersetz|erneuer|zurucksetz|sperr"
+    r"|deaktivier|widerruf|wechsel|generier|entfern|entzieh)\w*)",
 )
 _ES_GIVE = (
     r"(?:(?:mand|envi|pas|facilit|pegu|peg|reenvi|proporcion|indiqu|indic|copi|recuerd|record"
