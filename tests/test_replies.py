@@ -458,3 +458,21 @@ def test_a_locked_out_owner_is_never_told_how_to_close_the_account(context: Cont
     advice = _advice(ticket, context)
     assert "Close the account" not in advice
     assert advice.startswith("An owner who loses access to two-factor authentication"), advice
+
+
+def test_a_legal_threat_waits_for_legal_and_the_customer_is_told_who(
+    store: Any, context: Context, tmp_path: Path
+) -> None:
+    # The Legal team answers legal threats as well as GDPR and deletion requests: a general
+    # counsel is told that the legal team has the letter, not only "data protection".
+    from .test_judgement import FORMAL_NOTICE
+
+    notice = make_ticket(
+        customer_tier="Enterprise", subject="Formal notice – invoicing", message=FORMAL_NOTICE
+    )
+    waiting = run_ticket(store, notice, context).snapshot
+    assert waiting.interrupts
+    assert waiting.values["escalation"].team == "Legal"
+    assert waiting.values["triage"].priority == "High"
+    # the draft a reviewer approves
+    assert "Our legal and data protection team is looking" in waiting.values["reply"].text
