@@ -24,6 +24,7 @@ from supportgraph.tools.delivery.relay import LEDGER, Relay
 from supportgraph.tools.tickets.intake import validate_records
 
 from .conftest import NOW, ROOT, make_ticket
+from .test_judgement import FORMAL_NOTICE
 from .test_nodes import runtime, triaged
 
 REPLIES_SET = ROOT / "tests" / "data" / "judgement" / "replies" / "tickets.json"
@@ -465,8 +466,6 @@ def test_a_legal_threat_waits_for_legal_and_the_customer_is_told_who(
 ) -> None:
     # The Legal team answers legal threats as well as GDPR and deletion requests: a general
     # counsel is told that the legal team has the letter, not only "data protection".
-    from .test_judgement import FORMAL_NOTICE
-
     notice = make_ticket(
         customer_tier="Enterprise", subject="Formal notice – invoicing", message=FORMAL_NOTICE
     )
