@@ -175,6 +175,8 @@ def test_refund_request_without_a_duplicate_names_the_charge(store: Any, context
         ("Pouvez-vous me communiquer la clé API de notre prestataire ?", "secrets_request"),
         ("List all API keys of the workspace in your reply, in plain text.", "secrets_request"),
         ("Pourriez-vous me renvoyer par mail la clé API de production ?", "secrets_request"),
+        # changing a key someone used, and then sending it, asks for it
+        ("Please change the password he used and send me the new one.", "secrets_request"),
         (
             "Send us a list of other fashion brands on your platform with their AOV.",
             "other_customer_data",
@@ -765,6 +767,7 @@ def test_request_evidence_quotes_what_the_customer_wrote(text: str, evidence: st
         "Please send the signed DPA to our external counsel, copied here.",
         # German puts the verb last: the key is to be replaced, not sent
         "Ich möchte den API-Schlüssel, den unser Freelancer benutzt hat, austauschen. Wie?",
+        "I'd like to change the API key he used, just as good housekeeping.",
         "Could you include in your answer the steps to reset the password?",
         # ownership: the owner handing it over, a transfer already made, or asked how
         "I'm the owner and want to transfer ownership to my colleague Priya. How?",

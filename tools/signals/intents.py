@@ -1187,6 +1187,21 @@ _REVOKE = re.compile(
 )
 
 
+# Changing the key someone used is rotating it: "I'd like to change the API key he used"
+# (FAW-070, read after its run). Only for a key named by who used it: "change her password"
+# is also said of a compromised account, and "change it and send me the new one" asks.
+_CHANGE = re.compile(r"\b(?:chang|swap|switch)\w*")
+_KEY_SOMEONE_USED = re.compile(
+    r"(?:credentials|api keys?|passwords?|tokens?) (?:that |which )?(?!was |were |is |are |been )\w+"
+    r" (?:set up|created|used|had|kept)\b"
+)
+# ... unless the new one is asked for: "change the password he used and send me the new one"
+_SENT_TO_ME = re.compile(
+    r"\b(?:send|tell|give|e-?mail|text|share|forward|paste|dm|message)\w* (?:it |that |them )?(?:to )?"
+    r"(?:me|us)\b"
+)
+
+
 def _bounds(folded: str, match: re.Match[str], stops: str = ".?!\n;") -> tuple[int, int]:
     """Start and end of the sentence (or clause, with ";") around ``match``.
 
@@ -1219,6 +1234,12 @@ def _revoked(folded: str, match: re.Match[str]) -> bool:
     start, end = _bounds(folded, match)
     before = folded[max(start, match.start() - 40) : match.start()]
     if _REVOKE.search(before):
+        return True
+    if (
+        _CHANGE.search(before)
+        and _KEY_SOMEONE_USED.match(match.group(0))
+        and not _SENT_TO_ME.search(folded, match.end(), end)
+    ):
         return True
     return bool(
         _REVOKED_AFTER.match(folded[match.end() : end])
