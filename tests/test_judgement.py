@@ -498,6 +498,35 @@ def test_one_alarming_passage_raises_a_harmless_ticket_and_is_quoted() -> None:
     assert passage_alarm(calm, "Growth", "feedback", whole) is None
 
 
+def test_a_passage_that_needs_a_person_and_reads_high_makes_its_ticket_high() -> None:
+    """ "Every dashboard link returns 'Workspace not found' for all 10 of us", told in an
+    introduction email: not Critical read alone, but a person must act, so not Low."""
+    harmless = _judgement(
+        impact={"none": 1.0}, effect={"none": 1.0}, who={"none": 1.0}, person={"no": 1.0}
+    )
+
+    def ticket_with(impact: dict[str, float], person: float) -> Judgement:
+        read = _judgement(
+            impact=impact,
+            effect={"broken_feature": 1.0},
+            who={"team": 1.0},
+            person={"yes": person, "no": 1 - person},
+        )
+        line = Judgement(read.probabilities, text="every dashboard link returns an error")
+        hello = Judgement(harmless.probabilities, text="hello, I'm your new contact")
+        return Judgement(harmless.probabilities, passages=(hello, line))
+
+    def priority(ticket: Judgement) -> str:
+        whole = assess(ticket, "Growth", "technical")
+        alarm = passage_alarm(ticket, "Growth", "technical", whole)
+        return alarm.severity.priority if alarm else whole.priority
+
+    high = {"extensive": 0.4, "significant": 0.6}  # Critical 0.4 < 0.7, High or worse 1.0
+    assert priority(ticket_with(high, person=0.95)) == "High"
+    assert priority(ticket_with({"minor": 1.0}, person=0.95)) == "Low", "a person, not High"
+    assert priority(ticket_with(high, person=0.5)) == "Low", "no person: the passage alone"
+
+
 def test_the_reviewer_reads_the_alarming_passage_as_the_customer_wrote_it() -> None:
     """The heads read a calm lower-case copy; the reason quotes the customer's own letters."""
     ticket = make_ticket(

@@ -194,7 +194,8 @@ def assess(judgement: Judgement, tier: str, category: str) -> Severity:
 # A passage raises the ticket when, read alone, it is Critical with at least
 # PASSAGE_CRITICAL_AT, or says a person must act (PASSAGE_PERSON_AT) or data may be
 # exposed (PASSAGE_EXPOSURE_AT): stricter than for the whole ticket, since a sentence
-# alone has less context. A passage never raises a ticket to High or Medium: that cost
+# alone has less context. A passage that is only High or Medium raises its ticket only
+# when it also says a person must act (PASSAGE_FLAG_HIGH_AT below): otherwise that cost
 # priority accuracy and caught nothing more. Chosen by cross-validation across the
 # tuning set's authors (tests/tune_judgement.py --passages; docs/judgement_eval.md).
 PASSAGE_CRITICAL_AT = 0.7
@@ -214,6 +215,14 @@ PASSAGE_SERIOUS_AT = 0.3
 # 113 → 104 of 689 routine tickets, priority .831 → .834, no Critical or person-needed
 # ticket lost (docs/judgement_eval.md, ninth round); at 0.7 three buried incidents were.
 PASSAGE_SERIOUS_ROUTINE_AT = 0.6
+# A passage that says a person must act (or data may be exposed) and, read alone, is High
+# or worse at even odds raises its ticket to High: "every dashboard link returns 'Workspace
+# not found' for all 10 of us", told in an introduction email (FAX-082, read after its
+# run). Cross-validated across writers: Critical incidents below High 17 → 15 for 2 more
+# tickets rated High above their writers' Low or Medium, priority .852 either way, nothing
+# else changed; with TVE and TVF in the tuning set, 19 → 17 for 3 more (docs/judgement_eval.md,
+# thirtieth round).
+PASSAGE_FLAG_HIGH_AT = 0.5
 
 
 @dataclass(frozen=True)
@@ -235,8 +244,9 @@ def passage_alarm(judgement: Judgement, tier: str, category: str, whole: Severit
     A passage that asks what would happen under a condition ("what is your process if an
     account is compromised?", tools/signals/hypothetical.py) never raises its ticket.
     It raises the ticket when read alone it is Critical and the whole is not, or a
-    person must act or data may be exposed where the whole ticket reads harmless. The
-    ticket then takes the higher priority, and the reasons quote the passage.
+    person must act or data may be exposed where the whole ticket reads harmless; such a
+    passage that is High or worse makes a Low or Medium ticket High. The ticket then takes
+    the higher priority, and the reasons quote the passage.
     """
     best: tuple[tuple[int, float], Alarm] | None = None
     routine = judgement.top("routine")
@@ -260,6 +270,10 @@ def passage_alarm(judgement: Judgement, tier: str, category: str, whole: Severit
             continue
         chosen: Priority = "Critical" if raises else whole.priority
         why = f"read alone it is Critical ({critical:.2f} ≥ {PASSAGE_CRITICAL_AT})"
+        high = critical + distribution["High"]
+        if flags and not raises and high >= PASSAGE_FLAG_HIGH_AT and chosen in ("Medium", "Low"):
+            chosen, raises = "High", True
+            why = f"read alone it is High or worse ({high:.2f} ≥ {PASSAGE_FLAG_HIGH_AT})"
         written = as_written(passage.text, judgement.text)
         quote = written if len(written) <= 140 else written[:139] + "…"
         reasons = (
