@@ -110,6 +110,22 @@ def test_error_codes_in_a_calm_question_are_not_anger() -> None:
 
 
 @pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "How do I replace the key without breaking our Zapier connection?"),
+        ("de", "Wie tausche ich den Schlüssel aus, ohne dass unsere Zapier-Verbindung kaputtgeht?"),
+        ("es", "¿Cómo cambio la clave sin romper la conexión con Zapier?"),
+        ("fr", "Comment changer la clé sans casser notre connexion Zapier ?"),
+    ],
+    ids=["en", "de", "es", "fr"],
+)
+def test_a_harm_to_avoid_is_no_feeling_in_any_language(language: str, text: str) -> None:
+    """FAU-010 (read after its run): a German how-to was told "es tut mir leid, dass Ihnen
+    das gerade Probleme bereitet" because "kaputtgeht" read as anger."""
+    assert sentiment(text, language)[0] == "neutral"
+
+
+@pytest.mark.parametrize(
     "text",
     [
         # VADER's "po" is "piss off" (-2.6): a purchase order read as fury

@@ -147,7 +147,8 @@ def _lexicon_score(text: str, lexicon: Lexicon) -> float:
     """Sum word valences clause by clause and squash the total like VADER.
 
     A negation flips the next three words of its clause; after a contrast word
-    ("aber", "pero", "mais") valences weigh 1.5 times, before it half as much.
+    ("aber", "pero", "mais") valences weigh 1.5 times, before it half as much; after a
+    void word ("ohne") the clause weighs nothing.
     """
     lowered = text.lower()
     for formula in lexicon.ignore:
@@ -156,10 +157,12 @@ def _lexicon_score(text: str, lexicon: Lexicon) -> float:
     words_seen, contrast_at, scored = 0, None, []
     for clause in _CLAUSE.split(lowered):
         words = _WORD.findall(clause)
+        voided = False
         for i, word in enumerate(words):
             if word in lexicon.contrasts:
                 contrast_at = words_seen + i
-            valence = lexicon.valence(word)
+            voided = voided or word in lexicon.voids
+            valence = 0.0 if voided else lexicon.valence(word)
             if not valence:
                 continue
             before = words[max(0, i - 3) : i]

@@ -22,6 +22,9 @@ class Lexicon:
         negations: Words that flip the valence of the next three words.
         intensifiers: Words that multiply the valence of the next three words by 1.5.
         contrasts: Words after which the clause counts more ("but").
+        voids: Words after which the rest of the clause states no feeling: "ohne dass
+            unsere Zapier-Verbindung kaputtgeht" (without it breaking) asks how to avoid
+            a harm, as "without breaking" does for VADER.
         ignore: Greetings and thanks removed before scoring ("Guten Tag" is no praise).
     """
 
@@ -30,6 +33,7 @@ class Lexicon:
     negations: frozenset[str] = frozenset()
     intensifiers: frozenset[str] = frozenset()
     contrasts: frozenset[str] = frozenset()
+    voids: frozenset[str] = frozenset()
     ignore: tuple[str, ...] = ()
 
     def valence(self, word: str) -> float:
@@ -107,6 +111,7 @@ GERMAN = Lexicon(
     negations=frozenset({"nicht", "kein", "keine", "keinen", "keiner", "nie", "niemals", "nichts"}),
     intensifiers=frozenset({"sehr", "absolut", "extrem", "wirklich", "total", "völlig", "äußerst"}),
     contrasts=frozenset({"aber", "jedoch", "allerdings", "trotzdem"}),
+    voids=frozenset({"ohne"}),
     ignore=(
         "guten tag",
         "guten morgen",
