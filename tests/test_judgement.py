@@ -505,10 +505,12 @@ def test_a_passage_that_needs_a_person_and_reads_high_makes_its_ticket_high() ->
         impact={"none": 1.0}, effect={"none": 1.0}, who={"none": 1.0}, person={"no": 1.0}
     )
 
-    def ticket_with(impact: dict[str, float], person: float) -> Judgement:
+    def ticket_with(
+        impact: dict[str, float], person: float, effect: str = "broken_feature"
+    ) -> Judgement:
         read = _judgement(
             impact=impact,
-            effect={"broken_feature": 1.0},
+            effect={effect: 1.0},
             who={"team": 1.0},
             person={"yes": person, "no": 1 - person},
         )
@@ -525,6 +527,9 @@ def test_a_passage_that_needs_a_person_and_reads_high_makes_its_ticket_high() ->
     assert priority(ticket_with(high, person=0.95)) == "High"
     assert priority(ticket_with({"minor": 1.0}, person=0.95)) == "Low", "a person, not High"
     assert priority(ticket_with(high, person=0.5)) == "Low", "no person: the passage alone"
+    # a request ("we dispute the charge", "downgrade us") is Medium however much a person must act
+    assert priority(ticket_with(high, person=0.95, effect="money")) == "Low"
+    assert priority(ticket_with(high, person=0.95, effect="none")) == "Low"
 
 
 def test_the_reviewer_reads_the_alarming_passage_as_the_customer_wrote_it() -> None:

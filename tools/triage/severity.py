@@ -215,14 +215,18 @@ PASSAGE_SERIOUS_AT = 0.3
 # 113 → 104 of 689 routine tickets, priority .831 → .834, no Critical or person-needed
 # ticket lost (docs/judgement_eval.md, ninth round); at 0.7 three buried incidents were.
 PASSAGE_SERIOUS_ROUTINE_AT = 0.6
-# A passage that says a person must act (or data may be exposed) and, read alone, is High
-# or worse at even odds raises its ticket to High: "every dashboard link returns 'Workspace
-# not found' for all 10 of us", told in an introduction email (FAX-082, read after its
-# run). Cross-validated across writers: Critical incidents below High 17 → 15 for 2 more
-# tickets rated High above their writers' Low or Medium, priority .852 either way, nothing
-# else changed; with TVE and TVF in the tuning set, 19 → 17 for 3 more (docs/judgement_eval.md,
-# thirtieth round).
+# A passage that says a person must act (or data may be exposed), tells of an incident
+# (INCIDENT_EFFECTS at PASSAGE_INCIDENT_AT) and, read alone, is High or worse at even odds
+# raises its ticket to High: "every dashboard link returns 'Workspace not found' for all 10
+# of us", told in an introduction email (FAX-082, read after its run). A request (a
+# chargeback, a downgrade, a GDPR access) is the rubric's Medium however much a person must
+# act: without the incident bar, 7 of them were raised on the evaluation set. Cross-validated
+# across writers: Critical incidents below High 17 → 15 for one more ticket rated High above
+# its writer's Medium, priority .852 either way, nothing else changed (without the bar: 2
+# more); docs/judgement_eval.md, thirtieth round.
 PASSAGE_FLAG_HIGH_AT = 0.5
+INCIDENT_EFFECTS = ("unavailable", "broken_feature", "data_wrong_or_lost", "degraded", "exposure")
+PASSAGE_INCIDENT_AT = 0.5
 
 
 @dataclass(frozen=True)
@@ -271,7 +275,15 @@ def passage_alarm(judgement: Judgement, tier: str, category: str, whole: Severit
         chosen: Priority = "Critical" if raises else whole.priority
         why = f"read alone it is Critical ({critical:.2f} ≥ {PASSAGE_CRITICAL_AT})"
         high = critical + distribution["High"]
-        if flags and not raises and high >= PASSAGE_FLAG_HIGH_AT and chosen in ("Medium", "Low"):
+        happened, happened_p = passage.top("effect")
+        if (
+            flags
+            and not raises
+            and high >= PASSAGE_FLAG_HIGH_AT
+            and chosen in ("Medium", "Low")
+            and happened in INCIDENT_EFFECTS
+            and happened_p >= PASSAGE_INCIDENT_AT
+        ):
             chosen, raises = "High", True
             why = f"read alone it is High or worse ({high:.2f} ≥ {PASSAGE_FLAG_HIGH_AT})"
         written = as_written(passage.text, judgement.text)
