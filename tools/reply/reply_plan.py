@@ -33,6 +33,7 @@ from supportgraph.graph.state import SupportState
 from supportgraph.tools.accounts.catalog import Plan, asks_about_integrations, named_plans
 from supportgraph.tools.desk.teams import Role, Teams
 from supportgraph.tools.knowledge.kb import Article
+from supportgraph.tools.knowledge.step_order import asked_step_first
 from supportgraph.tools.reply.internal_notes import internal_parts
 from supportgraph.tools.signals.normalize import fold
 from supportgraph.tools.signals.ticket_text import content_text
@@ -420,10 +421,14 @@ def _answer(state: SupportState, owner: str, sources: Sources) -> ReplyPlan:
     """A how-to or troubleshooting answer from the KB, a billing answer, or a hand-over."""
     steps = _steps(state.get("technical")) or _steps(state.get("success"))
     knowledge = state.get("knowledge")
+    shown = len(steps)
     if not steps and knowledge is not None and knowledge.hits:
         lead = sources.article(knowledge.hits[0].article_id)
         if lead is not None:
-            steps = [{"text": s, "source": lead.id} for s in lead.steps[:5]]
+            steps, shown = [{"text": s, "source": lead.id} for s in lead.steps], 5
+    if state["triage"].routine == "howto":
+        steps = _asked_first(state, steps, sources)
+    steps = steps[:shown]
     if state["triage"].category == "billing" and not state.get("technical") and steps:
         plan = ReplyPlan("billing_answer", {"steps": steps})
         plan.citations = tuple(dict.fromkeys(s["source"] for s in steps))
@@ -433,6 +438,23 @@ def _answer(state: SupportState, owner: str, sources: Sources) -> ReplyPlan:
     plan = ReplyPlan("handover", {"money": False, "apology": False})
     plan.facts["team"] = plan.relies_on(owner, "handover")
     return plan
+
+
+def _asked_first(
+    state: SupportState, steps: list[dict[str, str]], sources: Sources
+) -> list[dict[str, str]]:
+    """One article's steps, all of them, with the one the how-to question asks about first.
+
+    A specialist passes on the article's first steps; the one asked about may come later
+    ("how can we replay the webhooks we missed?" is the sixth of six).
+    """
+    article = sources.article(steps[0]["source"]) if steps else None
+    if article is None or any(
+        s["source"] != article.id or s["text"] not in article.steps for s in steps
+    ):
+        return steps
+    ordered = asked_step_first(content_text(state["ticket"]), article.steps)
+    return [{"text": text, "source": article.id} for text in ordered]
 
 
 def _kb_answer(state: SupportState, steps: list[dict[str, str]], sources: Sources) -> ReplyPlan:
