@@ -37,9 +37,16 @@ def _records(out: Path) -> dict[str, dict[str, Any]]:
 
 
 @pytest.fixture(scope="module")
-def sample_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Any]:
+def sample_run(
+    tmp_path_factory: pytest.TempPathFactory, _shared_model_cache: Path
+) -> tuple[Path, Path, Any]:
     base = tmp_path_factory.mktemp("sample")
-    result = _run(base / "out", base / "cp.sqlite")
+    # A module's fixture runs outside each test's own home (conftest ``_isolated_home``):
+    # the dashboard's "all runs" figures must not count the developer's earlier runs.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SUPPORTGRAPH_HOME", str(base / "home"))
+        patch.setenv("SUPPORTGRAPH_CACHE", str(_shared_model_cache))
+        result = _run(base / "out", base / "cp.sqlite")
     return base / "out", base / "cp.sqlite", result
 
 
