@@ -22,6 +22,11 @@ from .test_nodes import triaged
         "Seit heute früh kann sich niemand bei uns anmelden.",
         "Alle 250 Mitarbeiter bekommen nur noch eine Fehlermeldung.",
         "Desde esta mañana nadie en la empresa puede entrar.",
+        # a small team counting itself (TVF-043, a look-alike written for played-down faults)
+        "no biggie, but since your deploy all 10 of us get logged out every 30 seconds",
+        "Depuis ce matin, tous les 6 d'entre nous voient une page blanche.",
+        "Alle 8 von uns bekommen seit dem Update nur eine Fehlerseite.",
+        "Desde las 9, todos los 5 de nosotros ven un error 500.",
     ],
 )
 def test_a_whole_company_stopped_is_read_in_four_languages(text: str) -> None:

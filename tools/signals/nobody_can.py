@@ -9,8 +9,11 @@ evaluation 106) were rated High or Critical by their writers. Four more were not
 passed over here: a resolved scare (``settled.py`` reads it first), a requirement ("so that
 nobody can log in with a password"), a customer's claim passed on second-hand, and a
 caller's words quoted in call notes. Written after reading two evaluation tickets rated
-Medium (EVH-084, EXF-100), so not blind there. Read by the same deterministic check for
-every engine.
+Medium (EVH-084, EXF-100), so not blind there. A small team counting itself ("all 10 of us
+get logged out every 30 seconds", TVF-043, a look-alike ticket) was added on 2026-12-05:
+all 15 more tickets it reads on the labelled sets are Critical by their writers (9 of them
+in the evaluation set, read only after). Read by the same deterministic check for every
+engine.
 """
 
 from __future__ import annotations
@@ -36,7 +39,8 @@ _GET_IN = (
 _EVERYONE = (
     r"(?:all|every one of|tous|toutes|todos|todas|alle|samtliche|nos|our|unsere|nuestros"
     r"|nuestras)(?: (?:nos|our|unsere|nuestros|nuestras|les|los|las|die|the))? \d[\d.,]*"
-    r" (?:users|employees|staff|people|colleagues|agents|collaborateurs|utilisateurs|salaries"
+    r" (?:of us|d'entre nous|de nosotros|von uns|users|employees|staff|people|colleagues|agents"
+    r"|collaborateurs|utilisateurs|salaries"
     r"|employes|mitarbeiter\w*|nutzer\w*|benutzer\w*|usuarios|empleados|trabajadores|agentes)\b"
 )
 _EVERYONE_STOPPED = (
