@@ -272,26 +272,27 @@ def passage_alarm(judgement: Judgement, tier: str, category: str, whole: Severit
         )
         if not (raises or flags):
             continue
-        chosen: Priority = "Critical" if raises else whole.priority
-        why = f"read alone it is Critical ({critical:.2f} ≥ {PASSAGE_CRITICAL_AT})"
+        chosen: Priority = whole.priority
+        why = ""  # what raised the priority, if anything did
         high = critical + distribution["High"]
         happened, happened_p = passage.top("effect")
-        if (
-            flags
-            and not raises
-            and high >= PASSAGE_FLAG_HIGH_AT
+        if raises:
+            chosen = "Critical"
+            why = f"; read alone it is Critical ({critical:.2f} ≥ {PASSAGE_CRITICAL_AT})"
+        elif (
+            high >= PASSAGE_FLAG_HIGH_AT
             and chosen in ("Medium", "Low")
             and happened in INCIDENT_EFFECTS
             and happened_p >= PASSAGE_INCIDENT_AT
-        ):
-            chosen, raises = "High", True
-            why = f"read alone it is High or worse ({high:.2f} ≥ {PASSAGE_FLAG_HIGH_AT})"
+        ):  # flags, since it does not raise
+            chosen = "High"
+            why = f"; read alone it is High or worse ({high:.2f} ≥ {PASSAGE_FLAG_HIGH_AT})"
         written = as_written(passage.text, judgement.text)
         quote = written if len(written) <= 140 else written[:139] + "…"
         reasons = (
             *whole.reasons,
             f"one passage reads {_named('effect', passage)} for {_named('who', passage)}, "
-            f"person must act {person:.2f}" + (f"; {why}" if raises else "") + f': "{quote}"',
+            f"person must act {person:.2f}{why}" + f': "{quote}"',
         )
         rank = (-PRIORITIES.index(chosen), max(person, exposure))
         if best is None or rank > best[0]:
