@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from supportgraph.checkpoints import open_checkpointer
+from supportgraph.graph.context import Context
+from supportgraph.runs.build import build_graph
+from supportgraph.runs.runner import run_ticket
 from supportgraph.tools.signals.disowned import disowned_activity
+
+from .conftest import make_ticket
 
 
 @pytest.mark.parametrize(
@@ -42,6 +48,42 @@ def test_activity_nobody_owns_up_to_is_found_in_four_languages(text: str) -> Non
 @pytest.mark.parametrize(
     "text",
     [
+        # FAY-106 (blind set, 2026-12-05), told as a rate-limit question
+        "I switched the job off entirely yesterday at 6pm to test – and the usage graph in"
+        " Settings > API still shows ~580 requests/min all night, from key analytics-ro.",
+        "Our only server was shut down for maintenance, but the API usage page kept showing"
+        " calls on our key.",
+        "Obwohl unser einziger Server abgeschaltet war, kommen immer noch Anfragen mit unserem"
+        " API-Schlüssel an.",
+        "Aunque nuestro servidor estaba apagado, siguen llegando peticiones con nuestra clave.",
+        "Alors que notre serveur était éteint, la clé API a toujours envoyé des requêtes.",
+    ],
+)
+def test_traffic_on_the_key_while_the_customers_only_sender_was_off_is_someone_else(
+    text: str,
+) -> None:
+    assert disowned_activity(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the customer's integration stopped: the consequence, not someone else's traffic
+        "Our pipeline is stopped: every call with the API key gets a 401.",
+        "The app stopped syncing after we changed hosting; we need the key put back in.",
+        # our webhooks still reaching them after they paused their side
+        "We paused our integration but webhook calls are still arriving at our endpoint.",
+        # traffic that stopped with the job
+        "We turned the script off and the requests stopped, so it was our retry loop.",
+    ],
+)
+def test_a_sender_switched_off_without_traffic_going_on_disowns_nothing(text: str) -> None:
+    assert disowned_activity(text) == ""
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "None of us has noticed any problem, thanks.",
         "None of us are admins, how do we add a user?",
         "An extra line for 3 seats on the invoice; I don't remember changing anything.",
@@ -67,3 +109,25 @@ def test_the_evidence_is_quoted_in_whole_words_as_the_customer_wrote_them() -> N
     )
     assert evidence.startswith("03:14 from") and "None of us are in Singapore" in evidence
     assert evidence.endswith("Zapier")
+
+
+def test_a_rate_limit_question_with_someone_elses_traffic_waits_for_security(
+    context: Context,
+) -> None:
+    """FAY-106 (blind set, 2026-12-05) asked about 429s and was sent the rate-limit article:
+    the customer's only job was off and their key still made 580 requests a minute."""
+    ticket = make_ticket(
+        customer_tier="Growth",
+        subject="Keep hitting 429 even with our script switched off?",
+        message="Hey team,\n\nProbably something dumb on our end, but we keep getting 429 Too"
+        " Many Requests on our dashboards refresh job. Our job only makes ~50 calls/min. So I"
+        " switched the job off entirely yesterday at 6pm to test, and the usage graph in"
+        ' Settings > API still shows ~580 requests/min all night, from key "analytics-ro".'
+        " We only have one server and it was off.\n\nIs the usage graph counting something"
+        " else? Or is there a way to raise our limit?\n\nJordan",
+    )
+    with open_checkpointer("memory://") as saver:
+        run = run_ticket(build_graph(saver), ticket, context)
+    values = run.snapshot.values
+    assert values["triage"].priority == "Critical" and values["triage"].disowned
+    assert run.snapshot.interrupts and values["escalation"].team == "Security"

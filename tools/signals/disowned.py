@@ -87,6 +87,64 @@ _DISOWNED = re.compile(
 )
 
 
+# Requests on the customer's key while the only thing of theirs that sends them was off:
+# "I switched the job off entirely yesterday … the usage graph still shows ~580 requests/min
+# all night from key analytics-ro". Someone else has the key. Both halves must be there:
+# the customer's sender off, and traffic that went on (not our webhooks reaching them).
+_SENDER = (
+    r"(?:server|servers|script|scripts|job|jobs|integration|integrations|app|cron|cronjob"
+    r"|pipeline|service|services|instance|worker|workers|client|bot|skript|dienst|prozess"
+    r"|servidor|servidores|proceso|tarea|integracion|servicio|serveur|serveurs|tache|service)"
+)
+_SENDER_OFF = re.compile(
+    rf"\b(?:with|while|although|though|when|and) (?:our|my|the) (?:only |one )?(?:[\w-]+ ){{0,2}}?"
+    rf"{_SENDER} (?:was |were |is |are |had been |has been |being )?(?:still )?(?:switched off"
+    r"|turned off|shut down|shut off|powered off|off|offline|stopped|paused|disabled)\b"
+    rf"|\b(?:our|my) (?:only|one|single) (?:[\w-]+ ){{0,2}}?{_SENDER} (?:was|were|is|had been) (?:switched"
+    r" off|turned off|shut down|shut off|powered off|off|offline|down|stopped|paused|disabled)\b"
+    r"|\b(?:we|i) (?:had |have )?(?:switched|turned|shut|powered) (?:off|down) (?:our|the|my|all|every)"
+    rf" (?:[\w-]+ ){{0,2}}?{_SENDER}\b"
+    r"|\b(?:we|i) (?:had |have )?(?:switched|turned|shut|powered) (?:our|the|my|all|every|it)"
+    rf" (?:[\w-]+ ){{0,2}}?(?:{_SENDER} )?(?:off|down)\b"
+    rf"|\b(?:obwohl|wahrend|als) (?:unser|der|das|die|mein)\w* (?:einzige\w* )?(?:[\w-]+ ){{0,2}}?"
+    rf"{_SENDER}\w* (?:\w+ ){{0,2}}?(?:aus|abgeschaltet|ausgeschaltet|gestoppt|deaktiviert|offline)\b"
+    r"|\b(?:wir haben|ich habe|haben wir|habe ich) (?:\w+ ){0,4}?(?:abgeschaltet|ausgeschaltet"
+    r"|gestoppt|deaktiviert)\b"
+    rf"|\b(?:aunque|mientras|con) (?:nuestro|nuestra|el|la|mi) (?:unico |unica )?(?:[\w-]+ ){{0,2}}?"
+    rf"{_SENDER} (?:\w+ ){{0,2}}?(?:apagad|parad|detenid|desactivad)\w*"
+    r"|\b(?:apagamos|paramos|detuvimos|desactivamos|he apagado|hemos apagado|apague|hemos parado)\b"
+    rf"|\b(?:alors que|meme avec|pendant que|bien que) (?:notre|le|la|mon|ma) (?:seul |seule )?"
+    rf"(?:[\w-]+ ){{0,2}}?{_SENDER} (?:\w+ ){{0,2}}?(?:eteint|arrete|coupe|desactive)\w*"
+    r"|\b(?:nous avons|j'ai|on a) (?:\w+ ){0,2}?(?:eteint|arrete|coupe|desactive)\b"
+)
+_TRAFFIC = (
+    r"(?:requests?|calls?|traffic|usage|hits|logins?|sign-?ins?|req/min|rpm|anfragen|aufrufe"
+    r"|zugriffe|anmeldungen|peticiones|llamadas|solicitudes|trafico|accesos|requetes|appels"
+    r"|trafic|connexions)"
+)
+_WENT_ON = re.compile(
+    r"\b(?:still|kept|keeps|continued|continues|immer noch|weiterhin|trotzdem|sigue|siguen"
+    r"|seguia|seguian|continua|continuan|toujours|continuent|continuaient)\b[^.?!\n]{0,100}?"
+    rf"\b{_TRAFFIC}\b"
+    rf"|\b{_TRAFFIC} (?:\w+ ){{0,3}}?(?:still|kept|keep|continued|continue|immer noch|weiterhin"
+    r"|siguen|sigue|continuan|continua|toujours|continuent)\b"
+)
+_KEY_OR_ACCOUNT = re.compile(
+    r"\b(?:api|key|keys|token|tokens|usage|logins?|schlussel|clave|claves|cle|cles|jeton)\b"
+)
+
+
+def _used_while_off(folded: str) -> re.Match[str] | None:
+    """Traffic on the customer's key or account that went on while their sender was off."""
+    if not _SENDER_OFF.search(folded) or not _KEY_OR_ACCOUNT.search(folded):
+        return None
+    for match in _WENT_ON.finditer(folded):
+        start = folded.rfind("\n", 0, match.start()) + 1
+        if "webhook" not in folded[start : match.end() + 40]:
+            return match
+    return None
+
+
 # Asked whether it could happen, at the start of a question: "Call: can a removed
 # ex-colleague still log in?" (not "why can a removed contractor still log in?")
 _ASKED_IF = re.compile(
@@ -107,4 +165,7 @@ def disowned_activity(text: str) -> str:
         )
         if not asked:
             return quote(text, folded, match.start(), match.end())
+    went_on = _used_while_off(folded)
+    if went_on is not None:
+        return quote(text, folded, went_on.start(), went_on.end())
     return ""
