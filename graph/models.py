@@ -327,6 +327,10 @@ class TriageResult(_Model):
     # The words saying the help article was already tried ("I've followed the bulk export
     # article"): its steps are not sent again (tools/signals/tried.py); empty when none.
     tried: str = ""
+    # The words saying the problem started with a change on our side ("since your update on
+    # Tuesday"): a regression for the owning team, not an article's general steps
+    # (tools/signals/our_change.py); empty when none.
+    our_change: str = ""
     # The words declining money back ("no refund or dispute needed") when nothing else in
     # the ticket asks for money (tools/signals/intents.py); empty when there are none.
     money_declined: str = ""

@@ -634,6 +634,34 @@ def article_tried(state: SupportState, policy: Policy) -> EscalationTrigger | No
     )
 
 
+def our_change(state: SupportState, policy: Policy) -> EscalationTrigger | None:
+    """A fault that started with our release → the owning team answers, not an article's steps.
+
+    "Since your update on Tuesday every nightly S3 export fails with AccessDenied": the
+    help article's general steps answer a problem of the customer's making, and this one
+    is ours (tools/signals/our_change.py), for the team that owns technical faults. Only a
+    fault (technical, or told inside feedback): a how-to asked after a release ("since the
+    update, where is the export button?") is answered from the article, and what needs no
+    answer looked up is closed as before.
+    """
+    triage = state["triage"]
+    # A fault told inside a thank-you note may be filed as feedback; it is still a fault.
+    if not triage.our_change or triage.settled or triage.category not in ("technical", "feedback"):
+        return None
+    if triage.routine in ("howto", "feature_idea"):
+        return None
+    if closes_without_answer(state) or acknowledges_idea(state):
+        return None
+    return EscalationTrigger(
+        rule="our_change",
+        team=policy.owner("technical"),
+        reason="missing_knowledge",
+        needs_human=False,
+        kind="handoff",
+        detail=f"the fault started with a change on our side ({_shortened(triage.our_change)!r})",
+    )
+
+
 def specialist_tool_failure(state: SupportState, policy: Policy) -> EscalationTrigger | None:
     """A specialist's tool failed (ledger, catalog unreadable) → a human takes over."""
     for name in SPECIALISTS:
@@ -688,6 +716,7 @@ ESCALATION_RULES: tuple[EscalationRule, ...] = (
     label_routes_to_escalation,
     customer_asks_for_human,
     article_tried,
+    our_change,
     specialist_tool_failure,
     knowledge_missing,
     sla_breached,

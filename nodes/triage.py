@@ -21,6 +21,7 @@ from supportgraph.tools.signals.intents import (
 )
 from supportgraph.tools.signals.nobody_can import nobody_can_work
 from supportgraph.tools.signals.open_access import open_access
+from supportgraph.tools.signals.our_change import our_change
 from supportgraph.tools.signals.settled import settled_by_customer
 from supportgraph.tools.signals.ticket_text import content_text
 from supportgraph.tools.signals.tried import article_tried
@@ -124,6 +125,9 @@ def triage_ticket(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
     tried = "" if settled else article_tried(content)
     if tried:
         update["tried"] = tried
+    ours = "" if settled else our_change(content)
+    if ours:
+        update["our_change"] = ours
     if settled and not secret:
         update["settled"] = settled
         if result.priority in ("Critical", "High"):

@@ -50,6 +50,7 @@ _ALREADY = re.compile(r"already requested on (\d{4}-\d{2}-\d{2})")
 _HANDOFF_REASON = {
     "customer_asks_for_human": "asked",
     "article_tried": "tried",
+    "our_change": "our_change",
     "knowledge_missing": "no_answer",
     "low_triage_confidence": "unsure",
     "specialist_tool_failure": "tool_failure",
