@@ -78,3 +78,26 @@ def test_a_how_to_reply_leads_with_the_step_it_asked_about(
     assert values["triage"].routine == "howto" and reply.status == "sent"
     steps = re.findall(r"^\d+\. (.+?) \[KB-005\]$", reply.text, re.MULTILINE)
     assert steps and steps[0].startswith("Re-enable a disabled endpoint"), reply.text
+
+
+def test_a_role_question_keeps_the_role_step_and_is_never_told_to_hand_ownership_over(
+    context: Context, tmp_path: Path
+) -> None:
+    """FAY-033 (blind set, 2026-12-05): "do I have to be the owner to do that or can an admin
+    do it?" The specialist picked the role step; reordering the whole article put "Transfer
+    ownership under Settings > Account > Owner …" in its place, a step that changes the
+    account for good and was not asked for."""
+    ticket = make_ticket(
+        customer_tier="Growth",
+        channel="Chat",
+        subject="Chat: how to give someone edit rights",
+        message="[14:45] Derek Mills: hey how do I let my new assistant edit dashboards? she"
+        " can only view right now\n[14:46] Derek Mills: do I have to be the owner to do that or"
+        " can an admin do it? I'm an admin",
+    )
+    with open_checkpointer(f"sqlite:///{tmp_path / 's.sqlite'}") as saver:
+        values: dict[str, Any] = run_ticket(build_graph(saver), ticket, context).snapshot.values
+    text = values["reply"].text
+    steps = re.findall(r"^\d+\. (.+?) \[KB-014\]$", text, re.MULTILINE)
+    assert steps and steps[0].startswith("Change a user's role"), text
+    assert "Transfer ownership" not in text and "proof of your authority" not in text

@@ -32,6 +32,7 @@ from supportgraph.graph.routing import OWNER_ROLE, REQUEST_ROLE, closes_without_
 from supportgraph.graph.state import SupportState
 from supportgraph.tools.accounts.catalog import Plan, asks_about_integrations, named_plans
 from supportgraph.tools.desk.teams import Role, Teams
+from supportgraph.tools.knowledge.gate import asked_for
 from supportgraph.tools.knowledge.kb import Article
 from supportgraph.tools.knowledge.step_order import asked_step_first
 from supportgraph.tools.reply.internal_notes import internal_parts
@@ -447,15 +448,22 @@ def _asked_first(
     """One article's steps, all of them, with the one the how-to question asks about first.
 
     A specialist passes on the article's first steps; the one asked about may come later
-    ("how can we replay the webhooks we missed?" is the sixth of six).
+    ("how can we replay the webhooks we missed?" is the sixth of six). A step changing the
+    account for good that the ticket does not ask for stays out, as the specialist left it
+    out ("do I have to be the owner to change roles?" is not told how to hand ownership over),
+    and the step the specialist put first is the one to beat: it may already be the answer
+    ("Change a user's role from the role menu …").
     """
     article = sources.article(steps[0]["source"]) if steps else None
     if article is None or any(
         s["source"] != article.id or s["text"] not in article.steps for s in steps
     ):
         return steps
-    ordered = asked_step_first(content_text(state["ticket"]), article.steps)
-    return [{"text": text, "source": article.id} for text in ordered]
+    text = content_text(state["ticket"])
+    lead = steps[0]["text"]
+    others = [s for s in article.steps if s != lead and asked_for(s, text)]
+    ordered = asked_step_first(text, [lead, *others])
+    return [{"text": step, "source": article.id} for step in ordered]
 
 
 def _kb_answer(state: SupportState, steps: list[dict[str, str]], sources: Sources) -> ReplyPlan:
