@@ -475,3 +475,32 @@ def test_a_legal_threat_waits_for_legal_and_the_customer_is_told_who(
     assert waiting.values["triage"].priority == "High"
     # the draft a reviewer approves
     assert "Our legal and data protection team is looking" in waiting.values["reply"].text
+
+
+def test_a_fault_no_article_covers_is_thanked_as_a_report_not_as_a_question(
+    store: Any, context: Context, tmp_path: Path
+) -> None:
+    """FAY-008 (blind set, 2026-12-05): three stock alerts stopped firing, and the customer
+    read "Thank you for your question. It needs a closer look than our help articles can
+    give". A fault is a report; a how-to no article covers is still a question."""
+    fault = make_ticket(
+        ticket_id="T-FAULT",
+        customer_tier="Professional",
+        subject="Low-stock alerts haven't fired since Tuesday",
+        message="Hello,\n\nNone of our three low-stock alerts has fired since Tuesday"
+        " afternoon. The alert history shows the last evaluation on Tuesday 15:02, and"
+        " re-saving one alert changed nothing. We ran out of oat milk at two warehouses.\n\nRavi",
+    )
+    _, reply = _replied(store, fault, context, tmp_path / "fault")
+    assert "Thank you for reporting this." in reply["body"], reply["body"]
+    assert "your question" not in reply["body"]
+
+    question = make_ticket(
+        ticket_id="T-QUESTION",
+        customer_tier="Starter",
+        subject="Chart colours",
+        message="Hi, can I change the colours of my charts to our brand colours (#2E4A3F and"
+        " #E8B4A0)? Thanks, Rosie",
+    )
+    _, reply = _replied(store, question, context, tmp_path / "question")
+    assert "Thank you for your question." in reply["body"], reply["body"]

@@ -131,7 +131,14 @@ def plan_acknowledgement(state: SupportState, sources: Sources) -> ReplyPlan:
     escalation = state["escalation"]
     assert escalation is not None  # only a handoff is acknowledged
     reasons = [_HANDOFF_REASON[t.rule] for t in escalation.triggers if t.rule in _HANDOFF_REASON]
-    plan = ReplyPlan("handoff", {"reason": reasons[0] if reasons else "unsure"})
+    triage = state["triage"]
+    # A fault reported is thanked as a report, not as a question (FAY-008: alerts stopped).
+    fault = (
+        triage.category == "technical"
+        and triage.routine is None
+        and (triage.signals is None or triage.signals.effect != "none")
+    )
+    plan = ReplyPlan("handoff", {"reason": reasons[0] if reasons else "unsure", "fault": fault})
     plan.facts["team"] = plan.relies_on(escalation.team, "handoff")
     plan.internal = internal_parts(state)
     return plan
