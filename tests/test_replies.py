@@ -504,3 +504,40 @@ def test_a_fault_no_article_covers_is_thanked_as_a_report_not_as_a_question(
     )
     _, reply = _replied(store, question, context, tmp_path / "question")
     assert "Thank you for your question." in reply["body"], reply["body"]
+
+
+def test_a_high_fault_gets_the_articles_steps_and_stays_open_with_engineering(
+    store: Any, context: Context, tmp_path: Path
+) -> None:
+    """FAY-018 (blind set, 2026-12-05): the audit export fails the night before the auditors
+    arrive. The bulk-export steps went out and the ticket was resolved by them. A High fault
+    still gets the steps at once, and Engineering follows up; a minor one is answered."""
+    high = make_ticket(
+        ticket_id="T-HIGH",
+        customer_tier="Enterprise",
+        channel="Email",
+        subject="Bulk export for auditors failing",
+        message="Hi, our S3 bulk export job FY23-transactions-full fails at about 60% with"
+        " 'Export failed: part upload timed out', three times since lunch. The external"
+        " auditors are on site tomorrow at 9am and need the full FY23 file; if it isn't there"
+        " the audit timetable slips.\n\nNadia",
+    )
+    run, reply = _replied(store, high, context, tmp_path / "high")
+    assert run.snapshot.values["triage"].priority == "High"
+    assert "[KB-004]" in reply["body"], reply["body"]
+    assert "passed it to our engineering team, who will follow up" in reply["body"]
+    assert run.snapshot.values["reply"].follow_up == "Engineering"
+    assert run.snapshot.values["sla"].resolved_at is None, "open until Engineering follows up"
+
+    minor = make_ticket(
+        ticket_id="T-MINOR",
+        customer_tier="Growth",
+        channel="Email",
+        subject="Browser export times out",
+        message="Hi, exporting our events table (about 2 GB) from the browser times out before"
+        " the download starts. Smaller tables work. What should we do?\n\nNadia",
+    )
+    run, reply = _replied(store, minor, context, tmp_path / "minor")
+    assert run.snapshot.values["triage"].priority in ("Medium", "Low")
+    assert "[KB-004]" in reply["body"] and "follow up" not in reply["body"], reply["body"]
+    assert run.snapshot.values["sla"].resolved_at is not None

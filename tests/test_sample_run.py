@@ -155,11 +155,12 @@ def test_dashboard_counts_come_from_the_run(sample_run: tuple[Path, Path, Any]) 
         "**Email:** 2 (40%)",
         "**Phone:** 2 (40%)",
         "**Chat:** 1 (20%)",
-        # SUPPORT-005's customer success manager follows up the feature request: answered,
-        # not resolved by the first reply. (SUPPORT-001's draft, a troubleshooting answer,
-        # waits for Engineering, who decide what goes out.)
-        "**Automation rate:** 40% (2 replied without a human)",
-        "**Handed to a team:** 1 (a team still owes the customer an answer",
+        # SUPPORT-005's customer success manager follows up the feature request, and
+        # Engineering the High export fault SUPPORT-003 (the bulk-export steps went out at
+        # once): answered, not resolved by the first reply. SUPPORT-001's draft, a High
+        # troubleshooting answer, waits for Engineering and names them as following up.
+        "**Automation rate:** 20% (1 replied without a human)",
+        "**Handed to a team:** 3 (a team still owes the customer an answer",
         "**Customer satisfaction:** not available",
         "**Articles:** 14 published",
         "**Search success rate, all runs:** 100% (5 of 5 logged searches)",

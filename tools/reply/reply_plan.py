@@ -474,11 +474,20 @@ def _asked_first(
 
 
 def _kb_answer(state: SupportState, steps: list[dict[str, str]], sources: Sources) -> ReplyPlan:
+    """The article's steps; a High fault is also followed up by the team that owns it.
+
+    A major feature broken or a deadline at risk (the rubric's High) is not settled by an
+    article's general steps: they go out at once, and the ticket stays open with the team
+    (FAY-018: the audit export failing the night before the auditors arrive).
+    """
     triage = state["triage"]
     fault = triage.category == "technical" and triage.routine != "howto"
     plan = ReplyPlan(
         "kb_answer",
         {"steps": steps, "fault": fault, "csm": False, "apology": triage.sentiment == "negative"},
     )
+    if fault and triage.priority == "High":
+        owner = sources.teams.for_role(OWNER_ROLE["technical"])
+        plan.facts["team"] = plan.relies_on(owner, "follow_up")
     plan.citations = tuple(dict.fromkeys(s["source"] for s in steps))
     return plan
