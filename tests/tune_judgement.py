@@ -143,19 +143,23 @@ def head_scores(rows: TrainingRows, judgements: list[Judgement]) -> str:
 
 
 def priority_scores(labelled: LabelledSet, judgements: list[Judgement]) -> dict[str, Any]:
-    right = crit_total = crit_hit = crit_low = 0
+    right = checked = crit_total = crit_hit = crit_low = 0
     for ticket, judgement in zip(labelled.tickets, judgements, strict=True):
-        wanted = [p.capitalize() for p in labelled.expected[ticket.ticket_id]["priority"]]
+        # A writer may leave the priority out where a lead could honestly go any way.
+        wanted = [p.capitalize() for p in labelled.expected[ticket.ticket_id].get("priority", [])]
+        if not wanted:
+            continue
         got = severity.assess(
             judgement, ticket.customer_tier, judgement.top("category")[0]
         ).priority
+        checked += 1
         right += got in wanted
         if wanted == ["Critical"]:
             crit_total += 1
             crit_hit += got == "Critical"
             crit_low += PRIORITIES.index(got) > 1
     return {
-        "priority": round(right / len(judgements), 3),
+        "priority": round(right / checked, 3),
         "critical_recall": round(crit_hit / crit_total, 3),
         "critical_below_high": crit_low,
     }
