@@ -150,28 +150,6 @@ def test_a_plausible_critical_takes_the_safe_side_and_says_why() -> None:
     assert result.distribution["Critical"] == pytest.approx(0.9 / 2)
 
 
-def test_a_plausible_critical_in_a_how_to_is_high_on_the_safe_side_and_says_why() -> None:
-    """A how-to, thanks or idea is Critical on the safe side only from CRITICAL_ROUTINE_AT;
-    below it, yet plausible, it is High (FBB-054: an idea for login alerts, Critical at 0.33)."""
-    unsure = _judgement(
-        impact={"extensive": 0.75, "minor": 0.25}, effect={"degraded": 1.0}, who={"one_user": 1.0}
-    )
-    assert unsure.top("routine")[0] == "none"
-    assert assess(unsure, "Growth", "technical").priority == "Critical"  # 0.45, as above
-    how_to = _judgement(
-        impact={"extensive": 0.75, "minor": 0.25},
-        effect={"degraded": 1.0},
-        who={"one_user": 1.0},
-        routine={"howto": 0.9, "none": 0.1},
-    )
-    result = assess(how_to, "Growth", "technical")
-    assert result.distribution["Critical"] == pytest.approx(0.45)
-    assert result.priority == "High"
-    assert "High on the safe side" in result.reasons[1]
-    sure = _judgement(routine={"howto": 0.9, "none": 0.1})  # extensive outage for the company
-    assert assess(sure, "Growth", "technical").priority == "Critical"
-
-
 def test_what_happened_to_whom_is_read_beside_the_impact_head() -> None:
     """A leak to one person is extensive by the rubric's table, whatever the impact head says."""
     leak = _judgement(impact={"minor": 1.0}, effect={"exposure": 1.0}, who={"one_user": 1.0})

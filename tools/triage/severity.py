@@ -87,14 +87,6 @@ QUESTION_PRIORITY: dict[str, Priority] = {"billing": "Medium", "account": "Mediu
 # (raised to 1/SHARPEN and renormalised). All chosen by cross-validation across the
 # tuning set's authors (tests/tune_judgement.py).
 CRITICAL_AT = 0.25
-# A ticket the routine head reads as self-serve (a how-to, thanks, praise, a feature idea)
-# is Critical on the safe side only from this probability; between CRITICAL_AT and it, High.
-# Cross-validated across the tuning set's writers through the real graph (3,530 tickets):
-# false alarms on routine tickets 160 → 150 of 1,363, one Critical incident High instead of
-# Critical (it still reaches a person), none more below High or missed by a person; 0.7
-# took 2 more alarms away for a second Critical incident rated High (docs/judgement_eval.md,
-# thirty-first round; FBB-054, a feature idea about login alerts, was Critical at 0.33).
-CRITICAL_ROUTINE_AT = 0.5
 HIGH_AT = 0.5
 MEDIUM_AT = 0.6
 SHARPEN = 0.5
@@ -128,14 +120,11 @@ class Severity:
     reasons: tuple[str, ...]
 
 
-def _decide(
-    distribution: dict[Priority, float], critical_at: float | None = None
-) -> tuple[Priority, str]:
+def _decide(distribution: dict[Priority, float]) -> tuple[Priority, str]:
     """The most severe priority whose cumulative probability reaches its threshold."""
-    critical_at = CRITICAL_AT if critical_at is None else critical_at
     critical = distribution["Critical"]
-    if critical >= critical_at:
-        return "Critical", f"Critical is plausible ({critical:.2f} ≥ {critical_at}): safe side"
+    if critical >= CRITICAL_AT:
+        return "Critical", f"Critical is plausible ({critical:.2f} ≥ {CRITICAL_AT}): safe side"
     at_least = critical
     thresholds: tuple[tuple[Priority, float], ...] = (("High", HIGH_AT), ("Medium", MEDIUM_AT))
     for priority, threshold in thresholds:
@@ -189,15 +178,7 @@ def _distribution(
 def assess(judgement: Judgement, tier: str, category: str) -> Severity:
     """Priority from the impact and urgency probabilities through the matrix, safe side first."""
     distribution = _distribution(judgement, tier, category)
-    routine = self_serve(*judgement.top("routine"))
-    priority, why = _decide(distribution, CRITICAL_ROUTINE_AT if routine else CRITICAL_AT)
-    critical = distribution["Critical"]
-    if routine and priority != "Critical" and critical >= CRITICAL_AT:
-        priority = _higher(priority, "High")
-        why = (
-            f"Critical is plausible ({critical:.2f} ≥ {CRITICAL_AT}) in what reads as a how-to,"
-            f" thanks or idea: High on the safe side (Critical from {CRITICAL_ROUTINE_AT})"
-        )
+    priority, why = _decide(distribution)
     reasons = [
         f"impact {_named('impact', judgement)}: {_named('effect', judgement)} for "
         f"{_named('who', judgement)}; urgency {_named('urgency', judgement)}",
