@@ -292,7 +292,7 @@ def passage_alarm(judgement: Judgement, tier: str, category: str, whole: Severit
         reasons = (
             *whole.reasons,
             f"one passage reads {_named('effect', passage)} for {_named('who', passage)}, "
-            f"person must act {person:.2f}{why}" + f': "{quote}"',
+            f'person must act {person:.2f}{why}: "{quote}"',
         )
         rank = (-PRIORITIES.index(chosen), max(person, exposure))
         if best is None or rank > best[0]:
