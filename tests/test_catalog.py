@@ -9,7 +9,12 @@ import pytest
 
 from supportgraph.graph.errors import ConfigurationError
 from supportgraph.tools import shipped_data
-from supportgraph.tools.accounts.catalog import asked_offerings, features_of, load_catalog
+from supportgraph.tools.accounts.catalog import (
+    asked_offerings,
+    features_of,
+    load_catalog,
+    named_offerings,
+)
 
 
 def _asked(text: str, path: Path | None = None) -> dict[str, tuple[str, ...]]:
@@ -71,3 +76,11 @@ def test_what_the_catalog_lists_with_a_gap_above_is_not_stated() -> None:
     assert _asked("Do you integrate with Segment?") == {
         "Segment": ("Growth", "Professional", "Enterprise")
     }
+
+
+def test_what_a_ticket_is_about_names_every_offering_with_all_its_words() -> None:
+    # Unlike what is offered, what a ticket is about leaves out nothing a plan lists.
+    named = named_offerings("Slack alerts silent, and the Audit-Protokolle export fails")
+    assert sorted(named) == ["Alerts to email and Slack", "Audit logs"]
+    assert "audit log" in named["Audit logs"] and "auditprotokolle" in named["Audit logs"]
+    assert named_offerings("Slack and Shopify both stopped").keys() == {"Slack", "Shopify"}

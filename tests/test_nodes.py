@@ -98,6 +98,21 @@ def test_technical_extracts_entities_and_cites_the_playbook(
     assert "Server-side errors" in report.findings[0]
 
 
+@pytest.mark.parametrize(
+    ("line", "codes"),
+    [
+        ("every zap fails with 401 Unauthorized", ["401"]),
+        ("502 Bad Gateway on one call in twenty", ["502"]),
+        ("HTTP 503 since 09:00", ["503"]),
+        ("we moved 500 rows", []),
+    ],
+)
+def test_an_http_status_is_read_with_its_reason_phrase(line: str, codes: list[str]) -> None:
+    from supportgraph.tools.signals.entities import extract_entities
+
+    assert extract_entities(line).get("http_status", []) == codes
+
+
 def test_technical_hands_a_billing_question_back(context: Context) -> None:
     ticket = make_ticket(
         subject="Invoice copy",

@@ -167,6 +167,21 @@ def asked_offerings(text: str, path: Path | None = None) -> list[Offering]:
     return [Offering(name, plans) for name, plans in holders.items() if name in named]
 
 
+def named_offerings(text: str, path: Path | None = None) -> dict[str, tuple[str, ...]]:
+    """Every feature and integration ``text`` names, each with all the words for it.
+
+    Unlike ``asked_offerings``, nothing is left out for the plans that hold it: this says
+    what a ticket is about ("Salesforce sync stuck for two days"), not what to offer.
+    The words are the catalog name and its ``terms``, in the four languages.
+    """
+    _, words, pattern = _offerings(path)
+    named = {_offering_of(m.group(0), words) for m in pattern.finditer(text)}
+    return {
+        name: tuple(word for word, offering in words.items() if offering == name)
+        for name in sorted(named)
+    }
+
+
 _INTEGRATION_WORDS = re.compile(
     r"\b(?:integrations?|connectors?|integrationen|konnektoren|schnittstellen|integraciones|"
     r"conectores|int[ée]grations|connecteurs)\b",

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 
 _STATUS = re.compile(
-    r"\b(?:HTTP|status|error|code)\s*([1-5]\d\d)\b|\b([45]\d\d)\s*(?:errors?|status|responses?|codes?)\b",
+    r"\b(?:HTTP|status|error|code)\s*([1-5]\d\d)\b|\b([45]\d\d)\s*(?:errors?|status|responses?|codes?"
+    r"|unauthori[sz]ed|forbidden|not found|too many requests|internal server error|bad gateway"
+    r"|service unavailable|gateway time-?out)\b",
     re.IGNORECASE,
 )
 _RATE = re.compile(r"(\d+(?:\.\d+)?)\s*%")
