@@ -10,7 +10,7 @@ from langgraph.runtime import Runtime
 from supportgraph.graph.context import Context, context_of
 from supportgraph.graph.models import KBHit, KnowledgeReport
 from supportgraph.graph.state import SupportState
-from supportgraph.tools.knowledge.gate import answers, fits
+from supportgraph.tools.knowledge.gate import answers, fits, speaks_of
 from supportgraph.tools.signals.ticket_text import content_text
 
 TOP_K = 3
@@ -21,19 +21,29 @@ def ground_answer(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
     """Search the KB with the ticket's own words; no hit means a content gap.
 
     An incident playbook found for a ticket that reports no such incident is no hit
-    (``tools.knowledge.gate.fits``). It reads nothing the specialists write, so the
-    supervisor runs it beside them.
+    (``tools.knowledge.gate.fits``), nor is an article that never speaks of the feature or
+    integration a problem report opens with (``speaks_of``). It reads nothing the
+    specialists write, so the supervisor runs it beside them.
     """
     context = context_of(runtime)
     query = content_text(state["ticket"])
     triage = state.get("triage")
     language = triage.language if triage is not None else None
     hits = find_articles(query, language, context.kb_path, context.kb_min_score)
-    if hits and triage is not None and triage.signals is not None:
+    if hits and triage is not None:
         from supportgraph.tools.knowledge.kb_store import load_index
 
         index = load_index(context.kb_path)
-        hits = [hit for hit in hits if fits(index.get(hit.article_id), triage.signals)]
+        report = triage.routine in (None, "none")  # not a how-to, thanks, idea or machine mail
+        hits = [
+            hit
+            for hit in hits
+            if fits(index.get(hit.article_id), triage.signals)
+            and (
+                not report
+                or speaks_of(index.get(hit.article_id), state["ticket"], context.plans_path)
+            )
+        ]
     return {"knowledge": KnowledgeReport(query=query, hits=tuple(hits), gap=not hits)}
 
 

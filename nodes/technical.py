@@ -9,7 +9,7 @@ from langgraph.runtime import Runtime
 from supportgraph.graph.context import Context, context_of
 from supportgraph.graph.models import SpecialistReport
 from supportgraph.graph.state import SupportState
-from supportgraph.tools.knowledge.gate import answers, fits
+from supportgraph.tools.knowledge.gate import answers, fits, speaks_of
 from supportgraph.tools.signals.entities import extract_entities, size_in_gb
 from supportgraph.tools.signals.ticket_text import content_text
 
@@ -42,8 +42,9 @@ def troubleshoot(state: SupportState, runtime: Runtime[Context]) -> dict[str, An
     """Extract entities, find the playbook articles that answer and return their steps.
 
     A playbook is quoted only where the relevance gate (``tools.knowledge.gate``) says it
-    answers the ticket and fits what triage read happened, as the knowledge node decides
-    for its own hits.
+    answers the ticket and fits what triage read happened, and, for a problem report,
+    speaks of the feature or integration the ticket opens with, as the knowledge node decides for its
+    own hits.
     """
     context = context_of(runtime)
     ticket = state["ticket"]
@@ -69,6 +70,7 @@ def troubleshoot(state: SupportState, runtime: Runtime[Context]) -> dict[str, An
     families = [f"{code[0]}xx" for code in entities.get("http_status", [])]
     query = " ".join([text, *entities.get("products", []), *families])
     kb = load_index(context.kb_path)
+    report = state["triage"].routine in (None, "none")  # not a how-to, thanks or idea
     hits = [
         hit
         for hit in kb.search(
@@ -77,6 +79,7 @@ def troubleshoot(state: SupportState, runtime: Runtime[Context]) -> dict[str, An
         if kb.get(hit.article_id).product_area not in NON_TECHNICAL_AREAS
         and answers(hit, context.kb_min_score)
         and fits(kb.get(hit.article_id), signals)
+        and (not report or speaks_of(kb.get(hit.article_id), ticket, context.plans_path))
     ][:3]
     if not hits:
         return {
