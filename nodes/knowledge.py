@@ -10,7 +10,7 @@ from langgraph.runtime import Runtime
 from supportgraph.graph.context import Context, context_of
 from supportgraph.graph.models import KBHit, KnowledgeReport
 from supportgraph.graph.state import SupportState
-from supportgraph.tools.knowledge.gate import answers, fits, speaks_of
+from supportgraph.tools.knowledge.gate import answers, fits, names_matter, speaks_of
 from supportgraph.tools.signals.ticket_text import content_text
 
 TOP_K = 3
@@ -34,13 +34,13 @@ def ground_answer(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
         from supportgraph.tools.knowledge.kb_store import load_index
 
         index = load_index(context.kb_path)
-        report = triage.routine in (None, "none")  # not a how-to, thanks, idea or machine mail
+        named = names_matter(triage)
         hits = [
             hit
             for hit in hits
             if fits(index.get(hit.article_id), triage.signals)
             and (
-                not report
+                not named
                 or speaks_of(index.get(hit.article_id), state["ticket"], context.plans_path)
             )
         ]

@@ -9,7 +9,7 @@ from langgraph.runtime import Runtime
 from supportgraph.graph.context import Context, context_of
 from supportgraph.graph.models import SpecialistReport
 from supportgraph.graph.state import SupportState
-from supportgraph.tools.knowledge.gate import answers, fits, speaks_of
+from supportgraph.tools.knowledge.gate import answers, fits, names_matter, speaks_of
 from supportgraph.tools.signals.entities import extract_entities, size_in_gb
 from supportgraph.tools.signals.ticket_text import content_text
 
@@ -70,7 +70,7 @@ def troubleshoot(state: SupportState, runtime: Runtime[Context]) -> dict[str, An
     families = [f"{code[0]}xx" for code in entities.get("http_status", [])]
     query = " ".join([text, *entities.get("products", []), *families])
     kb = load_index(context.kb_path)
-    report = state["triage"].routine in (None, "none")  # not a how-to, thanks or idea
+    named = names_matter(state["triage"])
     hits = [
         hit
         for hit in kb.search(
@@ -79,7 +79,7 @@ def troubleshoot(state: SupportState, runtime: Runtime[Context]) -> dict[str, An
         if kb.get(hit.article_id).product_area not in NON_TECHNICAL_AREAS
         and answers(hit, context.kb_min_score)
         and fits(kb.get(hit.article_id), signals)
-        and (not report or speaks_of(kb.get(hit.article_id), ticket, context.plans_path))
+        and (not named or speaks_of(kb.get(hit.article_id), ticket, context.plans_path))
     ][:3]
     if not hits:
         return {

@@ -11,8 +11,15 @@ import pytest
 from typer.testing import CliRunner
 
 from supportgraph.cli.app import app
-from supportgraph.graph.models import KBHit, Ticket
-from supportgraph.tools.knowledge.gate import MIN_LEAD, SURE_MARGIN, answers, asked_for, speaks_of
+from supportgraph.graph.models import KBHit, Ticket, TriageResult
+from supportgraph.tools.knowledge.gate import (
+    MIN_LEAD,
+    SURE_MARGIN,
+    answers,
+    asked_for,
+    names_matter,
+    speaks_of,
+)
 from supportgraph.tools.knowledge.passages import supporting_sentence
 
 runner = CliRunner()
@@ -304,3 +311,27 @@ def test_most_wrong_articles_for_problem_reports_are_turned_away_few_right_ones(
     tuning, evaluation = turned_away("tuning"), turned_away("evaluation")
     assert tuning[("no", True)] >= 12 and tuning[("yes", True)] == 0
     assert evaluation[("no", True)] >= 27 and evaluation[("yes", True)] <= 11
+
+
+@pytest.mark.parametrize(
+    ("category", "routine", "priority", "applies"),
+    [
+        ("technical", None, "High", True),
+        ("technical", "howto", "Low", False),  # the how-to gate was measured on its own
+        ("sales", None, "Low", False),  # "we'd move up for the BigQuery sync": the plans article
+        ("technical", None, "Critical", False),  # an incident's draft is read by a person first
+    ],
+)
+def test_the_named_feature_check_is_for_technical_reports_a_customer_reads(
+    category: str, routine: str | None, priority: str, applies: bool
+) -> None:
+    triage = TriageResult(
+        category=category,
+        confidence=0.9,
+        priority=priority,
+        sentiment="neutral",
+        sentiment_score=0.0,
+        language="en",
+        routine=routine,
+    )
+    assert names_matter(triage) is applies

@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from supportgraph.graph.models import KBHit, Signals, Ticket
+from supportgraph.graph.models import KBHit, Signals, Ticket, TriageResult
 from supportgraph.tools.accounts.catalog import named_offerings
 from supportgraph.tools.knowledge.kb import Article
 from supportgraph.tools.signals.entities import extract_entities
@@ -63,6 +63,22 @@ def fits(article: Article, signals: Signals | None) -> bool:
     return not article.responds_to or signals is None or signals.effect in article.responds_to
 
 
+def names_matter(triage: TriageResult) -> bool:
+    """Whether ``speaks_of`` applies: a technical problem report whose answer the customer reads.
+
+    Not a how-to, thanks, idea or machine mail (the how-to gate was measured on its own);
+    not a sales question ("we'd move to Professional for the BigQuery sync", answered from
+    the plans article); and not a Critical incident, whose draft goes to the person who
+    takes it over: they judge a near article (the restore article for deal history lost in
+    a HubSpot sync).
+    """
+    return (
+        triage.routine in (None, "none")
+        and triage.category == "technical"
+        and triage.priority != "Critical"
+    )
+
+
 def speaks_of(article: Article, ticket: Ticket, plans_path: Path | None = None) -> bool:
     """False when the ticket's opening names features or integrations ``article`` never mentions.
 
@@ -72,10 +88,11 @@ def speaks_of(article: Article, ticket: Ticket, plans_path: Path | None = None) 
     speaks of the ticket's problem anyway when its tags name an HTTP status the ticket
     reports ("all Zapier zaps failing with 401" is the API-key article's 401).
 
-    Applied to faults, not how-to questions: measured on 138 tuning faults answered from
-    the KB and labelled by an annotator, it turned away 11 of the 19 wrong articles and 5
-    of the 36 that only touched the problem, for 2 of the 83 right ones; on 174 labelled
-    how-to answers it turned away one wrong article for one right one (docs/retrieval_eval.md).
+    Applied where ``names_matter``. Of the problem reports answered from the KB that
+    annotators labelled, it turned away 12 of 19 wrong articles and none of 83 right ones
+    on the tuning set it was written from, and 27 of 47 wrong and 11 of 141 right ones
+    on an evaluation sample labelled afterwards (``python -m tests.eval_kb_faults``,
+    docs/retrieval_eval.md).
 
     Args:
         article: The article a node would quote.
