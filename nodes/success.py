@@ -329,8 +329,12 @@ def advise_customer(state: SupportState, runtime: Runtime[Context]) -> dict[str,
     # An idea the words show, unless the ticket is something else first: a thank-you that
     # mentions the roadmap, or an incident whose e-mail also asks for a feature (however
     # the routine reading leans: "strangers open our dashboards; also, a dark mode?").
+    # And only an idea for the product: "could you add our VAT ID to our invoices", "we'd
+    # love to move to Growth: is there nonprofit pricing?" and "15 more seats" are wishes
+    # to billing and sales, answered as such, not thanked as ideas for the roadmap.
     mentioned = _has("feature_request", text) and triage.routine in (None, "none")
-    idea = triage.routine == "feature_idea" or mentioned
+    wished = triage.routine == "feature_idea" or mentioned
+    idea = wished and category in ("product", "feedback")
     sure_product = category == "product" and triage.confidence >= context.low_confidence
     product_idea = sure_product and triage.routine in (None, "none", "feature_idea")
     if triage.priority != "Critical" and (idea or product_idea):

@@ -236,6 +236,28 @@ def test_an_unsure_product_category_logs_no_feature_request(context: Context) ->
         assert ("feature_logged" in report.offers) is logged
 
 
+@pytest.mark.parametrize(
+    ("category", "logged"),
+    [("product", True), ("feedback", True), ("billing", False), ("sales", False)],
+)
+def test_a_wish_is_a_feature_idea_only_for_the_product(
+    category: str, logged: bool, context: Context
+) -> None:
+    # FBC-017 asked for nonprofit pricing and was thanked for the idea and told it was
+    # logged with the product team; "please add our VAT ID to our invoices" was too.
+    ticket = make_ticket(
+        subject="Nonprofit pricing?",
+        message="We would love to move to Growth, but do you have special pricing for"
+        " registered nonprofits?",
+    )
+    state = triaged(ticket, context)
+    state["triage"] = state["triage"].model_copy(
+        update={"category": category, "confidence": 0.9, "routine": "feature_idea"}
+    )
+    report = advise_customer(state, runtime(context))["success"]  # type: ignore[arg-type]
+    assert ("feature_logged" in report.offers) is logged
+
+
 def test_success_reports_a_broken_ledger_as_tool_failure(
     samples: dict[str, Ticket], tmp_path: Any
 ) -> None:

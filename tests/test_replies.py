@@ -271,6 +271,36 @@ def test_a_feature_idea_no_article_covers_is_acknowledged_without_waiting_for_a_
     assert run.snapshot.values["knowledge"].gap  # no article: logged, not handed over
 
 
+@pytest.mark.parametrize(
+    ("subject", "message"),
+    [
+        (
+            "Nonprofit pricing?",
+            "Hi, we're a small charity on Starter and would love to move to Growth for the"
+            " alerts, but the price is a stretch for us. Do you offer a discount for"
+            " registered nonprofits? Thanks, Ana",
+        ),
+        (
+            "VAT number on our invoices",
+            "Hello, could you add our VAT number DE123456789 to our invoices from now on? Our"
+            " accountant needs it for the reverse charge. Thanks, Jonas",
+        ),
+    ],
+    ids=["nonprofit-pricing", "vat-number"],
+)
+def test_a_wish_to_sales_or_billing_is_not_thanked_as_a_product_idea(
+    store: Any, context: Context, tmp_path: Path, subject: str, message: str
+) -> None:
+    """FBC-017 asked for nonprofit pricing and read "Thank you for the idea! I've logged it
+    with our product team"; customers asking for their VAT ID on invoices had that drafted
+    for them too."""
+    wish = make_ticket(customer_tier="Starter", channel="Email", subject=subject, message=message)
+    run, reply = _replied(store, wish, context, tmp_path)
+    drafted = run.snapshot.values["reply"]
+    assert drafted.macro != "feature_idea", drafted.text
+    assert "Thank you for the idea" not in drafted.text + reply["body"]
+
+
 def test_in_a_chat_what_the_customer_named_is_one_sentence_not_a_list(
     store: Any, context: Context, tmp_path: Path
 ) -> None:
