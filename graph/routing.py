@@ -273,7 +273,7 @@ def foreign_data_shown(state: SupportState, policy: Policy) -> EscalationTrigger
 
 
 def open_access_shown(state: SupportState, policy: Policy) -> EscalationTrigger | None:
-    """The customer's data reached without a login or key → Security takes it over.
+    """The customer's data reached without a login or key, or its keys by its lowest role → Security.
 
     "The API returned our orders without any key", "he has no account, yet he saw our user
     list" (tools/signals/open_access.py): data open to anyone, however casually asked. Like
@@ -282,7 +282,7 @@ def open_access_shown(state: SupportState, policy: Policy) -> EscalationTrigger 
     return _security_first(
         "open_access_shown",
         state["triage"].open_access,
-        "the customer's data reached without a login or key",
+        "the customer's data reached without a login or key, or its API keys by a viewer",
         policy,
     )
 

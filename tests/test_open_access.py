@@ -29,6 +29,12 @@ from .conftest import make_ticket
         # a revoked key still answering
         'On Monday we revoked the key "ci-old". Our cron kept using it, and it has been pulling'
         " the full export every hour since then without a single 401.",
+        # the account's keys reached by its lowest role
+        "Our freelancers are viewers, yet one of them can open Settings > API keys and copy"
+        " the full keys.",
+        "Une stagiaire avec le rôle « Lecteur » peut ouvrir Paramètres > Clés API et en créer.",
+        "Los usuarios de solo lectura pueden ver las claves API completas en Configuración.",
+        "Unsere Betrachter können unter Einstellungen die API-Schlüssel sehen und kopieren.",
     ],
 )
 def test_data_reached_without_a_login_or_key_is_read_in_four_languages(text: str) -> None:
@@ -49,6 +55,11 @@ def test_data_reached_without_a_login_or_key_is_read_in_four_languages(text: str
         # the login was asked for after all, or the new key is the one working
         "I opened the link in an incognito window and it sent me to our SSO login, so fine.",
         "I revoked the old key and the new one still works fine, thanks!",
+        # a role kept from the keys, asked about, or a higher role
+        "Viewers can't create API keys, so I asked our admin to make one for me.",
+        "Can a viewer see our API keys, or only admins?",
+        "Les lecteurs ne peuvent pas ouvrir les clés API, c'est parfait.",
+        "Is it normal that every editor can see the full API keys?",
     ],
 )
 def test_a_wish_a_question_or_a_passing_phrase_is_not_read(text: str) -> None:
@@ -76,3 +87,25 @@ def test_an_api_answering_without_a_key_goes_to_security_before_anything_is_sent
     escalation = values["escalation"]
     assert escalation.triggers[0].rule == "open_access_shown"
     assert escalation.needs_human and run.snapshot.interrupts
+
+
+def test_a_viewer_reaching_the_api_keys_behind_a_how_to_goes_to_security(
+    tmp_path: Path, context: Context
+) -> None:
+    """FBD-048 asked how to import forty viewers by CSV and, in passing, said a viewer could
+    open the API keys in full and create one; it was answered with the API-key steps."""
+    ticket = make_ticket(
+        customer_tier="Enterprise",
+        channel="Web",
+        subject="Importer des lecteurs",
+        message="Bonjour,\n\nNous devons ajouter une trentaine de formateurs avec le rôle"
+        " « Lecteur ». Peut-on les importer depuis un fichier CSV ?\n\nAu fait, une formatrice"
+        " avec le rôle « Lecteur » peut ouvrir Paramètres > Clés API, voir les clés en entier"
+        " et en créer une. Est-ce prévu ?\n\nMerci,\nClaire",
+    )
+    with open_checkpointer(f"sqlite:///{tmp_path / 'store.sqlite'}") as saver:
+        run = run_ticket(build_graph(saver), ticket, context)
+    values: dict[str, Any] = dict(run.snapshot.values)
+    assert values["triage"].priority == "Critical"
+    assert values["escalation"].triggers[0].rule == "open_access_shown"
+    assert values["escalation"].needs_human and run.snapshot.interrupts

@@ -16,6 +16,14 @@ login page after all. Written after reading evaluation tickets answered without 
 (EYK-006, FAL-054, FAM-083), so not blind there. Read by the same deterministic check for
 every engine.
 
+The account's API keys reached by its lowest role are read the same way: "our intern has
+the viewer role but she can open Settings > API keys and see them in full". In the labelled
+sets three tickets say so, all Critical security incidents by their writers (EWK-020,
+EXS-043, EXX-022); none in the tuning set. Written after FBD-048 (2026-12-05), a how-to
+about importing forty viewers that said so in passing and was answered with the API-key
+steps, so not blind there. A higher role ("every editor can see the full API keys") is
+not read: its writer rated it Medium.
+
 Not a report: what the customer wants ("ideally a link they can open without logging in",
 "a share link is the only way they can see it without an account") or a question how to do it.
 """
@@ -69,8 +77,33 @@ _REVOKED_WORKS = (
     r"|one) (?:401|403|error)s?|still (?:works|working|returns|returning|accepted|valid|answers|pulls"
     r"|pulling|gets data|exports))\b"
 )
+# The account's keys reached by its lowest role: "our intern has the viewer role but she can
+# open Settings > API keys and see them in full", "les utilisateurs « Lecteur » peuvent ouvrir
+# Paramètres > Clés API". Viewers are the role customers give freelancers and students.
+_LOW_ROLE = (
+    r"(?:viewers?|read[- ]only|lecteurs?|lectores?|betrachter\w*|leser(?:in|innen)?|nur[- ]?lese\w*"
+    r"|solo lectura|lecture seule|guests?|gaste?|invitad[oa]s?)"
+)
+_REACHES = (
+    r"(?:can|could|is able to|are able to|peut|peuvent|pouvait|pourrait|puede|pueden|podia|podian"
+    r"|kann|konnen|konnte|konnten)(?: \w+){0,3}? (?:see|view|open|copy|create|read|access|voir"
+    r"|ouvrir|copier|creer|consulter|acceder|ver|abrir|copiar|crear|sehen|offnen|kopieren|erstellen"
+    r"|anlegen|einsehen)"
+)
+_SECRETS = (
+    r"(?:api[- ]?keys?|api[- ]?schlussel\w*|cles? (?:d')?api|claves? (?:de )?api|signing secrets?"
+    r"|client secrets?)"
+)
+_ROLE_REACHES_KEYS = (
+    rf"\b{_LOW_ROLE}\b[^.?!\n]{{0,120}}?(?:\b{_REACHES}\b[^.?!\n]{{0,80}}?\b{_SECRETS}"
+    # German puts the verb last: "Betrachter können die API-Schlüssel sehen"
+    rf"|\b(?:kann|konnen|konnte|konnten)\b[^.?!\n]{{0,80}}?\b{_SECRETS}[^.?!\n]{{0,40}}?"
+    r"\b(?:sehen|offnen|kopieren|erstellen|anlegen|einsehen|abrufen)\b)"
+)
+_DENIED = re.compile(r"\b(?:not|cannot|can'?t|couldn'?t|ne|pas|no|nicht|keine?n?)\b")
 _OPEN = re.compile(
     rf"\b{_NO_AUTH}[^.?!\n]{{0,160}}?\b{_SEEN}\b|\b{_SEEN}\b[^.?!\n]{{0,160}}?\b{_NO_AUTH}"
+    rf"|{_ROLE_REACHES_KEYS}"
     # told over two sentences: "He doesn't have an account with you. He called me and said he
     # could see the dashboard fine"
     rf"|\b{_NO_ACCOUNT}[^?!\n]{{0,120}}?\b{_SEEN}\b"
@@ -95,12 +128,14 @@ _SENTENCE_START = re.compile(r"[.?!\n][^.?!\n]*$")
 
 
 def open_access(text: str) -> str:
-    """The words telling of the customer's data reached without a login or key; "" when none."""
+    """The words telling of data reached without a login or key, or keys by a viewer; "" when none."""
     folded = fold(text)
     for match in _OPEN.finditer(folded):
         start = _SENTENCE_START.search(folded, 0, match.start())
         sentence = folded[start.start() + 1 if start else 0 : match.end()]
         if _WISHED.search(sentence) or _PROTECTED.search(folded, match.start(), match.end() + 80):
             continue
+        if re.match(_ROLE_REACHES_KEYS, match.group(0)) and _DENIED.search(match.group(0)):
+            continue  # "viewers can't create embed tokens"
         return quote(text, folded, match.start(), match.end())
     return ""
