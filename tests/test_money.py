@@ -602,6 +602,27 @@ def test_refund_request_without_a_duplicate_names_the_charge(store: Any, context
             " incl all the event data in it?",
             "deletion",
         ),
+        # an invoice contested against the contract, a corrected one asked for (FBC-056)
+        (
+            "The renewal invoice is 18% higher than last year, but our contract caps increases"
+            " at 5%. Could you send us a corrected invoice?",
+            "credit",
+        ),
+        (
+            "La facture de renouvellement augmente de 18 %. Notre contrat prévoit un plafond de"
+            " 5 %. Pourriez-vous émettre une facture rectificative ?",
+            "credit",
+        ),
+        (
+            "Die Rechnung weicht vom vereinbarten Angebot ab. Bitte schicken Sie uns eine"
+            " korrigierte Rechnung.",
+            "credit",
+        ),
+        (
+            "Nos cobraron el precio de lista y no el acordado en el contrato; necesitamos una"
+            " factura rectificativa.",
+            "credit",
+        ),
     ],
 )
 def test_person_first_requests_are_found_in_every_language_and_disguise(
@@ -803,6 +824,10 @@ def test_request_evidence_quotes_what_the_customer_wrote(text: str, evidence: st
         # our own reply quoted under a thank-you
         "Got it, thank you so much! That was quick.\n\nOn Tue, Acme Billing wrote:\n> Hi Gemma,"
         "\n> We've refunded $49.00 to your card ending 0921.",
+        # an invoice reissued for a VAT ID or an order number, the amount unchanged
+        "Our contract number must be on every invoice. Could you re-issue the March invoice with"
+        " it and the same amount?",
+        "Could you reissue our invoices with our VAT ID? Our accountant needs it.",
     ],
 )
 def test_routine_questions_are_not_requests(text: str) -> None:

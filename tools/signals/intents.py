@@ -95,6 +95,23 @@ _ABOUT_A_SECRET = (
 _NOT_A_SECRET = rf"(?! ?{_ABOUT_A_SECRET})"
 
 
+_CORRECTED = (
+    r"(?:(?:corrected|revised|amended|adjusted) invoices?|re-?issue[sd]? (?:the |our |an? |all |both"
+    r" |these |those |\w+ )?(?:\w+ )?invoices?|invoices? (?:\w+ )?re-?issued|facture (?:rectificative"
+    r"|corrigee|modifiee|rectifiee)|factura (?:rectificativa|corregida)|rechnungskorrektur"
+    r"|(?:korrigierte|berichtigte) rechnung|rechnung (?:\w+ ){0,3}(?:korrigieren|neu ausstellen"
+    r"|berichtigen))"
+)
+_CONTESTED = (
+    r"(?:contract\w*|contrat\w*|vertrag\w*|contrato\w*|plafond|cap|capped|deckel\w*|tope|agreed"
+    r"|convenu|vereinbart\w*|acordad\w*|overcharg\w*|over-?billed|too much|zu ?viel|trop per\w*"
+    r"|trop factur\w*|cobrado de mas|increase|hausse|augmentation|erhohung|aumento|quoted|devis"
+    r"|angebot\w*|presupuesto|wrong (?:amount|price|plan|tier)|falsche[nr]? (?:betrag|preis|tarif)"
+    r"|mauvais (?:montant|prix|tarif)|importe (?:incorrecto|erroneo))\b"
+)
+_SAME_AMOUNT = r"\b(?:same amount|meme montant|gleiche[nm]? betrag|mismo importe)\b"
+
+
 def _gap(words: int) -> str:
     """Up to ``words`` words between a request and the secret, none of them a how-to word."""
     return rf"(?:(?!{_ABOUT_A_SECRET})\w+ ){{0,{words}}}?"
@@ -518,6 +535,11 @@ _PATTERNS: dict[Intent, tuple[str, ...]] = {
         r"\b(?:a |some )?credit(?! cards?| limit| score)(?: \w+){0,4} (?:is|would be|seems|feels)"
         r" (?:only )?(?:fair|reasonable|appropriate)\b",
         r"\b(?:discount|credit) (?:for|on|because of|after) (?:the|this|that|our) (?:\w+ )?(?:outage|downtime|incident|disruption|trouble)",
+        # an invoice contested against the contract or quote, and a corrected one asked for:
+        # "a rise of 18 % … our contract caps increases at 5 % … could you issue a corrected
+        # invoice?" (FBC-056); not a reissue for a VAT ID or PO number "with the same amount"
+        rf"{_CORRECTED}(?![^\n]*{_SAME_AMOUNT})[^\n]{{0,300}}?\b{_CONTESTED}"
+        rf"|\b{_CONTESTED}(?![^\n]*{_SAME_AMOUNT})[^\n]{{0,300}}?{_CORRECTED}",
         r"\bgutschrift",
         r"\b(?:entschadig|kulanz)",
         r"\b(?:abono|nota de credito|compensacion|bonificacion)\b",
