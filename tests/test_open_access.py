@@ -66,46 +66,40 @@ def test_a_wish_a_question_or_a_passing_phrase_is_not_read(text: str) -> None:
     assert open_access(text) == ""
 
 
-def test_an_api_answering_without_a_key_goes_to_security_before_anything_is_sent(
-    tmp_path: Path, context: Context
+# Told as a small question ("sans doute rien de grave"), read as what it is.
+API_WITHOUT_KEY = {
+    "customer_tier": "Growth",
+    "channel": "Email",
+    "subject": "petite question sur l'API",
+    "message": "Bonjour,\n\npetite question, sans doute rien de grave : notre stagiaire a"
+    " oublié la clé API dans l'en-tête, et l'appel sur /v1/datasets/orders a quand même"
+    " renvoyé nos commandes (noms, adresses, montants). Sans clé du tout : même"
+    " résultat.\n\nEst-ce normal ?\n\nMerci, Paul",
+}
+# FBD-048 asked how to import forty viewers by CSV and, in passing, said a viewer could open
+# the API keys in full and create one; it was answered with the API-key steps.
+VIEWER_SEES_KEYS = {
+    "customer_tier": "Enterprise",
+    "channel": "Web",
+    "subject": "Importer des lecteurs",
+    "message": "Bonjour,\n\nNous devons ajouter une trentaine de formateurs avec le rôle"
+    " « Lecteur ». Peut-on les importer depuis un fichier CSV ?\n\nAu fait, une formatrice"
+    " avec le rôle « Lecteur » peut ouvrir Paramètres > Clés API, voir les clés en entier"
+    " et en créer une. Est-ce prévu ?\n\nMerci,\nClaire",
+}
+
+
+@pytest.mark.parametrize(
+    "fields", [API_WITHOUT_KEY, VIEWER_SEES_KEYS], ids=["api-without-key", "viewer-sees-keys"]
+)
+def test_open_access_goes_to_security_before_anything_is_sent(
+    tmp_path: Path, context: Context, fields: dict[str, str]
 ) -> None:
-    """Told as a small question ("sans doute rien de grave"), read as what it is."""
-    ticket = make_ticket(
-        customer_tier="Growth",
-        channel="Email",
-        subject="petite question sur l'API",
-        message="Bonjour,\n\npetite question, sans doute rien de grave : notre stagiaire a"
-        " oublié la clé API dans l'en-tête, et l'appel sur /v1/datasets/orders a quand même"
-        " renvoyé nos commandes (noms, adresses, montants). Sans clé du tout : même"
-        " résultat.\n\nEst-ce normal ?\n\nMerci, Paul",
-    )
     with open_checkpointer(f"sqlite:///{tmp_path / 'store.sqlite'}") as saver:
-        run = run_ticket(build_graph(saver), ticket, context)
+        run = run_ticket(build_graph(saver), make_ticket(**fields), context)
     values: dict[str, Any] = dict(run.snapshot.values)
     assert values["triage"].priority == "Critical"
     assert values["triage"].open_access
     escalation = values["escalation"]
     assert escalation.triggers[0].rule == "open_access_shown"
     assert escalation.needs_human and run.snapshot.interrupts
-
-
-def test_a_viewer_reaching_the_api_keys_behind_a_how_to_goes_to_security(
-    tmp_path: Path, context: Context
-) -> None:
-    """FBD-048 asked how to import forty viewers by CSV and, in passing, said a viewer could
-    open the API keys in full and create one; it was answered with the API-key steps."""
-    ticket = make_ticket(
-        customer_tier="Enterprise",
-        channel="Web",
-        subject="Importer des lecteurs",
-        message="Bonjour,\n\nNous devons ajouter une trentaine de formateurs avec le rôle"
-        " « Lecteur ». Peut-on les importer depuis un fichier CSV ?\n\nAu fait, une formatrice"
-        " avec le rôle « Lecteur » peut ouvrir Paramètres > Clés API, voir les clés en entier"
-        " et en créer une. Est-ce prévu ?\n\nMerci,\nClaire",
-    )
-    with open_checkpointer(f"sqlite:///{tmp_path / 'store.sqlite'}") as saver:
-        run = run_ticket(build_graph(saver), ticket, context)
-    values: dict[str, Any] = dict(run.snapshot.values)
-    assert values["triage"].priority == "Critical"
-    assert values["escalation"].triggers[0].rule == "open_access_shown"
-    assert values["escalation"].needs_human and run.snapshot.interrupts
