@@ -84,7 +84,7 @@ tune-judgement: $(STAMP)
 	$(PY) -m tests.tune_judgement
 
 # The outcome evaluation on the set written apart from the tuning set and never tuned on
-# (tests/data/judgement/eval: EVE … EZZ, FAA … FAZ, FBA … FBD, written a blind pair at a time; see its README).
+# (tests/data/judgement/eval: EVE … EZZ, FAA … FAZ, FBA … FBF, written a blind pair at a time; see its README).
 eval-outcomes: $(STAMP)
 	$(VENV)/bin/supportgraph eval outcomes --tickets tests/data/judgement/eval/tickets.json \
 	  --expected tests/data/judgement/eval/expected.json
