@@ -287,6 +287,8 @@ def _ticket(subject: str, message: str) -> Ticket:
         ("Audit-Protokoll-Export bricht ab", "KB-004", False),
         ("Salesforce sync stuck for two days", "KB-005", False),
         ("SQL-Editor: Abfragen brechen nach 60 s ab", "KB-002", False),
+        # every one named: the export article mentions a data warehouse, not BigQuery
+        ("BigQuery warehouse sync stuck for 36 hours", "KB-004", False),
         # Parquet exports are the export article's own subject
         ("Parquet export fails every night", "KB-004", True),
         ("Exportation Parquet en échec", "KB-004", True),
