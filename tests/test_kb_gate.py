@@ -188,6 +188,12 @@ TRANSFER = "Transfer ownership under Settings > Account > Owner, where the curre
         ),
         (CLOSE, "We'd like to close our account at the end of the month.", True),
         (CLOSE, "Wir möchten unser Konto schließen.", True),
+        # nor is an owner handing over before leaving told what closing deletes (FBE-047)
+        (
+            "Closing an account permanently deletes its data after a 30-day grace period.",
+            "She's leaving next week and wants ownership to go to her colleague, an admin.",
+            False,
+        ),
         # read-only access for a new colleague is not a transfer of ownership
         (
             TRANSFER,

@@ -120,7 +120,7 @@ def speaks_of(article: Article, ticket: Ticket, plans_path: Path | None = None) 
 # (English, German, Spanish, French, folded).
 _ACCOUNT_CHANGES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
     (
-        re.compile(r"^close the account\b"),
+        re.compile(r"^(?:close|closing) (?:the |an |your )?account\b"),
         re.compile(
             r"\b(?:clos(?:e|ing|ure)|cancel\w*|delet\w*|terminat\w*|schliess\w*|kundig\w*|losch\w*"
             r"|cerrar|cierre|baja|cancelar|eliminar|fermer|fermeture|clotur\w*|resili\w*"
