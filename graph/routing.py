@@ -273,10 +273,11 @@ def foreign_data_shown(state: SupportState, policy: Policy) -> EscalationTrigger
 
 
 def open_access_shown(state: SupportState, policy: Policy) -> EscalationTrigger | None:
-    """The customer's data reached without a login or key, or its keys by its lowest role → Security.
+    """The customer's data reached without a login or key → Security takes it over.
 
     "The API returned our orders without any key", "he has no account, yet he saw our user
-    list" (tools/signals/open_access.py): data open to anyone, however casually asked. Like
+    list", "a viewer can open Settings > API keys and see them in full"
+    (tools/signals/open_access.py): data open to anyone, however casually asked. Like
     ``foreign_data_shown`` it comes before ``critical_priority``, so that Security leads.
     """
     return _security_first(

@@ -43,8 +43,8 @@ def troubleshoot(state: SupportState, runtime: Runtime[Context]) -> dict[str, An
 
     A playbook is quoted only where the relevance gate (``tools.knowledge.gate``) says it
     answers the ticket and fits what triage read happened, and, for a problem report,
-    speaks of the feature or integration the ticket opens with, as the knowledge node decides for its
-    own hits.
+    speaks of the features and integrations the ticket opens with (``speaks_of``), as the
+    knowledge node decides for its own hits.
     """
     context = context_of(runtime)
     ticket = state["ticket"]

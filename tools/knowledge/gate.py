@@ -15,9 +15,9 @@ incident, which is no answer to a routine question about audit logs (``fits``).
 
 An article on the ticket's topic may also be about another part of the product: a
 Salesforce sync stuck for two days finds the webhook article (0.39), a timeout in the SQL
-editor the rate-limit one (0.45). A fault whose opening names a feature or integration
-of the plan catalog is answered only by an article that speaks of it, or of the HTTP
-status it reports (``speaks_of``).
+editor the rate-limit one (0.45). A technical report whose opening names features or
+integrations of the plan catalog is answered only by an article that speaks of each of
+them, or of the HTTP status it reports (``names_matter``, ``speaks_of``).
 
 And a step that changes the account for good (close it, hand its ownership over, remove a
 user) answers only a ticket that names that change (``asked_for``): the sentence sharing

@@ -94,7 +94,7 @@ _DISOWNED = re.compile(
 _SENDER = (
     r"(?:server|servers|script|scripts|job|jobs|integration|integrations|app|cron|cronjob"
     r"|pipeline|service|services|instance|worker|workers|client|bot|skript|dienst|prozess"
-    r"|servidor|servidores|proceso|tarea|integracion|servicio|serveur|serveurs|tache|service)"
+    r"|servidor|servidores|proceso|tarea|integracion|servicio|serveur|serveurs|tache)"
 )
 _SENDER_OFF = re.compile(
     rf"\b(?:with|while|although|though|when|and) (?:our|my|the) (?:only |one )?(?:[\w-]+ ){{0,2}}?"

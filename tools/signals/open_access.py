@@ -103,7 +103,7 @@ _ROLE_REACHES_KEYS = (
 _DENIED = re.compile(r"\b(?:not|cannot|can'?t|couldn'?t|ne|pas|no|nicht|keine?n?)\b")
 _OPEN = re.compile(
     rf"\b{_NO_AUTH}[^.?!\n]{{0,160}}?\b{_SEEN}\b|\b{_SEEN}\b[^.?!\n]{{0,160}}?\b{_NO_AUTH}"
-    rf"|{_ROLE_REACHES_KEYS}"
+    rf"|(?P<role>{_ROLE_REACHES_KEYS})"
     # told over two sentences: "He doesn't have an account with you. He called me and said he
     # could see the dashboard fine"
     rf"|\b{_NO_ACCOUNT}[^?!\n]{{0,120}}?\b{_SEEN}\b"
@@ -135,7 +135,7 @@ def open_access(text: str) -> str:
         sentence = folded[start.start() + 1 if start else 0 : match.end()]
         if _WISHED.search(sentence) or _PROTECTED.search(folded, match.start(), match.end() + 80):
             continue
-        if re.match(_ROLE_REACHES_KEYS, match.group(0)) and _DENIED.search(match.group(0)):
+        if match.group("role") and _DENIED.search(match.group("role")):
             continue  # "viewers can't create embed tokens"
         return quote(text, folded, match.start(), match.end())
     return ""
