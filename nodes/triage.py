@@ -102,7 +102,8 @@ def triage_ticket(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
         result,
         "open_access",
         opened,
-        "the customer's data reached without signing in or a key ({!r}): a possible exposure",
+        "the customer's data reached without signing in or a key, or its API keys by a viewer"
+        " ({!r}): a possible exposure",
     )
     secret = ticket.secret_written  # noted on arrival, before the secret was masked
     if secret and update.get("priority", result.priority) in ("Medium", "Low"):

@@ -1,4 +1,4 @@
-"""The customer's data reached without signing in or a key: a possible exposure, Critical."""
+"""Data reached without signing in or a key, or API keys by a viewer: a possible exposure."""
 
 from __future__ import annotations
 
